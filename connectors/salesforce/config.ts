@@ -1,0 +1,58 @@
+import { z } from "zod";
+
+/** Salesforce object names telesync pulls leads from; object names are never interpolated unchecked. */
+export const salesforceLeadObjects = ["Lead", "Contact"] as const;
+
+export const salesforceIntegrationSchema = z.object({
+  vendor: z.literal("salesforce"),
+  /** e.g. https://acme.my.salesforce.com, or the sandbox's http://127.0.0.1:4010 */
+  instanceUrl: z.url(),
+  /** OAuth host: https://login.salesforce.com, https://test.salesforce.com or the instance itself. */
+  loginUrl: z.url().default("https://login.salesforce.com"),
+  /** Set explicitly: jsforce defaults to 50.0. */
+  apiVersion: z
+    .string()
+    .regex(/^\d{2,3}\.0$/, 'expected an API version like "62.0"')
+    .default("62.0"),
+  auth: z.discriminatedUnion("type", [
+    z.object({
+      type: z.literal("refresh_token"),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      refreshToken: z.string().min(1),
+      accessToken: z.string().min(1).optional(),
+    }),
+    z.object({
+      type: z.literal("client_credentials"),
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+    }),
+  ]),
+  /** How outcomes become Tasks. */
+  writeback: z
+    .object({
+      taskStatus: z.string().default("Completed"),
+      /** `{disposition}` and `{campaign}` are replaced. */
+      subject: z.string().default("Call: {disposition}"),
+      /** agent id or email → Salesforce User id, for Task.OwnerId. */
+      agentUsers: z.record(z.string(), z.string()).default({}),
+    })
+    .prefault({}),
+});
+export type SalesforceIntegration = z.infer<typeof salesforceIntegrationSchema>;
+
+export const salesforceSelectSchema = z.union([
+  z.object({
+    /** Pull every record of this object that matches `where`. */
+    object: z.enum(salesforceLeadObjects),
+    /** An admin-written SOQL condition, e.g. `Status = 'Open - Not Contacted' AND Country = 'US'`. */
+    where: z.string().optional(),
+  }),
+  z.object({
+    /** Pull the Leads and Contacts that are members of this Campaign (its 15- or 18-char id). */
+    campaignId: z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, "expected a 15- or 18-character id"),
+    /** Only members whose CampaignMember.Status is one of these. */
+    memberStatuses: z.array(z.string()).optional(),
+  }),
+]);
+export type SalesforceSelect = z.infer<typeof salesforceSelectSchema>;

@@ -1,0 +1,157 @@
+import type { ErrorClass } from "../src/errors.js";
+
+/** A record as the CRM returned it, flattened to field name → value (relationship paths kept dotted). */
+export interface CrmRecord {
+  /** Lead/Contact/contacts…: the object the lead lives on in the CRM. */
+  objectType: string;
+  id: string;
+  /** ISO 8601 last-modified time (Salesforce SystemModstamp, HubSpot lastmodifieddate). */
+  modifiedAt: string;
+  fields: Record<string, unknown>;
+  /**
+   * What membership of the source this record stands for. Object sources use the record id; a
+   * Salesforce campaign source uses the CampaignMember id. Removals name the same ref.
+   */
+  sourceRef: string;
+  /** The membership record when the source is a CRM list/campaign (its id and status). */
+  membership?: { id: string; status?: string };
+}
+
+/** One page of a pull: apply `records` and `removedRefs`, then checkpoint `cursor`. */
+export interface PullPage {
+  records: CrmRecord[];
+  /** `sourceRef`s that left the source: deleted, no longer matching, removed from the campaign/list. */
+  removedRefs: string[];
+  /** Opaque, JSON-serialisable; passed back to `pull` to resume after this page. */
+  cursor: unknown;
+}
+
+export interface PullRequest {
+  /** The source's vendor-specific `select` block from the config (validated by the connector's schema). */
+  select: unknown;
+  /** CRM fields the mappings read; the connector adds the ones it needs itself (id, modified time…). */
+  fields: string[];
+  /** `undefined` = from the beginning (a full pull). */
+  cursor: unknown;
+  /** Source id, for logs and keys. */
+  sourceId: string;
+}
+
+export interface FieldDescription {
+  name: string;
+  label: string;
+  type: string;
+  /** Allowed values when the field is a picklist/enumeration. */
+  picklistValues?: string[];
+  updateable: boolean;
+}
+
+/** A call outcome as the connector writes it: every value already mapped to the CRM's vocabulary. */
+export interface ActivityWrite {
+  /** Idempotency key; stored on the activity (Task.CallObject, a HubSpot call property). */
+  outcomeId: string;
+  lead: { objectType: string; crmId: string; membershipId?: string };
+  call: {
+    direction: "outbound" | "inbound";
+    startedAt: string;
+    durationSec: number;
+    /** CRM disposition value (Salesforce CallDisposition text, HubSpot outcome GUID). */
+    disposition?: string;
+    /** CRM call status (HubSpot hs_call_status / Salesforce Task.Status). */
+    status?: string;
+    subject: string;
+    notes?: string;
+    recordingUrl?: string;
+    toNumber?: string;
+    fromNumber?: string;
+    /** CRM user/owner id of the agent. */
+    ownerId?: string;
+  };
+  /** Field updates on the lead record (e.g. Salesforce Lead.Status, HubSpot hs_lead_status). */
+  leadUpdates?: Record<string, string | number | boolean | null>;
+  /** New status of the membership (CampaignMember.Status). */
+  membershipStatus?: string;
+  /** Do-not-call change to write to the lead record. */
+  doNotCall?: boolean;
+}
+
+export type WriteResult =
+  | { outcomeId: string; ok: true; activityId: string; alreadyExisted: boolean }
+  | { outcomeId: string; ok: false; error: ErrorClass };
+
+/** A do-not-call change written without a call (from /v1/consent or CRM-side events). */
+export interface ConsentWrite {
+  id: string;
+  lead: { objectType: string; crmId: string };
+  doNotCall: boolean;
+}
+
+export type ConsentResult = { id: string; ok: true } | { id: string; ok: false; error: ErrorClass };
+
+/** Vendor limits and quirks, kept as data in one place per connector. */
+export interface ConnectorLimits {
+  /** Max records per pull page the connector asks for. */
+  pullPageSize: number;
+  /** Max records per activity-write request (Salesforce collections 200, HubSpot batch 100). */
+  writeBatchSize: number;
+}
+
+/**
+ * What the core calls on a CRM. Every vendor implements it in `connectors/<vendor>/`; the core never
+ * imports a vendor SDK. One conformance suite runs against every implementation.
+ */
+export interface CrmConnector {
+  readonly vendor: string;
+  readonly integrationId: string;
+  readonly limits: ConnectorLimits;
+  /** Validate a source's `select` block; throws a message naming what is wrong. */
+  validateSelect(select: unknown): void;
+  /** Pull a source page by page from `cursor`; each page is checkpointed by the caller. */
+  pull(request: PullRequest): AsyncIterable<PullPage>;
+  /** Fields of an object, for mapping checks. */
+  describe(objectType: string): Promise<FieldDescription[]>;
+  /**
+   * Write up to `limits.writeBatchSize` call activities (with notes, lead updates, membership status,
+   * do-not-call). One result per input, in input order; one bad record never fails its neighbours.
+   * When `checkExisting` is set (a retry after an ambiguous failure), activities already stored under
+   * the same outcomeId are found and not created again.
+   */
+  writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]>;
+  /** Write do-not-call changes; one result per input, in input order. */
+  writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
+  /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
+  classifyError(error: unknown): ErrorClass;
+  /** Check that the credentials work (used by `telesync check`). */
+  verifyCredentials(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Shared stores the core hands every connector: tokens and rate budgets live in Redis, shared by workers. */
+export interface ConnectorContext {
+  integrationId: string;
+  tokens: TokenStore;
+  rateLimiter: RateLimiter;
+  log: ConnectorLogger;
+}
+
+export interface TokenStore {
+  get(integrationId: string): Promise<string | undefined>;
+  set(integrationId: string, accessToken: string): Promise<void>;
+}
+
+export interface RateLimiter {
+  /**
+   * Wait until `bucket` has room for one more request under `max` per `windowMs`, shared by every
+   * worker of the integration. Returns the ms waited.
+   */
+  acquire(bucket: string, max: number, windowMs: number): Promise<number>;
+  /** Block a bucket until `untilEpochMs` (a 429 told us to wait, or a daily limit was hit). */
+  pause(bucket: string, untilEpochMs: number, reason: string): Promise<void>;
+}
+
+export interface ConnectorLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}

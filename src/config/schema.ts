@@ -1,0 +1,137 @@
+import { z } from "zod";
+import { hubspotIntegrationSchema } from "../../connectors/hubspot/config.js";
+import { salesforceIntegrationSchema } from "../../connectors/salesforce/config.js";
+import { mappableLeadFields } from "../model/lead.js";
+import { durationSchema } from "./duration.js";
+
+/** Ids used in keys, job ids and URLs: no `:` (BullMQ), no `/` (lead keys), not all digits. */
+const idSchema = z
+  .string()
+  .regex(/^[a-zA-Z][a-zA-Z0-9_-]{0,63}$/, "expected letters, digits, - and _, starting with a letter");
+
+export const transformSchema = z.enum(["trim", "lower", "upper", "title", "phone", "digits", "boolean"]);
+export type Transform = z.infer<typeof transformSchema>;
+
+const targetSchema = z.union([
+  z.enum(mappableLeadFields),
+  z.string().regex(/^extra\.[a-zA-Z][a-zA-Z0-9_]*$/, "expected a canonical lead field or extra.<name>"),
+]);
+
+/** One rule of a field mapping: CRM field(s) or a constant → a canonical lead field. */
+export const fieldRuleSchema = z
+  .object({
+    to: targetSchema,
+    /** CRM field name (relationship paths such as `Account.Name` allowed). */
+    from: z.string().optional(),
+    /** Several CRM fields joined with `separator` (empty values skipped). */
+    concat: z.array(z.string()).min(2).optional(),
+    separator: z.string().default(" "),
+    constant: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    transform: z.array(transformSchema).default([]),
+    /** A record whose value for this rule is empty is skipped (and reported), not queued. */
+    required: z.boolean().default(false),
+  })
+  .refine((rule) => [rule.from, rule.concat, rule.constant].filter((v) => v !== undefined).length === 1, {
+    message: "give exactly one of from, concat or constant",
+  });
+export type FieldRule = z.infer<typeof fieldRuleSchema>;
+
+export const fieldMappingSchema = z.object({
+  /** ISO country used to read phone numbers written without a country code. */
+  defaultCountry: z
+    .string()
+    .regex(/^[A-Z]{2}$/, "expected an ISO 3166-1 alpha-2 code like US")
+    .default("US"),
+  fields: z.array(fieldRuleSchema).min(1),
+});
+export type FieldMapping = z.infer<typeof fieldMappingSchema>;
+
+export const sourceSchema = z.object({
+  id: idSchema,
+  integration: idSchema,
+  campaign: idSchema,
+  /** Name of an entry of `mappings`. */
+  mapping: idSchema,
+  /** How often the scheduler pulls; omit to sync only on demand (`telesync sync`). */
+  every: durationSchema.optional(),
+  /** Vendor-specific: what to pull (validated by the integration's connector). */
+  select: z.record(z.string(), z.unknown()),
+});
+export type SourceConfig = z.infer<typeof sourceSchema>;
+
+/** What happens to a lead after an outcome with a given disposition. */
+export const dispositionPolicySchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("done") }),
+  z.object({ action: z.literal("retry"), delay: durationSchema, maxAttempts: z.number().int().positive() }),
+  z.object({ action: z.literal("callback"), fallbackDelay: durationSchema.default(86_400_000) }),
+  z.object({ action: z.literal("suppress") }),
+]);
+export type DispositionPolicy = z.infer<typeof dispositionPolicySchema>;
+
+export const campaignSchema = z.object({
+  description: z.string().optional(),
+  /** 1 (first) … 2,097,151; leads of a higher-priority campaign are not affected. */
+  priority: z.number().int().min(1).max(2_097_151).optional(),
+  lease: z.object({ ttl: durationSchema.default(300_000) }).prefault({}),
+  /** Per canonical disposition; dispositions not listed are `done`. */
+  outcomes: z.record(z.string(), dispositionPolicySchema).default({}),
+});
+export type CampaignConfig = z.infer<typeof campaignSchema>;
+
+/** Canonical disposition → the CRM's values, per integration. */
+export const dispositionMappingSchema = z.object({
+  /** Salesforce CallDisposition text / HubSpot outcome GUID. */
+  value: z.string(),
+  /** Call status (Salesforce Task.Status, HubSpot hs_call_status). */
+  callStatus: z.string().optional(),
+  /** Lead record field updates, e.g. `{ Status: Working - Contacted }`. */
+  leadUpdates: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  /** New CampaignMember.Status when the lead came from a Campaign. */
+  memberStatus: z.string().optional(),
+});
+
+export const integrationSchema = z.discriminatedUnion("vendor", [
+  salesforceIntegrationSchema.extend({
+    dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
+  }),
+  hubspotIntegrationSchema.extend({
+    dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
+  }),
+]);
+export type IntegrationConfig = z.infer<typeof integrationSchema>;
+
+export const configSchema = z.object({
+  redis: z
+    .object({
+      url: z.string().default("redis://127.0.0.1:6379"),
+      /** Every key lives under this prefix; the braces are a Redis Cluster hash tag. */
+      prefix: z
+        .string()
+        .regex(/^[^:\s]+$/, "expected a prefix without ':' or spaces, e.g. {telesync}")
+        .default("{telesync}"),
+    })
+    .prefault({}),
+  integrations: z.record(idSchema, integrationSchema),
+  mappings: z.record(idSchema, fieldMappingSchema),
+  sources: z.array(sourceSchema).default([]),
+  campaigns: z.record(idSchema, campaignSchema),
+  /** The canonical dispositions dialers may report. */
+  dispositions: z
+    .array(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected snake_case"))
+    .default(["connected", "no_answer", "busy", "voicemail", "wrong_number", "not_interested", "callback"]),
+  api: z
+    .object({
+      host: z.string().default("127.0.0.1"),
+      port: z.number().int().min(0).max(65_535).default(8080),
+      /** Bearer keys, by reference: `- ${TELESYNC_API_KEY}`. */
+      keys: z.array(z.string().min(16, "API keys must be at least 16 characters")).default([]),
+    })
+    .prefault({}),
+  sync: z
+    .object({
+      /** Jobs per addBulk call. */
+      bulkSize: z.number().int().min(1).max(10_000).default(1_000),
+    })
+    .prefault({}),
+});
+export type TelesyncConfig = z.infer<typeof configSchema>;

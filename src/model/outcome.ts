@@ -1,0 +1,31 @@
+import { z } from "zod";
+
+export const callDirectionSchema = z.enum(["outbound", "inbound"]);
+
+/** A consent change: an opt-out takes effect for leasing at once, then reaches the CRM. */
+export const consentChangeSchema = z.object({
+  phone: z.string().optional(),
+  leadKey: z.string().optional(),
+  status: z.enum(["opted_out", "opted_in"]),
+  channel: z.enum(["phone"]).default("phone"),
+  source: z.enum(["agent", "crm", "inbound", "api"]),
+  at: z.string(),
+});
+export type ConsentChange = z.infer<typeof consentChangeSchema>;
+
+/** A call outcome reported by a dialer. `outcomeId` is the idempotency key, end to end. */
+export const callOutcomeSchema = z.object({
+  outcomeId: z.string(),
+  leadKey: z.string(),
+  campaign: z.string(),
+  disposition: z.string(),
+  startedAt: z.string(),
+  durationSec: z.number().int().nonnegative(),
+  direction: callDirectionSchema,
+  agent: z.object({ id: z.string().optional(), email: z.string().optional() }).optional(),
+  notes: z.string().optional(),
+  recordingUrl: z.string().optional(),
+  callbackAt: z.string().optional(),
+  consentRevoked: z.boolean().optional(),
+});
+export type CallOutcome = z.infer<typeof callOutcomeSchema>;
