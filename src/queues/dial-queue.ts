@@ -1,0 +1,84 @@
+import { Job, Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { Lead } from "../model/lead.js";
+import { dialJobId, queueNames } from "./names.js";
+
+/** What a dial job carries: the mapped lead and where it came from. Kept small: no raw CRM record. */
+export interface DialJobData {
+  lead: Lead;
+  sourceId: string;
+}
+
+export interface UpsertCounts {
+  added: number;
+  updated: number;
+  unchanged: number;
+  /** Already finished in this campaign (called and done): a re-sync does not queue it again. */
+  finished: number;
+}
+
+const jobName = "dial";
+
+/** One campaign's call queue: one job per lead (job id = lead key), never duplicated. */
+export class DialQueue {
+  readonly queue: Queue<DialJobData>;
+
+  constructor(
+    readonly campaign: string,
+    private readonly redis: Redis,
+    readonly prefix: string,
+  ) {
+    this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
+  }
+
+  private jobKey(jobId: string): string {
+    return this.queue.toKey(jobId);
+  }
+
+  /**
+   * Queue new leads with `addBulk`, update the data of leads already waiting, leave finished ones.
+   * One round trip reads the state of the whole batch.
+   */
+  async upsert(items: DialJobData[], bulkSize: number): Promise<UpsertCounts> {
+    const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0, finished: 0 };
+    if (items.length === 0) return counts;
+    const pipeline = this.redis.pipeline();
+    for (const item of items) pipeline.hmget(this.jobKey(dialJobId(item.lead.key)), "data", "finishedOn");
+    const existing = (await pipeline.exec()) ?? [];
+    const toAdd: DialJobData[] = [];
+    const toUpdate: DialJobData[] = [];
+    items.forEach((item, i) => {
+      const [error, fields] = existing[i] ?? [null, null];
+      if (error) throw error;
+      const [data, finishedOn] = (fields as [string | null, string | null] | null) ?? [null, null];
+      if (data === null) toAdd.push(item);
+      else if (finishedOn !== null) counts.finished++;
+      else if (data === JSON.stringify(item)) counts.unchanged++;
+      else toUpdate.push(item);
+    });
+    for (let i = 0; i < toAdd.length; i += bulkSize) {
+      const chunk = toAdd.slice(i, i + bulkSize);
+      await this.queue.addBulk(
+        chunk.map((data) => ({ name: jobName, data, opts: { jobId: dialJobId(data.lead.key) } })),
+      );
+    }
+    counts.added = toAdd.length;
+    await Promise.all(
+      toUpdate.map((data) =>
+        new Job(this.queue, jobName, data, {}, dialJobId(data.lead.key)).updateData(data),
+      ),
+    );
+    counts.updated = toUpdate.length;
+    return counts;
+  }
+
+  /** Remove leads that left the source. A leased (locked) job stays with its dialer; returns how many left. */
+  async remove(leadKeys: string[]): Promise<number> {
+    const results = await Promise.all(leadKeys.map((key) => this.queue.remove(dialJobId(key))));
+    return results.filter((removed) => removed === 1).length;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from "node:crypto";
+import type { CrmConnector } from "../../connectors/types.js";
+import type { FieldMapping, SourceConfig } from "../config/schema.js";
+import { fieldsRead, mapRecord } from "../mapping/map-record.js";
+import type { Lead } from "../model/lead.js";
+import type { DialQueue } from "../queues/dial-queue.js";
+import type { SyncRunRecord, SyncState } from "./sync-state.js";
+
+export interface RecordProblem {
+  crmId: string;
+  problems: string[];
+}
+
+export interface SyncDependencies {
+  source: SourceConfig;
+  connector: CrmConnector;
+  mapping: FieldMapping;
+  state: SyncState;
+  queue: DialQueue;
+  bulkSize: number;
+  /** Leads the CRM marks do-not-call: called with them so the suppression list learns them. */
+  onDoNotCall?: (leads: Lead[]) => Promise<void>;
+}
+
+export interface SyncOptions {
+  /** Ignore the checkpoint and pull everything; members not seen leave the queue. */
+  full?: boolean;
+  /** Map and report only: no queue writes, no checkpoint. */
+  dryRun?: boolean;
+  signal?: AbortSignal;
+  onPage?: (progress: SyncRunRecord) => void;
+  /** Every mapped lead or per-record problem, in order (dry run output). */
+  onRecord?: (result: { lead: Lead } | { problem: RecordProblem }) => void;
+}
+
+export type SyncReport = SyncRunRecord & { problems: RecordProblem[] };
+
+const problemSample = 100;
+
+export class SyncAlreadyRunningError extends Error {
+  override readonly name = "SyncAlreadyRunningError";
+}
+
+/**
+ * One pull of a source into its campaign queue, page by page: map, upsert with addBulk, remove
+ * leavers, then checkpoint. A crash re-applies at most the page in flight, which is idempotent.
+ */
+export async function runSync(deps: SyncDependencies, options: SyncOptions = {}): Promise<SyncReport> {
+  const { source, connector, mapping, state, queue } = deps;
+  const full = options.full === true;
+  const dryRun = options.dryRun === true;
+  const lock = dryRun ? undefined : await state.acquireLock();
+  if (!dryRun && !lock) {
+    throw new SyncAlreadyRunningError(`source "${source.id}" is already being synced by another process`);
+  }
+  const runId = randomUUID();
+  const report: SyncReport = {
+    runId,
+    sourceId: source.id,
+    full,
+    startedAt: new Date().toISOString(),
+    finishedAt: "",
+    outcome: "completed",
+    pages: 0,
+    records: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    finished: 0,
+    removed: 0,
+    skipped: 0,
+    suppressed: 0,
+    problems: [],
+  };
+  const seenKey = full && !dryRun ? state.seenSetKey(runId) : undefined;
+  try {
+    const cursor = full ? undefined : await state.readCursor();
+    const pages = connector.pull({
+      select: source.select,
+      fields: fieldsRead(mapping),
+      cursor,
+      sourceId: source.id,
+    });
+    for await (const page of pages) {
+      options.signal?.throwIfAborted();
+      const callable: Lead[] = [];
+      const doNotCall: Lead[] = [];
+      const joined = new Map<string, string>();
+      const leftRefs = [...page.removedRefs];
+      for (const record of page.records) {
+        const mapped = mapRecord(record, source.integration, mapping);
+        if (!mapped.ok) {
+          report.skipped++;
+          const problem = { crmId: mapped.crmId, problems: mapped.problems };
+          if (report.problems.length < problemSample) report.problems.push(problem);
+          options.onRecord?.({ problem });
+          // A record that no longer maps (its phone was removed) must not stay queued.
+          leftRefs.push(record.sourceRef);
+          continue;
+        }
+        options.onRecord?.({ lead: mapped.lead });
+        if (mapped.lead.doNotCall) {
+          doNotCall.push(mapped.lead);
+          leftRefs.push(record.sourceRef);
+        } else {
+          callable.push(mapped.lead);
+          joined.set(record.sourceRef, mapped.lead.key);
+        }
+      }
+      report.pages++;
+      report.records += page.records.length;
+      report.suppressed += doNotCall.length;
+      if (!dryRun) {
+        const counts = await queue.upsert(
+          callable.map((lead) => ({ lead, sourceId: source.id })),
+          deps.bulkSize,
+        );
+        report.added += counts.added;
+        report.updated += counts.updated;
+        report.unchanged += counts.unchanged;
+        report.finished += counts.finished;
+        if (doNotCall.length > 0) {
+          await deps.onDoNotCall?.(doNotCall);
+          report.removed += await queue.remove(doNotCall.map((lead) => lead.key));
+        }
+        const leaving = await state.leadKeysFor(leftRefs.filter((ref) => !joined.has(ref)));
+        report.removed += await queue.remove([...leaving.values()]);
+        await state.checkpoint(page.cursor, joined, [...leaving.keys()], seenKey);
+        await lock?.refresh();
+      }
+      options.onPage?.(report);
+    }
+    if (seenKey) {
+      for await (const unseen of state.unseenRefs(seenKey)) {
+        const leaving = await state.leadKeysFor(unseen);
+        report.removed += await queue.remove([...leaving.values()]);
+        await state.checkpoint(await state.readCursor(), new Map(), unseen);
+      }
+    }
+  } catch (error) {
+    report.outcome = options.signal?.aborted ? "aborted" : "failed";
+    report.error = error instanceof Error ? error.message : String(error);
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { report });
+  } finally {
+    report.finishedAt = new Date().toISOString();
+    if (!dryRun) {
+      const { problems: _problems, ...run } = report;
+      await state.recordRun(run).catch(() => {});
+      if (seenKey) await state.dropKey(seenKey).catch(() => {});
+      await lock?.release().catch(() => {});
+    }
+  }
+  return report;
+}
