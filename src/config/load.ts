@@ -90,10 +90,13 @@ function describeIssue(
   lineOf: (path: readonly PropertyKey[]) => string,
 ): { path: string; message: string } {
   const found = valueAt(root, issue.path);
+  const expected = issue.message.replace(/^Invalid input: /, "");
   const message =
     issue.code === "invalid_type" && found === undefined
-      ? `required: ${issue.message.replace(/^Invalid input: /, "")}`
-      : `${issue.message.replace(/^Invalid input: /, "")}; found ${describeFound(found)}`;
+      ? `required: ${expected}`
+      : expected.includes("found")
+        ? expected
+        : `${expected}; found ${describeFound(found)}`;
   return { path: `${formatPath(issue.path)}${lineOf(issue.path)}`, message };
 }
 

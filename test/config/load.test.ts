@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig, parseConfig } from "../../src/config/load.js";
+import { ConfigError } from "../../src/errors.js";
+
+const env = { SF_CLIENT_SECRET: "s3cret", SF_REFRESH: "refresh-token", API_KEY: "0123456789abcdef0123" };
+
+const valid = `
+integrations:
+  sf:
+    vendor: salesforce
+    instanceUrl: https://acme.my.salesforce.com
+    auth:
+      type: refresh_token
+      clientId: my-client
+      clientSecret: \${SF_CLIENT_SECRET}
+      refreshToken: \${SF_REFRESH}
+mappings:
+  leads:
+    fields:
+      - { to: phone, from: Phone, transform: [phone] }
+      - { to: firstName, from: FirstName, transform: [trim] }
+sources:
+  - id: open-leads
+    integration: sf
+    campaign: q4
+    mapping: leads
+    every: 5m
+    select: { object: Lead, where: "Status = 'Open'" }
+campaigns:
+  q4: {}
+api:
+  keys:
+    - \${API_KEY}
+`;
+
+function problemsOf(text: string, environment: Record<string, string> = env): ConfigError {
+  try {
+    parseConfig(text, "telesync.config.yaml", environment);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("config", () => {
+  it("resolves ${VAR} references and applies defaults", () => {
+    const config = parseConfig(valid, "telesync.config.yaml", env);
+    const sf = config.integrations.sf;
+    expect(sf?.vendor).toBe("salesforce");
+    if (sf?.vendor !== "salesforce") throw new Error("unreachable");
+    expect(sf.auth).toMatchObject({ clientSecret: "s3cret", refreshToken: "refresh-token" });
+    expect(sf.apiVersion).toBe("62.0");
+    expect(config.sources[0]?.every).toBe(300_000);
+    expect(config.redis.prefix).toBe("{telesync}");
+    expect(config.api.keys).toEqual(["0123456789abcdef0123"]);
+  });
+
+  it("names the variable and the path when an env var is missing", () => {
+    const error = problemsOf(valid, { SF_CLIENT_SECRET: "x", API_KEY: "0123456789abcdef0123" });
+    expect(error.message).toContain("telesync.config.yaml");
+    expect(error.message).toContain("integrations.sf.auth.refreshToken (line 10)");
+    expect(error.message).toContain("environment variable SF_REFRESH is not set");
+  });
+
+  it("refuses an inline secret", () => {
+    const error = problemsOf(valid.replace("${SF_CLIENT_SECRET}", "hunter2"));
+    expect(error.problems[0]?.path).toBe("integrations.sf.auth.clientSecret (line 9)");
+    expect(error.problems[0]?.message).toContain("secrets must come from the environment");
+    expect(error.message).not.toContain("hunter2");
+  });
+
+  it("says what was expected and what was found", () => {
+    const error = problemsOf(valid.replace("every: 5m", "every: soon"));
+    expect(error.message).toContain("sources[0].every (line 21)");
+    expect(error.message).toContain('found "soon"');
+  });
+
+  it("validates the vendor-specific select block", () => {
+    const error = problemsOf(valid.replace("object: Lead,", "object: Leed,"));
+    expect(error.problems.some((p) => p.path.startsWith("sources[0].select"))).toBe(true);
+    expect(error.message).toContain("salesforce source");
+  });
+
+  it("reports unknown references between sections", () => {
+    const error = problemsOf(
+      valid.replace("campaign: q4", "campaign: q5").replace("mapping: leads", "mapping: nope"),
+    );
+    expect(error.message).toContain('unknown campaign "q5"; expected one of "q4"');
+    expect(error.message).toContain('unknown mapping "nope"; expected one of "leads"');
+  });
+
+  it("requires a phone rule in every mapping", () => {
+    const error = problemsOf(valid.replace("- { to: phone, from: Phone, transform: [phone] }", ""));
+    expect(error.message).toContain('no rule maps to "phone"');
+  });
+
+  it("rejects ids that would break job ids and keys", () => {
+    const error = problemsOf(valid.replace("id: open-leads", "id: 'open:leads'"));
+    expect(error.problems[0]?.path).toMatch(/^sources\[0\]\.id/);
+  });
+
+  it("reports YAML syntax errors with the file name", () => {
+    const error = problemsOf("integrations: [\n  - a: b\n");
+    expect(error.message).toContain("telesync.config.yaml");
+    expect(error.message).toContain("YAML syntax");
+  });
+
+  it("names a missing file and how to fix it", () => {
+    expect(() => loadConfig("/nonexistent/telesync.config.yaml", env)).toThrow(
+      /file not found: pass --config/,
+    );
+  });
+
+  it("loads a file from disk", () => {
+    const dir = mkdtempSync(join(tmpdir(), "telesync-config-"));
+    const file = join(dir, "telesync.config.yaml");
+    writeFileSync(file, valid);
+    expect(loadConfig(file, env).sources).toHaveLength(1);
+  });
+});
