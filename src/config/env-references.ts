@@ -31,7 +31,6 @@ export function resolveEnvReferences(
     if (underSecret && !wholeReference.test(value.trim())) {
       problems.push({
         path,
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: the message shows the ${VAR} syntax
         message: "secrets must come from the environment: write a reference such as ${MY_SECRET}",
       });
     }
