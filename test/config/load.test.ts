@@ -122,3 +122,11 @@ describe("config", () => {
     expect(loadConfig(file, env).sources).toHaveLength(1);
   });
 });
+
+describe("telesync.config.example.yaml", () => {
+  it("is a valid config with only its documented defaults", () => {
+    const config = loadConfig("telesync.config.example.yaml", {});
+    expect(config.sources.map((s) => s.id)).toEqual(["open_leads"]);
+    expect(config.integrations.salesforce_main?.vendor).toBe("salesforce");
+  });
+});

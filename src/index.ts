@@ -1,0 +1,11 @@
+/** telesync as a library: everything a Node dialer or an embedding service needs. */
+export { loadConfig, parseConfig } from "./config/load.js";
+export type { CampaignConfig, FieldMapping, SourceConfig, TelesyncConfig } from "./config/schema.js";
+export { configSchema } from "./config/schema.js";
+export { ConfigError, CrmError, type ErrorClass } from "./errors.js";
+export { mapRecord } from "./mapping/map-record.js";
+export type { Lead } from "./model/lead.js";
+export type { CallOutcome, ConsentChange } from "./model/outcome.js";
+export { createTelesync, Telesync, type TelesyncOptions } from "./runtime/telesync.js";
+export { startSandbox } from "./sandbox/server.js";
+export type { SyncReport } from "./sync/run-sync.js";
