@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { registerCheck } from "./commands/check.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerDlq } from "./commands/dlq.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSync } from "./commands/sync.js";
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerCheck(program);
   registerSandbox(program);
+  registerDlq(program);
   return program;
 }
 

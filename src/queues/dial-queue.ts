@@ -2,11 +2,14 @@ import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Lead } from "../model/lead.js";
 import { dialJobId, queueNames } from "./names.js";
+import { PhoneIndex } from "./phone-index.js";
 
 /** What a dial job carries: the mapped lead and where it came from. Kept small: no raw CRM record. */
 export interface DialJobData {
   lead: Lead;
   sourceId: string;
+  /** Call attempts so far in this campaign (set by outcomes; a re-sync keeps it). */
+  attempts?: number;
 }
 
 export interface UpsertCounts {
@@ -22,6 +25,7 @@ const jobName = "dial";
 /** One campaign's call queue: one job per lead (job id = lead key), never duplicated. */
 export class DialQueue {
   readonly queue: Queue<DialJobData>;
+  private readonly phones: PhoneIndex;
 
   constructor(
     readonly campaign: string,
@@ -29,6 +33,7 @@ export class DialQueue {
     readonly prefix: string,
   ) {
     this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
+    this.phones = new PhoneIndex(redis, prefix);
   }
 
   private jobKey(jobId: string): string {
@@ -51,10 +56,18 @@ export class DialQueue {
       const [error, fields] = existing[i] ?? [null, null];
       if (error) throw error;
       const [data, finishedOn] = (fields as [string | null, string | null] | null) ?? [null, null];
-      if (data === null) toAdd.push(item);
-      else if (finishedOn !== null) counts.finished++;
-      else if (data === JSON.stringify(item)) counts.unchanged++;
-      else toUpdate.push(item);
+      if (data === null) {
+        toAdd.push(item);
+        return;
+      }
+      if (finishedOn !== null) {
+        counts.finished++;
+        return;
+      }
+      const current = JSON.parse(data) as DialJobData;
+      const next: DialJobData = current.attempts === undefined ? item : { ...item, attempts: current.attempts };
+      if (JSON.stringify(current) === JSON.stringify(next)) counts.unchanged++;
+      else toUpdate.push(next);
     });
     for (let i = 0; i < toAdd.length; i += bulkSize) {
       const chunk = toAdd.slice(i, i + bulkSize);
@@ -69,6 +82,15 @@ export class DialQueue {
       ),
     );
     counts.updated = toUpdate.length;
+    const indexed = [...toAdd, ...toUpdate].map(({ lead }) => ({
+      key: lead.key,
+      phones: [lead.phone, ...(lead.altPhones ?? [])],
+    }));
+    if (indexed.length > 0) {
+      const index = this.redis.pipeline();
+      this.phones.record(index, this.campaign, indexed);
+      await index.exec();
+    }
     return counts;
   }
 

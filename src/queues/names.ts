@@ -2,7 +2,8 @@
 export const queueNames = {
   dial: (campaign: string) => `dial-${campaign}`,
   sync: "sync",
-  outcomes: "outcomes",
+  /** One writeback queue per integration, so a rate limit pauses only that CRM connection. */
+  writeback: (integration: string) => `writeback-${integration}`,
   deadLetter: "dead-letter",
 } as const;
 

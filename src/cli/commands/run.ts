@@ -1,8 +1,11 @@
 import type { Command } from "commander";
 import { createLogger } from "../../observability/logger.js";
+import { type Role, TelesyncService } from "../../runtime/service.js";
 import { createTelesync } from "../../runtime/telesync.js";
-import { SyncScheduler } from "../../sync/scheduler.js";
 import { configFrom, untilSignal } from "../context.js";
+
+/** SIGKILL usually follows SIGTERM after ~30 s; finish before it. */
+const shutdownBudgetMs = 25_000;
 
 export function registerRun(program: Command): void {
   program
@@ -16,17 +19,16 @@ export function registerRun(program: Command): void {
       const { file, config } = configFrom(command);
       const log = createLogger();
       const telesync = createTelesync({ config, log });
-      const closers: Array<() => Promise<void>> = [];
-      if (options.role !== "api") {
-        const scheduler = new SyncScheduler(telesync);
-        await scheduler.reconcile();
-        scheduler.startWorker();
-        closers.push(() => scheduler.close());
-      }
-      log.info({ config: file, role: options.role }, "telesync running");
+      const service = await TelesyncService.start(telesync, { role: options.role as Role });
+      log.info({ config: file, role: options.role, url: service.url }, "telesync running");
       const signal = await untilSignal();
-      log.info({ signal }, "shutting down");
-      for (const close of closers) await close();
+      log.info({ signal }, "shutting down: no new leases, flushing writeback");
+      const timeout = setTimeout(() => {
+        log.error("shutdown took too long; exiting with work still in Redis (it resumes on restart)");
+        process.exit(1);
+      }, shutdownBudgetMs);
+      await service.close();
       await telesync.close();
+      clearTimeout(timeout);
     });
 }

@@ -1,0 +1,90 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { campaignParams } from "../schemas.js";
+import type { ApiDependencies } from "../server.js";
+
+/** How long writeback may hold waiting jobs without completing any before /healthz says so. */
+const stuckAfterMs = 5 * 60_000;
+
+/** What operators look at: campaign stats, sync history, dead letters, health, metrics. */
+export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { telesync, leases, metrics, deadLetters, intake } = deps;
+
+  api.get("/v1/campaigns/:campaign/stats", { schema: { params: campaignParams } }, async (request, reply) => {
+    const { campaign } = request.params;
+    if (!telesync.config.campaigns[campaign]) {
+      return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
+    }
+    const counts = await telesync
+      .dialQueue(campaign)
+      .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
+    return {
+      campaign,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      delayed: counts.delayed ?? 0,
+      leased: counts.active ?? 0,
+      finished: counts.completed ?? 0,
+      outcomesByDisposition: await leases.dispositionCounts(campaign),
+    };
+  });
+
+  api.get(
+    "/v1/sources/:source/runs",
+    { schema: { params: z.strictObject({ source: z.string().max(64) }) } },
+    async (request, reply) => {
+      const { source } = request.params;
+      if (!telesync.config.sources.some((s) => s.id === source)) {
+        return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
+      }
+      return { source, runs: await telesync.syncState(source).history(50) };
+    },
+  );
+
+  api.get("/v1/dead-letters", async () => ({
+    count: await deadLetters.count(),
+    entries: await deadLetters.list(0, 99),
+  }));
+
+  api.get("/healthz", async (_request, reply) => {
+    const checks: Record<string, unknown> = {};
+    let healthy = true;
+    try {
+      checks.redis = (await telesync.redis.ping()) === "PONG" ? "ok" : "unexpected reply";
+    } catch (error) {
+      healthy = false;
+      checks.redis = error instanceof Error ? error.message : String(error);
+    }
+    if (healthy) {
+      const writeback: Record<string, unknown> = {};
+      for (const integration of Object.keys(telesync.config.integrations)) {
+        const queue = intake.queue(integration);
+        const [waiting, lastDone] = await Promise.all([
+          queue.getWaitingCount(),
+          queue.getJobs(["completed"], 0, 0, false),
+        ]);
+        const lastFinished = lastDone[0]?.finishedOn;
+        const paused = await queue.getRateLimitTtl();
+        const stuck = waiting > 0 && paused <= 0 && lastFinished !== undefined && Date.now() - lastFinished > stuckAfterMs;
+        if (stuck) healthy = false;
+        writeback[integration] = {
+          waiting,
+          lastCompletedAt: lastFinished ? new Date(lastFinished).toISOString() : null,
+          rateLimitedForMs: Math.max(0, paused),
+          status: stuck ? "stuck" : "ok",
+        };
+      }
+      checks.writeback = writeback;
+    }
+    return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unhealthy", checks });
+  });
+
+  api.get("/metrics", async (_request, reply) => {
+    for (const campaign of Object.keys(telesync.config.campaigns)) {
+      const counts = await telesync.dialQueue(campaign).queue.getJobCounts("waiting", "delayed", "active");
+      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
+    }
+    return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+}

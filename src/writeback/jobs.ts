@@ -1,0 +1,43 @@
+import type { CallOutcome } from "../model/outcome.js";
+
+/** The CRM record an outcome or consent change is written to, parsed from the lead key. */
+export interface LeadRef {
+  integration: string;
+  objectType: string;
+  crmId: string;
+  membershipId?: string;
+  phone?: string;
+}
+
+/** A call outcome on its way to the CRM. Small: ids and the dialer's report, no lead copy. */
+export interface OutcomeJob {
+  kind: "outcome";
+  outcome: CallOutcome;
+  lead: LeadRef;
+  /** Set after a failure that may have been applied: the next attempt looks for the first write. */
+  ambiguous?: boolean;
+}
+
+/** A do-not-call change on its way to the CRM. */
+export interface ConsentJob {
+  kind: "consent";
+  id: string;
+  lead: LeadRef;
+  doNotCall: boolean;
+  source: string;
+  ambiguous?: boolean;
+}
+
+export type WritebackJob = OutcomeJob | ConsentJob;
+
+/** `<integration>/<objectType>/<crmId>` → its parts; undefined when malformed. */
+export function parseLeadKey(leadKey: string): Omit<LeadRef, "membershipId" | "phone"> | undefined {
+  const first = leadKey.indexOf("/");
+  const second = leadKey.indexOf("/", first + 1);
+  if (first <= 0 || second <= first + 1 || second === leadKey.length - 1) return undefined;
+  return {
+    integration: leadKey.slice(0, first),
+    objectType: leadKey.slice(first + 1, second),
+    crmId: leadKey.slice(second + 1),
+  };
+}

@@ -1,0 +1,173 @@
+import { type Job, Queue, RateLimitError, Worker } from "bullmq";
+import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
+import type { ErrorClass } from "../errors.js";
+import { createRedis } from "../queues/connection.js";
+import { queueNames } from "../queues/names.js";
+import type { Telesync } from "../runtime/telesync.js";
+import { MicroBatcher } from "./batcher.js";
+import type { DeadLetterQueue } from "./dead-letter.js";
+import type { ConsentJob, WritebackJob } from "./jobs.js";
+import { toActivityWrite } from "./to-activity.js";
+
+/** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
+export class WritebackRetryError extends Error {
+  override readonly name = "WritebackRetryError";
+  constructor(
+    readonly classification: ErrorClass,
+    readonly waitMs?: number,
+  ) {
+    super(classification.reason);
+  }
+}
+
+/** Exponential backoff with full jitter, 1 s → 5 min; a CRM-given wait wins. */
+export function writebackBackoff(attemptsMade: number, error: Error | undefined): number {
+  if (error instanceof WritebackRetryError && error.waitMs !== undefined) return error.waitMs;
+  const ceiling = Math.min(300_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+interface ActivityItem {
+  write: ActivityWrite;
+  checkExisting: boolean;
+}
+
+export interface WritebackWorkerOptions {
+  /** How long a batch waits to fill before it is sent. */
+  batchWindowMs?: number;
+  /** Lock on a writeback job; a crashed worker's jobs are retried after it (with a lookup first). */
+  lockDurationMs?: number;
+  stalledIntervalMs?: number;
+}
+
+type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
+
+/**
+ * One integration's writeback: jobs from its queue are micro-batched into the CRM's batch requests;
+ * each job gets its own record's result. Permanent failures go to the dead-letter queue; the rest
+ * retry, after an ambiguous failure with a lookup of what the first attempt already wrote.
+ */
+export class WritebackWorker {
+  readonly worker: Worker<WritebackJob>;
+  private readonly activities: MicroBatcher<ActivityItem, WriteResult>;
+  private readonly consents: MicroBatcher<ConsentJob, ConsentResult>;
+  private readonly connector: CrmConnector;
+  /** Used to pause the whole queue (every worker of this integration) when the CRM says slow down. */
+  private readonly queue: Queue<WritebackJob>;
+
+  constructor(
+    private readonly telesync: Telesync,
+    private readonly integrationId: string,
+    private readonly deadLetters: DeadLetterQueue,
+    options: WritebackWorkerOptions = {},
+  ) {
+    this.connector = telesync.connector(integrationId);
+    this.queue = new Queue<WritebackJob>(queueNames.writeback(integrationId), {
+      connection: telesync.redis,
+      prefix: telesync.prefix,
+    });
+    const maxSize = this.connector.limits.writeBatchSize;
+    const maxWaitMs = options.batchWindowMs ?? 200;
+    this.activities = new MicroBatcher({
+      maxSize,
+      maxWaitMs,
+      flush: (items) =>
+        this.connector.writeActivities(
+          items.map((i) => i.write),
+          { checkExisting: items.some((i) => i.checkExisting) },
+        ),
+    });
+    this.consents = new MicroBatcher({
+      maxSize,
+      maxWaitMs,
+      flush: (items) =>
+        this.connector.writeConsent(
+          items.map((c) => ({
+            id: c.id,
+            lead: { objectType: c.lead.objectType, crmId: c.lead.crmId },
+            doNotCall: c.doNotCall,
+          })),
+        ),
+    });
+    this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
+      connection: createRedis(telesync.config.redis.url),
+      prefix: telesync.prefix,
+      // Enough jobs in hand to fill one batch while the previous one is in flight.
+      concurrency: maxSize * 2,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.stalledIntervalMs ?? 30_000,
+      maxStalledCount: 5,
+      limiter: { max: 100_000, duration: 1_000 },
+      settings: { backoffStrategy: (attemptsMade, _type, error) => writebackBackoff(attemptsMade, error) },
+    });
+    this.worker.on("failed", (job, error) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.exhausted(job, error);
+    });
+    this.worker.on("error", (error) => telesync.log.error({ err: error }, "writeback worker error"));
+  }
+
+  private async process(job: Job<WritebackJob>): Promise<unknown> {
+    const data = job.data;
+    const checkExisting = data.ambiguous === true || job.attemptsStarted > 1;
+    let result: ItemResult;
+    try {
+      if (data.kind === "outcome") {
+        const integration = this.telesync.config.integrations[this.integrationId];
+        if (!integration) throw new Error(`integration ${this.integrationId} is no longer configured`);
+        result = await this.activities.submit({ write: toActivityWrite(data, integration), checkExisting });
+      } else {
+        result = await this.consents.submit(data);
+      }
+    } catch (error) {
+      result = { ok: false, error: this.connector.classifyError(error) };
+    }
+    if (result.ok) return result;
+    const failure = result.error;
+    const log = this.telesync.log.child({ integration: this.integrationId, job: job.id, kind: data.kind });
+    switch (failure.kind) {
+      case "permanent": {
+        const id = await this.deadLetters.add({
+          job: data,
+          originalJobId: job.id as string,
+          error: failure,
+          attempts: job.attemptsStarted,
+          failedAt: new Date().toISOString(),
+        });
+        log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
+        return { deadLettered: id };
+      }
+      case "rate-limited":
+        log.warn({ waitMs: failure.waitMs, scope: failure.scope }, "CRM rate limit: pausing this integration's writeback");
+        await this.queue.rateLimit(failure.waitMs);
+        throw new RateLimitError();
+      case "retry":
+        if (failure.ambiguous && !data.ambiguous) await job.updateData({ ...data, ambiguous: true });
+        throw new WritebackRetryError(failure);
+      case "auth":
+        throw new WritebackRetryError(failure);
+    }
+  }
+
+  /** Out of attempts: keep it, in the dead-letter queue, with the last error. */
+  private async exhausted(job: Job<WritebackJob>, error: Error): Promise<void> {
+    const classification =
+      error instanceof WritebackRetryError ? error.classification : this.connector.classifyError(error);
+    await this.deadLetters.add({
+      job: job.data,
+      originalJobId: job.id as string,
+      error: classification,
+      attempts: job.attemptsStarted,
+      failedAt: new Date().toISOString(),
+    });
+    await job.remove().catch(() => {});
+  }
+
+  /** Stop taking jobs, send what is batched, wait for in-flight writes. */
+  async close(): Promise<void> {
+    const closing = this.worker.close();
+    await this.activities.drain();
+    await this.consents.drain();
+    await closing;
+    await this.queue.close();
+  }
+}
