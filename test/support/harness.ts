@@ -1,0 +1,124 @@
+import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
+import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
+import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
+import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
+import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
+
+export const apiKey = "test-key-0123456789abcdef";
+
+/** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
+export function salesforceTestConfig(sandboxUrl: string, prefix: string): TelesyncConfig {
+  return configSchema.parse({
+    redis: { url: redisUrl(), prefix },
+    integrations: {
+      sf: {
+        vendor: "salesforce",
+        instanceUrl: sandboxUrl,
+        loginUrl: sandboxUrl,
+        auth: {
+          type: "refresh_token",
+          clientId: "sandbox-client",
+          clientSecret: "sandbox-secret",
+          refreshToken: "sandbox-refresh",
+        },
+        writeback: { agentUsers: { "agent-7": "005000000000007AAA" } },
+        dispositions: {
+          connected: { value: "Connected" },
+          no_answer: { value: "No Answer" },
+          voicemail: { value: "Left Voicemail" },
+          not_interested: { value: "Not Interested", leadUpdates: { Status: "Closed - Not Converted" } },
+        },
+      },
+    },
+    mappings: {
+      lead: {
+        fields: [
+          { to: "phone", from: "Phone", transform: ["phone"], required: true },
+          { to: "firstName", from: "FirstName" },
+          { to: "lastName", from: "LastName" },
+          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
+        ],
+      },
+    },
+    sources: [{ id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } }],
+    campaigns: {
+      q4: {
+        lease: { ttl: "30s" },
+        outcomes: { no_answer: { action: "retry", delay: "1h", maxAttempts: 3 }, callback: { action: "callback" } },
+      },
+    },
+    api: { keys: [apiKey], port: 0 },
+  });
+}
+
+export interface Harness {
+  sandbox: CrmSandbox;
+  telesync: Telesync;
+  service: TelesyncService;
+  url: string;
+  leadIds: string[];
+  /** fetch against the API with the test key. */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(options: { leads?: number; service?: ServiceOptions } = {}): Promise<Harness> {
+  const sandbox = await startSandbox({ port: 0 });
+  const prefix = uniquePrefix();
+  const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix) });
+  const leadIds = sandbox.salesforce.seedLeads(options.leads ?? 100);
+  await telesync.sync("leads");
+  const service = await TelesyncService.start(telesync, {
+    port: 0,
+    schedule: false,
+    writeback: { batchWindowMs: 50, lockDurationMs: 5_000, stalledIntervalMs: 1_000 },
+    ...options.service,
+  });
+  const url = service.url as string;
+  return {
+    sandbox,
+    telesync,
+    service,
+    url,
+    leadIds,
+    call: (method, path, body, headers = {}) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+      }),
+    close: async () => {
+      await service.close();
+      await telesync.close();
+      await sandbox.close();
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+/** Poll until `check` is true (or fail after `timeoutMs`). */
+export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export function outcomeBody(outcomeId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    outcomeId,
+    disposition: "connected",
+    startedAt: "2026-11-28T15:04:05.000Z",
+    durationSec: 95,
+    direction: "outbound",
+    agent: { id: "agent-7" },
+    notes: "Interested in a demo next week",
+    ...overrides,
+  };
+}

@@ -1,0 +1,16 @@
+/**
+ * A writeback worker in its own process, for the crash test: started with `node --import tsx`,
+ * configured by SANDBOX_URL and TELESYNC_PREFIX; prints "ready" once its workers run.
+ */
+import { TelesyncService } from "../../src/runtime/service.js";
+import { createTelesync } from "../../src/runtime/telesync.js";
+import { salesforceTestConfig } from "./harness.js";
+
+const config = salesforceTestConfig(process.env.SANDBOX_URL as string, process.env.TELESYNC_PREFIX as string);
+const telesync = createTelesync({ config });
+await TelesyncService.start(telesync, {
+  role: "worker",
+  schedule: false,
+  writeback: { batchWindowMs: 50, lockDurationMs: 2_000, stalledIntervalMs: 500 },
+});
+process.stdout.write("ready\n");
