@@ -5,6 +5,7 @@ import { LeaseError } from "../dialer/errors.js";
 import type { LeaseService } from "../dialer/lease-service.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Telesync } from "../runtime/telesync.js";
+import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
@@ -18,6 +19,7 @@ export interface ApiDependencies {
   intake: WritebackIntake;
   deadLetters: DeadLetterQueue;
   metrics: Metrics;
+  trigger: SyncTrigger;
   /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }

@@ -123,6 +123,8 @@ export const configSchema = z.object({
     .object({
       host: z.string().default("127.0.0.1"),
       port: z.number().int().min(0).max(65_535).default(8080),
+      /** The URL the CRM calls (behind a proxy): webhook signatures are computed over it. */
+      publicUrl: z.url().optional(),
       /** Bearer keys, by reference: `- ${TELESYNC_API_KEY}`. */
       keys: z.array(z.string().min(16, "API keys must be at least 16 characters")).default([]),
     })

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from "fastify";
+import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
 import { buildApi } from "../api/server.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { type LeaseGate, LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
 import { SyncScheduler } from "../sync/scheduler.js";
+import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
 import { WritebackIntake } from "../writeback/outcome-intake.js";
 import { WritebackWorker, type WritebackWorkerOptions } from "../writeback/writeback-worker.js";
@@ -35,6 +37,7 @@ export class TelesyncService {
   readonly consent: ConsentService;
   readonly leases: LeaseService;
   readonly metrics = new Metrics();
+  readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
   private scheduler: SyncScheduler | undefined;
   api: FastifyInstance | undefined;
@@ -47,6 +50,7 @@ export class TelesyncService {
     this.intake = new WritebackIntake(telesync.redis, telesync.prefix);
     this.deadLetters = new DeadLetterQueue(telesync.redis, telesync.prefix);
     this.consent = new ConsentService(telesync, this.intake);
+    this.trigger = new SyncTrigger(telesync);
     this.leases = new LeaseService(telesync, {
       consent: this.consent,
       intake: this.intake,
@@ -79,6 +83,8 @@ export class TelesyncService {
         intake: service.intake,
         deadLetters: service.deadLetters,
         metrics: service.metrics,
+        trigger: service.trigger,
+        plugins: [hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger })],
       });
       const { host, port } = telesync.config.api;
       service.url = await service.api.listen({ host, port: options.port ?? port });
@@ -98,5 +104,6 @@ export class TelesyncService {
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
     await this.intake.close();
     await this.deadLetters.close();
+    await this.trigger.close();
   }
 }

@@ -42,6 +42,20 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     },
   );
 
+  api.post(
+    "/v1/sources/:source/sync",
+    { schema: { params: z.strictObject({ source: z.string().max(64) }) } },
+    async (request, reply) => {
+      const { source } = request.params;
+      if (!telesync.config.sources.some((s) => s.id === source)) {
+        return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
+      }
+      // For CRM-side automation (a Salesforce Flow or Outbound Message relay): sync this source now.
+      await deps.trigger.trigger(source);
+      return reply.code(202).send({ accepted: true, source });
+    },
+  );
+
   api.get("/v1/dead-letters", async () => ({
     count: await deadLetters.count(),
     entries: await deadLetters.list(0, 99),

@@ -1,0 +1,138 @@
+import { createHash, randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { RateLimiter } from "../../connectors/types.js";
+import { CrmError } from "../errors.js";
+
+/**
+ * Sliding-window log in one atomic script, on Redis' own clock so workers on different hosts agree.
+ * Returns {1, 0} when a slot was taken, {0, waitMs, paused} otherwise.
+ */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local max = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local pausedUntil = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
+if pausedUntil > now then
+  return {0, pausedUntil - now, 1}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < max then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return {1, 0, 0}
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {0, math.max(1, tonumber(oldest[2]) + window - now), 0}
+`;
+
+/** A pause only ever extends: two workers reporting different waits keep the later one. */
+const PAUSE = `
+local current = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
+local untilMs = tonumber(ARGV[1])
+if untilMs <= current then return 0 end
+redis.call('HSET', KEYS[1], 'until', ARGV[1], 'reason', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], untilMs)
+return 1
+`;
+
+const sha1 = (script: string) => createHash("sha1").update(script).digest("hex");
+
+export interface RedisRateLimiterOptions {
+  /**
+   * Longest pause `acquire` sits out before giving up with a `rate-limited` {@link CrmError} (scope
+   * `daily`), so a worker does not hang for hours after a daily limit; default 60 s.
+   */
+  maxPauseWaitMs?: number;
+  /** Test seam. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** What `pausedUntil` reports, for stats and /healthz. */
+export interface BucketPause {
+  untilEpochMs: number;
+  reason: string;
+}
+
+/**
+ * A rate limiter shared by every worker through Redis: a sliding-window log per bucket (exact, at
+ * most `max` slots per `windowMs`) plus pauses set when the vendor answered 429.
+ * Keys: `<prefix>:rl:<bucket>` and `<prefix>:rl-pause:<bucket>` (same hash tag as the prefix).
+ */
+export class RedisRateLimiter implements RateLimiter {
+  private readonly maxPauseWaitMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    options: RedisRateLimiterOptions = {},
+  ) {
+    this.maxPauseWaitMs = options.maxPauseWaitMs ?? 60_000;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  private windowKey(bucket: string): string {
+    return `${this.prefix}:rl:${bucket}`;
+  }
+
+  private pauseKey(bucket: string): string {
+    return `${this.prefix}:rl-pause:${bucket}`;
+  }
+
+  async acquire(bucket: string, max: number, windowMs: number): Promise<number> {
+    if (!Number.isInteger(max) || max < 1) throw new RangeError(`max must be a positive integer, got ${max}`);
+    let waited = 0;
+    for (;;) {
+      const [granted = 0, waitMs = 1, paused = 0] = await this.run(
+        ACQUIRE,
+        [this.windowKey(bucket), this.pauseKey(bucket)],
+        [String(max), String(Math.ceil(windowMs)), randomUUID()],
+      );
+      if (granted === 1) return waited;
+      if (paused === 1 && waitMs > this.maxPauseWaitMs) {
+        const pause = await this.pausedUntil(bucket);
+        throw new CrmError({
+          kind: "rate-limited",
+          reason: `${bucket} paused${pause ? `: ${pause.reason}` : ""}`,
+          waitMs,
+          scope: "daily",
+        });
+      }
+      // Jitter spreads the workers that all wake when the oldest slot expires.
+      const sleepMs = waitMs + Math.floor(Math.random() * 15);
+      await this.sleep(sleepMs);
+      waited += sleepMs;
+    }
+  }
+
+  async pause(bucket: string, untilEpochMs: number, reason: string): Promise<void> {
+    if (untilEpochMs <= Date.now()) return;
+    await this.run(PAUSE, [this.pauseKey(bucket)], [String(Math.ceil(untilEpochMs)), reason]);
+  }
+
+  /** The pause in force on `bucket`, if any. */
+  async pausedUntil(bucket: string): Promise<BucketPause | undefined> {
+    const pause = await this.redis.hgetall(this.pauseKey(bucket));
+    const until = Number(pause.until);
+    if (!Number.isFinite(until) || until <= Date.now()) return undefined;
+    return { untilEpochMs: until, reason: pause.reason ?? "" };
+  }
+
+  /** Requests counted in the current window (for stats). */
+  async used(bucket: string, windowMs: number): Promise<number> {
+    const key = this.windowKey(bucket);
+    return this.redis.zcount(key, Date.now() - windowMs, "+inf");
+  }
+
+  private async run(script: string, keys: string[], args: string[]): Promise<number[]> {
+    let result: unknown;
+    try {
+      result = await this.redis.evalsha(sha1(script), keys.length, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
+      result = await this.redis.eval(script, keys.length, ...keys, ...args);
+    }
+    return Array.isArray(result) ? result.map(Number) : [Number(result)];
+  }
+}
