@@ -1,0 +1,117 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import { z } from "zod";
+import {
+  faultSpecSchema,
+  SalesforceApiError,
+  SalesforceSandbox,
+  type SalesforceSandboxOptions,
+  salesforceControlRoutes,
+  salesforcePlugin,
+} from "./salesforce/index.js";
+
+/** Mounts another vendor's routes on the sandbox server (e.g. HubSpot under `/hubspot`), in its own scope. */
+export type SandboxPlugin = (app: FastifyInstance) => void | Promise<void>;
+
+/** How `POST /_sandbox/faults {vendor, ...}` and `DELETE /_sandbox/faults?vendor=` reach a vendor. */
+export interface FaultTarget {
+  inject(spec: unknown): void;
+  clear(): void;
+}
+
+export interface StartSandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  plugins?: SandboxPlugin[];
+  /** An org to serve, or options for a new one. */
+  salesforce?: SalesforceSandbox | SalesforceSandboxOptions;
+  /** Fault targets of other vendors, by vendor name; `salesforce` is built in. */
+  faultTargets?: Record<string, FaultTarget>;
+  /** Fastify request logging (default off). */
+  logger?: boolean;
+}
+
+/** A running CRM sandbox: point jsforce's `instanceUrl` (and `loginUrl`) at `url`. */
+export interface CrmSandbox {
+  url: string;
+  salesforce: SalesforceSandbox;
+  close(): Promise<void>;
+}
+
+const faultBody = z.looseObject({ vendor: z.string() });
+const vendorQuery = z.object({ vendor: z.string() });
+
+/** Starts the HTTP server for the built-in CRM sandbox: Salesforce under `/services`, control API under `/_sandbox`. */
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<CrmSandbox> {
+  const salesforce =
+    options.salesforce instanceof SalesforceSandbox
+      ? options.salesforce
+      : new SalesforceSandbox(options.salesforce);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    forceCloseConnections: true,
+    bodyLimit: 32 * 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const targets: Record<string, FaultTarget> = {
+    salesforce: {
+      inject: (spec) => salesforce.injectFault(faultSpecSchema.parse(spec)),
+      clear: () => salesforce.clearFaults(),
+    },
+    ...options.faultTargets,
+  };
+
+  await app.register(salesforcePlugin(salesforce), { prefix: "/services" });
+  await app.register(async (scope) => {
+    scope.setErrorHandler((error: Error, _request, reply) => {
+      const status =
+        error instanceof z.ZodError
+          ? 400
+          : error instanceof SalesforceApiError
+            ? error.status
+            : ((error as { statusCode?: number }).statusCode ?? 500);
+      return reply.code(status).send({ error: error.message });
+    });
+    salesforceControlRoutes(scope, salesforce);
+    scope.post("/_sandbox/faults", async (request, reply) => {
+      const { vendor, ...spec } = faultBody.parse(request.body);
+      const target = targets[vendor];
+      if (!target) return reply.code(404).send({ error: `unknown vendor '${vendor}'` });
+      target.inject(spec);
+      return reply.code(204).send();
+    });
+    scope.delete("/_sandbox/faults", async (request, reply) => {
+      const { vendor } = vendorQuery.parse(request.query);
+      const target = targets[vendor];
+      if (!target) return reply.code(404).send({ error: `unknown vendor '${vendor}'` });
+      target.clear();
+      return reply.code(204).send();
+    });
+  });
+  for (const plugin of options.plugins ?? []) {
+    await app.register(async (scope) => {
+      await plugin(scope);
+    });
+  }
+
+  const host = options.host ?? "127.0.0.1";
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+  const shownHost =
+    host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    salesforce,
+    close: () => {
+      closing ??= (async () => {
+        salesforce.faults.releaseAll();
+        await app.close();
+        salesforce.cursors.clear();
+      })();
+      return closing;
+    },
+  };
+}
