@@ -132,6 +132,8 @@ export interface ConnectorContext {
   tokens: TokenStore;
   rateLimiter: RateLimiter;
   log: ConnectorLogger;
+  /** The clock (epoch ms); tests and simulations drive it, production leaves it unset (Date.now). */
+  now?: () => number;
 }
 
 export interface TokenStore {

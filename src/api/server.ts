@@ -40,13 +40,21 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     }
   });
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof LeaseError) return reply.code(error.status).send({ error: "lease", message: error.message });
-    const fastifyError = error as { validation?: unknown; statusCode?: number; message: string; code?: string };
+    if (error instanceof LeaseError)
+      return reply.code(error.status).send({ error: "lease", message: error.message });
+    const fastifyError = error as {
+      validation?: unknown;
+      statusCode?: number;
+      message: string;
+      code?: string;
+    };
     if (fastifyError.validation) {
       return reply.code(400).send({ error: "invalid_request", message: fastifyError.message });
     }
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-      return reply.code(fastifyError.statusCode).send({ error: fastifyError.code ?? "bad_request", message: fastifyError.message });
+      return reply
+        .code(fastifyError.statusCode)
+        .send({ error: fastifyError.code ?? "bad_request", message: fastifyError.message });
     }
     deps.telesync.log.error({ err: error }, "API error");
     return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import type { Telesync } from "../runtime/telesync.js";
 import { PhoneIndex } from "../queues/phone-index.js";
-import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { Telesync } from "../runtime/telesync.js";
 import { parseLeadKey } from "../writeback/jobs.js";
+import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { SuppressionList } from "./suppression.js";
 
 export interface ConsentRequest {

@@ -1,7 +1,11 @@
-import { type TelesyncConfig, configSchema } from "../config/schema.js";
+import { configSchema, type TelesyncConfig } from "../config/schema.js";
 
 /** The config `telesync demo` runs with: one Salesforce integration on the built-in sandbox. */
-export function demoConfig(options: { sandboxUrl: string; redisUrl: string; campaignId: string }): TelesyncConfig {
+export function demoConfig(options: {
+  sandboxUrl: string;
+  redisUrl: string;
+  campaignId: string;
+}): TelesyncConfig {
   return configSchema.parse({
     redis: { url: options.redisUrl, prefix: "{telesync-demo}" },
     integrations: {
@@ -17,7 +21,11 @@ export function demoConfig(options: { sandboxUrl: string; redisUrl: string; camp
           refreshToken: "sandbox-refresh",
         },
         dispositions: {
-          connected: { value: "Connected", leadUpdates: { Status: "Working - Contacted" }, memberStatus: "Responded" },
+          connected: {
+            value: "Connected",
+            leadUpdates: { Status: "Working - Contacted" },
+            memberStatus: "Responded",
+          },
           no_answer: { value: "No Answer" },
           voicemail: { value: "Left Voicemail" },
           not_interested: { value: "Not Interested", leadUpdates: { Status: "Closed - Not Converted" } },

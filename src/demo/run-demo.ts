@@ -38,7 +38,11 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     print(`CRM sandbox (Salesforce REST) at ${sandbox.url}; Redis at ${redis.url}`);
     const sf = sandbox.salesforce;
     const ids = sf.seedLeads(options.leads, { campaignId });
-    const noPhone = sf.insert("Lead", { LastName: "Nophone", Company: "Demo Co", Status: "Open - Not Contacted" });
+    const noPhone = sf.insert("Lead", {
+      LastName: "Nophone",
+      Company: "Demo Co",
+      Status: "Open - Not Contacted",
+    });
     const badPhone = sf.insert("Lead", { LastName: "Badphone", Company: "Demo Co", Phone: "555-01" });
     sf.addCampaignMember(campaignId, noPhone);
     sf.addCampaignMember(campaignId, badPhone);
@@ -48,7 +52,7 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     print(summary("1. first sync", first));
     for (const p of first.problems.slice(0, 2)) print(`   skipped ${p.crmId}: ${p.problems.join("; ")}`);
 
-    for (const id of ids.slice(0, 25)) sf.update("Lead", id, { Title: "VP Sales" , FirstName: "Edited" });
+    for (const id of ids.slice(0, 25)) sf.update("Lead", id, { Title: "VP Sales", FirstName: "Edited" });
     for (const id of ids.slice(25, 30)) sf.update("Lead", id, { DoNotCall: true });
     for (const id of ids.slice(30, 35)) sf.delete("Lead", id);
     const again = await telesync.sync("q4_campaign");
@@ -59,7 +63,9 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     print(`queue dial-q4_outbound: ${JSON.stringify(counts)}`);
     for (const job of await queue.getJobs(["waiting"], 0, 2)) {
       const lead = job.data.lead;
-      print(`   ${lead.key}  ${maskPhone(lead.phone)}  ${lead.firstName ?? ""} ${lead.lastName ?? ""} (${lead.company ?? ""})`);
+      print(
+        `   ${lead.key}  ${maskPhone(lead.phone)}  ${lead.firstName ?? ""} ${lead.lastName ?? ""} (${lead.company ?? ""})`,
+      );
     }
   } finally {
     await telesync.close();

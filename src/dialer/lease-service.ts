@@ -24,10 +24,13 @@ export interface Lease {
 }
 
 /** What the lease-time gate says about a lead now: call, wait until a time, or never. */
-export type GateVerdict = { decision: "allow"; notAfter?: Date } | { decision: "wait"; until: Date; reason: string } | {
-  decision: "block";
-  reason: string;
-};
+export type GateVerdict =
+  | { decision: "allow"; notAfter?: Date }
+  | { decision: "wait"; until: Date; reason: string }
+  | {
+      decision: "block";
+      reason: string;
+    };
 
 export type LeaseGate = (lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>;
 
@@ -98,13 +101,18 @@ export class LeaseService {
       const job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       if (!job?.id) return undefined;
       const lead = job.data.lead;
-      const suppressed = await this.deps.consent.suppression.firstSuppressed([lead.phone, ...(lead.altPhones ?? [])]);
+      const suppressed = await this.deps.consent.suppression.firstSuppressed([
+        lead.phone,
+        ...(lead.altPhones ?? []),
+      ]);
       if (suppressed) {
         await job.moveToCompleted({ outcome: "suppressed" }, token, false);
         continue;
       }
       const now = this.now();
-      const verdict = this.deps.gate ? await this.deps.gate(lead, campaign, now) : { decision: "allow" as const };
+      const verdict = this.deps.gate
+        ? await this.deps.gate(lead, campaign, now)
+        : { decision: "allow" as const };
       if (verdict.decision === "wait") {
         await job.moveToDelayed(verdict.until.getTime(), token);
         continue;
@@ -134,13 +142,16 @@ export class LeaseService {
       | undefined;
     if (!job) throw new LeaseError(409, "lease is no longer held: the lead left the queue");
     const extended = await job.extendLock(ref.token, campaign.lease.ttl);
-    if (!extended) throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
+    if (!extended)
+      throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
     return { ref, job };
   }
 
   async extend(leaseId: string): Promise<{ expiresAt: string }> {
     const { ref } = await this.held(leaseId);
-    return { expiresAt: new Date(this.now().getTime() + this.campaign(ref.campaign).lease.ttl).toISOString() };
+    return {
+      expiresAt: new Date(this.now().getTime() + this.campaign(ref.campaign).lease.ttl).toISOString(),
+    };
   }
 
   /** Give the lead back to the queue now, uncalled. */

@@ -23,7 +23,9 @@ export function nextStep(input: {
   const policy = input.campaign.outcomes[input.disposition];
   if (!policy) {
     // A callback time with no explicit policy still means "call again then".
-    return input.callbackAt ? callbackAt(input.callbackAt, input.now, 86_400_000, attempts) : { action: "done" };
+    return input.callbackAt
+      ? callbackAt(input.callbackAt, input.now, 86_400_000, attempts)
+      : { action: "done" };
   }
   switch (policy.action) {
     case "done":
@@ -39,7 +41,12 @@ export function nextStep(input: {
   }
 }
 
-function callbackAt(requested: string | undefined, now: Date, fallbackMs: number, attempts: number): NextStep {
+function callbackAt(
+  requested: string | undefined,
+  now: Date,
+  fallbackMs: number,
+  attempts: number,
+): NextStep {
   const at = requested ? new Date(requested) : new Date(now.getTime() + fallbackMs);
   return { action: "callback", at: at.getTime() > now.getTime() ? at : now, attempts };
 }

@@ -65,7 +65,8 @@ export class DialQueue {
         return;
       }
       const current = JSON.parse(data) as DialJobData;
-      const next: DialJobData = current.attempts === undefined ? item : { ...item, attempts: current.attempts };
+      const next: DialJobData =
+        current.attempts === undefined ? item : { ...item, attempts: current.attempts };
       if (JSON.stringify(current) === JSON.stringify(next)) counts.unchanged++;
       else toUpdate.push(next);
     });
@@ -94,9 +95,18 @@ export class DialQueue {
     return counts;
   }
 
-  /** Remove leads that left the source. A leased (locked) job stays with its dialer; returns how many left. */
+  /**
+   * Remove leads that left the source; returns how many queued jobs were removed. A leased (locked)
+   * job stays with its dialer, whose outcome then completes it.
+   */
   async remove(leadKeys: string[]): Promise<number> {
-    const results = await Promise.all(leadKeys.map((key) => this.queue.remove(dialJobId(key))));
+    if (leadKeys.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const key of leadKeys) pipeline.exists(this.jobKey(dialJobId(key)));
+    const exists = (await pipeline.exec()) ?? [];
+    const present = leadKeys.filter((_key, i) => exists[i]?.[1] === 1);
+    // Queue#remove answers 1 for a job that does not exist, so count only the ones that did.
+    const results = await Promise.all(present.map((key) => this.queue.remove(dialJobId(key))));
     return results.filter((removed) => removed === 1).length;
   }
 

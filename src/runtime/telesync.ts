@@ -13,6 +13,8 @@ import { RedisTokenStore } from "./redis-token-store.js";
 export interface TelesyncOptions {
   config: TelesyncConfig;
   log?: Logger;
+  /** The clock; tests and simulations drive it. Default: the system clock. */
+  now?: () => Date;
 }
 
 /**
@@ -24,6 +26,7 @@ export class Telesync {
   readonly log: Logger;
   readonly redis: Redis;
   readonly prefix: string;
+  readonly now: () => Date;
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly dialQueues = new Map<string, DialQueue>();
   private readonly tokens: RedisTokenStore;
@@ -32,6 +35,7 @@ export class Telesync {
   constructor(options: TelesyncOptions) {
     this.config = options.config;
     this.log = options.log ?? silentLogger();
+    this.now = options.now ?? (() => new Date());
     this.prefix = this.config.redis.prefix;
     this.redis = createRedis(this.config.redis.url);
     this.tokens = new RedisTokenStore(this.redis, this.prefix);
@@ -48,6 +52,7 @@ export class Telesync {
         tokens: this.tokens,
         rateLimiter: this.rateLimiter,
         log: this.log.child({ integration: integrationId }),
+        now: () => this.now().getTime(),
       });
       this.connectors.set(integrationId, connector);
     }
@@ -80,7 +85,8 @@ export class Telesync {
   /** Take a lead out of every campaign queue (deleted or merged away in the CRM); returns jobs removed. */
   async removeLead(leadKey: string): Promise<number> {
     let removed = 0;
-    for (const campaign of Object.keys(this.config.campaigns)) removed += await this.dialQueue(campaign).remove([leadKey]);
+    for (const campaign of Object.keys(this.config.campaigns))
+      removed += await this.dialQueue(campaign).remove([leadKey]);
     return removed;
   }
 
@@ -101,7 +107,13 @@ export class Telesync {
       options,
     );
     this.log.info(
-      { source: source.id, pages: report.pages, added: report.added, updated: report.updated, removed: report.removed },
+      {
+        source: source.id,
+        pages: report.pages,
+        added: report.added,
+        updated: report.updated,
+        removed: report.removed,
+      },
       "sync finished",
     );
     return report;

@@ -119,10 +119,8 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
         report.updated += counts.updated;
         report.unchanged += counts.unchanged;
         report.finished += counts.finished;
-        if (doNotCall.length > 0) {
-          await deps.onDoNotCall?.(doNotCall);
-          report.removed += await queue.remove(doNotCall.map((lead) => lead.key));
-        }
+        if (doNotCall.length > 0) await deps.onDoNotCall?.(doNotCall);
+        // Do-not-call leads are in leftRefs: they leave the queue like any other leaver.
         const leaving = await state.leadKeysFor(leftRefs.filter((ref) => !joined.has(ref)));
         report.removed += await queue.remove([...leaving.values()]);
         await state.checkpoint(page.cursor, joined, [...leaving.keys()], seenKey);

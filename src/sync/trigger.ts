@@ -24,7 +24,9 @@ export class SyncTrigger {
 
   /** Every source of an integration. */
   async triggerIntegration(integration: string): Promise<string[]> {
-    const sources = this.telesync.config.sources.filter((s) => s.integration === integration).map((s) => s.id);
+    const sources = this.telesync.config.sources
+      .filter((s) => s.integration === integration)
+      .map((s) => s.id);
     for (const id of sources) await this.trigger(id);
     return sources;
   }

@@ -36,7 +36,8 @@ export class MicroBatcher<Item, Result> {
         (results) => {
           batch.forEach((entry, i) => {
             const result = results[i];
-            if (result === undefined) entry.reject(new Error("batch flush returned fewer results than items"));
+            if (result === undefined)
+              entry.reject(new Error("batch flush returned fewer results than items"));
             else entry.resolve(result);
           });
         },

@@ -29,7 +29,9 @@ export class DeadLetterQueue {
   }
 
   async add(letter: DeadLetter): Promise<string> {
-    const job = await this.queue.add(letter.job.kind, letter, { jobId: `dl-${letter.originalJobId}-${Date.now()}` });
+    const job = await this.queue.add(letter.job.kind, letter, {
+      jobId: `dl-${letter.originalJobId}-${Date.now()}`,
+    });
     return job.id as string;
   }
 
@@ -48,7 +50,10 @@ export class DeadLetterQueue {
   }
 
   /** Hand an entry back to the writeback queue and drop it from here. */
-  async replay(id: string, requeue: (job: WritebackJob, replayId: string) => Promise<void>): Promise<boolean> {
+  async replay(
+    id: string,
+    requeue: (job: WritebackJob, replayId: string) => Promise<void>,
+  ): Promise<boolean> {
     const job = await this.queue.getJob(id);
     if (!job) return false;
     await requeue({ ...job.data.job, ambiguous: true }, `${id}-replay-${Date.now()}`);

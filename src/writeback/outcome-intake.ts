@@ -57,7 +57,13 @@ export class WritebackIntake {
   async enqueue(job: WritebackJob): Promise<boolean> {
     if (job.kind === "outcome") {
       const jobId = writebackJobId("o", job.outcome.outcomeId);
-      const fresh = await this.redis.set(this.seenKey(job.outcome.outcomeId), jobId, "EX", seenTtlSeconds, "NX");
+      const fresh = await this.redis.set(
+        this.seenKey(job.outcome.outcomeId),
+        jobId,
+        "EX",
+        seenTtlSeconds,
+        "NX",
+      );
       // The job id dedupes too, so a crash between the two steps cannot queue an outcome twice.
       await this.queue(job.lead.integration).add("outcome", job, { jobId });
       return fresh === "OK";

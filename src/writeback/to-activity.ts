@@ -6,8 +6,14 @@ function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
 }
 
-function agentOwner(integration: IntegrationConfig, agent: OutcomeJob["outcome"]["agent"]): string | undefined {
-  const owners = integration.vendor === "salesforce" ? integration.writeback.agentUsers : integration.writeback.agentOwners;
+function agentOwner(
+  integration: IntegrationConfig,
+  agent: OutcomeJob["outcome"]["agent"],
+): string | undefined {
+  const owners =
+    integration.vendor === "salesforce"
+      ? integration.writeback.agentUsers
+      : integration.writeback.agentOwners;
   return (agent?.id && owners[agent.id]) || (agent?.email && owners[agent.email]) || undefined;
 }
 
@@ -15,7 +21,8 @@ function agentOwner(integration: IntegrationConfig, agent: OutcomeJob["outcome"]
 export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig): ActivityWrite {
   const { outcome, lead } = job;
   const mapped = integration.dispositions[outcome.disposition];
-  const template = integration.vendor === "salesforce" ? integration.writeback.subject : integration.writeback.title;
+  const template =
+    integration.vendor === "salesforce" ? integration.writeback.subject : integration.writeback.title;
   const label = mapped?.value ?? outcome.disposition;
   const write: ActivityWrite = {
     outcomeId: outcome.outcomeId,

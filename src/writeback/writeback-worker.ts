@@ -137,7 +137,10 @@ export class WritebackWorker {
         return { deadLettered: id };
       }
       case "rate-limited":
-        log.warn({ waitMs: failure.waitMs, scope: failure.scope }, "CRM rate limit: pausing this integration's writeback");
+        log.warn(
+          { waitMs: failure.waitMs, scope: failure.scope },
+          "CRM rate limit: pausing this integration's writeback",
+        );
         await this.queue.rateLimit(failure.waitMs);
         throw new RateLimitError();
       case "retry":

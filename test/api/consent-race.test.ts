@@ -25,16 +25,28 @@ describe("an opt-out holds from the moment it is acknowledged", () => {
       }
     });
     await eventually(() => leases.length >= 200, 30_000, "agents leasing");
-    const response = await h.call("POST", "/v1/consent", { phone: target.phone, status: "opted_out", source: "inbound" });
+    const response = await h.call("POST", "/v1/consent", {
+      phone: target.phone,
+      status: "opted_out",
+      source: "inbound",
+    });
     const acknowledgedAt = performance.now();
     expect(response.status).toBe(202);
-    await eventually(() => leases.filter((l) => l.requestedAt > acknowledgedAt).length >= 2_000, 60_000, "more leases");
+    await eventually(
+      () => leases.filter((l) => l.requestedAt > acknowledgedAt).length >= 2_000,
+      60_000,
+      "more leases",
+    );
     stop = true;
     await Promise.all(agents);
     const after = leases.filter((l) => l.requestedAt > acknowledgedAt);
     expect(after.length).toBeGreaterThanOrEqual(2_000);
     expect(after.filter((l) => l.phone === target.phone)).toHaveLength(0);
     // And the CRM hears about it.
-    await eventually(() => h.sandbox.salesforce.get("Lead", target.crmId)?.DoNotCall === true, 30_000, "DoNotCall");
+    await eventually(
+      () => h.sandbox.salesforce.get("Lead", target.crmId)?.DoNotCall === true,
+      30_000,
+      "DoNotCall",
+    );
   });
 });

@@ -28,7 +28,9 @@ describe("dialer HTTP API: contracts and bad input", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ status: "ok", checks: { redis: "ok" } });
     expect((await fetch(`${h.url}/v1/campaigns/q4/leases`, { method: "POST" })).status).toBe(401);
-    const wrong = await h.call("POST", "/v1/campaigns/q4/leases", undefined, { authorization: "Bearer nope" });
+    const wrong = await h.call("POST", "/v1/campaigns/q4/leases", undefined, {
+      authorization: "Bearer nope",
+    });
     expect(wrong.status).toBe(401);
     expect((await fetch(`${h.url}/metrics`)).status).toBe(401);
   });
@@ -61,7 +63,11 @@ describe("dialer HTTP API: contracts and bad input", () => {
 
   it("puts a no-answer lead back as a delayed retry of the same job", async () => {
     const leased = await lease();
-    await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody("api-o-4", { disposition: "no_answer" }));
+    await h.call(
+      "POST",
+      `/v1/leases/${leased.leaseId}/outcome`,
+      outcomeBody("api-o-4", { disposition: "no_answer" }),
+    );
     const job = await h.telesync.dialQueue("q4").queue.getJob(leased.lead.key);
     expect(await job?.getState()).toBe("delayed");
     expect(job?.data.attempts).toBe(1);
@@ -94,9 +100,9 @@ describe("dialer HTTP API: contracts and bad input", () => {
 
   it("answers unknown and foreign lease ids with 404 and unknown campaigns with 404", async () => {
     expect((await h.call("POST", "/v1/leases/not-a-lease/outcome", outcomeBody("x1"))).status).toBe(404);
-    const forged = Buffer.from("q4\nsf/Lead/00Q000000000000AAA\n00000000-0000-0000-0000-000000000000").toString(
-      "base64url",
-    );
+    const forged = Buffer.from(
+      "q4\nsf/Lead/00Q000000000000AAA\n00000000-0000-0000-0000-000000000000",
+    ).toString("base64url");
     expect((await h.call("POST", `/v1/leases/${forged}/extend`)).status).toBe(409);
     expect((await h.call("POST", "/v1/campaigns/nope/leases")).status).toBe(404);
   });

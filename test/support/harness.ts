@@ -40,11 +40,16 @@ export function salesforceTestConfig(sandboxUrl: string, prefix: string): Telesy
         ],
       },
     },
-    sources: [{ id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } }],
+    sources: [
+      { id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
+    ],
     campaigns: {
       q4: {
         lease: { ttl: "30s" },
-        outcomes: { no_answer: { action: "retry", delay: "1h", maxAttempts: 3 }, callback: { action: "callback" } },
+        outcomes: {
+          no_answer: { action: "retry", delay: "1h", maxAttempts: 3 },
+          callback: { action: "callback" },
+        },
       },
     },
     api: { keys: [apiKey], port: 0 },
@@ -62,7 +67,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { leads?: number; service?: ServiceOptions } = {}): Promise<Harness> {
+export async function startHarness(
+  options: { leads?: number; service?: ServiceOptions } = {},
+): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
   const prefix = uniquePrefix();
   const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix) });
@@ -101,7 +108,11 @@ export async function startHarness(options: { leads?: number; service?: ServiceO
 }
 
 /** Poll until `check` is true (or fail after `timeoutMs`). */
-export async function eventually(check: () => Promise<boolean> | boolean, timeoutMs = 30_000, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -110,7 +121,10 @@ export async function eventually(check: () => Promise<boolean> | boolean, timeou
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
-export function outcomeBody(outcomeId: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function outcomeBody(
+  outcomeId: string,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     outcomeId,
     disposition: "connected",

@@ -30,11 +30,20 @@ describe("writeback survives SIGKILL of its worker process", () => {
     const total = 1_500;
     for (let n = 0; n < total; n++) {
       const leased = (await (await h.call("POST", "/v1/campaigns/q4/leases")).json()) as { leaseId: string };
-      const response = await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody(`crash-${n}`));
+      const response = await h.call(
+        "POST",
+        `/v1/leases/${leased.leaseId}/outcome`,
+        outcomeBody(`crash-${n}`),
+      );
       expect(response.status).toBe(202);
     }
     // Slow the CRM down so the kill lands while batches are in flight.
-    h.sandbox.salesforce.injectFault({ kind: "timeout", delayMs: 400, count: 1_000, match: "composite-create" });
+    h.sandbox.salesforce.injectFault({
+      kind: "timeout",
+      delayMs: 400,
+      count: 1_000,
+      match: "composite-create",
+    });
     child = await startWorkerProcess(h);
     const tasks = () => h.sandbox.salesforce.all("Task").length;
     await eventually(() => tasks() >= 200, 60_000, "the first Tasks");
@@ -47,10 +56,14 @@ describe("writeback survives SIGKILL of its worker process", () => {
     h.sandbox.salesforce.clearFaults();
     child = await startWorkerProcess(h);
     await eventually(() => tasks() === total, 90_000, `${total} Tasks`);
-    await eventually(async () => {
-      const counts = await h.service.intake.queue("sf").getJobCounts("waiting", "active", "delayed");
-      return Object.values(counts).every((n) => n === 0);
-    }, 60_000, "queue drained");
+    await eventually(
+      async () => {
+        const counts = await h.service.intake.queue("sf").getJobCounts("waiting", "active", "delayed");
+        return Object.values(counts).every((n) => n === 0);
+      },
+      60_000,
+      "queue drained",
+    );
     const all = h.sandbox.salesforce.all("Task");
     expect(all).toHaveLength(total);
     expect(new Set(all.map((t) => t.CallObject)).size).toBe(total);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { type Harness, eventually, outcomeBody, startHarness } from "../support/harness.js";
+import { eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
 
 /** Clients lease and report until the campaign is empty; returns [leaseId, outcomeId] pairs posted. */
 async function workTheQueue(h: Harness, clients: number, idPrefix: string): Promise<Array<[string, string]>> {
@@ -25,7 +25,9 @@ function tasks(h: Harness) {
 }
 
 async function drained(h: Harness): Promise<boolean> {
-  const counts = await h.service.intake.queue("sf").getJobCounts("waiting", "active", "delayed", "prioritized");
+  const counts = await h.service.intake
+    .queue("sf")
+    .getJobCounts("waiting", "active", "delayed", "prioritized");
   return Object.values(counts).every((n) => n === 0);
 }
 
@@ -87,12 +89,19 @@ describe("Salesforce writeback (sandbox, real jsforce, real Redis, real HTTP)", 
   it("writes 199 of a batch of 200 when one record is invalid, dead-letters that one, and replays it after a fix", async () => {
     h = await startHarness({ leads: 200, service: { writeback: { batchWindowMs: 1_000 } } });
     const victim = h.leadIds[57] as string;
-    const lift = h.sandbox.salesforce.rejectRecord((record, info) => info.type === "Task" && record.WhoId === victim, {
-      statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
-      message: "Call Result is required for this lead source",
-    });
+    const lift = h.sandbox.salesforce.rejectRecord(
+      (record, info) => info.type === "Task" && record.WhoId === victim,
+      {
+        statusCode: "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+        message: "Call Result is required for this lead source",
+      },
+    );
     await workTheQueue(h, 20, "partial");
-    await eventually(async () => (await h.service.deadLetters.count()) === 1 && drained(h), 30_000, "dead letter");
+    await eventually(
+      async () => (await h.service.deadLetters.count()) === 1 && drained(h),
+      30_000,
+      "dead letter",
+    );
     expect(tasks(h)).toHaveLength(199);
     const [letter] = await h.service.deadLetters.list();
     expect(letter?.error).toMatchObject({ kind: "permanent" });

@@ -9,15 +9,19 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { leases, metrics } = deps;
 
-  api.post("/v1/campaigns/:campaign/leases", { schema: { params: campaignParams } }, async (request, reply) => {
-    const { campaign } = request.params;
-    const timer = metrics.leaseLatency.startTimer({ campaign });
-    const lease = await leases.lease(campaign);
-    timer();
-    metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
-    if (!lease) return reply.code(204).send();
-    return reply.code(200).send(lease);
-  });
+  api.post(
+    "/v1/campaigns/:campaign/leases",
+    { schema: { params: campaignParams } },
+    async (request, reply) => {
+      const { campaign } = request.params;
+      const timer = metrics.leaseLatency.startTimer({ campaign });
+      const lease = await leases.lease(campaign);
+      timer();
+      metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
+      if (!lease) return reply.code(204).send();
+      return reply.code(200).send(lease);
+    },
+  );
 
   api.post("/v1/leases/:leaseId/extend", { schema: { params: leaseParams } }, async (request) =>
     leases.extend(request.params.leaseId),

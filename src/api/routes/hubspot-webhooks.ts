@@ -39,38 +39,54 @@ export function hubspotWebhookRoutes(deps: {
   const { telesync, consent, trigger } = deps;
   return async (app) => {
     await app.register(async (scope) => {
-      scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => done(null, body));
-      scope.post<{ Params: { integration: string } }>("/webhooks/hubspot/:integration", async (request, reply) => {
-        const integrationId = request.params.integration;
-        const integration = telesync.config.integrations[integrationId];
-        if (integration?.vendor !== "hubspot" || !integration.webhookSecret) {
-          return reply.code(404).send({ error: "not_found", message: "no HubSpot integration with a webhookSecret here" });
-        }
-        const rawBody = typeof request.body === "string" ? request.body : "";
-        const publicUrl = telesync.config.api.publicUrl ?? `${request.protocol}://${request.host}`;
-        const signature = request.headers["x-hubspot-signature-v3"] as string | undefined;
-        const verdict = verifySignatureV3({
-          clientSecret: integration.webhookSecret,
-          method: request.method,
-          uri: `${publicUrl}${request.url}`,
-          rawBody,
-          timestamp: request.headers["x-hubspot-request-timestamp"] as string | undefined,
-          signature,
-        });
-        if (!verdict.ok) return reply.code(401).send({ error: "unauthorized", message: `signature: ${verdict.reason}` });
-        const seenKey = `${telesync.prefix}:webhook-seen:${createHash("sha256").update(signature ?? "").digest("hex")}`;
-        if ((await telesync.redis.set(seenKey, "1", "EX", replayWindowSeconds, "NX")) !== "OK") {
-          return reply.code(401).send({ error: "unauthorized", message: "signature: replayed request" });
-        }
-        let events: z.infer<typeof bodySchema>;
-        try {
-          events = bodySchema.parse(JSON.parse(rawBody));
-        } catch {
-          return reply.code(400).send({ error: "invalid_request", message: "expected a JSON array of HubSpot events" });
-        }
-        const effects = await applyEvents(events, integrationId, integration.doNotCall, { telesync, consent, trigger });
-        return reply.code(200).send({ received: events.length, ...effects });
-      });
+      scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
+        done(null, body),
+      );
+      scope.post<{ Params: { integration: string } }>(
+        "/webhooks/hubspot/:integration",
+        async (request, reply) => {
+          const integrationId = request.params.integration;
+          const integration = telesync.config.integrations[integrationId];
+          if (integration?.vendor !== "hubspot" || !integration.webhookSecret) {
+            return reply
+              .code(404)
+              .send({ error: "not_found", message: "no HubSpot integration with a webhookSecret here" });
+          }
+          const rawBody = typeof request.body === "string" ? request.body : "";
+          const publicUrl = telesync.config.api.publicUrl ?? `${request.protocol}://${request.host}`;
+          const signature = request.headers["x-hubspot-signature-v3"] as string | undefined;
+          const verdict = verifySignatureV3({
+            clientSecret: integration.webhookSecret,
+            method: request.method,
+            uri: `${publicUrl}${request.url}`,
+            rawBody,
+            timestamp: request.headers["x-hubspot-request-timestamp"] as string | undefined,
+            signature,
+          });
+          if (!verdict.ok)
+            return reply.code(401).send({ error: "unauthorized", message: `signature: ${verdict.reason}` });
+          const seenKey = `${telesync.prefix}:webhook-seen:${createHash("sha256")
+            .update(signature ?? "")
+            .digest("hex")}`;
+          if ((await telesync.redis.set(seenKey, "1", "EX", replayWindowSeconds, "NX")) !== "OK") {
+            return reply.code(401).send({ error: "unauthorized", message: "signature: replayed request" });
+          }
+          let events: z.infer<typeof bodySchema>;
+          try {
+            events = bodySchema.parse(JSON.parse(rawBody));
+          } catch {
+            return reply
+              .code(400)
+              .send({ error: "invalid_request", message: "expected a JSON array of HubSpot events" });
+          }
+          const effects = await applyEvents(events, integrationId, integration.doNotCall, {
+            telesync,
+            consent,
+            trigger,
+          });
+          return reply.code(200).send({ received: events.length, ...effects });
+        },
+      );
     });
   };
 }
@@ -89,7 +105,10 @@ async function applyEvents(
       case "contact.propertyChange":
         if (event.propertyName === doNotCall.property && event.propertyValue === doNotCall.value) {
           // The CRM already says do-not-call: suppress here at once, nothing to write back.
-          await deps.consent.apply({ leadKey: key, status: "opted_out", source: "crm" }, { writeToCrm: false });
+          await deps.consent.apply(
+            { leadKey: key, status: "opted_out", source: "crm" },
+            { writeToCrm: false },
+          );
           effects.suppressed++;
         } else {
           // Opt-ins and field edits go through the next sync, which maps them like any other change.
@@ -101,7 +120,8 @@ async function applyEvents(
         break;
       case "contact.merge":
         for (const merged of event.mergedObjectIds ?? []) {
-          if (merged !== event.objectId) effects.removed += await deps.telesync.removeLead(leadKey(integrationId, "contacts", merged));
+          if (merged !== event.objectId)
+            effects.removed += await deps.telesync.removeLead(leadKey(integrationId, "contacts", merged));
         }
         resync = true;
         break;

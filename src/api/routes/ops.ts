@@ -80,7 +80,11 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
         ]);
         const lastFinished = lastDone[0]?.finishedOn;
         const paused = await queue.getRateLimitTtl();
-        const stuck = waiting > 0 && paused <= 0 && lastFinished !== undefined && Date.now() - lastFinished > stuckAfterMs;
+        const stuck =
+          waiting > 0 &&
+          paused <= 0 &&
+          lastFinished !== undefined &&
+          Date.now() - lastFinished > stuckAfterMs;
         if (stuck) healthy = false;
         writeback[integration] = {
           waiting,
@@ -97,7 +101,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   api.get("/metrics", async (_request, reply) => {
     for (const campaign of Object.keys(telesync.config.campaigns)) {
       const counts = await telesync.dialQueue(campaign).queue.getJobCounts("waiting", "delayed", "active");
-      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
+      for (const [state, n] of Object.entries(counts))
+        metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });

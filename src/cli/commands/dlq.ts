@@ -23,7 +23,9 @@ async function withDeadLetters(
 }
 
 export function registerDlq(program: Command): void {
-  const dlq = program.command("dlq").description("inspect and replay writes the CRM refused (dead-letter queue)");
+  const dlq = program
+    .command("dlq")
+    .description("inspect and replay writes the CRM refused (dead-letter queue)");
 
   dlq
     .command("list")
@@ -34,7 +36,8 @@ export function registerDlq(program: Command): void {
         const entries = await queue.list(0, Number(options.limit) - 1);
         console.log(`${await queue.count()} dead letters`);
         for (const e of entries) {
-          const what = e.job.kind === "outcome" ? `outcome ${e.job.outcome.outcomeId}` : `consent ${e.job.id}`;
+          const what =
+            e.job.kind === "outcome" ? `outcome ${e.job.outcome.outcomeId}` : `consent ${e.job.id}`;
           console.log(
             `${e.id}  ${e.failedAt}  ${e.job.lead.integration}/${e.job.lead.objectType}/${e.job.lead.crmId}  ${what}  ${e.error.kind}: ${e.error.reason}`,
           );
@@ -53,7 +56,10 @@ export function registerDlq(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        const lead = { ...entry.job.lead, ...(entry.job.lead.phone ? { phone: maskPhone(entry.job.lead.phone) } : {}) };
+        const lead = {
+          ...entry.job.lead,
+          ...(entry.job.lead.phone ? { phone: maskPhone(entry.job.lead.phone) } : {}),
+        };
         console.log(JSON.stringify({ ...entry, job: { ...entry.job, lead } }, null, 2));
       });
     });

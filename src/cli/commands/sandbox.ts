@@ -14,8 +14,12 @@ export function registerSandbox(program: Command): void {
       const sandbox = await startSandbox({ port: Number(options.port), host: options.host });
       const seeded = sandbox.salesforce.seedLeads(Number(options.seed), { campaignId: options.campaign });
       console.log(`CRM sandbox listening at ${sandbox.url}`);
-      console.log(`  Salesforce: instanceUrl/loginUrl ${sandbox.url}, clientId sandbox-client, clientSecret sandbox-secret, refreshToken sandbox-refresh`);
-      console.log(`  ${seeded.length} Leads seeded${options.campaign ? ` in Campaign ${options.campaign}` : ""}`);
+      console.log(
+        `  Salesforce: instanceUrl/loginUrl ${sandbox.url}, clientId sandbox-client, clientSecret sandbox-secret, refreshToken sandbox-refresh`,
+      );
+      console.log(
+        `  ${seeded.length} Leads seeded${options.campaign ? ` in Campaign ${options.campaign}` : ""}`,
+      );
       await untilSignal();
       await sandbox.close();
     });

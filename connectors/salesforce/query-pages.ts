@@ -1,0 +1,82 @@
+import { z } from "zod";
+import type { SalesforceSession } from "./auth.js";
+import { salesforceLimits } from "./limits.js";
+import { toIso } from "./soql.js";
+
+/**
+ * A REST query page: `{totalSize, done, records, nextRecordsUrl}`; follow `nextRecordsUrl` until `done`.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_query.htm
+ */
+export const queryResultSchema = z.object({
+  totalSize: z.number().optional(),
+  done: z.boolean(),
+  records: z.array(z.record(z.string(), z.unknown())),
+  nextRecordsUrl: z.string().optional(),
+});
+
+/** Every row we page through has these (a cursor needs both). */
+export const cursorRowSchema = z.object({ Id: z.string(), SystemModstamp: z.string() }).loose();
+export type CursorRow = z.infer<typeof cursorRowSchema>;
+
+const batchHeaders = { "Sforce-Query-Options": `batchSize=${salesforceLimits.queryBatchSize}` };
+
+/**
+ * Run a query and yield its pages as Salesforce sends them. Pages are followed with `queryMore`
+ * (never `autoFetch`, which stops silently at `maxFetch`, 10,000 by default: jsforce lib/query.js).
+ */
+export async function* queryPages(
+  session: SalesforceSession,
+  soql: string,
+): AsyncGenerator<Record<string, unknown>[], void, undefined> {
+  let page = queryResultSchema.parse(
+    await session.call((conn) => conn.query(soql, { headers: batchHeaders, autoFetch: false })),
+  );
+  yield page.records;
+  while (!page.done && page.nextRecordsUrl) {
+    const next = page.nextRecordsUrl;
+    page = queryResultSchema.parse(
+      await session.call((conn) =>
+        conn.queryMore(next, {
+          headers: batchHeaders,
+          autoFetch: false,
+          maxFetch: salesforceLimits.queryBatchSize,
+          scanAll: false,
+          responseTarget: "QueryResult",
+        }),
+      ),
+    );
+    yield page.records;
+  }
+}
+
+/** Run a query to the end and return every row (for small lookups). */
+export async function queryAll(session: SalesforceSession, soql: string): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  for await (const page of queryPages(session, soql)) rows.push(...page);
+  return rows;
+}
+
+/**
+ * Flatten a query row to field → value: `attributes` dropped, relationship objects kept dotted
+ * (`{ Account: { Name } }` → `Account.Name`). A null relationship stays a single null entry.
+ */
+export function flattenRecord(row: Record<string, unknown>, prefix = ""): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key === "attributes") continue;
+    if (value !== null && typeof value === "object" && !Array.isArray(value) && "attributes" in value) {
+      Object.assign(out, flattenRecord(value as Record<string, unknown>, `${prefix}${key}.`));
+    } else {
+      out[`${prefix}${key}`] = value;
+    }
+  }
+  return out;
+}
+
+/** The later of two Salesforce date-times, as ISO. */
+export function laterIso(a: string, b: string | undefined): string {
+  const first = toIso(a);
+  if (b === undefined) return first;
+  const second = toIso(b);
+  return Date.parse(second) > Date.parse(first) ? second : first;
+}
