@@ -1,5 +1,7 @@
+import { IANAZone } from "luxon";
 import { z } from "zod";
 
+/** A HubSpot integration (one portal/account) as declared in the config file. */
 export const hubspotIntegrationSchema = z.object({
   vendor: z.literal("hubspot"),
   /** https://api.hubapi.com, or the sandbox's http://127.0.0.1:4010/hubspot */
@@ -18,12 +20,26 @@ export const hubspotIntegrationSchema = z.object({
   /** Burst limit of the account's tier (requests per 10 s): 100 Free/Starter, 190 Pro/Enterprise. */
   burstLimitPer10s: z.number().int().positive().default(100),
   dailyLimit: z.number().int().positive().default(250_000),
+  /**
+   * Search requests per second for the whole account. HubSpot allows 5; raise it only against the
+   * sandbox (tests and benchmarks).
+   */
+  searchRequestsPerSecond: z.number().int().positive().max(1_000).default(5),
+  /** The account's time zone: a DAILY 429 pauses the integration until the next midnight there. */
+  dailyResetTimeZone: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), "expected an IANA time zone such as America/New_York")
+    .default("UTC"),
+  /** A request without an answer after this long is abandoned (and treated as ambiguous). */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
   /** HubSpot has no standard do-not-call field: the contact property that means it. */
   doNotCall: z
     .object({
       property: z.string().default("telesync_do_not_call"),
       /** The value that means "do not call" (for enumeration properties); booleans use "true". */
       value: z.string().default("true"),
+      /** Written when do-not-call is lifted; `""` clears the property (enumerations). */
+      clearValue: z.string().default("false"),
     })
     .prefault({}),
   /** The call property that stores telesync's outcomeId, for idempotent retries. */
@@ -38,8 +54,19 @@ export const hubspotIntegrationSchema = z.object({
 });
 export type HubspotIntegration = z.infer<typeof hubspotIntegrationSchema>;
 
+/**
+ * What a HubSpot source pulls: the members of a list, the contacts matching a search, or every
+ * contact. Search filters follow HubSpot's search API (operators EQ, NEQ, GT, GTE, LT, LTE, IN,
+ * NOT_IN, BETWEEN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN, NOT_CONTAINS_TOKEN).
+ */
 export const hubspotSelectSchema = z.union([
-  z.object({ listId: z.string().min(1) }),
+  z.object({
+    /** An ILS list id (Lists v3); YAML may write it as a number. */
+    listId: z.union([
+      z.string().regex(/^\d+$/, "expected a numeric list id (ILS list id)"),
+      z.number().int().positive().transform(String),
+    ]),
+  }),
   z.object({
     search: z.object({
       filterGroups: z
@@ -47,9 +74,24 @@ export const hubspotSelectSchema = z.union([
           z.object({
             filters: z.array(
               z.object({
-                propertyName: z.string(),
-                operator: z.string(),
+                propertyName: z.string().regex(/^[A-Za-z0-9_]+$/, "expected a property's internal name"),
+                operator: z.enum([
+                  "EQ",
+                  "NEQ",
+                  "LT",
+                  "LTE",
+                  "GT",
+                  "GTE",
+                  "BETWEEN",
+                  "IN",
+                  "NOT_IN",
+                  "HAS_PROPERTY",
+                  "NOT_HAS_PROPERTY",
+                  "CONTAINS_TOKEN",
+                  "NOT_CONTAINS_TOKEN",
+                ]),
                 value: z.string().optional(),
+                highValue: z.string().optional(),
                 values: z.array(z.string()).optional(),
               }),
             ),

@@ -67,7 +67,7 @@ export class WritebackWorker {
       prefix: telesync.prefix,
     });
     const maxSize = this.connector.limits.writeBatchSize;
-    const maxWaitMs = options.batchWindowMs ?? 200;
+    const maxWaitMs = options.batchWindowMs ?? 2_000;
     this.activities = new MicroBatcher({
       maxSize,
       maxWaitMs,

@@ -7,7 +7,7 @@ import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 export const apiKey = "test-key-0123456789abcdef";
 
 /** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
-export function salesforceTestConfig(sandboxUrl: string, prefix: string): TelesyncConfig {
+export function salesforceTestConfig(sandboxUrl: string, prefix: string, agentUserId = "005000000000007AAA"): TelesyncConfig {
   return configSchema.parse({
     redis: { url: redisUrl(), prefix },
     integrations: {
@@ -21,7 +21,7 @@ export function salesforceTestConfig(sandboxUrl: string, prefix: string): Telesy
           clientSecret: "sandbox-secret",
           refreshToken: "sandbox-refresh",
         },
-        writeback: { agentUsers: { "agent-7": "005000000000007AAA" } },
+        writeback: { agentUsers: { "agent-7": agentUserId } },
         dispositions: {
           connected: { value: "Connected" },
           no_answer: { value: "No Answer" },
@@ -62,6 +62,8 @@ export interface Harness {
   service: TelesyncService;
   url: string;
   leadIds: string[];
+  /** The sandbox User the test agent maps to (Task.OwnerId). */
+  agentUserId: string;
   /** fetch against the API with the test key. */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
   close(): Promise<void>;
@@ -72,7 +74,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
   const prefix = uniquePrefix();
-  const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix) });
+  const agentUserId = sandbox.salesforce.insert("User", { Username: "agent7@sandbox.example", LastName: "Seven" });
+  const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix, agentUserId) });
   const leadIds = sandbox.salesforce.seedLeads(options.leads ?? 100);
   await telesync.sync("leads");
   const service = await TelesyncService.start(telesync, {
@@ -88,6 +91,7 @@ export async function startHarness(
     service,
     url,
     leadIds,
+    agentUserId,
     call: (method, path, body, headers = {}) =>
       fetch(`${url}${path}`, {
         method,

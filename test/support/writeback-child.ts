@@ -6,7 +6,11 @@ import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
 import { salesforceTestConfig } from "./harness.js";
 
-const config = salesforceTestConfig(process.env.SANDBOX_URL as string, process.env.TELESYNC_PREFIX as string);
+const config = salesforceTestConfig(
+  process.env.SANDBOX_URL as string,
+  process.env.TELESYNC_PREFIX as string,
+  process.env.AGENT_USER_ID,
+);
 const telesync = createTelesync({ config });
 await TelesyncService.start(telesync, {
   role: "worker",

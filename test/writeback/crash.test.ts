@@ -5,7 +5,12 @@ import { eventually, type Harness, outcomeBody, startHarness } from "../support/
 
 function startWorkerProcess(h: Harness): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/support/writeback-child.ts"], {
-    env: { ...process.env, SANDBOX_URL: h.sandbox.url, TELESYNC_PREFIX: h.telesync.prefix },
+    env: {
+      ...process.env,
+      SANDBOX_URL: h.sandbox.url,
+      TELESYNC_PREFIX: h.telesync.prefix,
+      AGENT_USER_ID: h.agentUserId,
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {

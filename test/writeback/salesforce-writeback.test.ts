@@ -38,7 +38,8 @@ describe("Salesforce writeback (sandbox, real jsforce, real Redis, real HTTP)", 
   });
 
   it("turns 1,000 outcomes from 20 clients into exactly 1,000 call Tasks in ≤ 6 collections requests", async () => {
-    h = await startHarness({ leads: 1_000, service: { writeback: { batchWindowMs: 1_000 } } });
+    // The default batch window (2 s): what a deployment runs with.
+    h = await startHarness({ leads: 1_000, service: { writeback: { lockDurationMs: 30_000 } } });
     h.sandbox.salesforce.resetStats();
     const posted = await workTheQueue(h, 20, "burst");
     expect(posted).toHaveLength(1_000);
@@ -54,7 +55,7 @@ describe("Salesforce writeback (sandbox, real jsforce, real Redis, real HTTP)", 
       Subject: "Call: Connected",
       Status: "Completed",
       ActivityDate: "2026-11-28",
-      OwnerId: "005000000000007AAA",
+      OwnerId: h.agentUserId,
     });
     expect(String(all[0]?.Description)).toContain("Interested in a demo");
     expect(h.sandbox.salesforce.stats()["composite-create"]).toBeLessThanOrEqual(6);

@@ -1,0 +1,128 @@
+import { z } from "zod";
+import type { ErrorClass } from "../../src/errors.js";
+import type {
+  ActivityWrite,
+  ConnectorContext,
+  ConnectorLimits,
+  ConsentResult,
+  ConsentWrite,
+  CrmConnector,
+  FieldDescription,
+  PullPage,
+  PullRequest,
+  WriteResult,
+} from "../types.js";
+import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
+import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
+import { describeObject } from "./describe.js";
+import { hubspotLimits } from "./limits.js";
+import { pullAllContacts } from "./pull-all.js";
+import { pullList } from "./pull-list.js";
+import { pullSearch } from "./pull-search.js";
+import { objectPageSchema } from "./records.js";
+import { filterBudgetProblems } from "./search-query.js";
+import { HubspotTransport, type TransportOptions } from "./transport.js";
+import { writeActivities, writeConsent } from "./write.js";
+
+/** Test seams: a clock, a sleep, how many attempts a request gets. */
+export type HubspotConnectorOptions = TransportOptions;
+
+/** HubSpot CRM v3 through @hubspot/api-client 13.x: contacts in, calls and contact updates out. */
+export class HubspotConnector implements CrmConnector {
+  readonly vendor = "hubspot";
+  readonly integrationId: string;
+  readonly limits: ConnectorLimits = {
+    pullPageSize: hubspotLimits.lists.membershipPageSize,
+    writeBatchSize: hubspotLimits.objects.batchCreate,
+  };
+  private readonly transport: HubspotTransport;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly config: HubspotIntegration,
+    ctx: ConnectorContext,
+    options: HubspotConnectorOptions = {},
+  ) {
+    this.integrationId = ctx.integrationId;
+    this.now = options.now ?? ctx.now ?? Date.now;
+    this.transport = new HubspotTransport(config, ctx, options);
+  }
+
+  validateSelect(select: unknown): void {
+    this.parseSelect(select);
+  }
+
+  private parseSelect(select: unknown): HubspotSelect {
+    const parsed = hubspotSelectSchema.safeParse(select);
+    if (!parsed.success) throw new Error(`Invalid HubSpot select: ${z.prettifyError(parsed.error)}`);
+    if ("search" in parsed.data) {
+      const problems = filterBudgetProblems(parsed.data.search.filterGroups);
+      if (problems.length > 0) throw new Error(`Invalid HubSpot select: ${problems.join("; ")}`);
+    }
+    return parsed.data;
+  }
+
+  /** An invalid select or cursor surfaces as the first page's rejection, like any other failure. */
+  async *pull(request: PullRequest): AsyncIterable<PullPage> {
+    const select = this.parseSelect(request.select);
+    if ("listId" in select) {
+      const cursor = parseCursor(listCursorSchema, request.cursor, "list");
+      yield* pullList(this.transport, select.listId, request, cursor);
+    } else if ("search" in select) {
+      const cursor = parseCursor(searchCursorSchema, request.cursor, "search");
+      yield* pullSearch(this.transport, select, request, cursor, this.now);
+    } else {
+      const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
+      yield* pullAllContacts(this.transport, request, cursor, this.now);
+    }
+  }
+
+  describe(objectType: string): Promise<FieldDescription[]> {
+    return describeObject(this.transport, objectType);
+  }
+
+  writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
+    return writeActivities(this.transport, this.config, batch, options);
+  }
+
+  writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
+    return writeConsent(this.transport, this.config, batch);
+  }
+
+  classifyError(error: unknown): ErrorClass {
+    return this.transport.classify(error);
+  }
+
+  /** Gets a token (refreshing an OAuth one if needed) and reads one contact. */
+  async verifyCredentials(): Promise<void> {
+    objectPageSchema.parse(
+      await this.transport.call(
+        "contacts.list",
+        (client, options) =>
+          client.crm.contacts.basicApi.getPage(
+            1,
+            undefined,
+            ["hs_object_id"],
+            undefined,
+            undefined,
+            false,
+            options,
+          ),
+        { idempotent: true },
+      ),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+}
+
+/** The factory `connectors/index.ts` calls. */
+export function createHubspotConnector(
+  config: HubspotIntegration,
+  ctx: ConnectorContext,
+  options?: HubspotConnectorOptions,
+): CrmConnector {
+  return new HubspotConnector(config, ctx, options);
+}

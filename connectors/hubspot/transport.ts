@@ -1,0 +1,253 @@
+import type http from "node:http";
+import { Client } from "@hubspot/api-client";
+import { z } from "zod";
+import { CrmError, type ErrorClass } from "../../src/errors.js";
+import type { ConnectorContext } from "../types.js";
+import { createHubspotAuth, type HubspotAuth, type RefreshForm } from "./auth.js";
+import { classifyHubspotError } from "./classify-error.js";
+import type { HubspotIntegration } from "./config.js";
+import { createHubspotAgent } from "./http-agent.js";
+import { hubspotLimits } from "./limits.js";
+
+/** What the SDK's per-call middleware sees of a request (its `RequestContext`). */
+interface RequestContextLike {
+  setHeaderParam(key: string, value: string): void;
+  setAgent(agent: http.Agent): void;
+}
+
+/**
+ * Per-call SDK options. @hubspot/api-client 13.x applies configuration-level middleware (and so
+ * `httpAgent` and `defaultHeaders`) only when call-time middleware is passed, so every call passes
+ * this, which sets the bearer token and the timeout agent.
+ */
+function callOptions(token: string | undefined, agent: http.Agent) {
+  return {
+    middlewareMergeStrategy: "append" as const,
+    middleware: [
+      {
+        async pre<C extends RequestContextLike>(context: C): Promise<C> {
+          if (token !== undefined) context.setHeaderParam("Authorization", `Bearer ${token}`);
+          context.setAgent(agent);
+          return context;
+        },
+        async post<R>(context: R): Promise<R> {
+          return context;
+        },
+      },
+    ],
+  };
+}
+export type SdkCallOptions = ReturnType<typeof callOptions>;
+
+/** A non-2xx answer to a raw `apiRequest`, shaped like the SDK's `ApiException`. */
+export class HubspotHttpError extends Error {
+  override readonly name = "HubspotHttpError";
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HubSpot answered ${code}`);
+  }
+}
+
+export interface CallSpec {
+  /** Also take a slot of the account's search budget (5/s). */
+  search?: boolean;
+  /** Safe to repeat after an ambiguous failure (reads, searches, property updates). */
+  idempotent: boolean;
+  /** Default true; the token endpoint itself is called without a bearer token. */
+  authenticated?: boolean;
+}
+
+export interface TransportOptions {
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Attempts per request (rate-limit waits and transient failures included); default 6. */
+  maxAttempts?: number;
+}
+
+/** JSON when it is JSON; a proxy's HTML error page stays text (and classifies by status). */
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer from HubSpot within ${ms} ms`), { code: "ETIMEDOUT" })),
+      ms,
+    );
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+const policySchema = z.object({ body: z.object({ policyName: z.string() }) });
+
+/**
+ * Every HubSpot request goes through `call`: it takes a slot of the shared rate budget, sends the
+ * bearer token, classifies a failure, and waits and retries where that is safe (a 401 refreshes
+ * once; a 429 pauses the bucket for every worker, then retries; an ambiguous failure is retried
+ * only for idempotent requests). What is left is thrown as a `CrmError`.
+ */
+export class HubspotTransport {
+  /** Built once per integration with no SDK retries or limiter: we retry and limit ourselves. */
+  readonly client: Client;
+  readonly auth: HubspotAuth;
+  readonly burstBucket: string;
+  readonly searchBucket: string;
+  private readonly agent: http.Agent;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly config: HubspotIntegration,
+    private readonly ctx: ConnectorContext,
+    options: TransportOptions = {},
+  ) {
+    this.client = new Client({ basePath: config.basePath.replace(/\/$/, ""), numberOfApiCallRetries: 0 });
+    this.agent = createHubspotAgent(config.basePath, config.requestTimeoutMs);
+    this.now = options.now ?? ctx.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.maxAttempts = options.maxAttempts ?? 6;
+    this.burstBucket = `hubspot:${ctx.integrationId}:burst`;
+    this.searchBucket = `hubspot:${ctx.integrationId}:search`;
+    this.auth = createHubspotAuth(config, ctx, (form) => this.requestToken(form));
+  }
+
+  classify(error: unknown): ErrorClass {
+    return classifyHubspotError(error, {
+      now: this.now(),
+      dailyResetTimeZone: this.config.dailyResetTimeZone,
+    });
+  }
+
+  async call<T>(
+    op: string,
+    send: (client: Client, options: SdkCallOptions, token: string | undefined) => Promise<T>,
+    spec: CallSpec,
+  ): Promise<T> {
+    let refreshed = false;
+    for (let attempt = 1; ; attempt++) {
+      await this.acquire(spec.search === true);
+      const token = spec.authenticated === false ? undefined : await this.auth.token();
+      try {
+        return await send(this.client, callOptions(token, this.agent), token);
+      } catch (error) {
+        const verdict = this.classify(error);
+        this.ctx.log.debug({ op, attempt, verdict }, "hubspot request failed");
+        if (verdict.kind === "auth" && token !== undefined && this.auth.canRefresh && !refreshed) {
+          refreshed = true;
+          await this.auth.refresh(token);
+          continue;
+        }
+        if (verdict.kind === "rate-limited") {
+          await this.pauseFor(error, verdict);
+          if (verdict.scope === "burst" && attempt < this.maxAttempts) continue;
+        } else if (
+          verdict.kind === "retry" &&
+          (spec.idempotent || !verdict.ambiguous) &&
+          attempt < this.maxAttempts
+        ) {
+          await this.sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)) + Math.floor(Math.random() * 100));
+          continue;
+        }
+        throw error instanceof CrmError ? error : new CrmError(verdict, { cause: error });
+      }
+    }
+  }
+
+  /** A raw JSON request for endpoints the SDK does not wrap (e.g. `/calling/v1/dispositions`). */
+  async json(op: string, method: "GET", path: string): Promise<unknown> {
+    return this.call(
+      op,
+      async (client, _options, token) => {
+        const headers: Record<string, string> =
+          token === undefined ? {} : { Authorization: `Bearer ${token}` };
+        // apiRequest takes no agent, so it gets its own deadline.
+        const response = await withDeadline(
+          client.apiRequest({ method, path, headers }),
+          this.config.requestTimeoutMs,
+        );
+        const text = await response.text();
+        const body = parseJson(text);
+        if (!response.ok) {
+          const answered: Record<string, string> = {};
+          response.headers.forEach((value, name) => {
+            answered[name] = value;
+          });
+          throw new HubspotHttpError(response.status, body, answered);
+        }
+        return body;
+      },
+      { idempotent: true },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+
+  private async acquire(search: boolean): Promise<void> {
+    const margin = hubspotLimits.windowMarginMs;
+    await this.ctx.rateLimiter.acquire(
+      this.burstBucket,
+      this.config.burstLimitPer10s,
+      hubspotLimits.burstWindowMs + margin,
+    );
+    if (search) {
+      await this.ctx.rateLimiter.acquire(
+        this.searchBucket,
+        this.config.searchRequestsPerSecond,
+        hubspotLimits.secondlyWindowMs + margin,
+      );
+    }
+  }
+
+  /** A 429 stops every worker of the integration: the search bucket for SECONDLY, else the whole account. */
+  private async pauseFor(
+    error: unknown,
+    verdict: Extract<ErrorClass, { kind: "rate-limited" }>,
+  ): Promise<void> {
+    const policy = policySchema.safeParse(error);
+    const bucket =
+      policy.success && policy.data.body.policyName === "SECONDLY" ? this.searchBucket : this.burstBucket;
+    await this.ctx.rateLimiter.pause(bucket, this.now() + verdict.waitMs, verdict.reason);
+    this.ctx.log.warn({ bucket, waitMs: verdict.waitMs, scope: verdict.scope }, verdict.reason);
+  }
+
+  private async requestToken(form: RefreshForm): Promise<unknown> {
+    try {
+      return await this.call(
+        "oauth.token",
+        (client, options) =>
+          client.oauth.tokensApi.create(
+            "refresh_token",
+            undefined,
+            undefined,
+            form.clientId,
+            form.clientSecret,
+            form.refreshToken,
+            options,
+          ),
+        { idempotent: true, authenticated: false },
+      );
+    } catch (error) {
+      // A 400 from the token endpoint (BAD_REFRESH_TOKEN, BAD_CLIENT_ID…) means the credentials are wrong.
+      if (error instanceof CrmError && error.classification.kind === "permanent") {
+        throw new CrmError(
+          { kind: "auth", reason: `OAuth refresh failed: ${error.classification.reason}` },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
+  }
+}

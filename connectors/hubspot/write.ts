@@ -1,0 +1,139 @@
+import { CrmError, type ErrorClass } from "../../src/errors.js";
+import type { ActivityWrite, ConsentResult, ConsentWrite, WriteResult } from "../types.js";
+import type { HubspotIntegration } from "./config.js";
+import type { HubspotTransport } from "./transport.js";
+import { createCalls } from "./write-calls.js";
+import { doNotCallProperties, mergeByContact, propertyValue, updateContacts } from "./write-contacts.js";
+import { findExistingCalls } from "./write-existing.js";
+
+function invalidReason(write: ActivityWrite): string | undefined {
+  if (write.lead.objectType !== "contacts")
+    return `HubSpot writeback supports contacts, not ${write.lead.objectType}`;
+  if (!/^\d+$/.test(write.lead.crmId)) return `not a HubSpot contact id: ${write.lead.crmId}`;
+  if (!Number.isFinite(Date.parse(write.call.startedAt))) return `invalid startedAt: ${write.call.startedAt}`;
+  if (!Number.isFinite(write.call.durationSec) || write.call.durationSec < 0) return "invalid durationSec";
+  return undefined;
+}
+
+function contactChanges(
+  write: ActivityWrite,
+  config: HubspotIntegration,
+): Record<string, string> | undefined {
+  if (write.leadUpdates === undefined && write.doNotCall === undefined) return undefined;
+  const properties: Record<string, string> = {};
+  for (const [name, value] of Object.entries(write.leadUpdates ?? {}))
+    properties[name] = propertyValue(value);
+  if (write.doNotCall !== undefined) Object.assign(properties, doNotCallProperties(config, write.doNotCall));
+  return Object.keys(properties).length > 0 ? properties : undefined;
+}
+
+const failed = (outcomeId: string, error: ErrorClass): WriteResult => ({ outcomeId, ok: false, error });
+
+/**
+ * Write call outcomes: contact property changes first (lead status, do-not-call; idempotent, so a
+ * failure there stops the call from being created and a retry is clean), then, with
+ * `checkExisting`, a search for calls already stored under the outcome ids, then one batch create
+ * of the rest. The notes go into the call's body: a separate Note would show the same text twice on
+ * the contact's timeline and give one outcome two records to keep idempotent.
+ * One result per input, in input order; a repeated outcomeId shares the first one's call.
+ */
+export async function writeActivities(
+  transport: HubspotTransport,
+  config: HubspotIntegration,
+  batch: readonly ActivityWrite[],
+  options: { checkExisting: boolean },
+): Promise<WriteResult[]> {
+  const results = new Map<number, WriteResult>();
+  const ready: { index: number; write: ActivityWrite }[] = [];
+  batch.forEach((write, index) => {
+    const problem = invalidReason(write);
+    if (problem)
+      results.set(
+        index,
+        failed(write.outcomeId, { kind: "permanent", reason: problem, code: "INVALID_OUTCOME" }),
+      );
+    else ready.push({ index, write });
+  });
+
+  const changes = ready.flatMap(({ write }) => {
+    const properties = contactChanges(write, config);
+    return properties ? [{ contactId: write.lead.crmId, properties }] : [];
+  });
+  const contactFailures = await updateContacts(transport, mergeByContact(changes));
+  const writable = ready.filter(({ index, write }) => {
+    const failure = contactFailures.get(write.lead.crmId);
+    if (failure && contactChanges(write, config)) results.set(index, failed(write.outcomeId, failure));
+    return !results.has(index);
+  });
+
+  let existing = new Map<string, string>();
+  if (options.checkExisting && writable.length > 0) {
+    try {
+      existing = await findExistingCalls(
+        transport,
+        config.outcomeIdProperty,
+        writable.map(({ write }) => write.outcomeId),
+      );
+    } catch (error) {
+      const verdict = error instanceof CrmError ? error.classification : transport.classify(error);
+      for (const { index, write } of writable) results.set(index, failed(write.outcomeId, verdict));
+      return batch.map((write, index) => results.get(index) ?? failed(write.outcomeId, verdict));
+    }
+  }
+
+  const firstByOutcome = new Map<string, ActivityWrite>();
+  for (const { write } of writable) {
+    if (!existing.has(write.outcomeId) && !firstByOutcome.has(write.outcomeId))
+      firstByOutcome.set(write.outcomeId, write);
+  }
+  const created = await createCalls(transport, config, [...firstByOutcome.values()]);
+
+  return batch.map((write, index) => {
+    const known = results.get(index);
+    if (known) return known;
+    const existingId = existing.get(write.outcomeId);
+    if (existingId)
+      return { outcomeId: write.outcomeId, ok: true, activityId: existingId, alreadyExisted: true };
+    const outcome = created.get(write.outcomeId);
+    if (outcome?.ok)
+      return { outcomeId: write.outcomeId, ok: true, activityId: outcome.activityId, alreadyExisted: false };
+    return failed(
+      write.outcomeId,
+      outcome?.error ?? { kind: "retry", reason: "not written", ambiguous: true },
+    );
+  });
+}
+
+/** Set or lift the configured do-not-call property; one result per input, in input order. */
+export async function writeConsent(
+  transport: HubspotTransport,
+  config: HubspotIntegration,
+  batch: readonly ConsentWrite[],
+): Promise<ConsentResult[]> {
+  const results = new Map<number, ConsentResult>();
+  const valid = batch.filter((change, index) => {
+    if (change.lead.objectType === "contacts" && /^\d+$/.test(change.lead.crmId)) return true;
+    results.set(index, {
+      id: change.id,
+      ok: false,
+      error: {
+        kind: "permanent",
+        reason: `not a HubSpot contact: ${change.lead.objectType}/${change.lead.crmId}`,
+        code: "INVALID_CONSENT",
+      },
+    });
+    return false;
+  });
+  const failures = await updateContacts(
+    transport,
+    mergeByContact(
+      valid.map((c) => ({ contactId: c.lead.crmId, properties: doNotCallProperties(config, c.doNotCall) })),
+    ),
+  );
+  return batch.map((change, index) => {
+    const known = results.get(index);
+    if (known) return known;
+    const error = failures.get(change.lead.crmId);
+    return error ? { id: change.id, ok: false, error } : { id: change.id, ok: true };
+  });
+}

@@ -1,0 +1,153 @@
+/** Object types the sandbox serves. */
+export const objectTypes = ["contacts", "calls", "notes"] as const;
+export type ObjectType = (typeof objectTypes)[number];
+
+export type PropertyType = "string" | "number" | "datetime" | "date" | "enumeration" | "bool";
+
+export interface PropertyDefinition {
+  name: string;
+  label: string;
+  type: PropertyType;
+  fieldType: string;
+  options?: string[];
+  /** Set by HubSpot only (hs_object_id, lastmodifieddate…). */
+  readOnly?: boolean;
+  calculated?: boolean;
+}
+
+const text = (name: string, label: string): PropertyDefinition => ({
+  name,
+  label,
+  type: "string",
+  fieldType: "text",
+});
+const readOnly = (definition: PropertyDefinition): PropertyDefinition => ({ ...definition, readOnly: true });
+const enumeration = (name: string, label: string, options: string[]): PropertyDefinition => ({
+  name,
+  label,
+  type: "enumeration",
+  fieldType: "select",
+  options,
+});
+const datetime = (name: string, label: string): PropertyDefinition => ({
+  name,
+  label,
+  type: "datetime",
+  fieldType: "date",
+});
+const number = (name: string, label: string): PropertyDefinition => ({
+  name,
+  label,
+  type: "number",
+  fieldType: "number",
+});
+const bool = (name: string, label: string): PropertyDefinition => ({
+  name,
+  label,
+  type: "bool",
+  fieldType: "booleancheckbox",
+  options: ["true", "false"],
+});
+
+const common = [
+  readOnly(number("hs_object_id", "Record ID")),
+  readOnly(datetime("createdate", "Create Date")),
+  readOnly(datetime("hs_lastmodifieddate", "Last Modified Date")),
+  text("hubspot_owner_id", "Owner"),
+];
+
+/** A subset of HubSpot's default properties, plus telesync's custom ones. */
+export function defaultProperties(options: {
+  outcomeIdProperty: string;
+  doNotCallProperty: string;
+}): Record<ObjectType, PropertyDefinition[]> {
+  return {
+    contacts: [
+      ...common,
+      readOnly(datetime("lastmodifieddate", "Last Modified Date")),
+      readOnly(text("hs_merged_object_ids", "Merged Contact IDs")),
+      text("firstname", "First Name"),
+      text("lastname", "Last Name"),
+      text("email", "Email"),
+      text("phone", "Phone Number"),
+      text("mobilephone", "Mobile Phone Number"),
+      text("company", "Company Name"),
+      text("jobtitle", "Job Title"),
+      text("city", "City"),
+      text("state", "State/Region"),
+      text("country", "Country/Region"),
+      text("zip", "Postal Code"),
+      text("hs_timezone", "Time Zone"),
+      enumeration("hs_lead_status", "Lead Status", [
+        "NEW",
+        "OPEN",
+        "IN_PROGRESS",
+        "OPEN_DEAL",
+        "UNQUALIFIED",
+        "ATTEMPTED_TO_CONTACT",
+        "CONNECTED",
+        "BAD_TIMING",
+      ]),
+      enumeration("lifecyclestage", "Lifecycle Stage", [
+        "subscriber",
+        "lead",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+        "evangelist",
+        "other",
+      ]),
+      readOnly(bool("hs_email_optout", "Unsubscribed from all email")),
+      bool(options.doNotCallProperty, "Do not call (telesync)"),
+    ],
+    calls: [
+      ...common,
+      datetime("hs_timestamp", "Activity date"),
+      text("hs_call_title", "Call Title"),
+      { ...text("hs_call_body", "Call notes"), fieldType: "html" },
+      number("hs_call_duration", "Call duration"),
+      enumeration("hs_call_direction", "Call direction", ["INBOUND", "OUTBOUND"]),
+      text("hs_call_disposition", "Call outcome"),
+      enumeration("hs_call_status", "Call status", [
+        "BUSY",
+        "CALLING_CRM_USER",
+        "CANCELED",
+        "COMPLETED",
+        "CONNECTING",
+        "FAILED",
+        "IN_PROGRESS",
+        "NO_ANSWER",
+        "QUEUED",
+        "RINGING",
+      ]),
+      text("hs_call_to_number", "To number"),
+      text("hs_call_from_number", "From number"),
+      text("hs_call_recording_url", "Recording URL"),
+      enumeration("hs_call_source", "Call source", ["INTEGRATIONS_PLATFORM"]),
+      text("hs_activity_type", "Call and meeting type"),
+      text(options.outcomeIdProperty, "telesync outcome id"),
+    ],
+    notes: [
+      ...common,
+      datetime("hs_timestamp", "Activity date"),
+      { ...text("hs_note_body", "Note body"), fieldType: "html" },
+    ],
+  };
+}
+
+/** The six default call outcomes (`hs_call_disposition` GUIDs). */
+export const defaultDispositions = [
+  { id: "9d9162e7-6cf3-4944-bf63-4dff82258764", label: "Busy" },
+  { id: "f240bbac-87c9-4f6e-bf70-924b57d47db7", label: "Connected" },
+  { id: "a4c4c377-d246-4b32-a13b-75a56a4cd0ff", label: "Left live message" },
+  { id: "b2cf5968-551e-4856-9783-52b3da59a7d0", label: "Left voicemail" },
+  { id: "73a0d17f-1163-4015-bdd5-ec830791da20", label: "No answer" },
+  { id: "17b47fee-58de-441e-a44c-c6300d46f273", label: "Wrong number" },
+];
+
+/** Association type ids the sandbox accepts on create, per object type (to contacts). */
+export const contactAssociationTypes: Record<Exclude<ObjectType, "contacts">, number> = {
+  calls: 194,
+  notes: 202,
+};

@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { Redis } from "ioredis";
+import { type HubspotIntegration, hubspotIntegrationSchema } from "../../../connectors/hubspot/config.js";
+import type {
+  ConnectorContext,
+  ConnectorLogger,
+  PullPage,
+  RateLimiter,
+  TokenStore,
+} from "../../../connectors/types.js";
+import { RedisRateLimiter } from "../../../src/runtime/redis-rate-limiter.js";
+import { RedisTokenStore } from "../../../src/runtime/redis-token-store.js";
+import { dropPrefix, redisUrl, uniquePrefix } from "../../support/redis.js";
+
+export const silentLog: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** A HubSpot integration config for tests (private app token of the sandbox by default). */
+export function hubspotConfig(basePath: string, overrides: Record<string, unknown> = {}): HubspotIntegration {
+  return hubspotIntegrationSchema.parse({
+    vendor: "hubspot",
+    basePath,
+    auth: { type: "private_app", accessToken: "sandbox-token" },
+    ...overrides,
+  });
+}
+
+/** Real Redis stores under a unique prefix; `close` disconnects and drops the keys. */
+export async function redisContext(integrationId = "hs1", prefix = uniquePrefix()) {
+  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+  const rateLimiter = new RedisRateLimiter(redis, prefix);
+  const ctx: ConnectorContext = {
+    integrationId,
+    tokens: new RedisTokenStore(redis, prefix),
+    rateLimiter,
+    log: silentLog,
+  };
+  return {
+    ctx,
+    redis,
+    prefix,
+    rateLimiter,
+    close: async () => {
+      redis.disconnect();
+      await dropPrefix(prefix);
+    },
+  };
+}
+
+/** In-memory stores for nock tests: every acquire and pause is recorded and never waits. */
+export class RecordingLimiter implements RateLimiter {
+  readonly acquired: { bucket: string; max: number; windowMs: number }[] = [];
+  readonly paused: { bucket: string; untilEpochMs: number; reason: string }[] = [];
+  async acquire(bucket: string, max: number, windowMs: number): Promise<number> {
+    this.acquired.push({ bucket, max, windowMs });
+    return 0;
+  }
+  async pause(bucket: string, untilEpochMs: number, reason: string): Promise<void> {
+    this.paused.push({ bucket, untilEpochMs, reason });
+  }
+}
+
+export class MemoryTokens implements TokenStore {
+  readonly tokens = new Map<string, string>();
+  async get(id: string): Promise<string | undefined> {
+    return this.tokens.get(id);
+  }
+  async set(id: string, token: string): Promise<void> {
+    this.tokens.set(id, token);
+  }
+}
+
+export function memoryContext(integrationId = "hs1") {
+  const rateLimiter = new RecordingLimiter();
+  const tokens = new MemoryTokens();
+  const ctx: ConnectorContext = { integrationId, tokens, rateLimiter, log: silentLog };
+  return { ctx, rateLimiter, tokens };
+}
+
+export async function collect(pages: AsyncIterable<PullPage>): Promise<PullPage[]> {
+  const all: PullPage[] = [];
+  for await (const page of pages) all.push(page);
+  return all;
+}
+
+/** A nock fixture (HubSpot's documented response formats). */
+export function fixture(name: string): Record<string, unknown> | unknown[] {
+  return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")) as Record<
+    string,
+    unknown
+  >;
+}
