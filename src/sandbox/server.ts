@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
+import { HubspotSandbox, type HubspotSandboxOptions, hubspotSandboxPlugin } from "./hubspot/index.js";
 import {
   faultSpecSchema,
   SalesforceApiError,
@@ -26,16 +27,23 @@ export interface StartSandboxOptions {
   plugins?: SandboxPlugin[];
   /** An org to serve, or options for a new one. */
   salesforce?: SalesforceSandbox | SalesforceSandboxOptions;
+  /** A HubSpot portal to serve under `/hubspot`, or options for a new one. */
+  hubspot?: HubspotSandbox | HubspotSandboxOptions;
   /** Fault targets of other vendors, by vendor name; `salesforce` is built in. */
   faultTargets?: Record<string, FaultTarget>;
   /** Fastify request logging (default off). */
   logger?: boolean;
 }
 
-/** A running CRM sandbox: point jsforce's `instanceUrl` (and `loginUrl`) at `url`. */
+/**
+ * A running CRM sandbox: point jsforce's `instanceUrl` (and `loginUrl`) at `url`, and the HubSpot
+ * client's `basePath` at `hubspotBasePath`.
+ */
 export interface CrmSandbox {
   url: string;
+  hubspotBasePath: string;
   salesforce: SalesforceSandbox;
+  hubspot: HubspotSandbox;
   close(): Promise<void>;
 }
 
@@ -48,6 +56,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
     options.salesforce instanceof SalesforceSandbox
       ? options.salesforce
       : new SalesforceSandbox(options.salesforce);
+  const hubspot =
+    options.hubspot instanceof HubspotSandbox ? options.hubspot : new HubspotSandbox(options.hubspot);
   const app = Fastify({
     logger: options.logger ?? false,
     forceCloseConnections: true,
@@ -59,10 +69,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
       inject: (spec) => salesforce.injectFault(faultSpecSchema.parse(spec)),
       clear: () => salesforce.clearFaults(),
     },
+    hubspot: hubspot.faultTarget(),
     ...options.faultTargets,
   };
 
   await app.register(salesforcePlugin(salesforce), { prefix: "/services" });
+  await app.register(hubspotSandboxPlugin(hubspot), { prefix: "/hubspot" });
   await app.register(async (scope) => {
     scope.setErrorHandler((error: Error, _request, reply) => {
       const status =
@@ -102,9 +114,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
   const shownHost =
     host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host.includes(":") ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
+  const url = `http://${shownHost}:${port}`;
   return {
-    url: `http://${shownHost}:${port}`,
+    url,
+    hubspotBasePath: `${url}/hubspot`,
     salesforce,
+    hubspot,
     close: () => {
       closing ??= (async () => {
         salesforce.faults.releaseAll();

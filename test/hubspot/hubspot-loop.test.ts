@@ -1,0 +1,214 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { signatureV3 } from "../../connectors/hubspot/webhook-signature.js";
+import { configSchema } from "../../src/config/schema.js";
+import { TelesyncService } from "../../src/runtime/service.js";
+import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
+import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
+import { apiKey, eventually, outcomeBody } from "../support/harness.js";
+import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
+
+const webhookSecret = "hubspot-app-secret-for-tests";
+
+interface Loop {
+  sandbox: CrmSandbox;
+  telesync: Telesync;
+  service: TelesyncService;
+  url: string;
+  call(method: string, path: string, body?: unknown): Promise<Response>;
+}
+
+async function startLoop(contacts: number): Promise<Loop> {
+  const sandbox = await startSandbox({ port: 0 });
+  const prefix = uniquePrefix();
+  const config = configSchema.parse({
+    redis: { url: redisUrl(), prefix },
+    integrations: {
+      hs: {
+        vendor: "hubspot",
+        basePath: sandbox.hubspotBasePath,
+        auth: { type: "private_app", accessToken: "sandbox-token" },
+        webhookSecret,
+        burstLimitPer10s: 100,
+        dispositions: { connected: { value: "f240bbac-87c9-4f6e-bf70-924b57d47db7" } },
+      },
+    },
+    mappings: {
+      contact: {
+        fields: [
+          { to: "phone", from: "phone", transform: ["phone"], required: true },
+          { to: "firstName", from: "firstname" },
+          { to: "lastName", from: "lastname" },
+          { to: "doNotCall", from: "telesync_do_not_call", transform: ["boolean"] },
+        ],
+      },
+    },
+    sources: [
+      {
+        id: "hs_all",
+        integration: "hs",
+        campaign: "hs_q4",
+        mapping: "contact",
+        select: { allContacts: true },
+      },
+    ],
+    campaigns: { hs_q4: {} },
+    api: { keys: [apiKey], port: 0 },
+  });
+  sandbox.hubspot.seedContacts(contacts);
+  const telesync = createTelesync({ config });
+  await telesync.sync("hs_all");
+  const service = await TelesyncService.start(telesync, { port: 0, schedule: false });
+  const url = service.url as string;
+  return {
+    sandbox,
+    telesync,
+    service,
+    url,
+    call: (method, path, body) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
+  };
+}
+
+describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redis)", () => {
+  let loop: Loop;
+  afterEach(async () => {
+    await loop.service.close();
+    await loop.telesync.close();
+    await loop.sandbox.close();
+    await dropPrefix(loop.telesync.prefix);
+  });
+
+  it("1,000 outcomes become exactly 1,000 calls in ≤ 10 batch requests under a 100 req/10 s limit", async () => {
+    loop = await startLoop(1_000);
+    const before = loop.sandbox.hubspot.stats().byKind["calls.batchCreate"] ?? 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async (_v, client) => {
+        for (let n = 0; ; n++) {
+          const leased = await loop.call("POST", "/v1/campaigns/hs_q4/leases");
+          if (leased.status === 204) return;
+          const { leaseId } = (await leased.json()) as { leaseId: string };
+          const response = await loop.call(
+            "POST",
+            `/v1/leases/${leaseId}/outcome`,
+            outcomeBody(`hs-${client}-${n}`),
+          );
+          expect(response.status).toBe(202);
+        }
+      }),
+    );
+    await eventually(() => loop.sandbox.hubspot.calls().length === 1_000, 60_000, "1,000 calls");
+    const calls = loop.sandbox.hubspot.calls();
+    expect(new Set(calls.map((c) => c.properties.telesync_outcome_id)).size).toBe(1_000);
+    expect(calls[0]?.properties).toMatchObject({
+      hs_call_direction: "OUTBOUND",
+      hs_call_duration: "95000",
+      hs_call_disposition: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
+    });
+    expect((loop.sandbox.hubspot.stats().byKind["calls.batchCreate"] ?? 0) - before).toBeLessThanOrEqual(10);
+    expect(await loop.service.deadLetters.count()).toBe(0);
+  });
+
+  describe("webhooks", () => {
+    async function post(
+      body: string,
+      options: { timestamp?: number; secret?: string; signature?: string } = {},
+    ) {
+      const timestamp = String(options.timestamp ?? Date.now());
+      const uri = `${loop.url}/webhooks/hubspot/hs`;
+      const signature =
+        options.signature ?? signatureV3(options.secret ?? webhookSecret, "POST", uri, body, timestamp);
+      return fetch(uri, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-hubspot-signature-v3": signature,
+          "x-hubspot-request-timestamp": timestamp,
+        },
+        body,
+      });
+    }
+
+    it("a signed do-not-call change takes the lead out of leasing before the webhook is answered", async () => {
+      loop = await startLoop(50);
+      const jobs = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 0);
+      const target = jobs[0]?.data.lead;
+      if (!target) throw new Error("no queued lead");
+      const body = JSON.stringify([
+        {
+          eventId: 1,
+          subscriptionType: "contact.propertyChange",
+          objectId: Number(target.crmId),
+          propertyName: "telesync_do_not_call",
+          propertyValue: "true",
+          occurredAt: Date.now(),
+        },
+      ]);
+      // Suppression happens before the 200, so by the time HubSpot has its answer no lease can return the
+      // number (the latency itself is measured in the benchmarks, not asserted here).
+      const response = await post(body);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ received: 1, suppressed: 1 });
+      const leased: string[] = [];
+      for (;;) {
+        const r = await loop.call("POST", "/v1/campaigns/hs_q4/leases");
+        if (r.status === 204) break;
+        leased.push(((await r.json()) as { lead: { phone: string } }).lead.phone);
+      }
+      expect(leased.length).toBeGreaterThan(0);
+      expect(leased).not.toContain(target.phone);
+      expect(await loop.service.consent.suppression.firstSuppressed([target.phone])).toBe(target.phone);
+    });
+
+    it("refuses badly signed, stale and replayed webhooks with 401 and changes nothing", async () => {
+      loop = await startLoop(10);
+      const jobs = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 0);
+      const target = jobs[0]?.data.lead;
+      if (!target) throw new Error("no queued lead");
+      const body = JSON.stringify([
+        {
+          subscriptionType: "contact.propertyChange",
+          objectId: Number(target.crmId),
+          propertyName: "telesync_do_not_call",
+          propertyValue: "true",
+        },
+      ]);
+      expect((await post(body, { secret: "wrong-secret" })).status).toBe(401);
+      expect((await post(body, { timestamp: Date.now() - 6 * 60_000 })).status).toBe(401);
+      expect((await post(body, { signature: "" })).status).toBe(401);
+      expect(await loop.service.consent.suppression.size()).toBe(0);
+      const timestamp = Date.now();
+      expect((await post(body, { timestamp })).status).toBe(200);
+      const replay = await post(body, { timestamp });
+      expect(replay.status).toBe(401);
+      expect(((await replay.json()) as { message: string }).message).toContain("replayed");
+    });
+
+    it("a deletion or merge takes the contact's lead out of the queue", async () => {
+      loop = await startLoop(10);
+      const [first, second] = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 1);
+      const deleted = first?.data.lead;
+      const merged = second?.data.lead;
+      if (!deleted || !merged) throw new Error("no queued leads");
+      const body = JSON.stringify([
+        { subscriptionType: "contact.deletion", objectId: Number(deleted.crmId) },
+        {
+          subscriptionType: "contact.merge",
+          objectId: 999_999,
+          mergedObjectIds: [Number(merged.crmId), 999_999],
+        },
+      ]);
+      const response = await post(body);
+      expect(await response.json()).toMatchObject({ removed: 2 });
+      const queue = loop.telesync.dialQueue("hs_q4").queue;
+      expect(await queue.getJob(deleted.key)).toBeUndefined();
+      expect(await queue.getJob(merged.key)).toBeUndefined();
+    });
+  });
+});
