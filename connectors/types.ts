@@ -147,8 +147,11 @@ export interface RateLimiter {
    * worker of the integration. Returns the ms waited.
    */
   acquire(bucket: string, max: number, windowMs: number): Promise<number>;
-  /** Block a bucket until `untilEpochMs` (a 429 told us to wait, or a daily limit was hit). */
-  pause(bucket: string, untilEpochMs: number, reason: string): Promise<void>;
+  /**
+   * Block a bucket for `waitMs` (a 429 told us to wait, or a daily limit was hit). A duration, not a
+   * deadline: the limiter keeps time by the shared Redis clock, not by any one worker's.
+   */
+  pause(bucket: string, waitMs: number, reason: string): Promise<void>;
 }
 
 export interface ConnectorLogger {

@@ -219,7 +219,7 @@ export class HubspotTransport {
     const policy = policySchema.safeParse(error);
     const bucket =
       policy.success && policy.data.body.policyName === "SECONDLY" ? this.searchBucket : this.burstBucket;
-    await this.ctx.rateLimiter.pause(bucket, this.now() + verdict.waitMs, verdict.reason);
+    await this.ctx.rateLimiter.pause(bucket, verdict.waitMs, verdict.reason);
     this.ctx.log.warn({ bucket, waitMs: verdict.waitMs, scope: verdict.scope }, verdict.reason);
   }
 

@@ -28,7 +28,25 @@ export interface ApiDependencies {
 const openPaths = [/^\/healthz$/, /^\/webhooks\//];
 
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 256 * 1024 }).withTypeProvider<ZodTypeProvider>();
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 256 * 1024,
+    // Lease ids carry campaign, lead key and lock token: longer than the default 100.
+    routerOptions: { maxParamLength: 600 },
+  }).withTypeProvider<ZodTypeProvider>();
+  // Dialers often POST with a JSON content type and no body (leases, extend, release): that is {}.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) => {
+    if (body === "") return done(null, undefined);
+    try {
+      done(null, JSON.parse(body as string));
+    } catch {
+      done(
+        Object.assign(new Error("body is not valid JSON"), { statusCode: 400, code: "invalid_json" }),
+        undefined,
+      );
+    }
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const authorized = bearerKeyChecker(deps.telesync.config.api.keys);

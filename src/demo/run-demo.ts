@@ -1,10 +1,13 @@
+import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { maskPhone } from "../observability/mask.js";
 import { ensureLocalRedis } from "../runtime/local-redis.js";
-import { createTelesync } from "../runtime/telesync.js";
+import { TelesyncService } from "../runtime/service.js";
+import { createTelesync, type Telesync } from "../runtime/telesync.js";
 import { startSandbox } from "../sandbox/server.js";
 import type { SyncReport } from "../sync/run-sync.js";
-import { demoConfig } from "./demo-config.js";
+import { demoConfig, hubspotOutcomes } from "./demo-config.js";
+import { simulateAgents } from "./simulate-agents.js";
 
 const campaignId = "701DEMO00000001AAA";
 
@@ -23,51 +26,138 @@ async function dropPrefix(url: string, prefix: string): Promise<void> {
 }
 
 function summary(label: string, r: SyncReport): string {
-  return `${label.padEnd(28)} pages ${r.pages}  records ${r.records}  added ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}`;
+  return `  ${label.padEnd(34)} pages ${r.pages}  records ${r.records}  queued ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}`;
 }
 
-/** `telesync demo`: the loop on the built-in CRM sandbox and a local Redis, printed step by step. */
+function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+}
+
+async function writebackIdle(service: TelesyncService, telesync: Telesync): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    let busy = 0;
+    for (const integration of Object.keys(telesync.config.integrations)) {
+      const counts = await service.intake.queue(integration).getJobCounts("waiting", "active", "delayed");
+      busy += (counts.waiting ?? 0) + (counts.active ?? 0) + (counts.delayed ?? 0);
+    }
+    if (busy === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** `telesync demo`: the whole loop on the built-in CRM sandbox and a local Redis, printed step by step. */
 export async function runDemo(options: { leads: number; print: (line: string) => void }): Promise<void> {
   const { print } = options;
   const redis = await ensureLocalRedis();
   const sandbox = await startSandbox({ port: 0 });
-  const config = demoConfig({ sandboxUrl: sandbox.url, redisUrl: redis.url, campaignId });
+  const apiKey = randomUUID();
+  const config = demoConfig({
+    sandboxUrl: sandbox.url,
+    hubspotBasePath: sandbox.hubspotBasePath,
+    redisUrl: redis.url,
+    campaignId,
+    apiKey,
+  });
   await dropPrefix(redis.url, config.redis.prefix);
   const telesync = createTelesync({ config });
+  let service: TelesyncService | undefined;
   try {
-    print(`CRM sandbox (Salesforce REST) at ${sandbox.url}; Redis at ${redis.url}`);
+    print(`CRM sandbox: Salesforce REST at ${sandbox.url}, HubSpot CRM v3 at ${sandbox.hubspotBasePath}`);
+    print(`Redis: ${redis.url}${redis.process ? " (started for this demo)" : ""}\n`);
     const sf = sandbox.salesforce;
-    const ids = sf.seedLeads(options.leads, { campaignId });
-    const noPhone = sf.insert("Lead", {
-      LastName: "Nophone",
-      Company: "Demo Co",
-      Status: "Open - Not Contacted",
+    // CRM data is older than the sync that reads it.
+    sf.setNow(new Date(Date.now() - 3_600_000));
+    const leadIds = sf.seedLeads(options.leads, { campaignId });
+    sf.addCampaignMember(campaignId, sf.insert("Lead", { LastName: "Nophone", Company: "Demo Co" }));
+    sf.addCampaignMember(
+      campaignId,
+      sf.insert("Lead", { LastName: "Badphone", Company: "Demo Co", Phone: "555-01" }),
+    );
+    sf.setNow(undefined);
+    sandbox.hubspot.seedContacts(Math.ceil(options.leads / 2));
+    print(
+      `1. Seeded ${leadIds.length + 2} Salesforce Leads in Campaign ${campaignId} (2 without a callable phone)`,
+    );
+    print(`   and ${Math.ceil(options.leads / 2)} HubSpot contacts.\n`);
+
+    print("2. Sync (incremental, page by page, checkpointed):");
+    print(summary("Salesforce Campaign members", await telesync.sync("sf_campaign")));
+    print(summary("HubSpot contacts", await telesync.sync("hs_contacts")));
+    for (const id of leadIds.slice(0, 20)) sf.update("Lead", id, { Title: "VP Sales" });
+    for (const id of leadIds.slice(20, 23)) sf.update("Lead", id, { DoNotCall: true });
+    print(summary("again after 20 edits, 3 DoNotCall", await telesync.sync("sf_campaign")));
+
+    service = await TelesyncService.start(telesync, {
+      port: 0,
+      schedule: false,
+      writeback: { batchWindowMs: 500 },
     });
-    const badPhone = sf.insert("Lead", { LastName: "Badphone", Company: "Demo Co", Phone: "555-01" });
-    sf.addCampaignMember(campaignId, noPhone);
-    sf.addCampaignMember(campaignId, badPhone);
-    print(`seeded ${ids.length + 2} Leads as members of Campaign ${campaignId} (2 without a callable phone)`);
-
-    const first = await telesync.sync("q4_campaign");
-    print(summary("1. first sync", first));
-    for (const p of first.problems.slice(0, 2)) print(`   skipped ${p.crmId}: ${p.problems.join("; ")}`);
-
-    for (const id of ids.slice(0, 25)) sf.update("Lead", id, { Title: "VP Sales", FirstName: "Edited" });
-    for (const id of ids.slice(25, 30)) sf.update("Lead", id, { DoNotCall: true });
-    for (const id of ids.slice(30, 35)) sf.delete("Lead", id);
-    const again = await telesync.sync("q4_campaign");
-    print(summary("2. after 25 edits, 5 DNC, 5 deletes", again));
-
-    const queue = telesync.dialQueue("q4_outbound").queue;
-    const counts = await queue.getJobCounts("waiting", "delayed", "active", "prioritized");
-    print(`queue dial-q4_outbound: ${JSON.stringify(counts)}`);
-    for (const job of await queue.getJobs(["waiting"], 0, 2)) {
-      const lead = job.data.lead;
+    print(`\n3. Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP:`);
+    const optOut = (await telesync.dialQueue("q4_outbound").queue.getJobs(["waiting"], 40, 40))[0]?.data.lead;
+    const agentRun = await simulateAgents({
+      url: service.url as string,
+      apiKey,
+      campaigns: ["q4_outbound", "hs_outbound"],
+      agents: 12,
+      callsPerCampaign: Math.min(300, options.leads),
+    });
+    print(
+      `   ${agentRun.leases} leases, ${agentRun.outcomes} outcomes (${[...agentRun.byDisposition].map(([d, n]) => `${d} ${n}`).join(", ")})`,
+    );
+    print(
+      `   one agent heard "stop calling me": consent revoked in the outcome of ${maskPhone(agentRun.revokedPhone ?? "")}`,
+    );
+    if (optOut) {
+      const response = await fetch(`${service.url}/v1/consent`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ phone: optOut.phone, status: "opted_out", source: "inbound" }),
+      });
       print(
-        `   ${lead.key}  ${maskPhone(lead.phone)}  ${lead.firstName ?? ""} ${lead.lastName ?? ""} (${lead.company ?? ""})`,
+        `   an inbound opt-out for ${maskPhone(optOut.phone)}: HTTP ${response.status}, suppressed at once`,
       );
     }
+
+    await writebackIdle(service, telesync);
+    print("\n4. What reached the CRMs (batched writeback, exactly once per outcome):");
+    const tasks = sf.all("Task");
+    const sfStats = sf.stats();
+    print(
+      `   Salesforce: ${tasks.length} Tasks (TaskSubtype=Call) in ${sfStats["composite-create"] ?? 0} collections requests`,
+    );
+    for (const [d, n] of countBy(tasks, (t) => String(t.CallDisposition))) print(`     ${d.padEnd(24)} ${n}`);
+    const dnc = sf.all("Lead").filter((l) => l.DoNotCall === true).length;
+    print(`     Leads with DoNotCall=true: ${dnc} (3 set in the CRM, the rest by telesync)`);
+    const calls = sandbox.hubspot.calls();
+    const labels = new Map<string, string>(Object.entries(hubspotOutcomes).map(([k, v]) => [v, k]));
+    print(
+      `   HubSpot: ${calls.length} calls in ${sandbox.hubspot.stats().byKind["calls.batchCreate"] ?? 0} batch requests`,
+    );
+    for (const [d, n] of countBy(
+      calls,
+      (c) => labels.get(c.properties.hs_call_disposition ?? "") ?? "other",
+    )) {
+      // not_interested is logged as "Connected" plus hs_lead_status UNQUALIFIED in this demo's mapping.
+      print(`     ${d.padEnd(24)} ${n}`);
+    }
+    print(`   dead letters: ${await service.deadLetters.count()}`);
+
+    print("\n5. Queues now:");
+    for (const campaign of Object.keys(config.campaigns)) {
+      const counts = await telesync
+        .dialQueue(campaign)
+        .queue.getJobCounts("waiting", "delayed", "active", "completed");
+      print(
+        `   dial-${campaign.padEnd(12)} waiting ${counts.waiting}  delayed (retries) ${counts.delayed}  done ${counts.completed}`,
+      );
+    }
+    print(
+      "\nNext: `npx telesync sandbox` and `npx telesync sync <source> --dry-run` with your own config (see README).",
+    );
   } finally {
+    await service?.close();
     await telesync.close();
     await sandbox.close();
     redis.stop();

@@ -106,9 +106,9 @@ export class RedisRateLimiter implements RateLimiter {
     }
   }
 
-  async pause(bucket: string, untilEpochMs: number, reason: string): Promise<void> {
-    if (untilEpochMs <= Date.now()) return;
-    await this.run(PAUSE, [this.pauseKey(bucket)], [String(Math.ceil(untilEpochMs)), reason]);
+  async pause(bucket: string, waitMs: number, reason: string): Promise<void> {
+    if (waitMs <= 0) return;
+    await this.run(PAUSE, [this.pauseKey(bucket)], [String(Math.ceil(Date.now() + waitMs)), reason]);
   }
 
   /** The pause in force on `bucket`, if any. */

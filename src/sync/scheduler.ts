@@ -1,4 +1,5 @@
 import { Queue, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { Telesync } from "../runtime/telesync.js";
@@ -15,6 +16,7 @@ interface SyncJob {
 export class SyncScheduler {
   private readonly queue: Queue<SyncJob>;
   private worker: Worker<SyncJob> | undefined;
+  private connection: Redis | undefined;
 
   constructor(private readonly telesync: Telesync) {
     this.queue = new Queue<SyncJob>(queueNames.sync, { connection: telesync.redis, prefix: telesync.prefix });
@@ -40,6 +42,7 @@ export class SyncScheduler {
 
   startWorker(concurrency = 2): void {
     const log = this.telesync.log;
+    this.connection = createRedis(this.telesync.config.redis.url);
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
       async (job) => {
@@ -56,7 +59,7 @@ export class SyncScheduler {
           throw error;
         }
       },
-      { connection: createRedis(this.telesync.config.redis.url), prefix: this.telesync.prefix, concurrency },
+      { connection: this.connection, prefix: this.telesync.prefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
   }
@@ -64,5 +67,6 @@ export class SyncScheduler {
   async close(): Promise<void> {
     await this.worker?.close();
     await this.queue.close();
+    this.connection?.disconnect();
   }
 }

@@ -1,4 +1,5 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { ErrorClass } from "../errors.js";
 import { createRedis } from "../queues/connection.js";
@@ -54,6 +55,8 @@ export class WritebackWorker {
   private readonly connector: CrmConnector;
   /** Used to pause the whole queue (every worker of this integration) when the CRM says slow down. */
   private readonly queue: Queue<WritebackJob>;
+  /** The worker's own connection: BullMQ does not close a connection it was handed. */
+  private readonly connection: Redis;
 
   constructor(
     private readonly telesync: Telesync,
@@ -89,8 +92,9 @@ export class WritebackWorker {
           })),
         ),
     });
+    this.connection = createRedis(telesync.config.redis.url);
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
-      connection: createRedis(telesync.config.redis.url),
+      connection: this.connection,
       prefix: telesync.prefix,
       // Enough jobs in hand to fill one batch while the previous one is in flight.
       concurrency: maxSize * 2,
@@ -172,5 +176,6 @@ export class WritebackWorker {
     await this.consents.drain();
     await closing;
     await this.queue.close();
+    this.connection.disconnect();
   }
 }

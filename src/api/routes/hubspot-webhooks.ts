@@ -39,6 +39,8 @@ export function hubspotWebhookRoutes(deps: {
   const { telesync, consent, trigger } = deps;
   return async (app) => {
     await app.register(async (scope) => {
+      // The signature covers the raw bytes: keep them as they came.
+      scope.removeContentTypeParser("application/json");
       scope.addContentTypeParser("application/json", { parseAs: "string" }, (_request, body, done) =>
         done(null, body),
       );

@@ -141,7 +141,7 @@ describe("HubSpot contract: search", () => {
     expect(setup.rateLimiter.paused).toEqual([
       {
         bucket: "hubspot:hs1:search",
-        untilEpochMs: NOW + 1_000,
+        waitMs: 1_000,
         reason: expect.stringContaining("SECONDLY"),
       },
     ]);

@@ -85,7 +85,7 @@ describe("HubSpot contract: when writing calls fails", () => {
     expect(setup.rateLimiter.paused).toEqual([
       {
         bucket: "hubspot:hs1:burst",
-        untilEpochMs: NOW + 10_000,
+        waitMs: 10_000,
         reason: expect.stringContaining("TEN_SECONDLY_ROLLING"),
       },
     ]);
@@ -100,7 +100,7 @@ describe("HubSpot contract: when writing calls fails", () => {
       error: { kind: "rate-limited", scope: "daily", waitMs: midnight - NOW },
     });
     expect(setup.rateLimiter.paused).toEqual([
-      { bucket: "hubspot:hs1:burst", untilEpochMs: midnight, reason: expect.stringContaining("DAILY") },
+      { bucket: "hubspot:hs1:burst", waitMs: midnight - NOW, reason: expect.stringContaining("DAILY") },
     ]);
   });
 

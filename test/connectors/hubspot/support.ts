@@ -49,13 +49,13 @@ export async function redisContext(integrationId = "hs1", prefix = uniquePrefix(
 /** In-memory stores for nock tests: every acquire and pause is recorded and never waits. */
 export class RecordingLimiter implements RateLimiter {
   readonly acquired: { bucket: string; max: number; windowMs: number }[] = [];
-  readonly paused: { bucket: string; untilEpochMs: number; reason: string }[] = [];
+  readonly paused: { bucket: string; waitMs: number; reason: string }[] = [];
   async acquire(bucket: string, max: number, windowMs: number): Promise<number> {
     this.acquired.push({ bucket, max, windowMs });
     return 0;
   }
-  async pause(bucket: string, untilEpochMs: number, reason: string): Promise<void> {
-    this.paused.push({ bucket, untilEpochMs, reason });
+  async pause(bucket: string, waitMs: number, reason: string): Promise<void> {
+    this.paused.push({ bucket, waitMs, reason });
   }
 }
 

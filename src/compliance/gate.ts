@@ -1,0 +1,198 @@
+import type { CampaignCompliancePolicy } from "./campaign-policy.js";
+import { type AttemptHistory, checkFrequencyCaps } from "./frequency.js";
+import { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+import { indexRuleSet } from "./rule-set.js";
+import type { RuleSet } from "./rules-schema.js";
+import { checkSuppression, type SuppressionState } from "./suppression.js";
+import { formatLocal } from "./time/civil.js";
+import { localTime } from "./time/zoned.js";
+import type { Evidence, RuleRef } from "./types.js";
+import { closingSource, earliestOpening, refusalsAt } from "./window-search.js";
+import { windowSources } from "./window-sources.js";
+
+/** The lead as the gate needs it: location fields plus the CRM's do-not-call flag. */
+export type GateLead = LocationInput & { readonly doNotCall?: boolean | undefined };
+
+/** Everything a decision depends on; `now` is an input, so the gate is a pure function. */
+export interface GateInput {
+  readonly lead: GateLead;
+  readonly campaign: CampaignCompliancePolicy;
+  readonly policy: RuleSet;
+  readonly history: AttemptHistory;
+  readonly suppression: SuppressionState;
+  readonly now: Date;
+}
+
+interface DecisionBase {
+  /** The rule that decided (for `allow`: the one whose window closes first). */
+  readonly rule: RuleRef;
+  /** The data that decided: zone, local time, jurisdiction, detail. */
+  readonly evidence: Evidence;
+  /** Where the lead was placed, with the trail of how. */
+  readonly location: ResolvedLocation;
+}
+/** Call now, but not after `notAfter` (earliest window close or registry snapshot expiry). */
+export interface AllowDecision extends DecisionBase {
+  readonly decision: "allow";
+  readonly notAfter: Date;
+}
+/** Not now; `until` is the earliest instant at which the gate would allow, given the same inputs. */
+export interface WaitDecision extends DecisionBase {
+  readonly decision: "wait";
+  readonly until: Date;
+  readonly reason: string;
+}
+/** Not within the search horizon, or not at all without a change of inputs (DNC, stale registry…). */
+export interface BlockDecision extends DecisionBase {
+  readonly decision: "block";
+  readonly reason: string;
+}
+export type GateDecision = AllowDecision | WaitDecision | BlockDecision;
+
+const DAY_MS = 86_400_000;
+const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
+const noJurisdictionRef: RuleRef = { id: "jurisdiction.unsupported", version: "rule-set" };
+
+/**
+ * The compliance gate: may this lead be called at `now` for this campaign? Checks, in order:
+ * suppression (internal DNC, CRM flag, registry listing, registry snapshot age), location (unknown
+ * numbers follow the campaign's policy), supported jurisdictions, per-number frequency caps, and
+ * calling hours intersected over every candidate zone × jurisdiction plus the campaign's own hours.
+ */
+export function gate(input: GateInput): GateDecision {
+  const { campaign, suppression, history } = input;
+  const now = input.now.getTime();
+  if (!Number.isFinite(now)) throw new RangeError("gate: `now` is not a valid Date");
+  const index = indexRuleSet(input.policy);
+  const location = resolveLocation(input.lead);
+  const block = (reason: string, rule: RuleRef, evidence: Evidence = {}): BlockDecision => ({
+    decision: "block",
+    reason,
+    rule,
+    evidence,
+    location,
+  });
+
+  const countries = location.jurisdictions.filter((j) => j.length === 2);
+  const supp = checkSuppression(index, countries, campaign, suppression, input.lead.doNotCall === true, now);
+  if (supp.block) return block(supp.block.reason, supp.block.rule, supp.block.evidence);
+
+  // Allow and wait decisions for a lead placed only by its address say so in their evidence.
+  const note = (evidence: Evidence): Evidence =>
+    location.unknown
+      ? {
+          ...evidence,
+          detail: [evidence.detail, "number gives no location: allow-federal-only"]
+            .filter(Boolean)
+            .join("; "),
+        }
+      : evidence;
+  let zones = location.zones;
+  if (location.unknown) {
+    const detail = location.basis.join("; ");
+    if (campaign.unknownLocation === "block") return block("location unknown", unknownRef, { detail });
+    if (zones.length === 0) zones = location.countryZones;
+  }
+  if (zones.length === 0)
+    return block("no candidate time zone", unknownRef, { detail: location.basis.join("; ") });
+  if (countries.length === 0) return block("no jurisdiction known", noJurisdictionRef);
+  const unsupported = countries.filter((c) => !index.hours.has(c));
+  if (unsupported.length > 0) {
+    return block(`no calling-hours rules for ${unsupported.join(", ")}`, noJurisdictionRef, {
+      jurisdiction: unsupported.join(", "),
+    });
+  }
+
+  const cap = checkFrequencyCaps(index, location.jurisdictions, campaign, history, now);
+  const capText = cap.ok
+    ? ""
+    : `frequency cap ${cap.cap.jurisdiction}: ${cap.count} attempts in ${cap.cap.windowMs / 3_600_000} h (max ${cap.cap.maxAttempts})`;
+  if (!cap.ok && cap.freeAt === undefined) {
+    return block(`${capText}; attempt times unknown`, cap.cap.ref, { jurisdiction: cap.cap.jurisdiction });
+  }
+
+  const sources = windowSources(index, location.jurisdictions, campaign);
+  const from = cap.ok ? now : Math.max(now, cap.freeAt ?? now);
+  const opening = earliestOpening(zones, sources, from, now + index.horizonDays * DAY_MS);
+  // Why `now` is refused (only worked out when it is): prefer a rule that still refuses just before
+  // the wait ends, i.e. the one that decided how long the wait is.
+  const explain = () => {
+    const atNow = refusalsAt(zones, sources, now);
+    const binding = opening && opening.at - 1 >= now ? refusalsAt(zones, sources, opening.at - 1) : [];
+    const refusal =
+      atNow.find((r) => binding.some((b) => b.zone === r.zone && b.source === r.source)) ?? atNow[0];
+    const evidence: Evidence = refusal
+      ? {
+          zone: refusal.zone,
+          localTime: formatLocal(refusal.day, refusal.msOfDay),
+          jurisdiction: refusal.source.jurisdiction,
+          ...(capText ? { detail: capText } : {}),
+        }
+      : {};
+    const text = refusal ? `${refusal.windows.label} (${refusal.source.jurisdiction})` : "";
+    return { refusal, evidence, text };
+  };
+
+  if (!opening) {
+    const { refusal, evidence, text } = explain();
+    const rule = refusal?.windows.ref ?? { id: "hours.none-within-horizon", version: "rule-set" };
+    const why = text || capText || "candidate zones' windows never overlap";
+    return block(`no permitted calling time within ${index.horizonDays} days: ${why}`, rule, evidence);
+  }
+  if (supp.staleAt && opening.at > supp.staleAt.at) {
+    return block(
+      `stale registry snapshot: ${supp.staleAt.country} expires before the next permitted time`,
+      supp.staleAt.rule,
+      {
+        jurisdiction: supp.staleAt.country,
+        detail: `expires ${new Date(supp.staleAt.at).toISOString()}, next window ${new Date(opening.at).toISOString()}`,
+      },
+    );
+  }
+
+  if (opening.at === now) {
+    if (supp.staleAt && supp.staleAt.at < opening.closes) {
+      return {
+        decision: "allow",
+        notAfter: new Date(supp.staleAt.at),
+        rule: supp.staleAt.rule,
+        evidence: note({ jurisdiction: supp.staleAt.country, detail: "registry snapshot expires" }),
+        location,
+      };
+    }
+    const closer = closingSource(opening.closingZone, sources, opening.closes);
+    const local = localTime(opening.closingZone, opening.closes);
+    return {
+      decision: "allow",
+      notAfter: new Date(opening.closes),
+      rule: closer?.windows(local.msOfDay === 0 ? local.day - 1 : local.day).ref ?? noJurisdictionRef,
+      evidence: note({
+        zone: opening.closingZone,
+        localTime: formatLocal(local.day, local.msOfDay),
+        ...(closer ? { jurisdiction: closer.jurisdiction } : {}),
+      }),
+      location,
+    };
+  }
+
+  const { refusal, evidence, text } = explain();
+  if (refusal) {
+    return {
+      decision: "wait",
+      until: new Date(opening.at),
+      reason: `outside permitted calling time: ${text}`,
+      rule: refusal.windows.ref,
+      evidence: note(evidence),
+      location,
+    };
+  }
+  const capRule = cap.ok ? { id: "hours.intersection", version: "rule-set" } : cap.cap.ref;
+  return {
+    decision: "wait",
+    until: new Date(opening.at),
+    reason: capText || "outside permitted calling time",
+    rule: capRule,
+    evidence: note(cap.ok ? {} : { jurisdiction: cap.cap.jurisdiction, detail: capText }),
+    location,
+  };
+}

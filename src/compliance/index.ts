@@ -1,0 +1,38 @@
+/** Compliance gate: pure functions deciding whether, and until when, a lead may be called. */
+export { type AbandonmentCounts, type AbandonmentStatus, abandonmentStatus } from "./abandonment.js";
+export {
+  type CampaignCompliancePolicy,
+  type CampaignCompliancePolicyInput,
+  campaignCompliancePolicySchema,
+} from "./campaign-policy.js";
+export type { AttemptHistory } from "./frequency.js";
+export {
+  type AllowDecision,
+  type BlockDecision,
+  type GateDecision,
+  type GateInput,
+  type GateLead,
+  gate,
+  type WaitDecision,
+} from "./gate.js";
+export { type HolidayDate, holidayDates, holidayOn } from "./holidays.js";
+export { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+export { defaultRuleSet } from "./rule-set.js";
+export {
+  type CallingHoursDataset,
+  type CallingHoursRule,
+  callingHoursDatasetSchema,
+  callingHoursRuleSchema,
+  type FrequencyCapRule,
+  frequencyCapDatasetSchema,
+  type HolidayCalendar,
+  holidayCalendarDatasetSchema,
+  type RegistryRule,
+  type RuleSet,
+  registryDatasetSchema,
+  ruleSetSchema,
+  type TimeWindow,
+  timeWindowSchema,
+} from "./rules-schema.js";
+export type { SuppressionState } from "./suppression.js";
+export type { DatasetMeta, Evidence, RuleRef, Weekday } from "./types.js";

@@ -1,0 +1,182 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import type { Lead } from "../../model/lead.js";
+import { nanpAreaCodes } from "../data/nanp-area-codes.js";
+import { regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
+import { isValidZone } from "../time/zoned.js";
+import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
+import { regionsForPostalCode } from "./postal.js";
+
+/** The lead fields that say where the called party may be. */
+export type LocationInput = Pick<Lead, "phone" | "country" | "region" | "postalCode" | "timeZone">;
+
+/** Where a lead may be: every candidate, so the gate can intersect their rules. */
+export interface ResolvedLocation {
+  /** Candidate IANA zones: phone prefix ∪ CRM address (state, postal code) ∪ CRM time zone. */
+  readonly zones: readonly string[];
+  /** Candidate jurisdictions (`US`, `US-FL`, `CA-ON`, `GB`, `AU`): area code ∪ address, sorted. */
+  readonly jurisdictions: readonly string[];
+  /** True when the number itself gives no location (toll-free, non-geographic, invalid, country-wide). */
+  readonly unknown: boolean;
+  /** Every zone of the number's country, for the `allow-federal-only` unknown-location policy. */
+  readonly countryZones: readonly string[];
+  /** Human-readable trail of how each candidate was found, for audit. */
+  readonly basis: readonly string[];
+}
+
+const countryAliases: Readonly<Record<string, string>> = {
+  UK: "GB",
+  USA: "US",
+  "UNITED STATES": "US",
+  "UNITED KINGDOM": "GB",
+  CANADA: "CA",
+  AUSTRALIA: "AU",
+};
+const usTerritories = new Set(["PR", "VI", "GU", "AS", "MP"]);
+const crownDependencies = new Set(["GG", "JE", "IM"]);
+/** Number types that are tied to a place (NANP mobiles are tied to their area code). */
+const geographicTypes = new Set(["FIXED_LINE", "FIXED_LINE_OR_MOBILE", "MOBILE"]);
+
+/** `country` → the jurisdictions that govern it (US territories are under US federal law). */
+function countryJurisdictions(country: string): string[] {
+  if (usTerritories.has(country)) return ["US", `US-${country}`];
+  if (crownDependencies.has(country)) return ["GB"];
+  return [country];
+}
+
+function normalizeCountry(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const upper = value.trim().toUpperCase();
+  const code = countryAliases[upper] ?? upper;
+  return /^[A-Z]{2}$/.test(code) ? code : undefined;
+}
+
+function regionJurisdiction(country: string, region: string): string | undefined {
+  const upper = region.trim().toUpperCase().replace(/\./g, "");
+  const bare = upper.startsWith(`${country}-`) ? upper.slice(country.length + 1) : upper;
+  const code = regionNames[bare] ?? bare;
+  const jurisdiction = `${country}-${code}`;
+  return regionZones[jurisdiction] ? jurisdiction : undefined;
+}
+
+class Collector {
+  readonly zones = new Set<string>();
+  readonly jurisdictions = new Set<string>();
+  readonly basis: string[] = [];
+  addRegion(jurisdiction: string, why: string): void {
+    const zones = regionZones[jurisdiction] ?? [];
+    this.jurisdictions.add(jurisdiction);
+    this.jurisdictions.add(jurisdiction.slice(0, 2));
+    for (const zone of zones) this.zones.add(zone);
+    this.basis.push(`${why} → ${jurisdiction} (${zones.join(", ")})`);
+  }
+}
+
+function fromPhone(
+  phone: string,
+  out: Collector,
+): { unknown: boolean; country?: string; countryZones: string[] } {
+  const parsed = parsePhoneNumberFromString(phone);
+  if (!parsed?.isValid()) {
+    out.basis.push(`phone ${phone}: not a valid number → location unknown`);
+    return { unknown: true, countryZones: [] };
+  }
+  const callingCode = parsed.countryCallingCode;
+  const countryZones = [...zonesForCallingCode(callingCode)];
+  const country = parsed.country;
+  if (country) for (const j of countryJurisdictions(country)) out.jurisdictions.add(j);
+  const type = parsed.getType() ?? "UNKNOWN";
+  if (!geographicTypes.has(type)) {
+    out.basis.push(`phone ${phone}: ${type} number (${country ?? "no country"}) → location unknown`);
+    return { unknown: true, ...(country ? { country } : {}), countryZones };
+  }
+  let unknown = false;
+  if (type === "MOBILE" && callingCode !== "1") {
+    // Outside NANP a mobile number is not tied to a place: every zone of the country is a candidate.
+    for (const zone of countryZones) out.zones.add(zone);
+    out.basis.push(`phone ${phone}: mobile in +${callingCode} → every zone of the country`);
+  } else {
+    const hit = zonesForDigits(phone.slice(1));
+    const countryWide = !hit || (hit.prefix === callingCode && hit.zones.length > 1);
+    if (!hit || countryWide || hit.zones.includes("Etc/Unknown")) {
+      unknown = true;
+      out.basis.push(`phone ${phone}: prefix gives only the country → location unknown`);
+    } else {
+      for (const zone of hit.zones) out.zones.add(zone);
+      out.basis.push(`phone prefix +${hit.prefix} → ${hit.zones.join(", ")} (libphonenumber)`);
+    }
+  }
+  if (callingCode === "1") {
+    const areaCode = parsed.nationalNumber.slice(0, 3);
+    const regions = nanpAreaCodes[areaCode];
+    for (const jurisdiction of regions ?? []) {
+      out.jurisdictions.add(jurisdiction);
+      out.jurisdictions.add(jurisdiction.slice(0, 2));
+    }
+    if (regions) out.basis.push(`area code ${areaCode} → ${regions.join(", ")} (presumed residence)`);
+  }
+  return { unknown, ...(country ? { country } : {}), countryZones };
+}
+
+function fromAddress(input: LocationInput, phoneCountry: string | undefined, out: Collector): void {
+  const given = normalizeCountry(input.country);
+  if (input.country && !given) out.basis.push(`address country "${input.country}" not recognised`);
+  const owner = given ? countryJurisdictions(given) : undefined;
+  const country = owner?.[0] ?? (phoneCountry ? countryJurisdictions(phoneCountry)[0] : undefined);
+  for (const j of owner ?? []) {
+    out.jurisdictions.add(j);
+    if (j.includes("-")) out.addRegion(j, `address country ${given}`);
+  }
+  if (!country) return;
+  if (input.region) {
+    const jurisdiction = regionJurisdiction(country, input.region);
+    if (jurisdiction) out.addRegion(jurisdiction, `address region ${input.region}`);
+    else out.basis.push(`address region "${input.region}" not recognised in ${country}`);
+  }
+  if (input.postalCode) {
+    const regions = regionsForPostalCode(country, input.postalCode);
+    for (const region of regions) {
+      const jurisdiction = regionJurisdiction(country, region);
+      if (jurisdiction) out.addRegion(jurisdiction, `postal code ${input.postalCode}`);
+    }
+  }
+  const single = given ? singleZoneCountries[given] : undefined;
+  if (single && !input.region) {
+    out.zones.add(single);
+    out.basis.push(`address country ${given} → ${single}`);
+  }
+}
+
+const cache = new Map<string, ResolvedLocation>();
+const CACHE_LIMIT = 50_000;
+
+/**
+ * Where the called party may be: candidate zones and jurisdictions from the number (libphonenumber's
+ * prefix → zone map, NANP area code → state) united with the CRM address and time zone. Pure and
+ * memoized; arrays in the result are frozen and shared.
+ */
+export function resolveLocation(input: LocationInput): ResolvedLocation {
+  const key = `${input.phone}|${input.country ?? ""}|${input.region ?? ""}|${input.postalCode ?? ""}|${input.timeZone ?? ""}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const out = new Collector();
+  const phone = fromPhone(input.phone, out);
+  fromAddress(input, phone.country, out);
+  if (input.timeZone) {
+    if (isValidZone(input.timeZone)) {
+      out.zones.add(input.timeZone);
+      out.basis.push(`CRM time zone ${input.timeZone}`);
+    } else {
+      out.basis.push(`CRM time zone "${input.timeZone}" is not an IANA zone: ignored`);
+    }
+  }
+  const result: ResolvedLocation = Object.freeze({
+    zones: Object.freeze([...out.zones]),
+    jurisdictions: Object.freeze([...out.jurisdictions].sort()),
+    unknown: phone.unknown,
+    countryZones: Object.freeze(phone.countryZones),
+    basis: Object.freeze(out.basis),
+  });
+  if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  cache.set(key, result);
+  return result;
+}

@@ -1,0 +1,134 @@
+// An independent reference for "may this lead be called at instant t": Intl.DateTimeFormat#formatToParts
+// read directly (no offset arithmetic, no caches of instants) and hand-written holiday dates (from OPM
+// and the Australian national list), not the engine's code.
+import type { CampaignCompliancePolicy } from "../../../src/compliance/campaign-policy.js";
+import type { ResolvedLocation } from "../../../src/compliance/location/resolve-location.js";
+import { defaultRuleSet } from "../../../src/compliance/rule-set.js";
+import type { CallingHoursRule, TimeWindow } from "../../../src/compliance/rules-schema.js";
+import type { Weekday } from "../../../src/compliance/types.js";
+
+const usFederal = {
+  2025: ["01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13", "11-11", "11-27", "12-25"],
+  2026: ["01-01", "01-19", "02-16", "05-25", "06-19", "07-04", "09-07", "10-12", "11-11", "11-26", "12-25"],
+  2027: ["01-01", "01-18", "02-15", "05-31", "06-19", "07-04", "09-06", "10-11", "11-11", "11-25", "12-25"],
+  2028: ["01-01", "01-17", "02-21", "05-29", "06-19", "07-04", "09-04", "10-09", "11-11", "11-23", "12-25"],
+};
+const usActual = Object.entries(usFederal).flatMap(([y, days]) => days.map((d) => `${y}-${d}`));
+
+/** Banned dates per calendar and observed-shift policy, written out by hand for 2025–2028. */
+export const bannedDates: Record<string, ReadonlySet<string>> = {
+  "US-federal|sat-fri-sun-mon": new Set([
+    ...usActual,
+    "2026-07-03",
+    "2027-06-18",
+    "2027-07-05",
+    "2027-12-24",
+    "2027-12-31",
+    "2028-11-10",
+  ]),
+  "US-federal|sun-mon": new Set([...usActual, "2027-07-05"]),
+  "AU-national|next-weekday": new Set([
+    "2025-01-01",
+    "2025-01-27",
+    "2025-01-26",
+    "2025-04-18",
+    "2025-04-21",
+    "2025-04-25",
+    "2025-12-25",
+    "2025-12-26",
+    "2026-01-01",
+    "2026-01-26",
+    "2026-04-03",
+    "2026-04-06",
+    "2026-04-25",
+    "2026-04-27",
+    "2026-12-25",
+    "2026-12-26",
+    "2026-12-28",
+    "2027-01-01",
+    "2027-01-26",
+    "2027-03-26",
+    "2027-03-29",
+    "2027-04-25",
+    "2027-04-26",
+    "2027-12-25",
+    "2027-12-26",
+    "2027-12-27",
+    "2027-12-28",
+    "2028-01-01",
+    "2028-01-03",
+    "2028-01-26",
+    "2028-04-14",
+    "2028-04-17",
+    "2028-04-25",
+    "2028-12-25",
+    "2028-12-26",
+  ]),
+};
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** Local date, weekday and minute of day (with fraction) of instant `t` in `zone`. */
+function wallTime(zone: string, t: number): { date: string; weekday: Weekday; minute: number } {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      weekday: "short",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formatters.set(zone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]));
+  const seconds = Number(p.second) + (((t % 1000) + 1000) % 1000) / 1000;
+  return {
+    date: `${p.year}-${p.month}-${p.day}`,
+    weekday: (p.weekday as string).toLowerCase() as Weekday,
+    minute: Number(p.hour) * 60 + Number(p.minute) + seconds / 60,
+  };
+}
+const hoursRules = new Map<string, CallingHoursRule>(
+  defaultRuleSet().callingHours.flatMap((d) => d.rules.map((r) => [r.jurisdiction, r] as const)),
+);
+const minutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+const inside = (windows: readonly TimeWindow[], minute: number) =>
+  windows.some((w) => minute >= minutes(w.start) && minute < minutes(w.end));
+
+/** The zones the gate must respect for this location under this campaign. */
+export function candidateZones(location: ResolvedLocation): readonly string[] {
+  return location.unknown && location.zones.length === 0 ? location.countryZones : location.zones;
+}
+
+/** Why instant `t` is illegal for this location and campaign (hours, days, holidays), or undefined if legal. */
+export function illegalBecause(
+  location: ResolvedLocation,
+  campaign: CampaignCompliancePolicy,
+  t: number,
+): string | undefined {
+  for (const zone of candidateZones(location)) {
+    const { date, weekday, minute } = wallTime(zone, t);
+    const at = `${zone} ${date} ${weekday} minute ${minute.toFixed(2)}`;
+    if (!campaign.callingDays.includes(weekday) || !inside(campaign.callingHours, minute)) {
+      return `campaign in ${at}`;
+    }
+    for (const jurisdiction of location.jurisdictions) {
+      const rule = hoursRules.get(jurisdiction);
+      if (!rule) continue;
+      if (!inside(rule.days[weekday], minute)) return `${jurisdiction} hours in ${at}`;
+      if (rule.holidays) {
+        const banned = bannedDates[`${rule.holidays.calendar}|${rule.holidays.observed}`];
+        if (!banned)
+          throw new Error(`oracle has no dates for ${rule.holidays.calendar}|${rule.holidays.observed}`);
+        if (banned.has(date) && !inside(rule.holidays.windows, minute)) {
+          return `${jurisdiction} holiday in ${at}`;
+        }
+      }
+    }
+  }
+  return undefined;
+}

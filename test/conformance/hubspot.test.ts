@@ -1,0 +1,4 @@
+import { hubspotAdapter } from "./adapters/hubspot.js";
+import { defineConnectorConformance } from "./suite.js";
+
+defineConnectorConformance(hubspotAdapter);

@@ -1,0 +1,4 @@
+import { salesforceAdapter } from "./adapters/salesforce.js";
+import { defineConnectorConformance } from "./suite.js";
+
+defineConnectorConformance(salesforceAdapter);
