@@ -7,7 +7,11 @@ import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 export const apiKey = "test-key-0123456789abcdef";
 
 /** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
-export function salesforceTestConfig(sandboxUrl: string, prefix: string, agentUserId = "005000000000007AAA"): TelesyncConfig {
+export function salesforceTestConfig(
+  sandboxUrl: string,
+  prefix: string,
+  agentUserId = "005000000000007AAA",
+): TelesyncConfig {
   return configSchema.parse({
     redis: { url: redisUrl(), prefix },
     integrations: {
@@ -74,7 +78,10 @@ export async function startHarness(
 ): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
   const prefix = uniquePrefix();
-  const agentUserId = sandbox.salesforce.insert("User", { Username: "agent7@sandbox.example", LastName: "Seven" });
+  const agentUserId = sandbox.salesforce.insert("User", {
+    Username: "agent7@sandbox.example",
+    LastName: "Seven",
+  });
   const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix, agentUserId) });
   const leadIds = sandbox.salesforce.seedLeads(options.leads ?? 100);
   await telesync.sync("leads");
