@@ -2,10 +2,12 @@
 export { loadConfig, parseConfig } from "./config/load.js";
 export type { CampaignConfig, FieldMapping, SourceConfig, TelesyncConfig } from "./config/schema.js";
 export { configSchema } from "./config/schema.js";
+export type { Lease } from "./dialer/lease-service.js";
 export { ConfigError, CrmError, type ErrorClass } from "./errors.js";
 export { mapRecord } from "./mapping/map-record.js";
 export type { Lead } from "./model/lead.js";
 export type { CallOutcome, ConsentChange } from "./model/outcome.js";
+export { type Role, type ServiceOptions, TelesyncService } from "./runtime/service.js";
 export { createTelesync, Telesync, type TelesyncOptions } from "./runtime/telesync.js";
 export { startSandbox } from "./sandbox/server.js";
 export type { SyncReport } from "./sync/run-sync.js";
