@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { maskPhone } from "../observability/mask.js";
+import { dropPrefix } from "../runtime/drop-prefix.js";
 import { ensureLocalRedis } from "../runtime/local-redis.js";
 import { TelesyncService } from "../runtime/service.js";
 import { createTelesync, type Telesync } from "../runtime/telesync.js";
@@ -10,20 +10,6 @@ import { demoConfig, hubspotOutcomes } from "./demo-config.js";
 import { simulateAgents } from "./simulate-agents.js";
 
 const campaignId = "701DEMO00000001AAA";
-
-async function dropPrefix(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
-}
 
 function summary(label: string, r: SyncReport): string {
   return `  ${label.padEnd(34)} pages ${r.pages}  records ${r.records}  queued ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}`;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
+import { dropPrefix as dropKeys } from "../../src/runtime/drop-prefix.js";
 
 export function redisUrl(): string {
   return process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -11,16 +11,6 @@ export function uniquePrefix(): string {
 }
 
 /** Delete every key under a prefix (call in afterEach). */
-export async function dropPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== "0");
-  } finally {
-    redis.disconnect();
-  }
+export function dropPrefix(prefix: string): Promise<void> {
+  return dropKeys(redisUrl(), prefix);
 }
