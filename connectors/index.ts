@@ -14,3 +14,9 @@ export function createConnector(config: IntegrationConfig, context: ConnectorCon
       return createHubspotConnector(config, context);
   }
 }
+
+/** The CRM objects a source's leads live on, for schema checks (`telesync check --live`). */
+export function sourceObjectTypes(config: IntegrationConfig, select: Record<string, unknown>): string[] {
+  if (config.vendor === "hubspot") return ["contacts"];
+  return typeof select.object === "string" ? [select.object] : ["Lead", "Contact"];
+}

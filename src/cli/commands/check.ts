@@ -1,34 +1,73 @@
 import type { Command } from "commander";
+import { sourceObjectTypes } from "../../../connectors/index.js";
+import type { FieldDescription } from "../../../connectors/types.js";
+import type { TelesyncConfig } from "../../config/schema.js";
+import { checkAgainstSchema } from "../../mapping/schema-check.js";
+import { createTelesync, type Telesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
+
+/** Credentials, then every source's mapping and its integration's disposition updates, against the CRM. */
+async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
+  let ok = true;
+  const say = (line: string) => console.log(line);
+  for (const id of Object.keys(config.integrations)) {
+    try {
+      await telesync.connector(id).verifyCredentials();
+      say(`integration ${id}: credentials ok`);
+    } catch (error) {
+      ok = false;
+      say(`integration ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  for (const source of config.sources) {
+    const integration = config.integrations[source.integration];
+    const mapping = config.mappings[source.mapping];
+    if (!integration || !mapping) continue;
+    const objects = sourceObjectTypes(integration, source.select);
+    try {
+      const fields: FieldDescription[] = [];
+      for (const object of objects)
+        fields.push(...(await telesync.connector(source.integration).describe(object)));
+      const leadUpdates = Object.fromEntries(
+        Object.entries(integration.dispositions).flatMap(([d, m]) =>
+          m.leadUpdates ? [[d, m.leadUpdates]] : [],
+        ),
+      );
+      const problems = checkAgainstSchema({ objectType: objects.join("/"), fields, mapping, leadUpdates });
+      if (problems.length === 0)
+        say(`source ${source.id}: mapping "${source.mapping}" fits ${objects.join("/")}`);
+      for (const p of problems) {
+        ok = false;
+        say(`source ${source.id}: ${p.where}: ${p.message}`);
+      }
+    } catch (error) {
+      ok = false;
+      say(
+        `source ${source.id}: could not read the ${objects.join("/")} schema: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  return ok;
+}
 
 export function registerCheck(program: Command): void {
   program
     .command("check")
-    .description("validate the config file (and, with --live, credentials against the CRM)")
-    .option("--live", "also connect to every integration and check its credentials")
+    .description(
+      "validate the config; with --live, also credentials and mappings against the live CRM schema",
+    )
+    .option("--live", "connect to every integration: credentials, mapped fields, disposition field values")
     .action(async (options: { live?: boolean }, command: Command) => {
       const { file, config } = configFrom(command);
-      const sources = config.sources.length;
       console.log(
-        `${file}: valid (${Object.keys(config.integrations).length} integrations, ${sources} sources, ${Object.keys(config.campaigns).length} campaigns)`,
+        `${file}: valid (${Object.keys(config.integrations).length} integrations, ${config.sources.length} sources, ${Object.keys(config.campaigns).length} campaigns)`,
       );
       if (!options.live) return;
-      const { createTelesync } = await import("../../runtime/telesync.js");
       const telesync = createTelesync({ config });
-      let failed = false;
       try {
-        for (const id of Object.keys(config.integrations)) {
-          try {
-            await telesync.connector(id).verifyCredentials();
-            console.log(`integration ${id}: credentials ok`);
-          } catch (error) {
-            failed = true;
-            console.log(`integration ${id}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        }
+        if (!(await checkLive(telesync, config))) process.exitCode = 1;
       } finally {
         await telesync.close();
       }
-      if (failed) process.exitCode = 1;
     });
 }

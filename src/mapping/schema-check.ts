@@ -1,0 +1,65 @@
+import type { FieldDescription } from "../../connectors/types.js";
+import type { FieldMapping } from "../config/schema.js";
+
+export interface SchemaProblem {
+  where: string;
+  message: string;
+}
+
+const numericTypes = new Set(["int", "double", "currency", "percent", "number"]);
+
+/**
+ * Check a field mapping, and the lead updates of a disposition mapping, against an object's live
+ * schema: fields exist, types fit (a phone transform on a number field is suspicious), picklist
+ * values are allowed. Pure: the caller fetched the description.
+ */
+export function checkAgainstSchema(input: {
+  objectType: string;
+  fields: FieldDescription[];
+  mapping?: FieldMapping;
+  leadUpdates?: Record<string, Record<string, string | number | boolean | null>>;
+}): SchemaProblem[] {
+  const byName = new Map(input.fields.map((f) => [f.name.toLowerCase(), f]));
+  const problems: SchemaProblem[] = [];
+  const find = (name: string) => byName.get(name.toLowerCase());
+  for (const rule of input.mapping?.fields ?? []) {
+    for (const name of [...(rule.from ? [rule.from] : []), ...(rule.concat ?? [])]) {
+      // Relationship paths (Account.Name) are checked by the CRM at query time.
+      if (name.includes(".")) continue;
+      const field = find(name);
+      if (!field) {
+        problems.push({
+          where: `${rule.to} ← ${name}`,
+          message: `${input.objectType} has no field "${name}"`,
+        });
+      } else if (rule.transform.includes("phone") && numericTypes.has(field.type)) {
+        problems.push({
+          where: `${rule.to} ← ${name}`,
+          message: `${name} is a ${field.type} field; phone numbers stored as numbers lose leading zeros and "+"`,
+        });
+      }
+    }
+  }
+  for (const [disposition, updates] of Object.entries(input.leadUpdates ?? {})) {
+    for (const [name, value] of Object.entries(updates)) {
+      const field = find(name);
+      const where = `dispositions.${disposition}.leadUpdates.${name}`;
+      if (!field) {
+        problems.push({ where, message: `${input.objectType} has no field "${name}"` });
+        continue;
+      }
+      if (!field.updateable) problems.push({ where, message: `${name} is not updateable` });
+      if (
+        field.picklistValues &&
+        field.picklistValues.length > 0 &&
+        !field.picklistValues.includes(String(value))
+      ) {
+        problems.push({
+          where,
+          message: `"${value}" is not a value of ${name}; expected one of ${field.picklistValues.map((v) => `"${v}"`).join(", ")}`,
+        });
+      }
+    }
+  }
+  return problems;
+}
