@@ -121,6 +121,8 @@ export interface CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
+  /** A pause the CRM imposed that is still in force (e.g. a daily limit), for `/healthz` and stats. */
+  currentPause?(): Promise<{ untilEpochMs: number; reason: string } | undefined>;
   /** Check that the credentials work (used by `telesync check`). */
   verifyCredentials(): Promise<void>;
   close(): Promise<void>;
@@ -152,6 +154,8 @@ export interface RateLimiter {
    * deadline: the limiter keeps time by the shared Redis clock, not by any one worker's.
    */
   pause(bucket: string, waitMs: number, reason: string): Promise<void>;
+  /** The pause in force on `bucket`, if any. */
+  pausedUntil(bucket: string): Promise<{ untilEpochMs: number; reason: string } | undefined>;
 }
 
 export interface ConnectorLogger {

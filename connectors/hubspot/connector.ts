@@ -40,7 +40,7 @@ export class HubspotConnector implements CrmConnector {
 
   constructor(
     private readonly config: HubspotIntegration,
-    ctx: ConnectorContext,
+    private readonly ctx: ConnectorContext,
     options: HubspotConnectorOptions = {},
   ) {
     this.integrationId = ctx.integrationId;
@@ -111,6 +111,11 @@ export class HubspotConnector implements CrmConnector {
         { idempotent: true },
       ),
     );
+  }
+
+  /** A DAILY 429 pauses the whole account's bucket until the reset. */
+  currentPause(): Promise<{ untilEpochMs: number; reason: string } | undefined> {
+    return this.ctx.rateLimiter.pausedUntil(`hubspot:${this.integrationId}:burst`);
   }
 
   async close(): Promise<void> {

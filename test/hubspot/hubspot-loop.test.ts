@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { signatureV3 } from "../../connectors/hubspot/webhook-signature.js";
 import { configSchema } from "../../src/config/schema.js";
+import { RedisRateLimiter } from "../../src/runtime/redis-rate-limiter.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
@@ -113,6 +114,17 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
     });
     expect((loop.sandbox.hubspot.stats().byKind["calls.batchCreate"] ?? 0) - before).toBeLessThanOrEqual(10);
     expect(await loop.service.deadLetters.count()).toBe(0);
+  });
+
+  it("a DAILY limit pause shows in /healthz", async () => {
+    loop = await startLoop(5);
+    const limiter = new RedisRateLimiter(loop.telesync.redis, loop.telesync.prefix);
+    await limiter.pause("hubspot:hs:burst", 3_600_000, "429 DAILY: daily limit reached");
+    const health = (await (await fetch(`${loop.url}/healthz`)).json()) as {
+      checks: { pausedIntegrations: Record<string, { until: string; reason: string }> };
+    };
+    expect(health.checks.pausedIntegrations.hs?.reason).toContain("DAILY");
+    expect(Date.parse(health.checks.pausedIntegrations.hs?.until ?? "")).toBeGreaterThan(Date.now() + 3_000_000);
   });
 
   describe("webhooks", () => {

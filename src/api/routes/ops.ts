@@ -94,6 +94,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
         };
       }
       checks.writeback = writeback;
+      // A CRM that said "daily limit reached" pauses its integration until the reset: expected, but visible.
+      const paused: Record<string, unknown> = {};
+      for (const id of Object.keys(telesync.config.integrations)) {
+        const pause = await telesync.connector(id).currentPause?.();
+        if (pause) paused[id] = { until: new Date(pause.untilEpochMs).toISOString(), reason: pause.reason };
+      }
+      checks.pausedIntegrations = paused;
     }
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unhealthy", checks });
   });

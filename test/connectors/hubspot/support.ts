@@ -57,6 +57,9 @@ export class RecordingLimiter implements RateLimiter {
   async pause(bucket: string, waitMs: number, reason: string): Promise<void> {
     this.paused.push({ bucket, waitMs, reason });
   }
+  async pausedUntil(): Promise<undefined> {
+    return undefined;
+  }
 }
 
 export class MemoryTokens implements TokenStore {

@@ -59,6 +59,7 @@ export function testContext(tokens: TokenStore, logs: LogLine[] = []): Connector
     rateLimiter: {
       acquire: async () => 0,
       pause: async () => {},
+      pausedUntil: async () => undefined,
     },
     log: { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") },
   };
