@@ -1,8 +1,10 @@
 /** telesync as a library: everything a Node dialer or an embedding service needs. */
+export type { ComplianceGate } from "./compliance-gate/compliance-gate.js";
+export type { DecisionRecord } from "./compliance-gate/decision-log.js";
 export { loadConfig, parseConfig } from "./config/load.js";
 export type { CampaignConfig, FieldMapping, SourceConfig, TelesyncConfig } from "./config/schema.js";
 export { configSchema } from "./config/schema.js";
-export type { Lease } from "./dialer/lease-service.js";
+export type { GateVerdict, Lease, LeaseGate } from "./dialer/lease-service.js";
 export { ConfigError, CrmError, type ErrorClass } from "./errors.js";
 export { mapRecord } from "./mapping/map-record.js";
 export type { Lead } from "./model/lead.js";

@@ -9,6 +9,7 @@ import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
+import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
@@ -79,6 +80,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   registerDialerRoutes(app, deps);
   registerOpsRoutes(app, deps);
+  registerDecisionRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

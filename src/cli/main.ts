@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import { registerCheck } from "./commands/check.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDlq } from "./commands/dlq.js";
+import { registerRegistry } from "./commands/registry.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
 import { registerSync } from "./commands/sync.js";
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerSandbox(program);
   registerDlq(program);
+  registerRegistry(program);
   return program;
 }
 

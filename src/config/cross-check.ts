@@ -1,5 +1,6 @@
 import { hubspotSelectSchema } from "../../connectors/hubspot/config.js";
 import { salesforceSelectSchema } from "../../connectors/salesforce/config.js";
+import { defaultRuleSet } from "../compliance/index.js";
 import type { TelesyncConfig } from "./schema.js";
 
 export interface CrossProblem {
@@ -54,6 +55,17 @@ export function crossCheckConfig(config: TelesyncConfig): CrossProblem[] {
       });
     }
   });
+  const registries = defaultRuleSet().registries.rules.map((rule) => rule.country);
+  for (const [name, campaign] of Object.entries(config.campaigns)) {
+    campaign.compliance.requiredRegistries.forEach((country, i) => {
+      if (!registries.includes(country)) {
+        problems.push({
+          path: ["campaigns", name, "compliance", "requiredRegistries", i],
+          message: `no registry rule (snapshot age limit) for ${country}; expected ${oneOf(registries)}`,
+        });
+      }
+    });
+  }
   const dispositions = new Set(config.dispositions);
   for (const [name, campaign] of Object.entries(config.campaigns)) {
     for (const disposition of Object.keys(campaign.outcomes)) {

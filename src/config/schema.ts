@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { hubspotIntegrationSchema } from "../../connectors/hubspot/config.js";
 import { salesforceIntegrationSchema } from "../../connectors/salesforce/config.js";
+import { campaignCompliancePolicySchema } from "../compliance/campaign-policy.js";
+import { countrySchema } from "../compliance/rules-schema.js";
 import { mappableLeadFields } from "../model/lead.js";
 import { durationSchema } from "./duration.js";
 
@@ -68,6 +70,21 @@ export const dispositionPolicySchema = z.discriminatedUnion("action", [
 ]);
 export type DispositionPolicy = z.infer<typeof dispositionPolicySchema>;
 
+/**
+ * A campaign's compliance policy (`campaigns.<id>.compliance`): calling days and hours, the policy for
+ * numbers that give no location, the per-number frequency cap, required do-not-call registries and
+ * the abandonment threshold. The gate only ever narrows what the law allows.
+ *
+ * One default differs from the library's: `requiredRegistries` is empty here. The library requires
+ * the US, CA, GB and AU registries, and a required registry without an imported snapshot blocks every
+ * lead located there, so a fresh install would call nobody. Import a snapshot with
+ * `telesync registry import US <file> --date YYYY-MM-DD`, then require it (`requiredRegistries: [US]`):
+ * from then on a snapshot older than the legal limit (31 days US/CA, 28 GB) blocks the campaign.
+ */
+export const campaignComplianceSchema = campaignCompliancePolicySchema.extend({
+  requiredRegistries: z.array(countrySchema).default([]),
+});
+
 export const campaignSchema = z.object({
   description: z.string().optional(),
   /** 1 (first) … 2,097,151; leads of a higher-priority campaign are not affected. */
@@ -75,6 +92,7 @@ export const campaignSchema = z.object({
   lease: z.object({ ttl: durationSchema.default(300_000) }).prefault({}),
   /** Per canonical disposition; dispositions not listed are `done`. */
   outcomes: z.record(z.string(), dispositionPolicySchema).default({}),
+  compliance: campaignComplianceSchema.prefault({}),
 });
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
@@ -115,10 +133,22 @@ export const configSchema = z.object({
   mappings: z.record(idSchema, fieldMappingSchema),
   sources: z.array(sourceSchema).default([]),
   campaigns: z.record(idSchema, campaignSchema),
-  /** The canonical dispositions dialers may report. */
+  /**
+   * The canonical dispositions dialers may report. `abandoned` (a predictive dialer answered but no
+   * agent was on the line within 2 s) feeds the campaign's abandonment guard.
+   */
   dispositions: z
     .array(z.string().regex(/^[a-z][a-z0-9_]*$/, "expected snake_case"))
-    .default(["connected", "no_answer", "busy", "voicemail", "wrong_number", "not_interested", "callback"]),
+    .default([
+      "connected",
+      "no_answer",
+      "busy",
+      "voicemail",
+      "wrong_number",
+      "not_interested",
+      "callback",
+      "abandoned",
+    ]),
   api: z
     .object({
       host: z.string().default("127.0.0.1"),

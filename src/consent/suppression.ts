@@ -49,6 +49,13 @@ export class SuppressionList {
     return index >= 0 ? phones[index] : undefined;
   }
 
+  /** Which of `phones` are suppressed (one round trip for a whole page of leads). */
+  async suppressedAmong(phones: readonly string[]): Promise<Set<string>> {
+    if (phones.length === 0) return new Set();
+    const flags = await this.redis.smismember(this.setKey, ...phones);
+    return new Set(phones.filter((_phone, i) => flags[i] === 1));
+  }
+
   async entry(phone: string): Promise<SuppressionEntry | undefined> {
     const raw = await this.redis.hget(this.metaKey, phone);
     return raw ? (JSON.parse(raw) as SuppressionEntry) : undefined;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DateTime } from "luxon";
 import { maskPhone } from "../observability/mask.js";
 import { dropPrefix } from "../runtime/drop-prefix.js";
 import { ensureLocalRedis } from "../runtime/local-redis.js";
@@ -12,7 +13,19 @@ import { simulateAgents } from "./simulate-agents.js";
 const campaignId = "701DEMO00000001AAA";
 
 function summary(label: string, r: SyncReport): string {
-  return `  ${label.padEnd(34)} pages ${r.pages}  records ${r.records}  queued ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}`;
+  return `  ${label.padEnd(34)} pages ${r.pages}  records ${r.records}  queued ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}  held ${r.held}  blocked ${r.blocked}`;
+}
+
+/** The next weekday (Mon–Fri) 15:00 in New York after `from`: every US zone, Hawaii too, may be called. */
+function nextCallingAfternoon(from: Date): DateTime {
+  let at = DateTime.fromJSDate(from, { zone: "America/New_York" }).set({
+    hour: 15,
+    minute: 0,
+    second: 0,
+    millisecond: 0,
+  });
+  while (at.toMillis() <= from.getTime() || at.weekday > 5) at = at.plus({ days: 1 });
+  return at;
 }
 
 function countBy<T>(items: T[], key: (item: T) => string): Map<string, number> {
@@ -47,7 +60,10 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     apiKey,
   });
   await dropPrefix(redis.url, config.redis.prefix);
-  const telesync = createTelesync({ config });
+  // The demo's clock: the wall clock while syncing, then moved to a weekday afternoon (step 3) so the
+  // compliance gate lets the agents call, whatever the hour the demo runs at.
+  let clockOffsetMs = 0;
+  const telesync = createTelesync({ config, now: () => new Date(Date.now() + clockOffsetMs) });
   let service: TelesyncService | undefined;
   try {
     print(`CRM sandbox: Salesforce REST at ${sandbox.url}, HubSpot CRM v3 at ${sandbox.hubspotBasePath}`);
@@ -75,13 +91,24 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     for (const id of leadIds.slice(20, 23)) sf.update("Lead", id, { DoNotCall: true });
     print(summary("again after 20 edits, 3 DoNotCall", await telesync.sync("sf_campaign")));
 
+    print(
+      "   Compliance gate: leads outside their calling window (08:00-21:00 local, stricter state hours) are held as delayed jobs.",
+    );
+
     service = await TelesyncService.start(telesync, {
       port: 0,
       schedule: false,
       writeback: { batchWindowMs: 500 },
     });
-    print(`\n3. Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP:`);
-    const optOut = (await telesync.dialQueue("q4_outbound").queue.getJobs(["waiting"], 40, 40))[0]?.data.lead;
+    const afternoon = nextCallingAfternoon(new Date());
+    clockOffsetMs = afternoon.toMillis() - Date.now();
+    print(
+      `\n3. The demo clock moves to ${afternoon.toFormat("ccc d LLL HH:mm")} in New York, when every US zone may be called;`,
+    );
+    print("   held leads are released by the gate as their windows open.");
+    print(`   Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP:`);
+    const optOut = (await telesync.dialQueue("q4_outbound").queue.getJobs(["waiting", "delayed"], 40, 40))[0]
+      ?.data.lead;
     const agentRun = await simulateAgents({
       url: service.url as string,
       apiKey,
@@ -136,7 +163,7 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
         .dialQueue(campaign)
         .queue.getJobCounts("waiting", "delayed", "active", "completed");
       print(
-        `   dial-${campaign.padEnd(12)} waiting ${counts.waiting}  delayed (retries) ${counts.delayed}  done ${counts.completed}`,
+        `   dial-${campaign.padEnd(12)} waiting ${counts.waiting}  delayed (retries, held) ${counts.delayed}  done ${counts.completed}`,
       );
     }
     print(

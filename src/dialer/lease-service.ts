@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { RuleRef } from "../compliance/index.js";
 import type { CampaignConfig } from "../config/schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
 import { createRedis } from "../queues/connection.js";
-import type { DialJobData } from "../queues/dial-queue.js";
+import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
 import { queueNames } from "../queues/names.js";
 import type { Telesync } from "../runtime/telesync.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
@@ -19,6 +20,11 @@ export interface Lease {
   expiresAt: string;
   /** Drop the lease after this instant: the lead's calling window closes then. */
   notAfter?: string;
+  /**
+   * The campaign's abandonment rate over 30 days reached its threshold: dial this lead in preview
+   * (an agent on the line before it rings), not predictively.
+   */
+  previewOnly: boolean;
   attempts: number;
   lead: Lead;
 }
@@ -26,11 +32,8 @@ export interface Lease {
 /** What the lease-time gate says about a lead now: call, wait until a time, or never. */
 export type GateVerdict =
   | { decision: "allow"; notAfter?: Date }
-  | { decision: "wait"; until: Date; reason: string }
-  | {
-      decision: "block";
-      reason: string;
-    };
+  | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
+  | { decision: "block"; reason: string; rule?: RuleRef };
 
 export type LeaseGate = (lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>;
 
@@ -54,6 +57,7 @@ export class LeaseService {
       consent: ConsentService;
       intake: WritebackIntake;
       gate?: LeaseGate;
+      /** Default: telesync's clock. */
       now?: () => Date;
       /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
       returnAbandoned?: boolean;
@@ -64,7 +68,7 @@ export class LeaseService {
   }
 
   private now(): Date {
-    return this.deps.now?.() ?? new Date();
+    return this.deps.now?.() ?? this.telesync.now();
   }
 
   private campaign(name: string): CampaignConfig {
@@ -96,6 +100,10 @@ export class LeaseService {
   async lease(campaign: string): Promise<Lease | undefined> {
     const config = this.campaign(campaign);
     const worker = this.worker(campaign);
+    const queue = this.telesync.dialQueue(campaign);
+    // Held leads due on telesync's clock become leasable (see DueIndex: BullMQ runs on real time).
+    await queue.promoteDue();
+    let previewOnly: boolean | undefined;
     for (let skipped = 0; skipped < maxSkipsPerLease; skipped++) {
       const token = randomUUID();
       const job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
@@ -114,17 +122,33 @@ export class LeaseService {
         ? await this.deps.gate(lead, campaign, now)
         : { decision: "allow" as const };
       if (verdict.decision === "wait") {
-        await job.moveToDelayed(verdict.until.getTime(), token);
+        await queue.holdLeased(job, verdict.until, token);
         continue;
       }
       if (verdict.decision === "block") {
-        await job.moveToCompleted({ outcome: "blocked", reason: verdict.reason }, token, false);
+        await job.moveToCompleted(
+          {
+            outcome: blockedOutcome,
+            reason: verdict.reason,
+            ...(verdict.rule ? { rule: verdict.rule } : {}),
+          },
+          token,
+          false,
+        );
         continue;
       }
+      previewOnly ??= (
+        await this.telesync.compliance.abandonment.status(
+          campaign,
+          config.compliance.abandonmentThreshold,
+          now,
+        )
+      ).previewOnly;
       return {
         leaseId: encodeLeaseId({ campaign, jobId: job.id, token }),
         expiresAt: new Date(now.getTime() + config.lease.ttl).toISOString(),
         ...(verdict.notAfter ? { notAfter: verdict.notAfter.toISOString() } : {}),
+        previewOnly,
         attempts: job.data.attempts ?? 0,
         lead,
       };
@@ -181,14 +205,21 @@ export class LeaseService {
       },
     });
     if (!fresh) return { duplicate: true };
-    await this.telesync.redis.hincrby(this.statsKey(ref.campaign), report.disposition, 1);
+    const now = this.now();
+    const counters = this.telesync.redis.pipeline();
+    counters.hincrby(this.statsKey(ref.campaign), report.disposition, 1);
+    // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
+    if (report.direction !== "inbound")
+      this.telesync.compliance.attempts.record(counters, lead.phone, report.outcomeId, now);
+    this.telesync.compliance.abandonment.record(counters, ref.campaign, report.disposition, now);
+    for (const [error] of (await counters.exec()) ?? []) if (error) throw error;
     const step = nextStep({
       campaign: this.campaign(ref.campaign),
       disposition: report.disposition,
       attemptsBefore: job.data.attempts ?? 0,
       callbackAt: report.callbackAt,
       consentRevoked: report.consentRevoked,
-      now: this.now(),
+      now,
     });
     switch (step.action) {
       case "done":
@@ -205,7 +236,7 @@ export class LeaseService {
       case "retry":
       case "callback":
         await job.updateData({ ...job.data, attempts: step.attempts });
-        await job.moveToDelayed(step.at.getTime(), ref.token);
+        await this.telesync.dialQueue(ref.campaign).holdLeased(job, step.at, ref.token);
         break;
     }
     return { duplicate: false };

@@ -1,6 +1,7 @@
 import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Lead } from "../model/lead.js";
+import { DueIndex } from "./due-index.js";
 import { dialJobId, queueNames } from "./names.js";
 import { PhoneIndex } from "./phone-index.js";
 
@@ -12,6 +13,9 @@ export interface DialJobData {
   attempts?: number;
 }
 
+/** A lead to queue; `delay` (ms, on telesync's clock) holds a new job until its calling window opens. */
+export type UpsertItem = DialJobData & { delay?: number };
+
 export interface UpsertCounts {
   added: number;
   updated: number;
@@ -22,18 +26,40 @@ export interface UpsertCounts {
 
 const jobName = "dial";
 
+function wasBlocked(returnvalue: string | null | undefined): boolean {
+  if (!returnvalue) return false;
+  try {
+    return (JSON.parse(returnvalue) as { outcome?: unknown } | null)?.outcome === blockedOutcome;
+  } catch {
+    return false;
+  }
+}
+
+/** How many held jobs one `promoteDue` call looks at (the next lease continues). */
+const promoteBatch = 100;
+
+/**
+ * The outcome a lease-time compliance block leaves on a finished job: such a lead may be queued
+ * again by a later sync once the gate lets it through (e.g. after a fresh registry snapshot).
+ */
+export const blockedOutcome = "blocked";
+
 /** One campaign's call queue: one job per lead (job id = lead key), never duplicated. */
 export class DialQueue {
   readonly queue: Queue<DialJobData>;
   private readonly phones: PhoneIndex;
+  private readonly dueIndex: DueIndex;
 
   constructor(
     readonly campaign: string,
     private readonly redis: Redis,
     readonly prefix: string,
+    /** telesync's clock: delays and due times are on it (see `DueIndex`). */
+    private readonly now: () => Date = () => new Date(),
   ) {
     this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
     this.phones = new PhoneIndex(redis, prefix);
+    this.dueIndex = new DueIndex(redis, prefix, campaign);
   }
 
   private jobKey(jobId: string): string {
@@ -41,27 +67,34 @@ export class DialQueue {
   }
 
   /**
-   * Queue new leads with `addBulk`, update the data of leads already waiting, leave finished ones.
+   * Queue new leads with `addBulk` (a new lead with a `delay` as a delayed job), update the data of
+   * leads already queued, leave finished ones, except a lead the lease-time gate blocked: it is queued
+   * afresh. The delay applies to new jobs only; a queued lead is checked again when it is leased.
    * One round trip reads the state of the whole batch.
    */
-  async upsert(items: DialJobData[], bulkSize: number): Promise<UpsertCounts> {
+  async upsert(items: UpsertItem[], bulkSize: number): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0, finished: 0 };
     if (items.length === 0) return counts;
     const pipeline = this.redis.pipeline();
-    for (const item of items) pipeline.hmget(this.jobKey(dialJobId(item.lead.key)), "data", "finishedOn");
+    for (const item of items)
+      pipeline.hmget(this.jobKey(dialJobId(item.lead.key)), "data", "finishedOn", "returnvalue");
     const existing = (await pipeline.exec()) ?? [];
-    const toAdd: DialJobData[] = [];
+    const toAdd: Array<{ data: DialJobData; delay: number }> = [];
     const toUpdate: DialJobData[] = [];
-    items.forEach((item, i) => {
+    const toReplace: string[] = [];
+    items.forEach(({ delay, ...item }, i) => {
       const [error, fields] = existing[i] ?? [null, null];
       if (error) throw error;
-      const [data, finishedOn] = (fields as [string | null, string | null] | null) ?? [null, null];
-      if (data === null) {
-        toAdd.push(item);
+      const [data, finishedOn, returned] = (fields as Array<string | null> | null) ?? [null, null, null];
+      if (data === null || data === undefined) {
+        toAdd.push({ data: item, delay: delay ?? 0 });
         return;
       }
-      if (finishedOn !== null) {
-        counts.finished++;
+      if (finishedOn !== null && finishedOn !== undefined) {
+        if (wasBlocked(returned)) {
+          toReplace.push(dialJobId(item.lead.key));
+          toAdd.push({ data: item, delay: delay ?? 0 });
+        } else counts.finished++;
         return;
       }
       const current = JSON.parse(data) as DialJobData;
@@ -70,10 +103,20 @@ export class DialQueue {
       if (JSON.stringify(current) === JSON.stringify(next)) counts.unchanged++;
       else toUpdate.push(next);
     });
+    await Promise.all(toReplace.map((jobId) => this.queue.remove(jobId)));
+    const now = this.now().getTime();
     for (let i = 0; i < toAdd.length; i += bulkSize) {
       const chunk = toAdd.slice(i, i + bulkSize);
       await this.queue.addBulk(
-        chunk.map((data) => ({ name: jobName, data, opts: { jobId: dialJobId(data.lead.key) } })),
+        chunk.map(({ data, delay }) => ({
+          name: jobName,
+          data,
+          opts: { jobId: dialJobId(data.lead.key), ...(delay > 0 ? { delay } : {}) },
+        })),
+      );
+      const held = chunk.filter(({ delay }) => delay > 0);
+      await this.dueIndex.hold(
+        held.map(({ data, delay }) => ({ jobId: dialJobId(data.lead.key), until: now + delay })),
       );
     }
     counts.added = toAdd.length;
@@ -83,7 +126,7 @@ export class DialQueue {
       ),
     );
     counts.updated = toUpdate.length;
-    const indexed = [...toAdd, ...toUpdate].map(({ lead }) => ({
+    const indexed = [...toAdd.map(({ data }) => data), ...toUpdate].map(({ lead }) => ({
       key: lead.key,
       phones: [lead.phone, ...(lead.altPhones ?? [])],
     }));
@@ -107,7 +150,39 @@ export class DialQueue {
     const present = leadKeys.filter((_key, i) => exists[i]?.[1] === 1);
     // Queue#remove answers 1 for a job that does not exist, so count only the ones that did.
     const results = await Promise.all(present.map((key) => this.queue.remove(dialJobId(key))));
+    await this.dueIndex.forget(present.map(dialJobId));
     return results.filter((removed) => removed === 1).length;
+  }
+
+  /**
+   * Put a leased job back as delayed until `until` (telesync's clock): BullMQ gets the remaining
+   * duration in real time, the due index gets `until` (see `DueIndex`).
+   */
+  async holdLeased(job: Job<DialJobData>, until: Date, token: string): Promise<void> {
+    const remaining = Math.max(0, until.getTime() - this.now().getTime());
+    await job.moveToDelayed(Date.now() + remaining, token);
+    if (job.id) await this.dueIndex.hold([{ jobId: job.id, until: until.getTime() }]);
+  }
+
+  /**
+   * Promote held jobs that are due on telesync's clock. With the system clock BullMQ has usually done
+   * it already (then this is a no-op per job); with a driven clock this is what releases them.
+   * Returns how many were promoted here.
+   */
+  async promoteDue(): Promise<number> {
+    const now = this.now().getTime();
+    const due = await this.dueIndex.due(now, promoteBatch);
+    let promoted = 0;
+    for (const jobId of due) {
+      try {
+        await new Job<DialJobData>(this.queue, jobName, {} as DialJobData, {}, jobId).promote();
+        promoted++;
+      } catch {
+        // Not delayed any more: promoted by BullMQ, leased, finished or removed meanwhile.
+      }
+      await this.dueIndex.settle(jobId, now);
+    }
+    return promoted;
   }
 
   async close(): Promise<void> {

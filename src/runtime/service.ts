@@ -22,7 +22,12 @@ export interface ServiceOptions {
   /** Run source schedulers in this process (worker/all roles). */
   schedule?: boolean;
   writeback?: WritebackWorkerOptions;
-  gate?: LeaseGate;
+  /**
+   * The lease-time gate. Default: telesync's compliance gate (unless `TelesyncOptions.compliance` is
+   * false). A function replaces it; `false` leases without one (tests of queue mechanics only).
+   */
+  gate?: LeaseGate | false;
+  /** The lease service's clock. Default: telesync's (`TelesyncOptions.now`). */
   now?: () => Date;
   stalledIntervalMs?: number;
 }
@@ -51,10 +56,16 @@ export class TelesyncService {
     this.deadLetters = new DeadLetterQueue(telesync.redis, telesync.prefix);
     this.consent = new ConsentService(telesync, this.intake);
     this.trigger = new SyncTrigger(telesync);
+    const gate =
+      options.gate === undefined
+        ? telesync.complianceEnforced
+          ? telesync.compliance.leaseGate
+          : undefined
+        : options.gate || undefined;
     this.leases = new LeaseService(telesync, {
       consent: this.consent,
       intake: this.intake,
-      ...(options.gate ? { gate: options.gate } : {}),
+      ...(gate ? { gate } : {}),
       ...(options.now ? { now: options.now } : {}),
       ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
     });

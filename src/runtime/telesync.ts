@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { createConnector } from "../../connectors/index.js";
 import type { CrmConnector } from "../../connectors/types.js";
+import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
@@ -15,6 +16,12 @@ export interface TelesyncOptions {
   log?: Logger;
   /** The clock; tests and simulations drive it. Default: the system clock. */
   now?: () => Date;
+  /**
+   * Apply the compliance gate at sync time and (as the default lease gate of `TelesyncService`) at
+   * lease time. Default true. Off only for tests and benchmarks of queue mechanics: attempts and
+   * abandonment are still counted, but no lead is held or blocked.
+   */
+  compliance?: boolean;
 }
 
 /**
@@ -27,6 +34,10 @@ export class Telesync {
   readonly redis: Redis;
   readonly prefix: string;
   readonly now: () => Date;
+  /** The compliance gate on this process's Redis and clock, with its counters and audit trail. */
+  readonly compliance: ComplianceGate;
+  /** Whether the gate holds and blocks leads (`TelesyncOptions.compliance`). */
+  readonly complianceEnforced: boolean;
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly dialQueues = new Map<string, DialQueue>();
   private readonly tokens: RedisTokenStore;
@@ -40,6 +51,13 @@ export class Telesync {
     this.redis = createRedis(this.config.redis.url);
     this.tokens = new RedisTokenStore(this.redis, this.prefix);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
+    this.compliance = new ComplianceGate({
+      redis: this.redis,
+      prefix: this.prefix,
+      config: this.config,
+      now: () => this.now(),
+    });
+    this.complianceEnforced = options.compliance !== false;
   }
 
   connector(integrationId: string): CrmConnector {
@@ -63,7 +81,7 @@ export class Telesync {
     let queue = this.dialQueues.get(campaign);
     if (!queue) {
       if (!this.config.campaigns[campaign]) throw new Error(`unknown campaign "${campaign}"`);
-      queue = new DialQueue(campaign, this.redis, this.prefix);
+      queue = new DialQueue(campaign, this.redis, this.prefix, () => this.now());
       this.dialQueues.set(campaign, queue);
     }
     return queue;
@@ -103,6 +121,8 @@ export class Telesync {
         state: this.syncState(source.id),
         queue: this.dialQueue(source.campaign),
         bulkSize: this.config.sync.bulkSize,
+        ...(this.complianceEnforced ? { gate: this.compliance } : {}),
+        now: () => this.now(),
       },
       options,
     );
@@ -113,6 +133,8 @@ export class Telesync {
         added: report.added,
         updated: report.updated,
         removed: report.removed,
+        held: report.held,
+        blocked: report.blocked,
       },
       "sync finished",
     );

@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import type { CrmConnector } from "../../connectors/types.js";
+import type { GateDecision } from "../compliance/index.js";
+import type { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import type { FieldMapping, SourceConfig } from "../config/schema.js";
 import { fieldsRead, mapRecord } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
-import type { DialQueue } from "../queues/dial-queue.js";
+import type { DialQueue, UpsertItem } from "../queues/dial-queue.js";
 import type { SyncRunRecord, SyncState } from "./sync-state.js";
 
 export interface RecordProblem {
@@ -20,6 +22,13 @@ export interface SyncDependencies {
   bulkSize: number;
   /** Leads the CRM marks do-not-call: called with them so the suppression list learns them. */
   onDoNotCall?: (leads: Lead[]) => Promise<void>;
+  /**
+   * The compliance gate at sync time (optional: without it every callable lead is queued now).
+   * allow → queued; wait → queued as a delayed job until its window opens; block → not queued.
+   */
+  gate?: Pick<ComplianceGate, "check" | "decide">;
+  /** The clock the gate decides on (telesync's). Default: the system clock. */
+  now?: () => Date;
 }
 
 export interface SyncOptions {
@@ -29,8 +38,8 @@ export interface SyncOptions {
   dryRun?: boolean;
   signal?: AbortSignal;
   onPage?: (progress: SyncRunRecord) => void;
-  /** Every mapped lead or per-record problem, in order (dry run output). */
-  onRecord?: (result: { lead: Lead } | { problem: RecordProblem }) => void;
+  /** Every mapped lead (with the gate's decision, if gated) or per-record problem, in order (dry run output). */
+  onRecord?: (result: { lead: Lead; decision?: GateDecision } | { problem: RecordProblem }) => void;
 }
 
 export type SyncReport = SyncRunRecord & { problems: RecordProblem[] };
@@ -70,6 +79,8 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     removed: 0,
     skipped: 0,
     suppressed: 0,
+    held: 0,
+    blocked: 0,
     problems: [],
   };
   const seenKey = full && !dryRun ? state.seenSetKey(runId) : undefined;
@@ -87,18 +98,19 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       const doNotCall: Lead[] = [];
       const joined = new Map<string, string>();
       const leftRefs = [...page.removedRefs];
+      const results: Array<{ lead: Lead } | { problem: RecordProblem }> = [];
       for (const record of page.records) {
         const mapped = mapRecord(record, source.integration, mapping);
         if (!mapped.ok) {
           report.skipped++;
           const problem = { crmId: mapped.crmId, problems: mapped.problems };
           if (report.problems.length < problemSample) report.problems.push(problem);
-          options.onRecord?.({ problem });
+          results.push({ problem });
           // A record that no longer maps (its phone was removed) must not stay queued.
           leftRefs.push(record.sourceRef);
           continue;
         }
-        options.onRecord?.({ lead: mapped.lead });
+        results.push({ lead: mapped.lead });
         if (mapped.lead.doNotCall) {
           doNotCall.push(mapped.lead);
           leftRefs.push(record.sourceRef);
@@ -107,14 +119,44 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
           joined.set(record.sourceRef, mapped.lead.key);
         }
       }
+      // The gate decides for the whole page at once; a dry run decides without recording.
+      const now = deps.now?.() ?? new Date();
+      const gated = deps.gate
+        ? await (dryRun
+            ? deps.gate.decide(callable, source.campaign, now)
+            : deps.gate.check(callable, source.campaign, "sync", now))
+        : [];
+      const decisions = new Map<Lead, GateDecision>(
+        callable.map((lead, i) => [lead, gated[i] as GateDecision]),
+      );
+      for (const result of results) {
+        if ("lead" in result) {
+          const decision = decisions.get(result.lead);
+          options.onRecord?.(decision ? { lead: result.lead, decision } : result);
+        } else options.onRecord?.(result);
+      }
+      const queueable: UpsertItem[] = [];
+      const blockedKeys: string[] = [];
+      for (const lead of callable) {
+        const decision = decisions.get(lead);
+        if (decision?.decision === "block") blockedKeys.push(lead.key);
+        else if (decision?.decision === "wait") {
+          report.held++;
+          queueable.push({
+            lead,
+            sourceId: source.id,
+            delay: Math.max(1, decision.until.getTime() - now.getTime()),
+          });
+        } else queueable.push({ lead, sourceId: source.id });
+      }
       report.pages++;
       report.records += page.records.length;
       report.suppressed += doNotCall.length;
+      report.blocked += blockedKeys.length;
       if (!dryRun) {
-        const counts = await queue.upsert(
-          callable.map((lead) => ({ lead, sourceId: source.id })),
-          deps.bulkSize,
-        );
+        const counts = await queue.upsert(queueable, deps.bulkSize);
+        // A blocked lead stays a member of the source (so a later sync sees it again) but not queued.
+        await queue.remove(blockedKeys);
         report.added += counts.added;
         report.updated += counts.updated;
         report.unchanged += counts.unchanged;

@@ -19,6 +19,13 @@ export interface SyncRunRecord {
   removed: number;
   skipped: number;
   suppressed: number;
+  /**
+   * Leads the compliance gate said to wait for: a new one is queued as a delayed job until its
+   * calling window opens; one already queued stays as it is and is checked again when leased.
+   */
+  held: number;
+  /** Leads the compliance gate blocked: not queued (taken out if they were). */
+  blocked: number;
 }
 
 const historyLength = 100;

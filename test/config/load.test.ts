@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/load.js";
+import { configSchema } from "../../src/config/schema.js";
 import { ConfigError } from "../../src/errors.js";
 
 const env = { SF_CLIENT_SECRET: "s3cret", SF_REFRESH: "refresh-token", API_KEY: "0123456789abcdef0123" };
@@ -93,6 +94,24 @@ describe("config", () => {
     expect(error.message).toContain('unknown mapping "nope"; expected one of "leads"');
   });
 
+  it("checks a campaign's compliance policy: hours, days and required registries", () => {
+    const error = problemsOf(
+      valid.replace(
+        "q4: {}",
+        "q4: { compliance: { callingHours: [{ start: '21:00', end: '08:00' }], requiredRegistries: [FR] } }",
+      ),
+    );
+    expect(error.message).toContain("campaigns.q4.compliance.callingHours[0]");
+    expect(error.message).toContain("start must be before end");
+    const registry = problemsOf(
+      valid.replace("q4: {}", "q4: { compliance: { requiredRegistries: [US, FR] } }"),
+    );
+    expect(registry.problems.map((p) => p.path)).toEqual([
+      expect.stringMatching(/^campaigns\.q4\.compliance\.requiredRegistries\[1\]/),
+    ]);
+    expect(registry.message).toContain('no registry rule (snapshot age limit) for FR; expected one of "US"');
+  });
+
   it("requires a phone rule in every mapping", () => {
     const error = problemsOf(valid.replace("- { to: phone, from: Phone, transform: [phone] }", ""));
     expect(error.message).toContain('no rule maps to "phone"');
@@ -128,5 +147,26 @@ describe("telesync.config.example.yaml", () => {
     const config = loadConfig("telesync.config.example.yaml", {});
     expect(config.sources.map((s) => s.id)).toEqual(["open_leads"]);
     expect(config.integrations.salesforce_main?.vendor).toBe("salesforce");
+    expect(config.campaigns.q4_outbound?.compliance).toMatchObject({
+      callingDays: ["mon", "tue", "wed", "thu", "fri", "sat"],
+      callingHours: [{ start: "09:00", end: "20:00" }],
+      unknownLocation: "block",
+      requiredRegistries: [],
+      abandonmentThreshold: 0.025,
+    });
+  });
+
+  it("gives a campaign without a compliance block the defaults, requiring no registry snapshot", () => {
+    const bare = configSchema.parse({ integrations: {}, mappings: {}, campaigns: { plain: {} } });
+    expect(bare.campaigns.plain?.compliance).toEqual({
+      callingDays: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
+      callingHours: [{ start: "00:00", end: "24:00" }],
+      unknownLocation: "block",
+      frequencyCap: { maxAttempts: 5, windowHours: 24 },
+      requiredRegistries: [],
+      registryMaxAgeDays: {},
+      abandonmentThreshold: 0.025,
+    });
+    expect(bare.dispositions).toContain("abandoned");
   });
 });

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
 import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
@@ -6,13 +7,25 @@ import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 
 export const apiKey = "test-key-0123456789abcdef";
 
+export type ConfigInput = z.input<typeof configSchema>;
+
 /** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
 export function salesforceTestConfig(
   sandboxUrl: string,
   prefix: string,
   agentUserId = "005000000000007AAA",
+  configure: (input: ConfigInput) => ConfigInput = (input) => input,
 ): TelesyncConfig {
-  return configSchema.parse({
+  return configSchema.parse(configure(salesforceTestConfigInput(sandboxUrl, prefix, agentUserId)));
+}
+
+/** The unparsed form of `salesforceTestConfig`, for tests that change it. */
+export function salesforceTestConfigInput(
+  sandboxUrl: string,
+  prefix: string,
+  agentUserId: string,
+): ConfigInput {
+  return {
     redis: { url: redisUrl(), prefix },
     integrations: {
       sf: {
@@ -57,7 +70,7 @@ export function salesforceTestConfig(
       },
     },
     api: { keys: [apiKey], port: 0 },
-  });
+  };
 }
 
 export interface Harness {
@@ -73,17 +86,35 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  options: { leads?: number; service?: ServiceOptions } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  leads?: number;
+  service?: ServiceOptions;
+  /**
+   * Enforce the compliance gate at sync and lease time. Default off: most tests exercise queue
+   * mechanics with leads in every US zone, at whatever hour they run.
+   */
+  compliance?: boolean;
+  /** telesync's clock (default: the system clock). */
+  now?: () => Date;
+  /** Change the config before it is parsed (mappings, campaigns, sources…). */
+  configure?: (input: ConfigInput) => ConfigInput;
+  /** Seed the CRM instead of `leads` generated leads; returns the lead ids. */
+  seed?: (sandbox: CrmSandbox) => string[];
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const sandbox = await startSandbox({ port: 0 });
   const prefix = uniquePrefix();
   const agentUserId = sandbox.salesforce.insert("User", {
     Username: "agent7@sandbox.example",
     LastName: "Seven",
   });
-  const telesync = createTelesync({ config: salesforceTestConfig(sandbox.url, prefix, agentUserId) });
-  const leadIds = sandbox.salesforce.seedLeads(options.leads ?? 100);
+  const telesync = createTelesync({
+    config: salesforceTestConfig(sandbox.url, prefix, agentUserId, options.configure),
+    compliance: options.compliance ?? false,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const leadIds = options.seed ? options.seed(sandbox) : sandbox.salesforce.seedLeads(options.leads ?? 100);
   await telesync.sync("leads");
   const service = await TelesyncService.start(telesync, {
     port: 0,

@@ -11,7 +11,7 @@ const config = salesforceTestConfig(
   process.env.TELESYNC_PREFIX as string,
   process.env.AGENT_USER_ID,
 );
-const telesync = createTelesync({ config });
+const telesync = createTelesync({ config, compliance: false });
 await TelesyncService.start(telesync, {
   role: "worker",
   schedule: false,

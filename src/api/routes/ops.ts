@@ -14,12 +14,19 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
 
   api.get("/v1/campaigns/:campaign/stats", { schema: { params: campaignParams } }, async (request, reply) => {
     const { campaign } = request.params;
-    if (!telesync.config.campaigns[campaign]) {
+    const config = telesync.config.campaigns[campaign];
+    if (!config) {
       return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
     }
     const counts = await telesync
       .dialQueue(campaign)
       .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
+    const { threshold, rate, previewOnly, abandoned, liveAnswered } =
+      await telesync.compliance.abandonment.status(
+        campaign,
+        config.compliance.abandonmentThreshold,
+        telesync.now(),
+      );
     return {
       campaign,
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
@@ -27,6 +34,19 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       leased: counts.active ?? 0,
       finished: counts.completed ?? 0,
       outcomesByDisposition: await leases.dispositionCounts(campaign),
+      /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
+      abandonment: {
+        rate,
+        threshold,
+        previewOnly,
+        abandoned,
+        liveAnswered,
+        ...(previewOnly
+          ? {
+              warning: `abandonment rate ${(rate * 100).toFixed(2)}% over 30 days is at or above the ${(threshold * 100).toFixed(2)}% threshold: leases are preview-only (legal limit 3%)`,
+            }
+          : {}),
+      },
     };
   });
 

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
+import { formatDecision } from "../../compliance-gate/format-decision.js";
 import { maskEmail, maskPhone } from "../../observability/mask.js";
 import { createTelesync } from "../../runtime/telesync.js";
 import type { SyncRunRecord } from "../../sync/sync-state.js";
 import { configFrom } from "../context.js";
 
 function progressLine(run: SyncRunRecord): string {
-  return `pages ${run.pages} · records ${run.records} · added ${run.added} · updated ${run.updated} · removed ${run.removed} · skipped ${run.skipped} · do-not-call ${run.suppressed}`;
+  return `pages ${run.pages} · records ${run.records} · added ${run.added} · updated ${run.updated} · removed ${run.removed} · skipped ${run.skipped} · do-not-call ${run.suppressed} · held ${run.held} · blocked ${run.blocked}`;
 }
 
 export function registerSync(program: Command): void {
@@ -13,7 +14,10 @@ export function registerSync(program: Command): void {
     .command("sync <sourceId>")
     .description("pull one source into its campaign queue now")
     .option("--full", "ignore the checkpoint: pull everything, and drop queued leads the CRM no longer has")
-    .option("--dry-run", "print mapped leads and per-record problems; write nothing")
+    .option(
+      "--dry-run",
+      "print mapped leads, the compliance gate's decision for each, and per-record problems; write nothing",
+    )
     .option("--show-pii", "dry run: print phone numbers and emails unmasked")
     .action(
       async (sourceId: string, options: { full?: boolean; dryRun?: boolean; showPii?: boolean }, command) => {
@@ -40,6 +44,7 @@ export function registerSync(program: Command): void {
                     console.log(
                       `lead  ${l.key}  ${phone(l.phone)}  ${who}${l.company ? ` (${l.company})` : ""} ${email}${l.doNotCall ? "  DO-NOT-CALL" : ""}`,
                     );
+                    if (result.decision) console.log(`      ${formatDecision(result.decision)}`);
                   } else {
                     console.log(`skip  ${result.problem.crmId}  ${result.problem.problems.join("; ")}`);
                   }

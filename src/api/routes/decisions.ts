@@ -1,0 +1,37 @@
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { ApiDependencies } from "../server.js";
+
+const leadParams = z.strictObject({ leadKey: z.string().min(3).max(300) });
+
+/**
+ * The compliance audit trail of one lead: `GET /v1/leads/{leadKey}/decisions`, the lead key
+ * URL-encoded (`sf%2FLead%2F00Q…`). 200 with the decisions that held or blocked it, newest first
+ * (rule id and dataset version, evidence: zone, local time, jurisdiction), also when there are none
+ * but the lead is queued in a campaign (every decision so far allowed it); 404 when telesync knows
+ * neither decisions nor a queued job for the key (most likely a mistyped key). Decisions are kept
+ * 30 days after the last one, about 50 per lead.
+ */
+export function registerDecisionRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const { telesync } = deps;
+
+  api.get("/v1/leads/:leadKey/decisions", { schema: { params: leadParams } }, async (request, reply) => {
+    const { leadKey } = request.params;
+    const decisions = await telesync.compliance.decisions.read(leadKey);
+    if (decisions.length === 0) {
+      const queued = await Promise.all(
+        Object.keys(telesync.config.campaigns).map((campaign) =>
+          telesync.dialQueue(campaign).queue.getJob(leadKey),
+        ),
+      );
+      if (!queued.some(Boolean)) {
+        return reply
+          .code(404)
+          .send({ error: "not_found", message: `no decisions and no queued job for lead "${leadKey}"` });
+      }
+    }
+    return { leadKey, decisions };
+  });
+}

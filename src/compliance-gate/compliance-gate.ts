@@ -1,0 +1,155 @@
+import type { Redis } from "ioredis";
+import {
+  type CampaignCompliancePolicy,
+  defaultRuleSet,
+  type GateDecision,
+  gate,
+  type RuleSet,
+  type SuppressionState,
+} from "../compliance/index.js";
+import type { TelesyncConfig } from "../config/schema.js";
+import { SuppressionList } from "../consent/suppression.js";
+import type { GateVerdict, LeaseGate } from "../dialer/lease-service.js";
+import type { Lead } from "../model/lead.js";
+import { AbandonmentCounter } from "./abandonment-counter.js";
+import { AttemptLog } from "./attempt-log.js";
+import { DecisionLog, type DecisionRecord } from "./decision-log.js";
+import { RegistrySnapshots } from "./registry-snapshots.js";
+
+export type GateStage = DecisionRecord["stage"];
+
+export interface ComplianceGateDependencies {
+  redis: Redis;
+  prefix: string;
+  config: TelesyncConfig;
+  /** telesync's clock. */
+  now: () => Date;
+  /** Default: the shipped rule data (`defaultRuleSet()`, one shared object). */
+  ruleSet?: RuleSet;
+}
+
+const HOUR_MS = 3_600_000;
+
+/** The library's decision as the lease service takes it. */
+export function toVerdict(decision: GateDecision): GateVerdict {
+  switch (decision.decision) {
+    case "allow":
+      return { decision: "allow", notAfter: decision.notAfter };
+    case "wait":
+      return { decision: "wait", until: decision.until, reason: decision.reason, rule: decision.rule };
+    case "block":
+      return { decision: "block", reason: decision.reason, rule: decision.rule };
+  }
+}
+
+/**
+ * The compliance gate wired to telesync's state: for each lead it gathers the campaign's policy,
+ * the attempts on the number over the cap window (all campaigns), the internal do-not-call list and
+ * the imported registry snapshots, and asks the pure `gate` of `src/compliance` at telesync's clock.
+ * Used at sync time (`runSync`) and at lease time (`leaseGate`); every decision that holds or blocks
+ * a lead is written to its audit stream (`DecisionLog`).
+ */
+export class ComplianceGate {
+  readonly ruleSet: RuleSet;
+  readonly attempts: AttemptLog;
+  readonly abandonment: AbandonmentCounter;
+  readonly registries: RegistrySnapshots;
+  readonly decisions: DecisionLog;
+  private readonly suppression: SuppressionList;
+  private readonly config: TelesyncConfig;
+  private readonly clock: () => Date;
+
+  constructor(deps: ComplianceGateDependencies) {
+    this.ruleSet = deps.ruleSet ?? defaultRuleSet();
+    this.config = deps.config;
+    this.clock = deps.now;
+    const capHours = [
+      24,
+      ...this.ruleSet.frequencyCaps.rules.map((rule) => rule.windowHours),
+      ...Object.values(deps.config.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
+    ];
+    this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS);
+    this.abandonment = new AbandonmentCounter(deps.redis, deps.prefix);
+    this.registries = new RegistrySnapshots(deps.redis, deps.prefix);
+    this.decisions = new DecisionLog(deps.redis, deps.prefix);
+    this.suppression = new SuppressionList(deps.redis, deps.prefix);
+  }
+
+  /** The campaign's compliance policy from the config. */
+  policy(campaign: string): CampaignCompliancePolicy {
+    const config = this.config.campaigns[campaign];
+    if (!config) throw new Error(`unknown campaign "${campaign}"`);
+    return config.compliance;
+  }
+
+  /** Decide for leads of one campaign at `now`; reads state, writes nothing (dry runs use this). */
+  async decide(leads: readonly Lead[], campaign: string, now: Date = this.clock()): Promise<GateDecision[]> {
+    if (leads.length === 0) return [];
+    const policy = this.policy(campaign);
+    const phones = leads.map((lead) => lead.phone);
+    const [snapshots, attempts, dnc] = await Promise.all([
+      this.registries.snapshots(),
+      this.attempts.read(phones, now),
+      this.suppression.suppressedAmong([...new Set(leads.flatMap((l) => [l.phone, ...(l.altPhones ?? [])]))]),
+    ]);
+    const countries = [...snapshots.keys()];
+    const listed = await this.registries.listings(countries, phones);
+    return leads.map((lead, i) => {
+      const registries: Record<string, { listed: boolean; snapshotAt: string }> = {};
+      for (const [country, snapshot] of snapshots) {
+        registries[country] = { listed: listed[i]?.has(country) === true, snapshotAt: snapshot.snapshotAt };
+      }
+      const suppression: SuppressionState = {
+        internalDnc: [lead.phone, ...(lead.altPhones ?? [])].some((phone) => dnc.has(phone)),
+        registries,
+      };
+      return gate({
+        lead,
+        campaign: policy,
+        policy: this.ruleSet,
+        history: { attempts: attempts[i] ?? [] },
+        suppression,
+        now,
+      });
+    });
+  }
+
+  /** Decide, and audit every decision that holds or blocks a lead. */
+  async check(
+    leads: readonly Lead[],
+    campaign: string,
+    stage: GateStage,
+    now: Date = this.clock(),
+  ): Promise<GateDecision[]> {
+    const decisions = await this.decide(leads, campaign, now);
+    const audited: Array<{ leadKey: string; record: DecisionRecord }> = [];
+    decisions.forEach((decision, i) => {
+      const lead = leads[i];
+      if (!lead || decision.decision === "allow") return;
+      audited.push({
+        leadKey: lead.key,
+        record: {
+          at: now.toISOString(),
+          stage,
+          campaign,
+          decision: decision.decision,
+          ...(decision.decision === "wait" ? { until: decision.until.toISOString() } : {}),
+          reason: decision.reason,
+          rule: decision.rule,
+          evidence: decision.evidence,
+          zones: [...decision.location.zones],
+          jurisdictions: [...decision.location.jurisdictions],
+        },
+      });
+    });
+    await this.decisions.record(audited);
+    return decisions;
+  }
+
+  /** The lease-time hook of `LeaseService`. */
+  readonly leaseGate: LeaseGate = async (lead, campaign, now) => {
+    const [decision] = await this.check([lead], campaign, "lease", now);
+    if (!decision) throw new Error("compliance gate returned no decision");
+    return toVerdict(decision);
+  };
+}

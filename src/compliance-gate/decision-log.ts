@@ -1,0 +1,108 @@
+import type { Redis } from "ioredis";
+import type { Evidence, RuleRef } from "../compliance/index.js";
+
+/** A gate decision that held (wait) or blocked a lead, as audited. */
+export interface DecisionRecord {
+  /** Stream entry id (Redis `<ms>-<seq>`), set when read back. */
+  id?: string;
+  /** When it was decided, on telesync's clock. */
+  at: string;
+  /** `sync` (while queueing) or `lease` (when a dialer asked for a lead). */
+  stage: "sync" | "lease";
+  campaign: string;
+  decision: "wait" | "block";
+  /** For `wait`: the earliest instant at which the lead may be called. */
+  until?: string;
+  reason: string;
+  rule: RuleRef;
+  evidence: Evidence;
+  /** Where the lead was placed: candidate zones and jurisdictions. */
+  zones: string[];
+  jurisdictions: string[];
+}
+
+/** Entries kept per lead (approximately: Redis trims whole stream nodes). */
+export const decisionsKept = 50;
+/** A lead's decisions disappear 30 days after its last one. */
+export const decisionRetentionMs = 30 * 86_400_000;
+
+const evidenceFields = ["zone", "localTime", "jurisdiction", "detail"] as const;
+
+/**
+ * The audit trail of the compliance gate: a Redis stream per lead key (`XADD … MAXLEN ~ 50`, expiring
+ * 30 days after the last entry), written for every decision that held or blocked the lead.
+ */
+export class DecisionLog {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(leadKey: string): string {
+    return `${this.prefix}:decisions:${leadKey}`;
+  }
+
+  async record(entries: ReadonlyArray<{ leadKey: string; record: DecisionRecord }>): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { leadKey, record } of entries) {
+      const fields: string[] = [
+        "at",
+        record.at,
+        "stage",
+        record.stage,
+        "campaign",
+        record.campaign,
+        "decision",
+        record.decision,
+        "reason",
+        record.reason,
+        "ruleId",
+        record.rule.id,
+        "ruleVersion",
+        record.rule.version,
+        "zones",
+        record.zones.join(","),
+        "jurisdictions",
+        record.jurisdictions.join(","),
+      ];
+      if (record.until) fields.push("until", record.until);
+      for (const name of evidenceFields) {
+        const value = record.evidence[name];
+        if (value !== undefined) fields.push(name, value);
+      }
+      const key = this.key(leadKey);
+      pipeline.xadd(key, "MAXLEN", "~", decisionsKept, "*", ...fields);
+      pipeline.pexpire(key, decisionRetentionMs);
+    }
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /** The lead's recorded decisions, newest first. */
+  async read(leadKey: string, limit = decisionsKept): Promise<DecisionRecord[]> {
+    const entries = await this.redis.xrevrange(this.key(leadKey), "+", "-", "COUNT", limit);
+    return entries.map(([id, flat]) => {
+      const f = new Map<string, string>();
+      for (let i = 0; i + 1 < flat.length; i += 2) f.set(flat[i] as string, flat[i + 1] as string);
+      const evidence: Record<string, string> = {};
+      for (const name of evidenceFields) {
+        const value = f.get(name);
+        if (value !== undefined) evidence[name] = value;
+      }
+      const list = (value: string | undefined) => (value ? value.split(",") : []);
+      return {
+        id,
+        at: f.get("at") ?? "",
+        stage: f.get("stage") === "lease" ? "lease" : "sync",
+        campaign: f.get("campaign") ?? "",
+        decision: f.get("decision") === "block" ? "block" : "wait",
+        ...(f.has("until") ? { until: f.get("until") } : {}),
+        reason: f.get("reason") ?? "",
+        rule: { id: f.get("ruleId") ?? "", version: f.get("ruleVersion") ?? "" },
+        evidence,
+        zones: list(f.get("zones")),
+        jurisdictions: list(f.get("jurisdictions")),
+      };
+    });
+  }
+}

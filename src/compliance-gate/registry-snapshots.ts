@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { Redis } from "ioredis";
+import { toE164 } from "../mapping/transforms.js";
+
+/** One imported national do-not-call registry snapshot. */
+export interface RegistrySnapshot {
+  /** ISO 3166-1 alpha-2, e.g. US. */
+  country: string;
+  /** The day the registry was downloaded (YYYY-MM-DD): its age is what the gate checks. */
+  snapshotAt: string;
+  importedAt: string;
+  numbers: number;
+  /** Lines that were not a valid number for the country. */
+  rejected: number;
+  file?: string;
+}
+
+export interface ImportProgress {
+  lines: number;
+  numbers: number;
+  rejected: number;
+}
+
+const batchSize = 1_000;
+/** An interrupted import's scratch set goes away on its own. */
+const scratchTtlMs = 86_400_000;
+
+/**
+ * National registry snapshots in Redis: a set of E.164 numbers per country, swapped in whole when a
+ * new snapshot is imported (readers see the old snapshot or the new one, never half of one), and a
+ * hash of each country's snapshot date.
+ */
+export class RegistrySnapshots {
+  private readonly metaKey: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.metaKey = `${prefix}:registry:snapshots`;
+  }
+
+  private setKey(country: string): string {
+    return `${this.prefix}:registry:${country}:numbers`;
+  }
+
+  /**
+   * Import a snapshot, streaming: every line is normalised to E.164 with `country` as the default
+   * country (punctuation and separators are ignored, so `212,5550101` and `(212) 555-0101` both
+   * read as +12125550101); blank lines and `#` comments are skipped. Numbers go in with SADD in
+   * batches into a scratch set that replaces the country's set at the end.
+   */
+  async import(
+    country: string,
+    snapshotAt: string,
+    lines: AsyncIterable<string>,
+    options: { file?: string; onProgress?: (progress: ImportProgress) => void } = {},
+  ): Promise<RegistrySnapshot> {
+    const scratch = `${this.prefix}:registry:${country}:import:${randomUUID()}`;
+    const progress: ImportProgress = { lines: 0, numbers: 0, rejected: 0 };
+    let batch: string[] = [];
+    const flush = async () => {
+      if (batch.length === 0) return;
+      await this.redis
+        .pipeline()
+        .sadd(scratch, ...batch)
+        .pexpire(scratch, scratchTtlMs)
+        .exec();
+      batch = [];
+      options.onProgress?.(progress);
+    };
+    try {
+      for await (const raw of lines) {
+        progress.lines++;
+        const line = raw.trim();
+        if (line === "" || line.startsWith("#")) continue;
+        const digits = line.replace(/[^\d+]/g, "");
+        const e164 = digits ? toE164(digits, country) : undefined;
+        if (!e164) {
+          progress.rejected++;
+          continue;
+        }
+        progress.numbers++;
+        batch.push(e164);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+      const snapshot: RegistrySnapshot = {
+        country,
+        snapshotAt,
+        importedAt: new Date().toISOString(),
+        numbers: await this.redis.scard(scratch),
+        rejected: progress.rejected,
+        ...(options.file ? { file: options.file } : {}),
+      };
+      const tx = this.redis.multi();
+      if (snapshot.numbers > 0) tx.rename(scratch, this.setKey(country)).persist(this.setKey(country));
+      else tx.del(this.setKey(country));
+      await tx.hset(this.metaKey, country, JSON.stringify(snapshot)).exec();
+      return snapshot;
+    } catch (error) {
+      await this.redis.del(scratch).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Every imported snapshot, by country. */
+  async snapshots(): Promise<Map<string, RegistrySnapshot>> {
+    const raw = await this.redis.hgetall(this.metaKey);
+    return new Map(
+      Object.entries(raw).map(([country, json]) => [country, JSON.parse(json) as RegistrySnapshot]),
+    );
+  }
+
+  /** For each number: the countries whose snapshot lists it (one round trip). */
+  async listings(countries: readonly string[], phones: readonly string[]): Promise<Array<Set<string>>> {
+    const found = phones.map(() => new Set<string>());
+    if (countries.length === 0 || phones.length === 0) return found;
+    const pipeline = this.redis.pipeline();
+    for (const country of countries) pipeline.smismember(this.setKey(country), ...phones);
+    const results = (await pipeline.exec()) ?? [];
+    results.forEach(([error, flags], c) => {
+      if (error) throw error;
+      (flags as number[]).forEach((flag, p) => {
+        if (flag === 1) found[p]?.add(countries[c] as string);
+      });
+    });
+    return found;
+  }
+}
