@@ -1,12 +1,13 @@
-// Compliance gate throughput: decisions per second on a mix of US, CA, GB and AU leads.
-//   npx tsc --outDir dist --rootDir . --module nodenext --moduleResolution nodenext --target es2022 \
-//     --strict --skipLibCheck bench/compliance-gate.ts && node dist/bench/compliance-gate.js
+// Compliance gate throughput: decisions per second on a mix of US, CA, GB and AU leads (pure
+// function, no I/O, no sandbox).
+//   npm run build && node dist/bench/compliance-gate.js      (or: node dist/bench/run.js gate)
 import {
   campaignCompliancePolicySchema,
   defaultRuleSet,
   type GateInput,
   gate,
 } from "../src/compliance/index.js";
+import { type BenchResult, isMain } from "./support/common.js";
 
 let seed = 42;
 function random(): number {
@@ -83,7 +84,7 @@ function makeInputs(count: number, leads: number, days = 14): GateInput[] {
   });
 }
 
-function run(label: string, inputs: readonly GateInput[]): void {
+function run(label: string, inputs: readonly GateInput[]): number {
   const counts: Record<string, number> = { allow: 0, wait: 0, block: 0 };
   const t0 = performance.now();
   for (const input of inputs) {
@@ -96,8 +97,30 @@ function run(label: string, inputs: readonly GateInput[]): void {
     `${label}: ${inputs.length} decisions in ${ms.toFixed(0)} ms = ${perSecond.toLocaleString("en-US")} decisions/s ` +
       `(${((ms * 1000) / inputs.length).toFixed(1)} µs each; allow ${counts.allow}, wait ${counts.wait}, block ${counts.block})`,
   );
+  return perSecond;
 }
 
-run("cold: 20,000 distinct leads (location parsed once each)", makeInputs(20_000, 20_000));
-run("warm: 200,000 decisions over 2,000 leads", makeInputs(200_000, 2_000));
-run("spread: 20,000 distinct leads, instants over two years", makeInputs(20_000, 20_000, 730));
+/** The three runs, in this order (the inputs come from one seeded generator, so they are the same every time). */
+export function gateBench(): BenchResult {
+  seed = 42;
+  const cold = run("cold: 20,000 distinct leads (location parsed once each)", makeInputs(20_000, 20_000));
+  const warm = run("warm: 200,000 decisions over 2,000 leads", makeInputs(200_000, 2_000));
+  const spread = run(
+    "spread: 20,000 distinct leads, instants over two years",
+    makeInputs(20_000, 20_000, 730),
+  );
+  return {
+    name: "compliance gate",
+    command: "node dist/bench/compliance-gate.js",
+    sandbox: "none (pure function)",
+    layout: "gate() in the benchmark process, one thread",
+    figures: {
+      "cold decisions/s (20k distinct leads)": cold,
+      "warm decisions/s (200k over 2k leads)": warm,
+      "spread decisions/s (20k leads, 2 years)": spread,
+    },
+    notes: [],
+  };
+}
+
+if (isMain(import.meta.url)) gateBench();

@@ -1,0 +1,71 @@
+/**
+ * The CRM sandbox as its own process, for benchmarks where its CPU and memory would otherwise be
+ * counted against telesync. Like `telesync sandbox`, plus `GET /_bench/state`: cheap counts of what
+ * the writeback stored (read from the store, O(1)), when the last Task/call arrived, request stats
+ * and the process's own CPU time.
+ *
+ *   node dist/bench/support/sandbox-child.js [--seed-leads N] [--seed-contacts N] [--hubspot-burst N]
+ *
+ * Prints `READY {"url":…,"hubspotBasePath":…}` on stdout once it listens; SIGTERM closes it.
+ */
+import { parseArgs } from "node:util";
+import { startSandbox } from "../../src/sandbox/server.js";
+
+const { values } = parseArgs({
+  options: {
+    "seed-leads": { type: "string", default: "0" },
+    "seed-contacts": { type: "string", default: "0" },
+    "hubspot-burst": { type: "string" },
+  },
+});
+
+let tasks = 0;
+let lastTaskAt: number | null = null;
+let calls = 0;
+let lastCallAt: number | null = null;
+
+const sandbox = await startSandbox({
+  port: 0,
+  plugins: [
+    (app) => {
+      app.get("/_bench/state", async () => ({
+        tasks,
+        lastTaskAt,
+        calls,
+        lastCallAt,
+        salesforce: sandbox.salesforce.stats(),
+        hubspot: sandbox.hubspot.stats(),
+        cpu: process.cpuUsage(),
+        rss: process.memoryUsage.rss(),
+      }));
+    },
+  ],
+});
+if (values["hubspot-burst"] !== undefined)
+  sandbox.hubspot.configureLimits({ burstLimit: Number(values["hubspot-burst"]), burstWindowMs: 10_000 });
+const leads = Number(values["seed-leads"]);
+if (leads > 0) sandbox.salesforce.seedLeads(leads);
+const contacts = Number(values["seed-contacts"]);
+if (contacts > 0) sandbox.hubspot.seedContacts(contacts);
+
+// When the last Task / call was stored, to 5 ms (the rows array only grows: no deletes in benchmarks).
+const taskRows = sandbox.salesforce.store.rows("Task");
+const callMap = sandbox.hubspot.store.objects.calls;
+setInterval(() => {
+  if (taskRows.length !== tasks) {
+    tasks = taskRows.length;
+    lastTaskAt = Date.now();
+  }
+  if (callMap.size !== calls) {
+    calls = callMap.size;
+    lastCallAt = Date.now();
+  }
+}, 5).unref();
+
+process.stdout.write(
+  `READY ${JSON.stringify({ url: sandbox.url, hubspotBasePath: sandbox.hubspotBasePath, leads, contacts })}\n`,
+);
+for (const signal of ["SIGTERM", "SIGINT"] as const)
+  process.once(signal, () => {
+    void sandbox.close().finally(() => process.exit(0));
+  });

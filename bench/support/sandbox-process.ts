@@ -1,0 +1,55 @@
+import type { SalesforceStats } from "../../src/sandbox/salesforce/stats.js";
+import { benchScript, spawnNode } from "./child.js";
+
+/** `GET /_bench/state` of the sandbox child (see sandbox-child.ts). */
+export interface SandboxState {
+  tasks: number;
+  lastTaskAt: number | null;
+  calls: number;
+  lastCallAt: number | null;
+  salesforce: SalesforceStats;
+  hubspot: {
+    requests: number;
+    byKind: Record<string, number>;
+    byStatus: Record<string, number>;
+    rateLimited: Record<string, number>;
+  };
+  cpu: { user: number; system: number };
+  rss: number;
+}
+
+export interface SandboxProcess {
+  url: string;
+  hubspotBasePath: string;
+  pid: number;
+  state(): Promise<SandboxState>;
+  stop(): Promise<void>;
+}
+
+/** The CRM sandbox in a child process, seeded; resolves once it listens. */
+export async function startSandboxProcess(
+  options: { leads?: number; contacts?: number; hubspotBurst?: number } = {},
+): Promise<SandboxProcess> {
+  const args = ["--seed-leads", String(options.leads ?? 0), "--seed-contacts", String(options.contacts ?? 0)];
+  if (options.hubspotBurst !== undefined) args.push("--hubspot-burst", String(options.hubspotBurst));
+  const child = spawnNode("sandbox", benchScript("support/sandbox-child.js"), args);
+  try {
+    const ready = await child.next<{ url: string; hubspotBasePath: string }>("READY", 180_000);
+    return {
+      url: ready.url,
+      hubspotBasePath: ready.hubspotBasePath,
+      pid: child.process.pid ?? 0,
+      async state() {
+        const response = await fetch(`${ready.url}/_bench/state`);
+        if (!response.ok) throw new Error(`sandbox /_bench/state: HTTP ${response.status}`);
+        return (await response.json()) as SandboxState;
+      },
+      async stop() {
+        await child.stop(10_000);
+      },
+    };
+  } catch (error) {
+    await child.stop(1_000);
+    throw error;
+  }
+}
