@@ -49,6 +49,7 @@ const maxSkipsPerLease = 100;
  */
 export class LeaseService {
   private readonly workers = new Map<string, Worker<DialJobData>>();
+  private readonly abandonmentCache = new Map<string, { readAt: number; previewOnly: boolean }>();
   private readonly connection: Redis;
 
   constructor(
@@ -137,13 +138,7 @@ export class LeaseService {
         );
         continue;
       }
-      previewOnly ??= (
-        await this.telesync.compliance.abandonment.status(
-          campaign,
-          config.compliance.abandonmentThreshold,
-          now,
-        )
-      ).previewOnly;
+      previewOnly ??= await this.previewOnly(campaign, config.compliance.abandonmentThreshold, now);
       return {
         leaseId: encodeLeaseId({ campaign, jobId: job.id, token }),
         expiresAt: new Date(now.getTime() + config.lease.ttl).toISOString(),
@@ -154,6 +149,18 @@ export class LeaseService {
       };
     }
     return undefined;
+  }
+
+  /**
+   * The campaign's abandonment guard, re-read at most once a second per process (and at once after
+   * an outcome here): summing 30 daily counters on every lease was the lease path's hottest cost.
+   */
+  private async previewOnly(campaign: string, threshold: number, now: Date): Promise<boolean> {
+    const cached = this.abandonmentCache.get(campaign);
+    if (cached && Date.now() - cached.readAt < 1_000) return cached.previewOnly;
+    const { previewOnly } = await this.telesync.compliance.abandonment.status(campaign, threshold, now);
+    this.abandonmentCache.set(campaign, { readAt: Date.now(), previewOnly });
+    return previewOnly;
   }
 
   /** The leased job, checked to still be held under this lease's token. */
@@ -212,6 +219,7 @@ export class LeaseService {
     if (report.direction !== "inbound")
       this.telesync.compliance.attempts.record(counters, lead.phone, report.outcomeId, now);
     this.telesync.compliance.abandonment.record(counters, ref.campaign, report.disposition, now);
+    this.abandonmentCache.delete(ref.campaign);
     for (const [error] of (await counters.exec()) ?? []) if (error) throw error;
     const step = nextStep({
       campaign: this.campaign(ref.campaign),
