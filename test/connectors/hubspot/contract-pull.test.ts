@@ -1,26 +1,12 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HubspotConnector } from "../../../connectors/hubspot/connector.js";
+import { describe, expect, it } from "vitest";
 import { decodeIdSet, encodeIdSet } from "../../../connectors/hubspot/cursor.js";
 import { ARCHIVED_CLOCK_SKEW_MS } from "../../../connectors/hubspot/pull-archived.js";
-import { collect, fixture, hubspotConfig, memoryContext } from "./support.js";
+import { API, collect, fixture, NOW, useNockedConnector } from "./support.js";
 
-const API = "https://api.hubapi.com";
-const NOW = Date.parse("2026-02-12T15:00:00.000Z");
 const PROPS = ["phone", "firstname", "hs_object_id", "lastmodifieddate", "hs_merged_object_ids"];
 
-let setup: ReturnType<typeof memoryContext>;
-let connector: HubspotConnector;
-beforeEach(() => {
-  nock.disableNetConnect();
-  setup = memoryContext();
-  connector = new HubspotConnector(hubspotConfig(API), setup.ctx, { now: () => NOW, sleep: async () => {} });
-});
-afterEach(async () => {
-  await connector.close();
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const nocked = useNockedConnector();
 
 describe("HubSpot contract: all contacts", () => {
   it("pages the objects API with paging.next.after, then reports contacts archived since the last scan", async () => {
@@ -38,7 +24,7 @@ describe("HubSpot contract: all contacts", () => {
       .reply(200, fixture("contacts-archived"));
     const since = Date.parse("2026-01-01T00:00:00.000Z");
     const pages = await collect(
-      connector.pull({
+      nocked.connector.pull({
         sourceId: "all",
         select: { allContacts: true },
         fields: ["phone", "firstname"],
@@ -92,7 +78,7 @@ describe("HubSpot contract: search", () => {
       .reply(200, { results: [] });
     const t = Date.parse("2026-02-01T00:00:00.000Z");
     const pages = await collect(
-      connector.pull({
+      nocked.connector.pull({
         sourceId: "s",
         select,
         fields: ["phone", "hs_lead_status"],
@@ -129,16 +115,20 @@ describe("HubSpot contract: search", () => {
       pos: { t: latest, op: "GT" },
       archived: { since: NOW - ARCHIVED_CLOCK_SKEW_MS },
     });
-    expect(setup.rateLimiter.acquired.filter((a) => a.bucket === "hubspot:hs1:search")).toHaveLength(1);
+    expect(nocked.setup.rateLimiter.acquired.filter((a) => a.bucket === "hubspot:hs1:search")).toHaveLength(
+      1,
+    );
   });
 
   it("on 429 SECONDLY pauses the search bucket and retries", async () => {
     nock(API).post("/crm/v3/objects/contacts/search").reply(429, fixture("rate-limit-429-secondly"));
     nock(API).post("/crm/v3/objects/contacts/search").reply(200, fixture("contacts-search-page"));
     nock(API).get("/crm/v3/objects/contacts").query(true).reply(200, { results: [] });
-    const pages = await collect(connector.pull({ sourceId: "s", select, fields: [], cursor: undefined }));
+    const pages = await collect(
+      nocked.connector.pull({ sourceId: "s", select, fields: [], cursor: undefined }),
+    );
     expect(pages[0]?.records).toHaveLength(3);
-    expect(setup.rateLimiter.paused).toEqual([
+    expect(nocked.setup.rateLimiter.paused).toEqual([
       {
         bucket: "hubspot:hs1:search",
         waitMs: 1_000,
@@ -152,11 +142,11 @@ describe("HubSpot contract: search", () => {
       propertyName: `p${i}`,
       operator: "HAS_PROPERTY",
     }));
-    expect(() => connector.validateSelect({ search: { filterGroups: [{ filters: tooMany }] } })).toThrow(
-      /at most 4 filters/,
-    );
-    expect(() => connector.validateSelect({ listId: "abc" })).toThrow(/Invalid HubSpot select/);
-    expect(() => connector.validateSelect({ listId: 987 })).not.toThrow();
+    expect(() =>
+      nocked.connector.validateSelect({ search: { filterGroups: [{ filters: tooMany }] } }),
+    ).toThrow(/at most 4 filters/);
+    expect(() => nocked.connector.validateSelect({ listId: "abc" })).toThrow(/Invalid HubSpot select/);
+    expect(() => nocked.connector.validateSelect({ listId: 987 })).not.toThrow();
   });
 });
 
@@ -186,7 +176,7 @@ describe("HubSpot contract: list", () => {
       .query({ archived: "false" })
       .reply(207, fixture("contacts-batch-read-207"));
     const pages = await collect(
-      connector.pull({
+      nocked.connector.pull({
         sourceId: "l",
         select: { listId: "987" },
         fields: ["phone"],

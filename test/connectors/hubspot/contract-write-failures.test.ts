@@ -1,44 +1,8 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HubspotConnector } from "../../../connectors/hubspot/connector.js";
-import type { ActivityWrite } from "../../../connectors/types.js";
-import { fixture, hubspotConfig, memoryContext } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { API, fixture, NOW, outcome, useNockedConnector } from "./support.js";
 
-const API = "https://api.hubapi.com";
-const NOW = Date.parse("2026-02-12T15:00:00.000Z");
-
-function outcome(n: number, contactId: string, extra: Partial<ActivityWrite> = {}): ActivityWrite {
-  return {
-    outcomeId: `out-${n}`,
-    lead: { objectType: "contacts", crmId: contactId },
-    call: {
-      direction: "outbound",
-      startedAt: `2026-02-12T09:5${n}:00.000Z`,
-      durationSec: n === 1 ? 95 : 0,
-      disposition: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
-      subject: "Call: connected",
-      notes: "Interested.\nCall back <Tuesday> & bring pricing",
-      toNumber: "+14155550101",
-      fromNumber: "+14155559999",
-      recordingUrl: "https://rec.example.com/a.mp3",
-      ownerId: "77",
-    },
-    ...extra,
-  };
-}
-
-let setup: ReturnType<typeof memoryContext>;
-let connector: HubspotConnector;
-beforeEach(() => {
-  nock.disableNetConnect();
-  setup = memoryContext();
-  connector = new HubspotConnector(hubspotConfig(API), setup.ctx, { now: () => NOW, sleep: async () => {} });
-});
-afterEach(async () => {
-  await connector.close();
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const nocked = useNockedConnector();
 
 describe("HubSpot contract: when writing calls fails", () => {
   it("a 400 for the whole batch is split until the bad input fails alone", async () => {
@@ -63,7 +27,7 @@ describe("HubSpot contract: when writing calls fails", () => {
     nock(API).post("/crm/v3/objects/calls/batch/create", record).reply(400, fixture("validation-error-400"));
     nock(API).post("/crm/v3/objects/calls/batch/create", record).reply(201, one("out-1"));
     nock(API).post("/crm/v3/objects/calls/batch/create", record).reply(400, fixture("validation-error-400"));
-    const results = await connector.writeActivities(
+    const results = await nocked.connector.writeActivities(
       [outcome(1, "51"), outcome(2, "52", { call: { ...outcome(2, "52").call, status: "MAYBE" } })],
       { checkExisting: false },
     );
@@ -78,11 +42,11 @@ describe("HubSpot contract: when writing calls fails", () => {
       "X-HubSpot-RateLimit-Remaining": "0",
     });
     nock(API).post("/crm/v3/objects/calls/batch/create").reply(201, fixture("calls-batch-create-201"));
-    const results = await connector.writeActivities([outcome(1, "51"), outcome(2, "52")], {
+    const results = await nocked.connector.writeActivities([outcome(1, "51"), outcome(2, "52")], {
       checkExisting: false,
     });
     expect(results.every((r) => r.ok)).toBe(true);
-    expect(setup.rateLimiter.paused).toEqual([
+    expect(nocked.setup.rateLimiter.paused).toEqual([
       {
         bucket: "hubspot:hs1:burst",
         waitMs: 10_000,
@@ -93,13 +57,13 @@ describe("HubSpot contract: when writing calls fails", () => {
 
   it("on 429 DAILY pauses the integration until midnight (UTC default) and reports rate-limited", async () => {
     nock(API).post("/crm/v3/objects/calls/batch/create").reply(429, fixture("rate-limit-429-daily"));
-    const results = await connector.writeActivities([outcome(1, "51")], { checkExisting: false });
+    const results = await nocked.connector.writeActivities([outcome(1, "51")], { checkExisting: false });
     const midnight = Date.parse("2026-02-13T00:00:00.000Z");
     expect(results[0]).toMatchObject({
       ok: false,
       error: { kind: "rate-limited", scope: "daily", waitMs: midnight - NOW },
     });
-    expect(setup.rateLimiter.paused).toEqual([
+    expect(nocked.setup.rateLimiter.paused).toEqual([
       { bucket: "hubspot:hs1:burst", waitMs: midnight - NOW, reason: expect.stringContaining("DAILY") },
     ]);
   });
@@ -108,13 +72,15 @@ describe("HubSpot contract: when writing calls fails", () => {
     const scope = nock(API)
       .post("/crm/v3/objects/calls/batch/create")
       .replyWithError(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
-    const results = await connector.writeActivities([outcome(1, "51")], { checkExisting: false });
+    const results = await nocked.connector.writeActivities([outcome(1, "51")], { checkExisting: false });
     scope.done();
     expect(results[0]).toMatchObject({ ok: false, error: { kind: "retry", ambiguous: true } });
   });
 
   it("rejects a malformed outcome without a request", async () => {
-    const results = await connector.writeActivities([outcome(1, "not-an-id")], { checkExisting: false });
+    const results = await nocked.connector.writeActivities([outcome(1, "not-an-id")], {
+      checkExisting: false,
+    });
     expect(results[0]).toMatchObject({ ok: false, error: { kind: "permanent", code: "INVALID_OUTCOME" } });
   });
 });

@@ -1,44 +1,8 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { HubspotConnector } from "../../../connectors/hubspot/connector.js";
-import type { ActivityWrite } from "../../../connectors/types.js";
-import { fixture, hubspotConfig, memoryContext } from "./support.js";
+import { describe, expect, it } from "vitest";
+import { API, fixture, outcome, useNockedConnector } from "./support.js";
 
-const API = "https://api.hubapi.com";
-const NOW = Date.parse("2026-02-12T15:00:00.000Z");
-
-function outcome(n: number, contactId: string, extra: Partial<ActivityWrite> = {}): ActivityWrite {
-  return {
-    outcomeId: `out-${n}`,
-    lead: { objectType: "contacts", crmId: contactId },
-    call: {
-      direction: "outbound",
-      startedAt: `2026-02-12T09:5${n}:00.000Z`,
-      durationSec: n === 1 ? 95 : 0,
-      disposition: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
-      subject: "Call: connected",
-      notes: "Interested.\nCall back <Tuesday> & bring pricing",
-      toNumber: "+14155550101",
-      fromNumber: "+14155559999",
-      recordingUrl: "https://rec.example.com/a.mp3",
-      ownerId: "77",
-    },
-    ...extra,
-  };
-}
-
-let setup: ReturnType<typeof memoryContext>;
-let connector: HubspotConnector;
-beforeEach(() => {
-  nock.disableNetConnect();
-  setup = memoryContext();
-  connector = new HubspotConnector(hubspotConfig(API), setup.ctx, { now: () => NOW, sleep: async () => {} });
-});
-afterEach(async () => {
-  await connector.close();
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const nocked = useNockedConnector();
 
 describe("HubSpot contract: writing calls", () => {
   it("creates calls with the documented properties (duration in ms), association 194 and a trace id; matches results by trace id", async () => {
@@ -50,7 +14,7 @@ describe("HubSpot contract: writing calls", () => {
       })
       .matchHeader("authorization", "Bearer sandbox-token")
       .reply(201, fixture("calls-batch-create-201"));
-    const results = await connector.writeActivities(
+    const results = await nocked.connector.writeActivities(
       [
         outcome(1, "51"),
         outcome(2, "52", {
@@ -99,12 +63,14 @@ describe("HubSpot contract: writing calls", () => {
       { outcomeId: "out-1", ok: true, activityId: "90001", alreadyExisted: false },
       { outcomeId: "out-2", ok: true, activityId: "90002", alreadyExisted: false },
     ]);
-    expect(setup.rateLimiter.acquired).toEqual([{ bucket: "hubspot:hs1:burst", max: 100, windowMs: 10_300 }]);
+    expect(nocked.setup.rateLimiter.acquired).toEqual([
+      { bucket: "hubspot:hs1:burst", max: 100, windowMs: 10_300 },
+    ]);
   });
 
   it("207 multi-status: the input named in errors[].context fails alone", async () => {
     nock(API).post("/crm/v3/objects/calls/batch/create").reply(207, fixture("calls-batch-create-207"));
-    const results = await connector.writeActivities([outcome(1, "51"), outcome(2, "777")], {
+    const results = await nocked.connector.writeActivities([outcome(1, "51"), outcome(2, "777")], {
       checkExisting: false,
     });
     expect(results[0]).toEqual({ outcomeId: "out-1", ok: true, activityId: "90001", alreadyExisted: false });
@@ -133,7 +99,7 @@ describe("HubSpot contract: writing calls", () => {
         ...fixture("calls-batch-create-201"),
         results: [(fixture("calls-batch-create-201") as { results: unknown[] }).results[0]],
       });
-    const results = await connector.writeActivities([outcome(1, "51"), outcome(2, "52")], {
+    const results = await nocked.connector.writeActivities([outcome(1, "51"), outcome(2, "52")], {
       checkExisting: true,
     });
     expect(searched).toEqual({
@@ -150,12 +116,16 @@ describe("HubSpot contract: writing calls", () => {
       { outcomeId: "out-1", ok: true, activityId: "88001", alreadyExisted: true },
       { outcomeId: "out-2", ok: true, activityId: "90002", alreadyExisted: false },
     ]);
-    expect(setup.rateLimiter.acquired.map((a) => a.bucket)).toEqual([
+    expect(nocked.setup.rateLimiter.acquired.map((a) => a.bucket)).toEqual([
       "hubspot:hs1:burst",
       "hubspot:hs1:search",
       "hubspot:hs1:burst",
     ]);
-    expect(setup.rateLimiter.acquired[1]).toEqual({ bucket: "hubspot:hs1:search", max: 5, windowMs: 1_300 });
+    expect(nocked.setup.rateLimiter.acquired[1]).toEqual({
+      bucket: "hubspot:hs1:search",
+      max: 5,
+      windowMs: 1_300,
+    });
   });
 
   it("updates the contact (lead status, do-not-call) in one batch before creating the calls", async () => {
@@ -174,7 +144,7 @@ describe("HubSpot contract: writing calls", () => {
         return true;
       })
       .reply(201, fixture("calls-batch-create-201"));
-    await connector.writeActivities(
+    await nocked.connector.writeActivities(
       [
         outcome(1, "51", {
           leadUpdates: { hs_lead_status: "ATTEMPTED_TO_CONTACT", score: 3, vip: false, note: null },
@@ -221,7 +191,7 @@ describe("HubSpot contract: consent", () => {
           },
         ],
       });
-    const results = await connector.writeConsent([
+    const results = await nocked.connector.writeConsent([
       { id: "c1", lead: { objectType: "contacts", crmId: "51" }, doNotCall: false },
       { id: "c2", lead: { objectType: "contacts", crmId: "51" }, doNotCall: true },
       { id: "c3", lead: { objectType: "contacts", crmId: "53" }, doNotCall: false },

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
+import nock from "nock";
+import { afterEach, beforeEach } from "vitest";
 import { type HubspotIntegration, hubspotIntegrationSchema } from "../../../connectors/hubspot/config.js";
+import { HubspotConnector } from "../../../connectors/hubspot/connector.js";
 import type {
+  ActivityWrite,
   ConnectorContext,
   ConnectorLogger,
   PullPage,
@@ -91,4 +95,53 @@ export function fixture(name: string): Record<string, unknown> | unknown[] {
     string,
     unknown
   >;
+}
+
+export const API = "https://api.hubapi.com";
+export const NOW = Date.parse("2026-02-12T15:00:00.000Z");
+
+/**
+ * A connector against nock at `API` with a fixed clock and no sleeping, rebuilt for every test of the
+ * calling file (registers its own beforeEach/afterEach). Read `.connector` and `.setup` inside tests.
+ */
+export function useNockedConnector(): {
+  connector: HubspotConnector;
+  setup: ReturnType<typeof memoryContext>;
+} {
+  const current = {} as { connector: HubspotConnector; setup: ReturnType<typeof memoryContext> };
+  beforeEach(() => {
+    nock.disableNetConnect();
+    current.setup = memoryContext();
+    current.connector = new HubspotConnector(hubspotConfig(API), current.setup.ctx, {
+      now: () => NOW,
+      sleep: async () => {},
+    });
+  });
+  afterEach(async () => {
+    await current.connector.close();
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
+  return current;
+}
+
+/** A call outcome for contact `contactId`, the n-th of a batch. */
+export function outcome(n: number, contactId: string, extra: Partial<ActivityWrite> = {}): ActivityWrite {
+  return {
+    outcomeId: `out-${n}`,
+    lead: { objectType: "contacts", crmId: contactId },
+    call: {
+      direction: "outbound",
+      startedAt: `2026-02-12T09:5${n}:00.000Z`,
+      durationSec: n === 1 ? 95 : 0,
+      disposition: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
+      subject: "Call: connected",
+      notes: "Interested.\nCall back <Tuesday> & bring pricing",
+      toNumber: "+14155550101",
+      fromNumber: "+14155559999",
+      recordingUrl: "https://rec.example.com/a.mp3",
+      ownerId: "77",
+    },
+    ...extra,
+  };
 }
