@@ -1,27 +1,7 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { HubspotSandboxOptions } from "../../../src/sandbox/hubspot/index.js";
-import { type RunningHubspotSandbox, type SandboxAnswer, sandboxCall, startHubspotSandbox } from "./start.js";
+import { describe, expect, it } from "vitest";
+import { useHubspotSandbox } from "./start.js";
 
-let running: RunningHubspotSandbox | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
-
-async function start(options: HubspotSandboxOptions = {}) {
-  running = await startHubspotSandbox(options);
-  return running;
-}
-
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  token: string | null = "sandbox-token",
-): Promise<SandboxAnswer> {
-  if (!running) throw new Error("sandbox not started");
-  return sandboxCall(running, method, path, body, token);
-}
+const { start, call } = useHubspotSandbox();
 
 describe("HubSpot sandbox: rate limits", () => {
   it("answers past the burst limit with 429 TEN_SECONDLY_ROLLING, Retry-After and rate-limit headers", async () => {

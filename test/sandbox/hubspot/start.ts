@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import Fastify, { type FastifyInstance } from "fastify";
+import { afterEach } from "vitest";
 import {
   HubspotSandbox,
   type HubspotSandboxOptions,
@@ -51,4 +52,29 @@ export async function sandboxCall(
   });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+}
+
+/**
+ * For a test file: `start(options)` runs a sandbox closed after each test, `call(...)` talks to it.
+ * Registers its own afterEach.
+ */
+export function useHubspotSandbox(): {
+  start(options?: HubspotSandboxOptions): Promise<RunningHubspotSandbox>;
+  call(method: string, path: string, body?: unknown, token?: string | null): Promise<SandboxAnswer>;
+} {
+  let running: RunningHubspotSandbox | undefined;
+  afterEach(async () => {
+    await running?.close();
+    running = undefined;
+  });
+  return {
+    start: async (options = {}) => {
+      running = await startHubspotSandbox(options);
+      return running;
+    },
+    call: (method, path, body, token = "sandbox-token") => {
+      if (!running) throw new Error("sandbox not started");
+      return sandboxCall(running, method, path, body, token);
+    },
+  };
 }
