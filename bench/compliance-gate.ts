@@ -1,6 +1,6 @@
 // Compliance gate throughput: decisions per second on a mix of US, CA, GB and AU leads (pure
 // function, no I/O, no sandbox).
-//   npm run build && node dist/bench/compliance-gate.js      (or: node dist/bench/run.js gate)
+//   npm run build && node build/bench/compliance-gate.js      (or: node build/bench/run.js gate)
 import {
   campaignCompliancePolicySchema,
   defaultRuleSet,
@@ -111,7 +111,7 @@ export function gateBench(): BenchResult {
   );
   return {
     name: "compliance gate",
-    command: "node dist/bench/compliance-gate.js",
+    command: "node build/bench/compliance-gate.js",
     sandbox: "none (pure function)",
     layout: "gate() in the benchmark process, one thread",
     figures: {

@@ -6,12 +6,13 @@
  * figure is set by the 100 requests / 10 s limit, not by CPU, so sharing one process does not
  * distort it (and it reads `sandbox.hubspot.stats()` directly).
  *
- *   npm run build && node dist/bench/run.js hubspot
+ *   npm run build && node build/bench/run.js hubspot
  */
+
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { configSchema } from "../src/config/schema.js";
 import { TelesyncService } from "../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../src/runtime/telesync.js";
-import { type CrmSandbox, startSandbox } from "../src/sandbox/server.js";
 import { runAgents } from "./support/agents.js";
 import {
   type BenchResult,
@@ -110,7 +111,7 @@ export async function hubspotBench(options: HubspotBenchOptions): Promise<BenchR
     const deadLetters = await service.deadLetters.count();
     return {
       name: `hubspot ${n.toLocaleString("en-US")} outcomes`,
-      command: "node dist/bench/run.js hubspot",
+      command: "node build/bench/run.js hubspot",
       sandbox: "in-process (the figure is bound by the rate limit, not CPU)",
       layout: `TelesyncService role "all" in the benchmark process, ${clients} HTTP clients in the same process; ${clockLabel(offsetMs)}`,
       figures: {

@@ -7,7 +7,7 @@
  * writeback queue, no writeback worker) in a child process; the 50 clients in the benchmark process;
  * the sandbox in a child process (only used by the sync before the measurement).
  *
- *   npm run build && node dist/bench/run.js lease
+ *   npm run build && node build/bench/run.js lease
  */
 import { configSchema } from "../src/config/schema.js";
 import { createTelesync } from "../src/runtime/telesync.js";
@@ -78,7 +78,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
     const cpu = (after.userUs + after.systemUs - before.userUs - before.systemUs) / 1e6;
     return {
       name: `lease latency (${agentCount} agents)`,
-      command: "node dist/bench/run.js lease",
+      command: "node build/bench/run.js lease",
       sandbox: "child process (idle during the measurement: only the sync before it reads from it)",
       layout: `TelesyncService role "api" in a child process; ${agentCount} HTTP clients (node:http keep-alive) in the benchmark process; ${clockLabel(offsetMs)}`,
       figures: {

@@ -2,9 +2,9 @@
  * telesync benchmarks. Runs the selected benchmarks one at a time (default: all), prints each
  * result as JSON, then a markdown table of every figure and the machine.
  *
- *   npm run bench                                   # = npm run build && node dist/bench/run.js
- *   node dist/bench/run.js sync writeback           # some of them
- *   node dist/bench/run.js writeback --writeback-sizes 1000
+ *   npm run bench                                   # = npm run build && node build/bench/run.js
+ *   node build/bench/run.js sync writeback           # some of them
+ *   node build/bench/run.js writeback --writeback-sizes 1000
  *
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
  * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
@@ -42,7 +42,7 @@ const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib"
 
 if (values.help) {
   console.log(
-    `usage: node dist/bench/run.js [${[...Object.keys(aliases), ...order].join("|")}]... [options]`,
+    `usage: node build/bench/run.js [${[...Object.keys(aliases), ...order].join("|")}]... [options]`,
   );
   process.exit(0);
 }

@@ -3,8 +3,8 @@
  * Redis memory per queued lead. The sandbox runs in a child process (`telesync sandbox --seed N`) so
  * its memory and CPU are not counted.
  *
- *   npm run build && node dist/bench/sync-100k.js [count]         # in-process sync (library call)
- *   npm run build && node dist/bench/sync-100k.js [count] --cli   # the literal CLI under /usr/bin/time -v
+ *   npm run build && node build/bench/sync-100k.js [count]         # in-process sync (library call)
+ *   npm run build && node build/bench/sync-100k.js [count] --cli   # the literal CLI under /usr/bin/time -v
  *
  * The library run sets telesync's clock to US business hours (see `businessHoursInstant`), so the
  * sync-time compliance gate queues the leads as callable whatever the hour; the CLI cannot be given a
@@ -156,7 +156,7 @@ export async function syncBench(options: SyncBenchOptions): Promise<BenchResult>
     const blocked = numberField(report, "blocked");
     return {
       name: `sync ${count.toLocaleString("en-US")} (in-process)`,
-      command: `node dist/bench/sync-100k.js ${count}`,
+      command: `node build/bench/sync-100k.js ${count}`,
       sandbox:
         "child process (`node bin/telesync.js sandbox --port 0 --seed N`): not in the RSS or CPU figures",
       layout: `telesync.sync() in the benchmark process; ${clockLabel(offsetMs)}`,

@@ -7,7 +7,7 @@
  * loop), TelesyncService (role "all": API + writeback worker, one process, like `telesync run`) in
  * another child process, the HTTP clients in this process.
  *
- *   npm run build && node dist/bench/run.js writeback
+ *   npm run build && node build/bench/run.js writeback
  */
 import { configSchema } from "../src/config/schema.js";
 import { createTelesync } from "../src/runtime/telesync.js";
@@ -103,7 +103,7 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
     const held = numberField(report, "held");
     return {
       name: `writeback ${n.toLocaleString("en-US")}`,
-      command: `node dist/bench/run.js writeback  # sizes 1000 and 20000, ${clients} clients`,
+      command: `node build/bench/run.js writeback  # sizes 1000 and 20000, ${clients} clients`,
       sandbox: "child process (bench/support/sandbox-child.ts), seeded with N Leads",
       layout: `TelesyncService role "all" (API + writeback worker) in a child process; ${clients} HTTP clients in the benchmark process; ${clockLabel(offsetMs)}`,
       figures: {

@@ -11,5 +11,4 @@ export type { Lead } from "./model/lead.js";
 export type { CallOutcome, ConsentChange } from "./model/outcome.js";
 export { type Role, type ServiceOptions, TelesyncService } from "./runtime/service.js";
 export { createTelesync, Telesync, type TelesyncOptions } from "./runtime/telesync.js";
-export { startSandbox } from "./sandbox/server.js";
 export type { SyncReport } from "./sync/run-sync.js";

@@ -27,7 +27,7 @@ export function printResult(result: BenchResult): void {
   console.log(JSON.stringify(result, null, 2));
 }
 
-/** True when this module is the script node was started with (keeps `node dist/bench/x.js` working). */
+/** True when this module is the script node was started with (keeps `node build/bench/x.js` working). */
 export function isMain(moduleUrl: string): boolean {
   const entry = process.argv[1];
   if (!entry) return false;

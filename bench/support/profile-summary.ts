@@ -2,8 +2,8 @@
  * Summarise a `--cpu-prof` profile: self time by function and by package, and inclusive time of
  * the functions that matter most.
  *
- *   BENCH_CPU_PROF=/tmp/prof node dist/bench/run.js writeback --writeback-sizes 20000
- *   node dist/bench/support/profile-summary.js /tmp/prof/CPU.*.cpuprofile [top]
+ *   BENCH_CPU_PROF=/tmp/prof node build/bench/run.js writeback --writeback-sizes 20000
+ *   node build/bench/support/profile-summary.js /tmp/prof/CPU.*.cpuprofile [top]
  */
 import { readFileSync } from "node:fs";
 import { isMain } from "./common.js";
@@ -26,7 +26,7 @@ function where(url: string): string {
   if (url.startsWith("node:")) return "node core";
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) return pkg;
-  const own = /\/dist\/(.+)$/.exec(url)?.[1];
+  const own = /\/(?:dist|build)\/(.+)$/.exec(url)?.[1];
   return own ? `telesync ${own.replace(/\/[^/]+$/, "/")}` : url;
 }
 

@@ -4,12 +4,12 @@
  * the writeback stored (read from the store, O(1)), when the last Task/call arrived, request stats
  * and the process's own CPU time.
  *
- *   node dist/bench/support/sandbox-child.js [--seed-leads N] [--seed-contacts N] [--hubspot-burst N]
+ *   node build/bench/support/sandbox-child.js [--seed-leads N] [--seed-contacts N] [--hubspot-burst N]
  *
  * Prints `READY {"url":…,"hubspotBasePath":…}` on stdout once it listens; SIGTERM closes it.
  */
 import { parseArgs } from "node:util";
-import { startSandbox } from "../../src/sandbox/server.js";
+import { startSandbox } from "@telesync/sandbox";
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-import type { SalesforceStats } from "../../src/sandbox/salesforce/stats.js";
+import type { SalesforceStats } from "@telesync/sandbox";
 import { benchScript, spawnNode } from "./child.js";
 
 /** `GET /_bench/state` of the sandbox child (see sandbox-child.ts). */

@@ -22,9 +22,12 @@ function toSdkRequest(body: SearchBody): PublicObjectSearchRequest {
   return {
     ...body,
     filterGroups: body.filterGroups.map((group) => ({
-      filters: group.filters.map((filter) => ({
+      filters: group.filters.map(({ value, highValue, values, ...filter }) => ({
         ...filter,
         operator: filter.operator as FilterOperatorEnum,
+        ...(value !== undefined ? { value } : {}),
+        ...(highValue !== undefined ? { highValue } : {}),
+        ...(values !== undefined ? { values } : {}),
       })),
     })),
   };

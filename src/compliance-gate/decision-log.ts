@@ -12,7 +12,7 @@ export interface DecisionRecord {
   campaign: string;
   decision: "wait" | "block";
   /** For `wait`: the earliest instant at which the lead may be called. */
-  until?: string;
+  until?: string | undefined;
   reason: string;
   rule: RuleRef;
   evidence: Evidence;

@@ -6,8 +6,8 @@ import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { SuppressionList } from "./suppression.js";
 
 export interface ConsentRequest {
-  phone?: string;
-  leadKey?: string;
+  phone?: string | undefined;
+  leadKey?: string | undefined;
   status: "opted_out" | "opted_in";
   source: string;
 }

@@ -5,9 +5,9 @@ import { dropPrefix } from "../runtime/drop-prefix.js";
 import { ensureLocalRedis } from "../runtime/local-redis.js";
 import { TelesyncService } from "../runtime/service.js";
 import { createTelesync, type Telesync } from "../runtime/telesync.js";
-import { startSandbox } from "../sandbox/server.js";
 import type { SyncReport } from "../sync/run-sync.js";
 import { demoConfig, hubspotOutcomes } from "./demo-config.js";
+import { loadSandbox } from "./load-sandbox.js";
 import { simulateAgents } from "./simulate-agents.js";
 
 const campaignId = "701DEMO00000001AAA";
@@ -50,6 +50,7 @@ async function writebackIdle(service: TelesyncService, telesync: Telesync): Prom
 export async function runDemo(options: { leads: number; print: (line: string) => void }): Promise<void> {
   const { print } = options;
   const redis = await ensureLocalRedis();
+  const { startSandbox } = await loadSandbox();
   const sandbox = await startSandbox({ port: 0 });
   const apiKey = randomUUID();
   const config = demoConfig({

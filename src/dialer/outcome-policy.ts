@@ -14,8 +14,8 @@ export function nextStep(input: {
   campaign: CampaignConfig;
   disposition: string;
   attemptsBefore: number;
-  callbackAt?: string;
-  consentRevoked?: boolean;
+  callbackAt?: string | undefined;
+  consentRevoked?: boolean | undefined;
   now: Date;
 }): NextStep {
   if (input.consentRevoked) return { action: "suppress" };

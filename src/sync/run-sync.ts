@@ -33,13 +33,15 @@ export interface SyncDependencies {
 
 export interface SyncOptions {
   /** Ignore the checkpoint and pull everything; members not seen leave the queue. */
-  full?: boolean;
+  full?: boolean | undefined;
   /** Map and report only: no queue writes, no checkpoint. */
-  dryRun?: boolean;
-  signal?: AbortSignal;
-  onPage?: (progress: SyncRunRecord) => void;
+  dryRun?: boolean | undefined;
+  signal?: AbortSignal | undefined;
+  onPage?: ((progress: SyncRunRecord) => void) | undefined;
   /** Every mapped lead (with the gate's decision, if gated) or per-record problem, in order (dry run output). */
-  onRecord?: (result: { lead: Lead; decision?: GateDecision } | { problem: RecordProblem }) => void;
+  onRecord?:
+    | ((result: { lead: Lead; decision?: GateDecision } | { problem: RecordProblem }) => void)
+    | undefined;
 }
 
 export type SyncReport = SyncRunRecord & { problems: RecordProblem[] };

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { buildProgram } from "../../src/cli/main.js";
 import { configSchema } from "../../src/config/schema.js";
 import type { Lead } from "../../src/model/lead.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { type ConfigInput, salesforceTestConfigInput } from "../support/harness.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
 import { insertLeads, withAddress, writeConfigFile } from "./support.js";

@@ -1,6 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { CrmSandbox } from "../../src/sandbox/server.js";
+import type { CrmSandbox } from "@telesync/sandbox";
 import type { ConfigInput } from "../support/harness.js";
 
 /** One lead per US time zone (plus Puerto Rico, already in its window at 07:30 Eastern in winter). */

@@ -1,10 +1,10 @@
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { signatureV3 } from "../../connectors/hubspot/webhook-signature.js";
 import { configSchema } from "../../src/config/schema.js";
 import { RedisRateLimiter } from "../../src/runtime/redis-rate-limiter.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { apiKey, eventually, outcomeBody } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 

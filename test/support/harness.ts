@@ -1,8 +1,8 @@
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import type { z } from "zod";
 import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
 import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 
 export const apiKey = "test-key-0123456789abcdef";

@@ -1,7 +1,7 @@
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { type CrmSandbox, startSandbox } from "../../src/sandbox/server.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 const campaignId = "701TEST00000001AAA";
@@ -57,7 +57,7 @@ describe("Salesforce → campaign queue (sandbox, real jsforce, real Redis)", ()
     await dropPrefix(prefix);
   });
 
-  async function queued(): Promise<Map<string, { firstName?: string }>> {
+  async function queued(): Promise<Map<string, { firstName?: string | undefined }>> {
     const jobs = await telesync.dialQueue("q4").queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1);
     return new Map(jobs.map((job) => [job.id as string, job.data.lead]));
   }

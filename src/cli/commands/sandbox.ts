@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { startSandbox } from "../../sandbox/server.js";
+import { loadSandbox } from "../../demo/load-sandbox.js";
 import { untilSignal } from "../context.js";
 
 export function registerSandbox(program: Command): void {
@@ -11,6 +11,7 @@ export function registerSandbox(program: Command): void {
     .option("--seed <n>", "Leads to create at start", "1000")
     .option("--campaign <id>", "also make the seeded leads members of this Campaign id")
     .action(async (options: { port: string; host: string; seed: string; campaign?: string }) => {
+      const { startSandbox } = await loadSandbox();
       const sandbox = await startSandbox({ port: Number(options.port), host: options.host });
       const seeded = sandbox.salesforce.seedLeads(Number(options.seed), { campaignId: options.campaign });
       console.log(`CRM sandbox listening at ${sandbox.url}`);

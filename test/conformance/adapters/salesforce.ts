@@ -1,8 +1,8 @@
+import { startSandbox } from "@telesync/sandbox";
 import { z } from "zod";
 import { createConnector } from "../../../connectors/index.js";
 import type { CrmConnector } from "../../../connectors/types.js";
 import { integrationSchema } from "../../../src/config/schema.js";
-import { startSandbox } from "../../../src/sandbox/server.js";
 import type { ConformanceAdapter, ConformanceRun, LiveSource, RequestTarget } from "../adapter.js";
 import { redisStores } from "./stores.js";
 

@@ -18,7 +18,11 @@ describe("HubSpot contract: writing calls", () => {
       [
         outcome(1, "51"),
         outcome(2, "52", {
-          call: { ...outcome(2, "52").call, direction: "inbound", status: "NO_ANSWER", notes: undefined },
+          call: (({ notes: _notes, ...call }) => ({
+            ...call,
+            direction: "inbound" as const,
+            status: "NO_ANSWER",
+          }))(outcome(2, "52").call),
         }),
       ],
       {

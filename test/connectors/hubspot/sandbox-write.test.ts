@@ -1,7 +1,7 @@
+import type { HubspotSandboxOptions } from "@telesync/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { HubspotConnector } from "../../../connectors/hubspot/connector.js";
 import type { ActivityWrite } from "../../../connectors/types.js";
-import type { HubspotSandboxOptions } from "../../../src/sandbox/hubspot/index.js";
 import { type RunningHubspotSandbox, startHubspotSandbox } from "../../sandbox/hubspot/start.js";
 import { hubspotConfig, redisContext } from "./support.js";
 

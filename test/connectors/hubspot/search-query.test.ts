@@ -156,7 +156,7 @@ describe("nextSearchStep", () => {
 function fakeSearch(records: { id: number; t: number; order: number }[], body: SearchBody) {
   const test = (
     r: { id: number; t: number },
-    f: { propertyName: string; operator: string; value?: string },
+    f: { propertyName: string; operator: string; value?: string | undefined },
   ) => {
     const v = f.propertyName === "hs_object_id" ? r.id : r.t;
     const x = Number(f.value);

@@ -1,10 +1,10 @@
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { salesforceIntegrationSchema } from "../../../connectors/salesforce/config.js";
 import { SalesforceConnector } from "../../../connectors/salesforce/connector.js";
 import type { ActivityWrite, PullPage } from "../../../connectors/types.js";
 import { RedisTokenStore } from "../../../src/runtime/redis-token-store.js";
-import { type CrmSandbox, startSandbox } from "../../../src/sandbox/server.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../../support/redis.js";
 import { collect, testContext } from "./helpers.js";
 

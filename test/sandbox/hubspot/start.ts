@@ -1,11 +1,7 @@
 import type { AddressInfo } from "node:net";
+import { HubspotSandbox, type HubspotSandboxOptions, hubspotSandboxPlugin } from "@telesync/sandbox";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterEach } from "vitest";
-import {
-  HubspotSandbox,
-  type HubspotSandboxOptions,
-  hubspotSandboxPlugin,
-} from "../../../src/sandbox/hubspot/index.js";
 
 export interface RunningHubspotSandbox {
   sandbox: HubspotSandbox;

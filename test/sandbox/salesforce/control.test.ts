@@ -1,5 +1,5 @@
+import { AREAS } from "@telesync/sandbox";
 import { describe, expect, it } from "vitest";
-import { AREAS } from "../../../src/sandbox/salesforce/index.js";
 import { connect, sandboxServer } from "./helpers.js";
 
 async function call(url: string, method: string, body?: unknown) {

@@ -1,6 +1,6 @@
+import { type CrmSandbox, type StartSandboxOptions, startSandbox } from "@telesync/sandbox";
 import jsforce from "jsforce";
 import { afterEach } from "vitest";
-import { type CrmSandbox, type StartSandboxOptions, startSandbox } from "../../../src/sandbox/server.js";
 
 export const API_VERSION = "62.0";
 

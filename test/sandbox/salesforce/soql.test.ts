@@ -1,5 +1,5 @@
+import { SalesforceApiError, SalesforceSandbox } from "@telesync/sandbox";
 import { describe, expect, it } from "vitest";
-import { SalesforceApiError, SalesforceSandbox } from "../../../src/sandbox/salesforce/index.js";
 
 function org() {
   const sf = new SalesforceSandbox();

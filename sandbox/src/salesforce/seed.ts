@@ -20,21 +20,21 @@ import type { SalesforceStore } from "./store.js";
 
 export interface SeedLeadsOptions {
   /** A Campaign id (`701…`) or name: created when missing, and every lead becomes a member of it. */
-  campaignId?: string;
+  campaignId?: string | undefined;
   /** CampaignMember Status of the new members (default `Sent`). */
-  memberStatus?: string;
+  memberStatus?: string | undefined;
   /** CreatedDate, LastModifiedDate and SystemModstamp of every new record (default: the sandbox clock). */
-  modstamp?: Date;
+  modstamp?: Date | undefined;
   /** Lead Status (default `Open - Not Contacted`). */
-  status?: string;
+  status?: string | undefined;
   /** Start a fresh generator from this seed; otherwise the sandbox's generator continues. */
-  seed?: number;
+  seed?: number | undefined;
   /** Share of leads without a Phone (default 0). */
-  missingPhoneRate?: number;
+  missingPhoneRate?: number | undefined;
   /** Share of leads whose Phone cannot be parsed as a number (default 0). */
-  invalidPhoneRate?: number;
+  invalidPhoneRate?: number | undefined;
   /** Share of leads with DoNotCall = true (default 0). */
-  doNotCallRate?: number;
+  doNotCallRate?: number | undefined;
 }
 
 export interface SeedContext {

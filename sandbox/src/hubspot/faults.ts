@@ -7,15 +7,17 @@ export type FaultKind = "rate-limit" | "server-error" | "lost-response" | "inval
 export interface FaultSpec {
   kind: FaultKind;
   /** How many requests it hits; default 1. */
-  count?: number;
+  count?: number | undefined;
   /** Which requests: HTTP method, a path (substring or RegExp), or a route kind such as `calls.batchCreate`. */
-  match?: { method?: string; path?: string | RegExp; kind?: string };
+  match?:
+    | { method?: string | undefined; path?: string | RegExp | undefined; kind?: string | undefined }
+    | undefined;
   /** `rate-limit`: the 429's policy; default TEN_SECONDLY_ROLLING. */
-  policy?: RatePolicy;
+  policy?: RatePolicy | undefined;
   /** `server-error`: the status; default 500. */
-  status?: number;
+  status?: number | undefined;
   /** `timeout`: how long the request hangs before its socket is destroyed; default 30 s. */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 /** A fault as JSON (the sandbox control API, `POST /_sandbox/faults {vendor:"hubspot", …}`): paths are substrings. */
