@@ -3,6 +3,7 @@ import { DateTime } from "luxon";
 import { maskPhone } from "../observability/mask.js";
 import { dropPrefix } from "../runtime/drop-prefix.js";
 import { ensureLocalRedis } from "../runtime/local-redis.js";
+import { assertRedisReachable } from "../runtime/redis-preflight.js";
 import { TelesyncService } from "../runtime/service.js";
 import { createTelesync, type Telesync } from "../runtime/telesync.js";
 import type { SyncReport } from "../sync/run-sync.js";
@@ -50,6 +51,7 @@ async function writebackIdle(service: TelesyncService, telesync: Telesync): Prom
 export async function runDemo(options: { leads: number; print: (line: string) => void }): Promise<void> {
   const { print } = options;
   const redis = await ensureLocalRedis();
+  await assertRedisReachable(redis.url, { source: "REDIS_URL" });
   const { startSandbox } = await loadSandbox();
   const sandbox = await startSandbox({ port: 0 });
   const apiKey = randomUUID();

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { createLogger } from "../../observability/logger.js";
+import { assertRedisReachable } from "../../runtime/redis-preflight.js";
 import { type Role, TelesyncService } from "../../runtime/service.js";
+import { StartupError } from "../../runtime/startup-error.js";
 import { createTelesync } from "../../runtime/telesync.js";
 import { configFrom, untilSignal } from "../context.js";
 
@@ -18,8 +20,18 @@ export function registerRun(program: Command): void {
       }
       const { file, config } = configFrom(command);
       const log = createLogger();
+      await assertRedisReachable(config.redis.url, { source: file });
       const telesync = createTelesync({ config, log });
-      const service = await TelesyncService.start(telesync, { role: options.role as Role });
+      const service = await TelesyncService.start(telesync, { role: options.role as Role }).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== "EADDRINUSE") throw error;
+          const { host, port } = config.api;
+          throw new StartupError(
+            `port ${port} on ${host} is already in use: stop what holds it, or set api.port in ${file}`,
+            { cause: error },
+          );
+        },
+      );
       log.info({ config: file, role: options.role, url: service.url }, "telesync running");
       const signal = await untilSignal();
       log.info({ signal }, "shutting down: no new leases, flushing writeback");
