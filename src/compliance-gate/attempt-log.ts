@@ -14,13 +14,14 @@ export class AttemptLog {
     readonly retentionMs: number,
   ) {}
 
-  private key(phone: string): string {
+  /** The number's attempt set (reservations live beside it, see AttemptReservations). */
+  keyOf(phone: string): string {
     return `${this.prefix}:attempts:${phone}`;
   }
 
   /** Add an attempt to a pipeline (written with the outcome's other counters). */
   record(pipeline: ChainableCommander, phone: string, outcomeId: string, at: Date): void {
-    const key = this.key(phone);
+    const key = this.keyOf(phone);
     pipeline.zadd(key, at.getTime(), outcomeId);
     pipeline.zremrangebyscore(key, "-inf", `(${at.getTime() - this.retentionMs}`);
     pipeline.pexpire(key, this.retentionMs);
@@ -31,7 +32,7 @@ export class AttemptLog {
     if (phones.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
-    for (const phone of phones) pipeline.zrangebyscore(this.key(phone), `(${from}`, "+inf", "WITHSCORES");
+    for (const phone of phones) pipeline.zrangebyscore(this.keyOf(phone), `(${from}`, "+inf", "WITHSCORES");
     const results = (await pipeline.exec()) ?? [];
     return results.map(([error, reply]) => {
       if (error) throw error;
