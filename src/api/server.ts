@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import { adminPaths } from "../admin/plugin.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
 import type { LeaseService } from "../dialer/lease-service.js";
@@ -25,8 +26,11 @@ export interface ApiDependencies {
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }
 
-/** Paths that answer without an API key: health for orchestrators, webhooks (signature-checked). */
-const openPaths = [/^\/healthz$/, /^\/webhooks\//];
+/**
+ * Paths that answer without an API key: health for orchestrators, webhooks (signature-checked), the
+ * admin page (its plugin checks admin keys and sessions itself).
+ */
+const openPaths = [/^\/healthz$/, /^\/webhooks\//, ...adminPaths];
 
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({

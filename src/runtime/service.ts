@@ -1,4 +1,7 @@
 import type { FastifyInstance } from "fastify";
+import type { AdminPluginDependencies } from "../admin/plugin.js";
+import { adminPlugin } from "../admin/plugin.js";
+import { bearerKeyChecker } from "../api/auth.js";
 import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
 import { buildApi } from "../api/server.js";
 import { ConsentService } from "../consent/consent-service.js";
@@ -95,12 +98,48 @@ export class TelesyncService {
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
-        plugins: [hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger })],
+        plugins: [
+          hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
+          adminPlugin(service.adminDependencies()),
+        ],
       });
       const { host, port } = telesync.config.api;
       service.url = await service.api.listen({ host, port: options.port ?? port });
     }
     return service;
+  }
+
+  /** What the admin page reads and may change. */
+  private adminDependencies(): AdminPluginDependencies {
+    const telesync = this.telesync;
+    const isKey = bearerKeyChecker(telesync.config.api.keys);
+    return {
+      config: telesync.config,
+      redis: telesync.redis,
+      prefix: telesync.prefix,
+      now: () => telesync.now(),
+      dialQueue: (campaign) => telesync.dialQueue(campaign).queue,
+      writebackQueue: (integration) => this.intake.queue(integration),
+      connector: (integration) => telesync.connector(integration),
+      syncRuns: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
+      triggerSync: (sourceId) => this.trigger.trigger(sourceId),
+      decide: (leads, campaign, now) => telesync.compliance.decide(leads, campaign, now),
+      decisions: (leadKey) => telesync.compliance.decisions.read(leadKey),
+      dispositionCounts: (campaign) => this.leases.dispositionCounts(campaign),
+      deadLetters: {
+        list: (start, end) => this.deadLetters.list(start, end),
+        count: () => this.deadLetters.count(),
+        replay: (id) => this.replayDeadLetter(id),
+        discard: (id) => this.deadLetters.discard(id),
+      },
+      // Until API keys carry scopes, every configured key may administer.
+      adminKeyName: (key) => (isKey(`Bearer ${key}`) ? "api-key" : undefined),
+      queues: () => [
+        ...Object.keys(telesync.config.campaigns).map((c) => telesync.dialQueue(c).queue),
+        ...Object.keys(telesync.config.integrations).map((i) => this.intake.queue(i)),
+        this.deadLetters.queue,
+      ],
+    };
   }
 
   /** Replay a dead letter into its integration's writeback queue. */

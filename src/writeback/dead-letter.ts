@@ -61,6 +61,14 @@ export class DeadLetterQueue {
     return true;
   }
 
+  /** Drop an entry for good (an operator decided the write must not happen). */
+  async discard(id: string): Promise<boolean> {
+    const job = await this.queue.getJob(id);
+    if (!job) return false;
+    await job.remove();
+    return true;
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }
