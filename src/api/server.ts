@@ -1,8 +1,15 @@
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from "fastify-type-provider-zod";
 import { adminPaths } from "../admin/plugin.js";
 import type { ConsentService } from "../consent/consent-service.js";
-import { LeaseError } from "../dialer/errors.js";
 import type { LeaseService } from "../dialer/lease-service.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { Telesync } from "../runtime/telesync.js";
@@ -10,6 +17,7 @@ import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
+import { toErrorReply } from "./errors.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -28,9 +36,9 @@ export interface ApiDependencies {
 
 /**
  * Paths that answer without an API key: health for orchestrators, webhooks (signature-checked), the
- * admin page (its plugin checks admin keys and sessions itself).
+ * API's own description, the admin page (its plugin checks admin keys and sessions itself).
  */
-const openPaths = [/^\/healthz$/, /^\/webhooks\//, ...adminPaths];
+const openPaths = [/^\/healthz$/, /^\/webhooks\//, /^\/openapi\.json$/, /^\/docs(\/|$)/, ...adminPaths];
 
 export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> {
   const app = Fastify({
@@ -54,6 +62,25 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // The OpenAPI 3.1 document is generated from the routes' zod schemas: one source of truth.
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: {
+        title: "telesync HTTP API",
+        version: "1",
+        description:
+          "Lease callable leads, report call outcomes and consent changes; every error is { error, message, details? } with a stable code.",
+      },
+      components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer" } } },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+    hideUntagged: false,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   const authorized = bearerKeyChecker(deps.telesync.config.api.keys);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
@@ -63,25 +90,17 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     }
   });
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof LeaseError)
-      return reply.code(error.status).send({ error: "lease", message: error.message });
-    const fastifyError = error as {
-      validation?: unknown;
-      statusCode?: number;
-      message: string;
-      code?: string;
-    };
-    if (fastifyError.validation) {
-      return reply.code(400).send({ error: "invalid_request", message: fastifyError.message });
-    }
-    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-      return reply
-        .code(fastifyError.statusCode)
-        .send({ error: fastifyError.code ?? "bad_request", message: fastifyError.message });
-    }
+    const refused = toErrorReply(error);
+    if (refused) return reply.code(refused.status).send(refused.body);
     deps.telesync.log.error({ err: error }, "API error");
     return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });
   });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      error: "route_not_found",
+      message: `no route ${request.method} ${request.url.split("?")[0]} (see /openapi.json)`,
+    }),
+  );
   registerDialerRoutes(app, deps);
   registerOpsRoutes(app, deps);
   registerDecisionRoutes(app, deps);

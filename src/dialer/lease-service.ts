@@ -74,7 +74,7 @@ export class LeaseService {
 
   private campaign(name: string): CampaignConfig {
     const campaign = this.telesync.config.campaigns[name];
-    if (!campaign) throw new LeaseError(404, `unknown campaign "${name}"`);
+    if (!campaign) throw new LeaseError(404, `unknown campaign "${name}"`, "campaign_not_found");
     return campaign;
   }
 
