@@ -17,15 +17,18 @@ function summary(label: string, r: SyncReport): string {
   return `  ${label.padEnd(34)} pages ${r.pages}  records ${r.records}  queued ${r.added}  updated ${r.updated}  removed ${r.removed}  skipped ${r.skipped}  do-not-call ${r.suppressed}  held ${r.held}  blocked ${r.blocked}`;
 }
 
-/** The next weekday (Mon–Fri) 15:00 in New York after `from`: every US zone, Hawaii too, may be called. */
-function nextCallingAfternoon(from: Date): DateTime {
+/**
+ * The demo's default instant: the next Wednesday 15:00 in New York after `from`, when every US zone
+ * (Hawaii too) may be called, so the demo gives the same result whatever the hour it is run at.
+ */
+export function nextCallingAfternoon(from: Date): DateTime {
   let at = DateTime.fromJSDate(from, { zone: "America/New_York" }).set({
     hour: 15,
     minute: 0,
     second: 0,
     millisecond: 0,
   });
-  while (at.toMillis() <= from.getTime() || at.weekday > 5) at = at.plus({ days: 1 });
+  while (at.toMillis() <= from.getTime() || at.weekday !== 3) at = at.plus({ days: 1 });
   return at;
 }
 
@@ -48,7 +51,12 @@ async function writebackIdle(service: TelesyncService, telesync: Telesync): Prom
 }
 
 /** `telesync demo`: the whole loop on the built-in CRM sandbox and a local Redis, printed step by step. */
-export async function runDemo(options: { leads: number; print: (line: string) => void }): Promise<void> {
+export async function runDemo(options: {
+  leads: number;
+  print: (line: string) => void;
+  /** The demo's clock (telesync's "now" for the whole run); default `nextCallingAfternoon`. */
+  at?: Date;
+}): Promise<void> {
   const { print } = options;
   const redis = await ensureLocalRedis();
   await assertRedisReachable(redis.url, { source: "REDIS_URL" });
@@ -63,17 +71,23 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
     apiKey,
   });
   await dropPrefix(redis.url, config.redis.prefix);
-  // The demo's clock: the wall clock while syncing, then moved to a weekday afternoon (step 3) so the
-  // compliance gate lets the agents call, whatever the hour the demo runs at.
-  let clockOffsetMs = 0;
+  // The demo's clock runs from a chosen instant (default: a Wednesday afternoon in New York), so the
+  // compliance gate decides the same at whatever hour the demo is run.
+  const at = options.at ? DateTime.fromJSDate(options.at) : nextCallingAfternoon(new Date());
+  const clockOffsetMs = at.toMillis() - Date.now();
   const telesync = createTelesync({ config, now: () => new Date(Date.now() + clockOffsetMs) });
   let service: TelesyncService | undefined;
   try {
     print(`CRM sandbox: Salesforce REST at ${sandbox.url}, HubSpot CRM v3 at ${sandbox.hubspotBasePath}`);
-    print(`Redis: ${redis.url}${redis.process ? " (started for this demo)" : ""}\n`);
+    print(`Redis: ${redis.url}${redis.process ? " (started for this demo)" : ""}`);
+    print(
+      `Demo clock: ${at.setZone("America/New_York").toFormat("ccc d LLL yyyy HH:mm")} New York (${at.toUTC().toISO()}; choose another with --at)\n`,
+    );
     const sf = sandbox.salesforce;
-    // CRM data is older than the sync that reads it.
-    sf.setNow(new Date(Date.now() - 3_600_000));
+    // The org lives on the demo clock too (as a real org lives on real time); its data is older than
+    // the sync that reads it.
+    sf.setClockOffset(clockOffsetMs);
+    sf.setNow(new Date(at.toMillis() - 3_600_000));
     const leadIds = sf.seedLeads(options.leads, { campaignId });
     sf.addCampaignMember(campaignId, sf.insert("Lead", { LastName: "Nophone", Company: "Demo Co" }));
     sf.addCampaignMember(
@@ -103,13 +117,8 @@ export async function runDemo(options: { leads: number; print: (line: string) =>
       schedule: false,
       writeback: { batchWindowMs: 500 },
     });
-    const afternoon = nextCallingAfternoon(new Date());
-    clockOffsetMs = afternoon.toMillis() - Date.now();
-    print(
-      `\n3. The demo clock moves to ${afternoon.toFormat("ccc d LLL HH:mm")} in New York, when every US zone may be called;`,
-    );
-    print("   held leads are released by the gate as their windows open.");
-    print(`   Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP:`);
+    print(`\n3. Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP`);
+    print("   (held leads are released by the gate as their windows open on the demo clock):");
     const optOut = (await telesync.dialQueue("q4_outbound").queue.getJobs(["waiting", "delayed"], 40, 40))[0]
       ?.data.lead;
     const agentRun = await simulateAgents({

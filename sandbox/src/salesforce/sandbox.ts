@@ -76,6 +76,7 @@ export class SalesforceSandbox {
   private readonly rules: RejectionRule[] = [];
   private generator: LeadGenerator;
   private fixedNow: number | undefined;
+  private clockOffsetMs = 0;
 
   constructor(options: SalesforceSandboxOptions = {}) {
     const seed = options.seed ?? 1;
@@ -122,7 +123,15 @@ export class SalesforceSandbox {
     this.fixedNow = date?.getTime();
   }
 
-  /** The sandbox clock: the frozen time from `setNow`, or real time. */
+  /**
+   * Runs the clock `offsetMs` ahead of real time (it keeps moving): the org then lives at the same
+   * instant as a client whose clock is driven (the demo's `--at`), as a real org lives at real time.
+   */
+  setClockOffset(offsetMs: number): void {
+    this.clockOffsetMs = offsetMs;
+  }
+
+  /** The sandbox clock: the frozen time from `setNow`, or real time (plus any offset). */
   now(): Date {
     return new Date(this.nowMs());
   }
@@ -275,6 +284,6 @@ export class SalesforceSandbox {
   }
 
   private nowMs(): number {
-    return this.fixedNow ?? Date.now();
+    return this.fixedNow ?? Date.now() + this.clockOffsetMs;
   }
 }

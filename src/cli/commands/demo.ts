@@ -6,7 +6,20 @@ export function registerDemo(program: Command): void {
     .command("demo")
     .description("the whole loop on the built-in CRM sandbox and a local Redis (what `npm start` runs)")
     .option("--leads <n>", "how many Salesforce leads to seed", "500")
-    .action(async (options: { leads: string }) => {
-      await runDemo({ leads: Number(options.leads), print: (line) => console.log(line) });
+    .option(
+      "--at <time>",
+      "the demo's clock, ISO 8601 with offset (e.g. 2026-12-02T03:00:00-05:00 to see the gate hold leads at night); default: next Wednesday 15:00 New York",
+    )
+    .action(async (options: { leads: string; at?: string }) => {
+      const at = options.at === undefined ? undefined : new Date(options.at);
+      if (at && Number.isNaN(at.getTime()))
+        throw new Error(
+          `--at must be an ISO 8601 time such as 2026-12-02T15:00:00-05:00 (got "${options.at}")`,
+        );
+      await runDemo({
+        leads: Number(options.leads),
+        print: (line) => console.log(line),
+        ...(at ? { at } : {}),
+      });
     });
 }
