@@ -1,29 +1,13 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
-import type { LeaseService } from "../dialer/lease-service.js";
-import type { Metrics } from "../observability/metrics.js";
-import type { Telesync } from "../runtime/telesync.js";
-import type { SyncTrigger } from "../sync/trigger.js";
-import type { DeadLetterQueue } from "../writeback/dead-letter.js";
-import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
+import type { ApiDependencies } from "./dependencies.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
-export interface ApiDependencies {
-  telesync: Telesync;
-  leases: LeaseService;
-  consent: ConsentService;
-  intake: WritebackIntake;
-  deadLetters: DeadLetterQueue;
-  metrics: Metrics;
-  trigger: SyncTrigger;
-  /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
-  plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
-}
+export type { ApiDependencies } from "./dependencies.js";
 
 /** Paths that answer without an API key: health for orchestrators, webhooks (signature-checked). */
 const openPaths = [/^\/healthz$/, /^\/webhooks\//];
@@ -50,7 +34,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const authorized = bearerKeyChecker(deps.telesync.config.api.keys);
+  const authorized = bearerKeyChecker(deps.config.api.keys);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (openPaths.some((open) => open.test(path))) return;
@@ -75,7 +59,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
         .code(fastifyError.statusCode)
         .send({ error: fastifyError.code ?? "bad_request", message: fastifyError.message });
     }
-    deps.telesync.log.error({ err: error }, "API error");
+    deps.log.error({ err: error }, "API error");
     return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });
   });
   registerDialerRoutes(app, deps);
