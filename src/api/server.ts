@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
 import { LeaseError } from "../dialer/errors.js";
+import { OutcomeConflictError } from "../outcomes/errors.js";
 import { bearerKeyChecker } from "./auth.js";
 import type { ApiDependencies } from "./dependencies.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
@@ -45,6 +46,8 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof LeaseError)
       return reply.code(error.status).send({ error: "lease", message: error.message });
+    if (error instanceof OutcomeConflictError)
+      return reply.code(error.status).send({ error: error.code, message: error.message });
     const fastifyError = error as {
       validation?: unknown;
       statusCode?: number;

@@ -1,4 +1,4 @@
-import type { ChainableCommander } from "ioredis";
+import type { RedisWrites } from "../queues/redis-writes.js";
 import type { AbandonmentCounter } from "./abandonment-counter.js";
 
 /** How long a campaign's abandonment status is reused, on telesync's clock. */
@@ -34,7 +34,7 @@ export class AbandonmentGuard {
   }
 
   /** Count an outcome (in the caller's pipeline) and drop the cached status it changes. */
-  record(pipeline: ChainableCommander, campaign: string, disposition: string, at: Date): void {
+  record(pipeline: RedisWrites, campaign: string, disposition: string, at: Date): void {
     this.deps.counter.record(pipeline, campaign, disposition, at);
     this.cache.delete(campaign);
   }

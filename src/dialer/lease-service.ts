@@ -136,9 +136,13 @@ export class LeaseService {
         continue;
       }
       previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
+      const notAfter = verdict.notAfter?.getTime();
+      // A window closing within the TTL ends the lease with it.
+      const lockMs = Math.min(config.lease.ttl, (notAfter ?? Number.POSITIVE_INFINITY) - now.getTime());
+      if (lockMs < config.lease.ttl) await job.extendLock(token, Math.max(1, lockMs));
       return {
-        leaseId: encodeLeaseId({ campaign, jobId: job.id, token }),
-        expiresAt: new Date(now.getTime() + config.lease.ttl).toISOString(),
+        leaseId: encodeLeaseId({ campaign, jobId: job.id, token, ...(notAfter ? { notAfter } : {}) }),
+        expiresAt: new Date(now.getTime() + Math.max(1, lockMs)).toISOString(),
         ...(verdict.notAfter ? { notAfter: verdict.notAfter.toISOString() } : {}),
         previewOnly,
         attempts: job.data.attempts ?? 0,
@@ -149,10 +153,11 @@ export class LeaseService {
   }
 
   /**
-   * The leased job, checked to still be held under this lease's token, its lock renewed for the
-   * campaign's TTL. 404 for an id telesync did not issue, 409 for a lease no longer held.
+   * The leased job, checked to still be held under this lease's token, its lock renewed for
+   * `lockMs` (default: the campaign's TTL). 404 for an id telesync did not issue, 409 for a lease no
+   * longer held.
    */
-  async held(leaseId: string): Promise<HeldLease> {
+  async held(leaseId: string, lockMs?: number): Promise<HeldLease> {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const campaign = this.campaign(ref.campaign);
@@ -160,15 +165,23 @@ export class LeaseService {
       | Job<DialJobData>
       | undefined;
     if (!job) throw new LeaseError(409, "lease is no longer held: the lead left the queue");
-    const extended = await job.extendLock(ref.token, campaign.lease.ttl);
+    const extended = await job.extendLock(ref.token, lockMs ?? campaign.lease.ttl);
     if (!extended)
       throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
     return { ref, job, campaign };
   }
 
+  /** Renew the lease for the campaign's TTL, never past its `notAfter` (409 once that has passed). */
   async extend(leaseId: string): Promise<{ expiresAt: string }> {
-    const { campaign } = await this.held(leaseId);
-    return { expiresAt: new Date(this.deps.now().getTime() + campaign.lease.ttl).toISOString() };
+    const ref = decodeLeaseId(leaseId);
+    if (!ref) throw new LeaseError(404, "unknown lease id");
+    const now = this.deps.now().getTime();
+    const remaining = (ref.notAfter ?? Number.POSITIVE_INFINITY) - now;
+    if (remaining <= 0)
+      throw new LeaseError(409, "lease cannot be extended: the lead's calling window closed at its notAfter");
+    const lockMs = Math.min(this.campaign(ref.campaign).lease.ttl, remaining);
+    await this.held(leaseId, lockMs);
+    return { expiresAt: new Date(now + lockMs).toISOString() };
   }
 
   /** Give the lead back to the queue now, uncalled. */

@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import type { RedisWrites } from "../queues/redis-writes.js";
 
 /** Outcomes per disposition per campaign (`stats:<campaign>:dispositions`), for the stats endpoint. */
 export class DispositionStats {
@@ -12,7 +13,7 @@ export class DispositionStats {
   }
 
   /** Count an outcome (in the caller's pipeline, with the outcome's other counters). */
-  record(pipeline: ChainableCommander, campaign: string, disposition: string): void {
+  record(pipeline: RedisWrites, campaign: string, disposition: string): void {
     pipeline.hincrby(this.key(campaign), disposition, 1);
   }
 

@@ -7,6 +7,7 @@ import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
+import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
 import { PhoneIndex } from "../queues/phone-index.js";
 import { SyncScheduler } from "../sync/scheduler.js";
@@ -91,9 +92,9 @@ export class TelesyncService {
     this.outcomes = new OutcomeService({
       leases: this.leases,
       dialQueues,
+      ledger: new OutcomeLedger(redis, prefix),
       intake: this.intake,
       consent: this.consent,
-      redis,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
