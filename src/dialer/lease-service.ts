@@ -56,6 +56,15 @@ export interface LeaseServiceDependencies {
   stalledIntervalMs?: number | undefined;
 }
 
+/**
+ * Until when the dialer may call under the lease: the TTL from now, never past the lead's calling
+ * window (`notAfter`). The lock itself keeps the full TTL, so the outcome of a call that was running
+ * when the window closed can still be reported.
+ */
+function expiresAt(now: number, ttlMs: number, notAfter: number | undefined): string {
+  return new Date(Math.min(now + ttlMs, notAfter ?? Number.POSITIVE_INFINITY)).toISOString();
+}
+
 /** Leads a lease may pass over (suppressed, out of hours) before answering "nothing now". */
 const maxSkipsPerLease = 100;
 
@@ -137,12 +146,9 @@ export class LeaseService {
       }
       previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
       const notAfter = verdict.notAfter?.getTime();
-      // A window closing within the TTL ends the lease with it.
-      const lockMs = Math.min(config.lease.ttl, (notAfter ?? Number.POSITIVE_INFINITY) - now.getTime());
-      if (lockMs < config.lease.ttl) await job.extendLock(token, Math.max(1, lockMs));
       return {
         leaseId: encodeLeaseId({ campaign, jobId: job.id, token, ...(notAfter ? { notAfter } : {}) }),
-        expiresAt: new Date(now.getTime() + Math.max(1, lockMs)).toISOString(),
+        expiresAt: expiresAt(now.getTime(), config.lease.ttl, notAfter),
         ...(verdict.notAfter ? { notAfter: verdict.notAfter.toISOString() } : {}),
         previewOnly,
         attempts: job.data.attempts ?? 0,
@@ -153,11 +159,10 @@ export class LeaseService {
   }
 
   /**
-   * The leased job, checked to still be held under this lease's token, its lock renewed for
-   * `lockMs` (default: the campaign's TTL). 404 for an id telesync did not issue, 409 for a lease no
-   * longer held.
+   * The leased job, checked to still be held under this lease's token, its lock renewed for the
+   * campaign's TTL. 404 for an id telesync did not issue, 409 for a lease no longer held.
    */
-  async held(leaseId: string, lockMs?: number): Promise<HeldLease> {
+  async held(leaseId: string): Promise<HeldLease> {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const campaign = this.campaign(ref.campaign);
@@ -165,7 +170,7 @@ export class LeaseService {
       | Job<DialJobData>
       | undefined;
     if (!job) throw new LeaseError(409, "lease is no longer held: the lead left the queue");
-    const extended = await job.extendLock(ref.token, lockMs ?? campaign.lease.ttl);
+    const extended = await job.extendLock(ref.token, campaign.lease.ttl);
     if (!extended)
       throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
     return { ref, job, campaign };
@@ -176,12 +181,10 @@ export class LeaseService {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const now = this.deps.now().getTime();
-    const remaining = (ref.notAfter ?? Number.POSITIVE_INFINITY) - now;
-    if (remaining <= 0)
+    if (ref.notAfter !== undefined && ref.notAfter <= now)
       throw new LeaseError(409, "lease cannot be extended: the lead's calling window closed at its notAfter");
-    const lockMs = Math.min(this.campaign(ref.campaign).lease.ttl, remaining);
-    await this.held(leaseId, lockMs);
-    return { expiresAt: new Date(now + lockMs).toISOString() };
+    const { campaign } = await this.held(leaseId);
+    return { expiresAt: expiresAt(now, campaign.lease.ttl, ref.notAfter) };
   }
 
   /** Give the lead back to the queue now, uncalled. */

@@ -46,8 +46,8 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
     const { telesync, service } = h;
     return new OutcomeService({
       leases: {
-        held: async (leaseId, lockMs) => {
-          const held = await service.leases.held(leaseId, lockMs);
+        held: async (leaseId) => {
+          const held = await service.leases.held(leaseId);
           if (!crash.beforeTransition) return held;
           // The real job, whose completion dies with the process.
           const job = Object.create(held.job) as HeldLease["job"];
