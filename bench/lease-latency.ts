@@ -53,7 +53,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
     const raw = salesforceBenchConfig(sandbox.url, options.redisUrl, prefix);
     const telesync = createTelesync({ config: configSchema.parse(raw), now: offsetClock(offsetMs) });
     await telesync.sync("leads");
-    const waiting = await telesync.dialQueue("bench").queue.getWaitingCount();
+    const waiting = await telesync.dialQueues.get("bench").queue.getWaitingCount();
     await telesync.close();
 
     service = await startServiceProcess({ config: raw, role: "api", offsetMs });

@@ -120,8 +120,8 @@ function rawConfig(sandboxUrl: string, redisUrl: string, prefix: string, secrets
 }
 
 async function queueFigures(telesync: Telesync) {
-  const counts = await telesync
-    .dialQueue("bench")
+  const counts = await telesync.dialQueues
+    .get("bench")
     .queue.getJobCounts("waiting", "delayed", "prioritized", "completed");
   const queued = (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0);
   return { counts, queued };

@@ -62,7 +62,7 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
     const syncStarted = performance.now();
     const report = await telesync.sync("leads");
     const syncSeconds = (performance.now() - syncStarted) / 1000;
-    const waiting = await telesync.dialQueue("bench").queue.getWaitingCount();
+    const waiting = await telesync.dialQueues.get("bench").queue.getWaitingCount();
     await telesync.close();
 
     service = await startServiceProcess({ config: raw, role: "all", offsetMs });

@@ -1,6 +1,7 @@
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { LeaseError } from "../dialer/errors.js";
+import { OutcomeConflictError } from "../outcomes/errors.js";
 
 /** The one error shape of the HTTP API: a stable machine code, a sentence for people, optional details. */
 export const errorBodySchema = z
@@ -58,7 +59,7 @@ export function toErrorReply(error: unknown): { status: number; body: ErrorBody 
       },
     };
   }
-  if (error instanceof LeaseError)
+  if (error instanceof LeaseError || error instanceof OutcomeConflictError)
     return { status: error.status, body: { error: error.code, message: error.message } };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details = error.validation.map((issue) => ({

@@ -9,30 +9,14 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { adminPaths } from "../admin/plugin.js";
-import type { ConsentService } from "../consent/consent-service.js";
-import type { LeaseService } from "../dialer/lease-service.js";
-import type { Metrics } from "../observability/metrics.js";
-import type { Telesync } from "../runtime/telesync.js";
-import type { SyncTrigger } from "../sync/trigger.js";
-import type { DeadLetterQueue } from "../writeback/dead-letter.js";
-import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
+import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
-export interface ApiDependencies {
-  telesync: Telesync;
-  leases: LeaseService;
-  consent: ConsentService;
-  intake: WritebackIntake;
-  deadLetters: DeadLetterQueue;
-  metrics: Metrics;
-  trigger: SyncTrigger;
-  /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
-  plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
-}
+export type { ApiDependencies } from "./dependencies.js";
 
 /**
  * Paths that answer without an API key: health for orchestrators, webhooks (signature-checked), the
@@ -81,7 +65,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  const authorized = bearerKeyChecker(deps.telesync.config.api.keys);
+  const authorized = bearerKeyChecker(deps.config.api.keys);
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (openPaths.some((open) => open.test(path))) return;
@@ -92,7 +76,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   app.setErrorHandler((error, _request, reply) => {
     const refused = toErrorReply(error);
     if (refused) return reply.code(refused.status).send(refused.body);
-    deps.telesync.log.error({ err: error }, "API error");
+    deps.log.error({ err: error }, "API error");
     return reply.code(500).send({ error: "internal", message: "internal error; see the server log" });
   });
   app.setNotFoundHandler((request, reply) =>

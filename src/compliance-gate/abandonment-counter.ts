@@ -1,5 +1,6 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { type AbandonmentCounts, type AbandonmentStatus, abandonmentStatus } from "../compliance/index.js";
+import type { RedisWrites } from "../queues/redis-writes.js";
 
 /** Dispositions where a live person answered: the denominator of the abandonment rate. */
 export const liveAnsweredDispositions: ReadonlySet<string> = new Set([
@@ -33,7 +34,7 @@ export class AbandonmentCounter {
   }
 
   /** Count an outcome (in a pipeline); dispositions that are not live-answered are not counted. */
-  record(pipeline: ChainableCommander, campaign: string, disposition: string, at: Date): void {
+  record(pipeline: RedisWrites, campaign: string, disposition: string, at: Date): void {
     if (!liveAnsweredDispositions.has(disposition)) return;
     const key = this.key(campaign, Math.floor(at.getTime() / DAY_MS));
     pipeline.hincrby(key, "live", 1);

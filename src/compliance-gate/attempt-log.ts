@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { Redis } from "ioredis";
+import type { RedisWrites } from "../queues/redis-writes.js";
 
 /**
  * Call attempts per number, across every campaign of this seller: one sorted set per E.164 number,
@@ -20,7 +21,7 @@ export class AttemptLog {
   }
 
   /** Add an attempt to a pipeline (written with the outcome's other counters). */
-  record(pipeline: ChainableCommander, phone: string, outcomeId: string, at: Date): void {
+  record(pipeline: RedisWrites, phone: string, outcomeId: string, at: Date): void {
     const key = this.keyOf(phone);
     pipeline.zadd(key, at.getTime(), outcomeId);
     pipeline.zremrangebyscore(key, "-inf", `(${at.getTime() - this.retentionMs}`);

@@ -7,13 +7,13 @@ import {
   type RuleSet,
   type SuppressionState,
 } from "../compliance/index.js";
-import type { TelesyncConfig } from "../config/schema.js";
 import { SuppressionList } from "../consent/suppression.js";
-import type { GateVerdict, LeaseGate } from "../dialer/lease-service.js";
 import type { Lead } from "../model/lead.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
+import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
 import { DecisionLog, type DecisionRecord } from "./decision-log.js";
+import { type LeaseGate, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
 
 export type GateStage = DecisionRecord["stage"];
@@ -21,7 +21,8 @@ export type GateStage = DecisionRecord["stage"];
 export interface ComplianceGateDependencies {
   redis: Redis;
   prefix: string;
-  config: TelesyncConfig;
+  /** The campaigns' compliance policies (`campaigns.<name>.compliance` of the config). */
+  campaigns: Readonly<Record<string, { compliance: CampaignCompliancePolicy }>>;
   /** telesync's clock. */
   now: () => Date;
   /** Default: the shipped rule data (`defaultRuleSet()`, one shared object). */
@@ -29,18 +30,6 @@ export interface ComplianceGateDependencies {
 }
 
 const HOUR_MS = 3_600_000;
-
-/** The library's decision as the lease service takes it. */
-export function toVerdict(decision: GateDecision): GateVerdict {
-  switch (decision.decision) {
-    case "allow":
-      return { decision: "allow", notAfter: decision.notAfter };
-    case "wait":
-      return { decision: "wait", until: decision.until, reason: decision.reason, rule: decision.rule };
-    case "block":
-      return { decision: "block", reason: decision.reason, rule: decision.rule };
-  }
-}
 
 /**
  * The compliance gate wired to telesync's state: for each lead it gathers the campaign's policy,
@@ -53,23 +42,30 @@ export class ComplianceGate {
   readonly ruleSet: RuleSet;
   readonly attempts: AttemptLog;
   readonly abandonment: AbandonmentCounter;
+  /** The abandonment status the lease path reads (cached briefly) and outcomes update. */
+  readonly abandonmentGuard: AbandonmentGuard;
   readonly registries: RegistrySnapshots;
   readonly decisions: DecisionLog;
   private readonly suppression: SuppressionList;
-  private readonly config: TelesyncConfig;
+  private readonly campaigns: ComplianceGateDependencies["campaigns"];
   private readonly clock: () => Date;
 
   constructor(deps: ComplianceGateDependencies) {
     this.ruleSet = deps.ruleSet ?? defaultRuleSet();
-    this.config = deps.config;
+    this.campaigns = deps.campaigns;
     this.clock = deps.now;
     const capHours = [
       24,
       ...this.ruleSet.frequencyCaps.rules.map((rule) => rule.windowHours),
-      ...Object.values(deps.config.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
+      ...Object.values(deps.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
     ];
     this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS);
     this.abandonment = new AbandonmentCounter(deps.redis, deps.prefix);
+    this.abandonmentGuard = new AbandonmentGuard({
+      counter: this.abandonment,
+      threshold: (campaign) => this.policy(campaign).abandonmentThreshold,
+      now: deps.now,
+    });
     this.registries = new RegistrySnapshots(deps.redis, deps.prefix);
     this.decisions = new DecisionLog(deps.redis, deps.prefix);
     this.suppression = new SuppressionList(deps.redis, deps.prefix);
@@ -77,7 +73,7 @@ export class ComplianceGate {
 
   /** The campaign's compliance policy from the config. */
   policy(campaign: string): CampaignCompliancePolicy {
-    const config = this.config.campaigns[campaign];
+    const config = Object.hasOwn(this.campaigns, campaign) ? this.campaigns[campaign] : undefined;
     if (!config) throw new Error(`unknown campaign "${campaign}"`);
     return config.compliance;
   }
@@ -146,7 +142,7 @@ export class ComplianceGate {
     return decisions;
   }
 
-  /** The lease-time hook of `LeaseService`. */
+  /** The lease-time gate (`LeaseGate`) that `LeaseService` asks. */
   readonly leaseGate: LeaseGate = async (lead, campaign, now) => {
     const [decision] = await this.check([lead], campaign, "lease", now);
     if (!decision) throw new Error("compliance gate returned no decision");

@@ -119,8 +119,9 @@ export async function runDemo(options: {
     });
     print(`\n3. Dialer API at ${service.url}; 12 simulated agents lease leads and report calls over HTTP`);
     print("   (held leads are released by the gate as their windows open on the demo clock):");
-    const optOut = (await telesync.dialQueue("q4_outbound").queue.getJobs(["waiting", "delayed"], 40, 40))[0]
-      ?.data.lead;
+    const optOut = (
+      await telesync.dialQueues.get("q4_outbound").queue.getJobs(["waiting", "delayed"], 40, 40)
+    )[0]?.data.lead;
     const agentRun = await simulateAgents({
       url: service.url as string,
       apiKey,
@@ -171,8 +172,8 @@ export async function runDemo(options: {
 
     print("\n5. Queues now:");
     for (const campaign of Object.keys(config.campaigns)) {
-      const counts = await telesync
-        .dialQueue(campaign)
+      const counts = await telesync.dialQueues
+        .get(campaign)
         .queue.getJobCounts("waiting", "delayed", "active", "completed");
       print(
         `   dial-${campaign.padEnd(12)} waiting ${counts.waiting}  delayed (retries, held) ${counts.delayed}  done ${counts.completed}`,

@@ -1,19 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { RuleRef } from "../compliance/index.js";
+import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
+import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import type { CampaignConfig } from "../config/schema.js";
-import type { ConsentService } from "../consent/consent-service.js";
+import type { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
-import type { CallOutcome } from "../model/outcome.js";
+import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
+import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { queueNames } from "../queues/names.js";
-import type { Telesync } from "../runtime/telesync.js";
-import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { LeaseError } from "./errors.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef } from "./lease-id.js";
-import { nextStep } from "./outcome-policy.js";
 
 export interface Lease {
   leaseId: string;
@@ -29,15 +28,42 @@ export interface Lease {
   lead: Lead;
 }
 
-/** What the lease-time gate says about a lead now: call, wait until a time, or never. */
-export type GateVerdict =
-  | { decision: "allow"; notAfter?: Date }
-  | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
-  | { decision: "block"; reason: string; rule?: RuleRef };
+/** A lease still held: its parts and the leased job, whose lock was just renewed. */
+export interface HeldLease {
+  ref: LeaseRef;
+  job: Job<DialJobData>;
+  campaign: CampaignConfig;
+}
 
-export type LeaseGate = (lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>;
+export interface LeaseServiceDependencies {
+  /** The campaigns of the config: lease TTL per campaign; any other name answers 404. */
+  campaigns: Readonly<Record<string, CampaignConfig>>;
+  dialQueues: Pick<DialQueueRegistry, "get">;
+  /** The internal do-not-call list, checked at every lease. */
+  suppression: Pick<SuppressionList, "firstSuppressed">;
+  /** Whether a campaign's leases are preview-only (its abandonment rate). */
+  abandonment: Pick<AbandonmentGuard, "previewOnly">;
+  /** The lease-time gate; without one every lead not suppressed is leasable. */
+  gate?: LeaseGate | undefined;
+  /** The lease workers' own connection is opened from this URL (closed by `close`). */
+  redisUrl: string;
+  prefix: string;
+  /** telesync's clock. */
+  now: () => Date;
+  log: Logger;
+  /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
+  returnAbandoned?: boolean | undefined;
+  stalledIntervalMs?: number | undefined;
+}
 
-export type OutcomeReport = Omit<CallOutcome, "leadKey" | "campaign">;
+/**
+ * Until when the dialer may call under the lease: the TTL from now, never past the lead's calling
+ * window (`notAfter`). The lock itself keeps the full TTL, so the outcome of a call that was running
+ * when the window closed can still be reported.
+ */
+function expiresAt(now: number, ttlMs: number, notAfter: number | undefined): string {
+  return new Date(Math.min(now + ttlMs, notAfter ?? Number.POSITIVE_INFINITY)).toISOString();
+}
 
 /** Leads a lease may pass over (suppressed, out of hours) before answering "nothing now". */
 const maxSkipsPerLease = 100;
@@ -45,35 +71,18 @@ const maxSkipsPerLease = 100;
 /**
  * Leasing on BullMQ's manual job handling: the job lock is the lease, its token is in the lease id,
  * so any API instance can extend, release or complete any lease, and an abandoned lease returns to
- * the queue when its lock expires (the stalled-job check).
+ * the queue when its lock expires (the stalled-job check). What an outcome does is `OutcomeService`'s.
  */
 export class LeaseService {
   private readonly workers = new Map<string, Worker<DialJobData>>();
-  private readonly abandonmentCache = new Map<string, { readAt: number; previewOnly: boolean }>();
   private readonly connection: Redis;
 
-  constructor(
-    private readonly telesync: Telesync,
-    private readonly deps: {
-      consent: ConsentService;
-      intake: WritebackIntake;
-      gate?: LeaseGate;
-      /** Default: telesync's clock. */
-      now?: () => Date;
-      /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
-      returnAbandoned?: boolean;
-      stalledIntervalMs?: number;
-    },
-  ) {
-    this.connection = createRedis(telesync.config.redis.url);
-  }
-
-  private now(): Date {
-    return this.deps.now?.() ?? this.telesync.now();
+  constructor(private readonly deps: LeaseServiceDependencies) {
+    this.connection = createRedis(deps.redisUrl);
   }
 
   private campaign(name: string): CampaignConfig {
-    const campaign = this.telesync.config.campaigns[name];
+    const campaign = Object.hasOwn(this.deps.campaigns, name) ? this.deps.campaigns[name] : undefined;
     if (!campaign) throw new LeaseError(404, `unknown campaign "${name}"`, "campaign_not_found");
     return campaign;
   }
@@ -83,14 +92,14 @@ export class LeaseService {
     if (!worker) {
       worker = new Worker<DialJobData>(queueNames.dial(campaign), null, {
         connection: this.connection,
-        prefix: this.telesync.prefix,
+        prefix: this.deps.prefix,
         autorun: false,
         lockDuration: this.campaign(campaign).lease.ttl,
         stalledInterval: this.deps.stalledIntervalMs ?? 30_000,
         // Abandoned leases come back every time; attempts are counted from outcomes instead.
         maxStalledCount: Number.MAX_SAFE_INTEGER,
       });
-      worker.on("error", (error) => this.telesync.log.error({ err: error, campaign }, "lease worker error"));
+      worker.on("error", (error) => this.deps.log.error({ err: error, campaign }, "lease worker error"));
       if (this.deps.returnAbandoned !== false) void worker.startStalledCheckTimer();
       this.workers.set(campaign, worker);
     }
@@ -101,7 +110,7 @@ export class LeaseService {
   async lease(campaign: string): Promise<Lease | undefined> {
     const config = this.campaign(campaign);
     const worker = this.worker(campaign);
-    const queue = this.telesync.dialQueue(campaign);
+    const queue = this.deps.dialQueues.get(campaign);
     // Held leads due on telesync's clock become leasable (see DueIndex: BullMQ runs on real time).
     await queue.promoteDue();
     let previewOnly: boolean | undefined;
@@ -110,15 +119,12 @@ export class LeaseService {
       const job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       if (!job?.id) return undefined;
       const lead = job.data.lead;
-      const suppressed = await this.deps.consent.suppression.firstSuppressed([
-        lead.phone,
-        ...(lead.altPhones ?? []),
-      ]);
+      const suppressed = await this.deps.suppression.firstSuppressed([lead.phone, ...(lead.altPhones ?? [])]);
       if (suppressed) {
         await job.moveToCompleted({ outcome: "suppressed" }, token, false);
         continue;
       }
-      const now = this.now();
+      const now = this.deps.now();
       const verdict = this.deps.gate
         ? await this.deps.gate(lead, campaign, now)
         : { decision: "allow" as const };
@@ -138,10 +144,11 @@ export class LeaseService {
         );
         continue;
       }
-      previewOnly ??= await this.previewOnly(campaign, config.compliance.abandonmentThreshold, now);
+      previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
+      const notAfter = verdict.notAfter?.getTime();
       return {
-        leaseId: encodeLeaseId({ campaign, jobId: job.id, token }),
-        expiresAt: new Date(now.getTime() + config.lease.ttl).toISOString(),
+        leaseId: encodeLeaseId({ campaign, jobId: job.id, token, ...(notAfter ? { notAfter } : {}) }),
+        expiresAt: expiresAt(now.getTime(), config.lease.ttl, notAfter),
         ...(verdict.notAfter ? { notAfter: verdict.notAfter.toISOString() } : {}),
         previewOnly,
         attempts: job.data.attempts ?? 0,
@@ -152,112 +159,38 @@ export class LeaseService {
   }
 
   /**
-   * The campaign's abandonment guard, re-read at most once a second per process (and at once after
-   * an outcome here): summing 30 daily counters on every lease was the lease path's hottest cost.
+   * The leased job, checked to still be held under this lease's token, its lock renewed for the
+   * campaign's TTL. 404 for an id telesync did not issue, 409 for a lease no longer held.
    */
-  private async previewOnly(campaign: string, threshold: number, now: Date): Promise<boolean> {
-    const cached = this.abandonmentCache.get(campaign);
-    if (cached && Date.now() - cached.readAt < 1_000) return cached.previewOnly;
-    const { previewOnly } = await this.telesync.compliance.abandonment.status(campaign, threshold, now);
-    this.abandonmentCache.set(campaign, { readAt: Date.now(), previewOnly });
-    return previewOnly;
-  }
-
-  /** The leased job, checked to still be held under this lease's token. */
-  private async held(leaseId: string): Promise<{ ref: LeaseRef; job: Job<DialJobData> }> {
+  async held(leaseId: string): Promise<HeldLease> {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const campaign = this.campaign(ref.campaign);
-    const job = (await Job.fromId(this.telesync.dialQueue(ref.campaign).queue, ref.jobId)) as
+    const job = (await Job.fromId(this.deps.dialQueues.get(ref.campaign).queue, ref.jobId)) as
       | Job<DialJobData>
       | undefined;
     if (!job) throw new LeaseError(409, "lease is no longer held: the lead left the queue");
     const extended = await job.extendLock(ref.token, campaign.lease.ttl);
     if (!extended)
       throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
-    return { ref, job };
+    return { ref, job, campaign };
   }
 
+  /** Renew the lease for the campaign's TTL, never past its `notAfter` (409 once that has passed). */
   async extend(leaseId: string): Promise<{ expiresAt: string }> {
-    const { ref } = await this.held(leaseId);
-    return {
-      expiresAt: new Date(this.now().getTime() + this.campaign(ref.campaign).lease.ttl).toISOString(),
-    };
+    const ref = decodeLeaseId(leaseId);
+    if (!ref) throw new LeaseError(404, "unknown lease id");
+    const now = this.deps.now().getTime();
+    if (ref.notAfter !== undefined && ref.notAfter <= now)
+      throw new LeaseError(409, "lease cannot be extended: the lead's calling window closed at its notAfter");
+    const { campaign } = await this.held(leaseId);
+    return { expiresAt: expiresAt(now, campaign.lease.ttl, ref.notAfter) };
   }
 
   /** Give the lead back to the queue now, uncalled. */
   async release(leaseId: string): Promise<void> {
     const { ref, job } = await this.held(leaseId);
     await job.moveToWait(ref.token);
-  }
-
-  /**
-   * Record a call outcome: durably queued for the CRM, then the lead is done, retried later, called
-   * back, or suppressed per the campaign's policy. A repeated outcomeId has no second effect.
-   */
-  async reportOutcome(leaseId: string, report: OutcomeReport): Promise<{ duplicate: boolean }> {
-    if (await this.deps.intake.isKnownOutcome(report.outcomeId)) return { duplicate: true };
-    const { ref, job } = await this.held(leaseId);
-    const lead = job.data.lead;
-    const outcome: CallOutcome = { ...report, leadKey: lead.key, campaign: ref.campaign };
-    const fresh = await this.deps.intake.enqueue({
-      kind: "outcome",
-      outcome,
-      lead: {
-        integration: lead.integration,
-        objectType: lead.objectType,
-        crmId: lead.crmId,
-        phone: lead.phone,
-        ...(lead.membership ? { membershipId: lead.membership.id } : {}),
-      },
-    });
-    if (!fresh) return { duplicate: true };
-    const now = this.now();
-    const counters = this.telesync.redis.pipeline();
-    counters.hincrby(this.statsKey(ref.campaign), report.disposition, 1);
-    // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
-    if (report.direction !== "inbound")
-      this.telesync.compliance.attempts.record(counters, lead.phone, report.outcomeId, now);
-    this.telesync.compliance.abandonment.record(counters, ref.campaign, report.disposition, now);
-    this.abandonmentCache.delete(ref.campaign);
-    for (const [error] of (await counters.exec()) ?? []) if (error) throw error;
-    const step = nextStep({
-      campaign: this.campaign(ref.campaign),
-      disposition: report.disposition,
-      attemptsBefore: job.data.attempts ?? 0,
-      callbackAt: report.callbackAt,
-      consentRevoked: report.consentRevoked,
-      now,
-    });
-    switch (step.action) {
-      case "done":
-        await job.moveToCompleted({ outcome: report.disposition }, ref.token, false);
-        break;
-      case "suppress":
-        // The outcome's own Task carries DoNotCall to the CRM; here: stop every other queue calling.
-        await this.deps.consent.apply(
-          { phone: lead.phone, status: "opted_out", source: "agent" },
-          { writeToCrm: false },
-        );
-        await job.moveToCompleted({ outcome: report.disposition, suppressed: true }, ref.token, false);
-        break;
-      case "retry":
-      case "callback":
-        await job.updateData({ ...job.data, attempts: step.attempts });
-        await this.telesync.dialQueue(ref.campaign).holdLeased(job, step.at, ref.token);
-        break;
-    }
-    return { duplicate: false };
-  }
-
-  statsKey(campaign: string): string {
-    return `${this.telesync.prefix}:stats:${campaign}:dispositions`;
-  }
-
-  async dispositionCounts(campaign: string): Promise<Record<string, number>> {
-    this.campaign(campaign);
-    const raw = await this.telesync.redis.hgetall(this.statsKey(campaign));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   async close(): Promise<void> {

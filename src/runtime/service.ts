@@ -4,9 +4,15 @@ import { adminPlugin } from "../admin/plugin.js";
 import { bearerKeyChecker } from "../api/auth.js";
 import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
 import { buildApi } from "../api/server.js";
+import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ConsentService } from "../consent/consent-service.js";
-import { type LeaseGate, LeaseService } from "../dialer/lease-service.js";
+import { SuppressionList } from "../consent/suppression.js";
+import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
+import { DispositionStats } from "../outcomes/disposition-stats.js";
+import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
+import { OutcomeService } from "../outcomes/outcome-service.js";
+import { PhoneIndex } from "../queues/phone-index.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
@@ -30,20 +36,21 @@ export interface ServiceOptions {
    * false). A function replaces it; `false` leases without one (tests of queue mechanics only).
    */
   gate?: LeaseGate | false;
-  /** The lease service's clock. Default: telesync's (`TelesyncOptions.now`). */
-  now?: () => Date;
   stalledIntervalMs?: number;
 }
 
 /**
- * A running telesync: the API role serves leases, outcomes and consent; the worker role runs the
- * scheduled syncs and the writeback. `close()` shuts down in order: stop leasing, flush writeback.
+ * A running telesync, the composition root's second half: it builds every stage of the API and
+ * worker roles from `Telesync`'s parts, each with what it uses. The API role serves leases,
+ * outcomes and consent; the worker role runs the scheduled syncs and the writeback. `close()` shuts
+ * down in order: stop leasing, flush writeback.
  */
 export class TelesyncService {
   readonly intake: WritebackIntake;
   readonly deadLetters: DeadLetterQueue;
   readonly consent: ConsentService;
   readonly leases: LeaseService;
+  readonly outcomes: OutcomeService;
   readonly metrics = new Metrics();
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
@@ -55,55 +62,117 @@ export class TelesyncService {
     readonly telesync: Telesync,
     options: ServiceOptions,
   ) {
-    this.intake = new WritebackIntake(telesync.redis, telesync.prefix);
-    this.deadLetters = new DeadLetterQueue(telesync.redis, telesync.prefix);
-    this.consent = new ConsentService(telesync, this.intake);
-    this.trigger = new SyncTrigger(telesync);
+    const { config, redis, prefix, now, log, dialQueues, compliance } = telesync;
+    this.intake = new WritebackIntake(redis, prefix);
+    this.deadLetters = new DeadLetterQueue(redis, prefix);
+    this.consent = new ConsentService({
+      suppression: new SuppressionList(redis, prefix),
+      phones: new PhoneIndex(redis, prefix),
+      dialQueues,
+      intake: this.intake,
+      integrations: Object.keys(config.integrations),
+      now,
+    });
+    this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
     const gate =
       options.gate === undefined
         ? telesync.complianceEnforced
-          ? telesync.compliance.leaseGate
+          ? compliance.leaseGate
           : undefined
         : options.gate || undefined;
-    this.leases = new LeaseService(telesync, {
-      consent: this.consent,
+    this.leases = new LeaseService({
+      campaigns: config.campaigns,
+      dialQueues,
+      suppression: this.consent.suppression,
+      abandonment: compliance.abandonmentGuard,
+      gate,
+      redisUrl: config.redis.url,
+      prefix,
+      now,
+      log,
+      stalledIntervalMs: options.stalledIntervalMs,
+    });
+    this.outcomes = new OutcomeService({
+      leases: this.leases,
+      dialQueues,
+      ledger: new OutcomeLedger(redis, prefix),
       intake: this.intake,
-      ...(gate ? { gate } : {}),
-      ...(options.now ? { now: options.now } : {}),
-      ...(options.stalledIntervalMs ? { stalledIntervalMs: options.stalledIntervalMs } : {}),
+      consent: this.consent,
+      stats: new DispositionStats(redis, prefix),
+      attempts: compliance.attempts,
+      abandonment: compliance.abandonmentGuard,
+      now,
     });
   }
 
   static async start(telesync: Telesync, options: ServiceOptions = {}): Promise<TelesyncService> {
     const role = options.role ?? "all";
     const service = new TelesyncService(telesync, options);
+    const { config, redis, prefix, log } = telesync;
     if (role !== "api") {
-      for (const integration of Object.keys(telesync.config.integrations)) {
+      for (const [integrationId, integration] of Object.entries(config.integrations)) {
         service.writebackWorkers.push(
-          new WritebackWorker(telesync, integration, service.deadLetters, options.writeback),
+          new WritebackWorker(
+            {
+              integrationId,
+              integration,
+              connector: telesync.connector(integrationId),
+              deadLetters: service.deadLetters,
+              redis,
+              redisUrl: config.redis.url,
+              prefix,
+              log,
+            },
+            options.writeback,
+          ),
         );
       }
       if (options.schedule !== false) {
-        service.scheduler = new SyncScheduler(telesync);
+        service.scheduler = new SyncScheduler({
+          redis,
+          redisUrl: config.redis.url,
+          prefix,
+          sources: config.sources,
+          sync: (sourceId) => telesync.sync(sourceId),
+          log,
+        });
         await service.scheduler.reconcile();
         service.scheduler.startWorker();
       }
     }
     if (role !== "worker" && options.listen !== false) {
       service.api = await buildApi({
-        telesync,
+        config,
+        log,
+        now: telesync.now,
+        redis,
+        dialQueues: telesync.dialQueues,
         leases: service.leases,
+        outcomes: service.outcomes,
         consent: service.consent,
+        abandonment: telesync.compliance.abandonment,
+        decisions: telesync.compliance.decisions,
+        syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
+        connector: (integrationId) => telesync.connector(integrationId),
         intake: service.intake,
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
         plugins: [
-          hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
+          hubspotWebhookRoutes({
+            telesync: {
+              config,
+              redis,
+              prefix,
+              removeLead: (leadKey) => telesync.dialQueues.removeLead(leadKey),
+            },
+            consent: service.consent,
+            trigger: service.trigger,
+          }),
           adminPlugin(service.adminDependencies()),
         ],
       });
-      const { host, port } = telesync.config.api;
+      const { host, port } = config.api;
       service.url = await service.api.listen({ host, port: options.port ?? port });
     }
     return service;
@@ -118,14 +187,14 @@ export class TelesyncService {
       redis: telesync.redis,
       prefix: telesync.prefix,
       now: () => telesync.now(),
-      dialQueue: (campaign) => telesync.dialQueue(campaign).queue,
+      dialQueue: (campaign) => telesync.dialQueues.get(campaign).queue,
       writebackQueue: (integration) => this.intake.queue(integration),
       connector: (integration) => telesync.connector(integration),
       syncRuns: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
       triggerSync: (sourceId) => this.trigger.trigger(sourceId),
       decide: (leads, campaign, now) => telesync.compliance.decide(leads, campaign, now),
       decisions: (leadKey) => telesync.compliance.decisions.read(leadKey),
-      dispositionCounts: (campaign) => this.leases.dispositionCounts(campaign),
+      dispositionCounts: (campaign) => this.outcomes.dispositionCounts(campaign),
       deadLetters: {
         list: (start, end) => this.deadLetters.list(start, end),
         count: () => this.deadLetters.count(),
@@ -135,7 +204,7 @@ export class TelesyncService {
       // Until API keys carry scopes, every configured key may administer.
       adminKeyName: (key) => (isKey(`Bearer ${key}`) ? "api-key" : undefined),
       queues: () => [
-        ...Object.keys(telesync.config.campaigns).map((c) => telesync.dialQueue(c).queue),
+        ...Object.keys(telesync.config.campaigns).map((c) => telesync.dialQueues.get(c).queue),
         ...Object.keys(telesync.config.integrations).map((i) => this.intake.queue(i)),
         this.deadLetters.queue,
       ],

@@ -5,7 +5,7 @@ import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
-import { DialQueue } from "../queues/dial-queue.js";
+import { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { runSync, type SyncOptions, type SyncReport } from "../sync/run-sync.js";
 import { SyncState } from "../sync/sync-state.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
@@ -25,8 +25,10 @@ export interface TelesyncOptions {
 }
 
 /**
- * One process's view of telesync: a Redis connection, a connector per integration and a queue per
- * campaign, created on first use and closed together.
+ * The composition root's first half, one process's view of telesync: a Redis connection, one clock,
+ * a connector per integration and a dial queue per campaign (created on first use, closed together),
+ * and the compliance gate. It builds each stage with what that stage uses (`sync` here, leasing,
+ * outcomes, consent and writeback in `TelesyncService`); no stage imports this file.
  */
 export class Telesync {
   readonly config: TelesyncConfig;
@@ -38,8 +40,9 @@ export class Telesync {
   readonly compliance: ComplianceGate;
   /** Whether the gate holds and blocks leads (`TelesyncOptions.compliance`). */
   readonly complianceEnforced: boolean;
+  /** Every campaign's dial queue. */
+  readonly dialQueues: DialQueueRegistry;
   private readonly connectors = new Map<string, CrmConnector>();
-  private readonly dialQueues = new Map<string, DialQueue>();
   private readonly tokens: RedisTokenStore;
   private readonly rateLimiter: RedisRateLimiter;
 
@@ -54,16 +57,24 @@ export class Telesync {
     this.compliance = new ComplianceGate({
       redis: this.redis,
       prefix: this.prefix,
-      config: this.config,
-      now: () => this.now(),
+      campaigns: this.config.campaigns,
+      now: this.now,
     });
     this.complianceEnforced = options.compliance !== false;
+    this.dialQueues = new DialQueueRegistry({
+      redis: this.redis,
+      prefix: this.prefix,
+      campaigns: Object.keys(this.config.campaigns),
+      now: this.now,
+    });
   }
 
   connector(integrationId: string): CrmConnector {
     let connector = this.connectors.get(integrationId);
     if (!connector) {
-      const config = this.config.integrations[integrationId];
+      const config = Object.hasOwn(this.config.integrations, integrationId)
+        ? this.config.integrations[integrationId]
+        : undefined;
       if (!config) throw new Error(`unknown integration "${integrationId}"`);
       connector = createConnector(config, {
         integrationId,
@@ -75,16 +86,6 @@ export class Telesync {
       this.connectors.set(integrationId, connector);
     }
     return connector;
-  }
-
-  dialQueue(campaign: string): DialQueue {
-    let queue = this.dialQueues.get(campaign);
-    if (!queue) {
-      if (!this.config.campaigns[campaign]) throw new Error(`unknown campaign "${campaign}"`);
-      queue = new DialQueue(campaign, this.redis, this.prefix, () => this.now());
-      this.dialQueues.set(campaign, queue);
-    }
-    return queue;
   }
 
   source(sourceId: string): SourceConfig {
@@ -100,14 +101,6 @@ export class Telesync {
     return new SyncState(this.redis, this.prefix, sourceId);
   }
 
-  /** Take a lead out of every campaign queue (deleted or merged away in the CRM); returns jobs removed. */
-  async removeLead(leadKey: string): Promise<number> {
-    let removed = 0;
-    for (const campaign of Object.keys(this.config.campaigns))
-      removed += await this.dialQueue(campaign).remove([leadKey]);
-    return removed;
-  }
-
   /** Pull one source now into its campaign queue. */
   async sync(sourceId: string, options: SyncOptions = {}): Promise<SyncReport> {
     const source = this.source(sourceId);
@@ -119,10 +112,10 @@ export class Telesync {
         connector: this.connector(source.integration),
         mapping,
         state: this.syncState(source.id),
-        queue: this.dialQueue(source.campaign),
+        queue: this.dialQueues.get(source.campaign),
         bulkSize: this.config.sync.bulkSize,
         ...(this.complianceEnforced ? { gate: this.compliance } : {}),
-        now: () => this.now(),
+        now: this.now,
       },
       options,
     );
@@ -143,7 +136,7 @@ export class Telesync {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.connectors.values()].map((c) => c.close()));
-    await Promise.allSettled([...this.dialQueues.values()].map((q) => q.close()));
+    await this.dialQueues.close();
     this.redis.disconnect();
   }
 }

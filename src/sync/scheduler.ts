@@ -1,12 +1,24 @@
 import { Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { SourceConfig } from "../config/schema.js";
+import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
-import type { Telesync } from "../runtime/telesync.js";
-import { SyncAlreadyRunningError } from "./run-sync.js";
+import { SyncAlreadyRunningError, type SyncReport } from "./run-sync.js";
 
 interface SyncJob {
   sourceId: string;
+}
+
+export interface SyncSchedulerDependencies {
+  /** For the scheduler queue; the worker opens its own connection from `redisUrl`. */
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  sources: readonly Pick<SourceConfig, "id" | "every">[];
+  /** One sync of a source (telesync's `sync`). */
+  sync: (sourceId: string) => Promise<SyncReport>;
+  log: Logger;
 }
 
 /**
@@ -18,14 +30,14 @@ export class SyncScheduler {
   private worker: Worker<SyncJob> | undefined;
   private connection: Redis | undefined;
 
-  constructor(private readonly telesync: Telesync) {
-    this.queue = new Queue<SyncJob>(queueNames.sync, { connection: telesync.redis, prefix: telesync.prefix });
+  constructor(private readonly deps: SyncSchedulerDependencies) {
+    this.queue = new Queue<SyncJob>(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
   }
 
   /** Make the schedulers match the config: add or update each source's, remove stale ones. */
   async reconcile(): Promise<void> {
     const wanted = new Map(
-      this.telesync.config.sources.filter((s) => s.every !== undefined).map((s) => [s.id, s.every as number]),
+      this.deps.sources.filter((s) => s.every !== undefined).map((s) => [s.id, s.every as number]),
     );
     for (const [sourceId, every] of wanted) {
       await this.queue.upsertJobScheduler(
@@ -41,13 +53,13 @@ export class SyncScheduler {
   }
 
   startWorker(concurrency = 2): void {
-    const log = this.telesync.log;
-    this.connection = createRedis(this.telesync.config.redis.url);
+    const log = this.deps.log;
+    this.connection = createRedis(this.deps.redisUrl);
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
       async (job) => {
         try {
-          const report = await this.telesync.sync(job.data.sourceId);
+          const report = await this.deps.sync(job.data.sourceId);
           const { problems: _problems, ...summary } = report;
           return summary;
         } catch (error) {
@@ -59,7 +71,7 @@ export class SyncScheduler {
           throw error;
         }
       },
-      { connection: this.connection, prefix: this.telesync.prefix, concurrency },
+      { connection: this.connection, prefix: this.deps.prefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
   }

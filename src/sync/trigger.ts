@@ -1,6 +1,14 @@
 import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { SourceConfig } from "../config/schema.js";
 import { queueNames } from "../queues/names.js";
-import type { Telesync } from "../runtime/telesync.js";
+
+export interface SyncTriggerDependencies {
+  redis: Redis;
+  prefix: string;
+  /** The configured sources: a trigger for any other id is refused. */
+  sources: readonly Pick<SourceConfig, "id" | "integration">[];
+}
 
 /**
  * Ask the workers to sync a source now (a CRM event said something changed). Bursts of events
@@ -9,12 +17,13 @@ import type { Telesync } from "../runtime/telesync.js";
 export class SyncTrigger {
   private readonly queue: Queue<{ sourceId: string }>;
 
-  constructor(private readonly telesync: Telesync) {
-    this.queue = new Queue(queueNames.sync, { connection: telesync.redis, prefix: telesync.prefix });
+  constructor(private readonly deps: SyncTriggerDependencies) {
+    this.queue = new Queue(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
   }
 
   async trigger(sourceId: string, debounceMs = 5_000): Promise<void> {
-    this.telesync.source(sourceId);
+    if (!this.deps.sources.some((source) => source.id === sourceId))
+      throw new Error(`unknown source "${sourceId}"`);
     await this.queue.add(
       "sync",
       { sourceId },
@@ -24,9 +33,7 @@ export class SyncTrigger {
 
   /** Every source of an integration. */
   async triggerIntegration(integration: string): Promise<string[]> {
-    const sources = this.telesync.config.sources
-      .filter((s) => s.integration === integration)
-      .map((s) => s.id);
+    const sources = this.deps.sources.filter((s) => s.integration === integration).map((s) => s.id);
     for (const id of sources) await this.trigger(id);
     return sources;
   }

@@ -4,8 +4,6 @@ import type { Redis } from "ioredis";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
 
-const seenTtlSeconds = 30 * 86_400;
-
 /** Retries with backoff (see writeback-worker); finished jobs kept a day, failed ones until handled. */
 export const writebackJobOptions = {
   attempts: 25,
@@ -19,10 +17,7 @@ export function writebackJobId(kind: string, key: string): string {
   return `${kind}-${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
 }
 
-/**
- * The durable front of the writeback: once `enqueue` resolves the job is in Redis, and an
- * outcomeId seen before (30 days) is recognised so a repeated report has no second effect.
- */
+/** The durable front of the writeback: once `enqueue` resolves the job is in Redis. */
 export class WritebackIntake {
   private readonly queues = new Map<string, Queue<WritebackJob>>();
 
@@ -45,34 +40,21 @@ export class WritebackIntake {
     return queue;
   }
 
-  private seenKey(outcomeId: string): string {
-    return `${this.prefix}:outcome-seen:${writebackJobId("o", outcomeId)}`;
-  }
-
-  async isKnownOutcome(outcomeId: string): Promise<boolean> {
-    return (await this.redis.exists(this.seenKey(outcomeId))) === 1;
-  }
-
-  /** Queue a job; for outcomes returns false when this outcomeId was queued before. */
-  async enqueue(job: WritebackJob): Promise<boolean> {
+  /**
+   * Queue a job. Idempotent while the job is kept: its id comes from the outcomeId (or the consent
+   * change's id), so queuing it again keeps one job. Which outcomes were accepted is `OutcomeLedger`'s.
+   */
+  async enqueue(job: WritebackJob): Promise<void> {
     if (job.kind === "outcome") {
-      const jobId = writebackJobId("o", job.outcome.outcomeId);
-      const fresh = await this.redis.set(
-        this.seenKey(job.outcome.outcomeId),
-        jobId,
-        "EX",
-        seenTtlSeconds,
-        "NX",
-      );
-      // The job id dedupes too, so a crash between the two steps cannot queue an outcome twice.
-      await this.queue(job.lead.integration).add("outcome", job, { jobId });
-      return fresh === "OK";
+      await this.queue(job.lead.integration).add("outcome", job, {
+        jobId: writebackJobId("o", job.outcome.outcomeId),
+      });
+      return;
     }
     await this.queue(job.lead.integration).add("consent", job, { jobId: writebackJobId("c", job.id) });
-    return true;
   }
 
-  /** Queue again under a new id (dead-letter replay): bypasses the outcomeId check on purpose. */
+  /** Queue again under a new id (dead-letter replay), so it is not taken for the original job. */
   async requeue(job: WritebackJob, replayId: string): Promise<void> {
     await this.queue(job.lead.integration).add(job.kind, job, { jobId: writebackJobId("r", replayId) });
   }

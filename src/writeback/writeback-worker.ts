@@ -1,10 +1,11 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
+import type { IntegrationConfig } from "../config/schema.js";
 import type { ErrorClass } from "../errors.js";
+import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
-import type { Telesync } from "../runtime/telesync.js";
 import { MicroBatcher } from "./batcher.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
@@ -41,6 +42,18 @@ export interface WritebackWorkerOptions {
   stalledIntervalMs?: number;
 }
 
+export interface WritebackWorkerDependencies {
+  integrationId: string;
+  integration: IntegrationConfig;
+  connector: CrmConnector;
+  deadLetters: Pick<DeadLetterQueue, "add">;
+  /** For pausing the queue; the worker opens its own connection from `redisUrl`. */
+  redis: Redis;
+  redisUrl: string;
+  prefix: string;
+  log: Logger;
+}
+
 type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
 
 /**
@@ -59,15 +72,14 @@ export class WritebackWorker {
   private readonly connection: Redis;
 
   constructor(
-    private readonly telesync: Telesync,
-    private readonly integrationId: string,
-    private readonly deadLetters: DeadLetterQueue,
+    private readonly deps: WritebackWorkerDependencies,
     options: WritebackWorkerOptions = {},
   ) {
-    this.connector = telesync.connector(integrationId);
+    const { integrationId } = deps;
+    this.connector = deps.connector;
     this.queue = new Queue<WritebackJob>(queueNames.writeback(integrationId), {
-      connection: telesync.redis,
-      prefix: telesync.prefix,
+      connection: deps.redis,
+      prefix: deps.prefix,
     });
     const maxSize = this.connector.limits.writeBatchSize;
     const maxWaitMs = options.batchWindowMs ?? 2_000;
@@ -92,10 +104,10 @@ export class WritebackWorker {
           })),
         ),
     });
-    this.connection = createRedis(telesync.config.redis.url);
+    this.connection = createRedis(deps.redisUrl);
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
       connection: this.connection,
-      prefix: telesync.prefix,
+      prefix: deps.prefix,
       // Enough jobs in hand to fill one batch while the previous one is in flight.
       concurrency: maxSize * 2,
       lockDuration: options.lockDurationMs ?? 30_000,
@@ -107,7 +119,7 @@ export class WritebackWorker {
     this.worker.on("failed", (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.exhausted(job, error);
     });
-    this.worker.on("error", (error) => telesync.log.error({ err: error }, "writeback worker error"));
+    this.worker.on("error", (error) => deps.log.error({ err: error }, "writeback worker error"));
   }
 
   private async process(job: Job<WritebackJob>): Promise<unknown> {
@@ -116,9 +128,10 @@ export class WritebackWorker {
     let result: ItemResult;
     try {
       if (data.kind === "outcome") {
-        const integration = this.telesync.config.integrations[this.integrationId];
-        if (!integration) throw new Error(`integration ${this.integrationId} is no longer configured`);
-        result = await this.activities.submit({ write: toActivityWrite(data, integration), checkExisting });
+        result = await this.activities.submit({
+          write: toActivityWrite(data, this.deps.integration),
+          checkExisting,
+        });
       } else {
         result = await this.consents.submit(data);
       }
@@ -127,10 +140,10 @@ export class WritebackWorker {
     }
     if (result.ok) return result;
     const failure = result.error;
-    const log = this.telesync.log.child({ integration: this.integrationId, job: job.id, kind: data.kind });
+    const log = this.deps.log.child({ integration: this.deps.integrationId, job: job.id, kind: data.kind });
     switch (failure.kind) {
       case "permanent": {
-        const id = await this.deadLetters.add({
+        const id = await this.deps.deadLetters.add({
           job: data,
           originalJobId: job.id as string,
           error: failure,
@@ -159,7 +172,7 @@ export class WritebackWorker {
   private async exhausted(job: Job<WritebackJob>, error: Error): Promise<void> {
     const classification =
       error instanceof WritebackRetryError ? error.classification : this.connector.classifyError(error);
-    await this.deadLetters.add({
+    await this.deps.deadLetters.add({
       job: job.data,
       originalJobId: job.id as string,
       error: classification,

@@ -9,7 +9,7 @@ describe("an opt-out holds from the moment it is acknowledged", () => {
 
   it("no lease requested after the 202 hands out the phone, with 50 agents leasing in a loop", async () => {
     h = await startHarness({ leads: 600 });
-    const target = (await h.telesync.dialQueue("q4").queue.getJobs(["waiting"], 300, 300))[0]?.data.lead;
+    const target = (await h.telesync.dialQueues.get("q4").queue.getJobs(["waiting"], 300, 300))[0]?.data.lead;
     if (!target) throw new Error("no lead to opt out");
     const leases: { requestedAt: number; phone: string }[] = [];
     let stop = false;

@@ -67,7 +67,7 @@ describe("GET /v1/leads/{leadKey}/decisions", () => {
 
   it("adds lease-time decisions, newest first", async () => {
     // The held lead, forced back to waiting: the lease-time gate holds it again and says so.
-    await (await h.telesync.dialQueue("q4").queue.getJob(`sf/Lead/${ids.get("NewYork")}`))?.promote();
+    await (await h.telesync.dialQueues.get("q4").queue.getJob(`sf/Lead/${ids.get("NewYork")}`))?.promote();
     const leased = await h.call("POST", "/v1/campaigns/q4/leases");
     expect(leased.status).toBe(200);
     expect(((await leased.json()) as { lead: { lastName: string } }).lead.lastName).toBe("PuertoRico");

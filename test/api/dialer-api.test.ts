@@ -68,7 +68,7 @@ describe("dialer HTTP API: contracts and bad input", () => {
       `/v1/leases/${leased.leaseId}/outcome`,
       outcomeBody("api-o-4", { disposition: "no_answer" }),
     );
-    const job = await h.telesync.dialQueue("q4").queue.getJob(leased.lead.key);
+    const job = await h.telesync.dialQueues.get("q4").queue.getJob(leased.lead.key);
     expect(await job?.getState()).toBe("delayed");
     expect(job?.data.attempts).toBe(1);
   });
@@ -84,7 +84,7 @@ describe("dialer HTTP API: contracts and bad input", () => {
     const response = await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, body);
     expect(response.status).toBe(400);
     expect(((await response.json()) as { message: string }).message).toMatch(reason);
-    const job = await h.telesync.dialQueue("q4").queue.getJob(leased.lead.key);
+    const job = await h.telesync.dialQueues.get("q4").queue.getJob(leased.lead.key);
     expect(await job?.getState()).toBe("active");
     await h.call("POST", `/v1/leases/${leased.leaseId}/release`);
   });

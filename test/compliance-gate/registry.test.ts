@@ -128,7 +128,7 @@ describe("registry snapshots: `telesync registry import` and the gate", () => {
       { name: "Clean", phone: "(212) 555-0199", state: "NY" },
     ]);
     expect(await telesync.sync("leads")).toMatchObject({ added: 1, blocked: 1 });
-    expect(await telesync.dialQueue("q4").queue.getJob(`sf/Lead/${ids.get("Listed")}`)).toBeUndefined();
+    expect(await telesync.dialQueues.get("q4").queue.getJob(`sf/Lead/${ids.get("Listed")}`)).toBeUndefined();
   });
 
   it("a snapshot older than 31 days blocks the US leads of the campaign that requires it", async () => {

@@ -37,7 +37,7 @@ describe("compliance gate at sync time", () => {
   });
 
   const state = async (id: string | undefined) =>
-    (await telesync.dialQueue("q4").queue.getJob(`sf/Lead/${id}`))?.getState() ?? "absent";
+    (await telesync.dialQueues.get("q4").queue.getJob(`sf/Lead/${id}`))?.getState() ?? "absent";
 
   it("queues a lead outside its window as a delayed job until the window opens, not dropped", async () => {
     const ids = insertLeads(sandbox, [
@@ -48,7 +48,7 @@ describe("compliance gate at sync time", () => {
     const report = await telesync.sync("leads");
     expect(report).toMatchObject({ added: 2, held: 1, blocked: 0 });
     expect(await state(ids.get("PuertoRico"))).toBe("waiting");
-    const job = await telesync.dialQueue("q4").queue.getJob(`sf/Lead/${ids.get("NewYork")}`);
+    const job = await telesync.dialQueues.get("q4").queue.getJob(`sf/Lead/${ids.get("NewYork")}`);
     expect(await job?.getState()).toBe("delayed");
     // 30 minutes to 08:00 in New York.
     expect(job?.opts.delay).toBe(30 * 60_000);
@@ -122,7 +122,7 @@ describe("compliance gate at sync time", () => {
     expect(lines.some((line) => /^dry run \(nothing written\): .* held \d · blocked 1$/.test(line))).toBe(
       true,
     );
-    const counts = await telesync.dialQueue("q4").queue.getJobCounts("waiting", "delayed");
+    const counts = await telesync.dialQueues.get("q4").queue.getJobCounts("waiting", "delayed");
     expect(counts).toEqual({ waiting: 0, delayed: 0 });
     expect(await telesync.compliance.decisions.read(`sf/Lead/${ids.get("TollFree")}`)).toEqual([]);
   });

@@ -96,7 +96,7 @@ describe("compliance gate, integrated: a campaign across every US zone synced at
   }
 
   it("queued every lead at sync, holding the ones outside their window as delayed jobs", async () => {
-    const queue = h.telesync.dialQueue("q4").queue;
+    const queue = h.telesync.dialQueues.get("q4").queue;
     expect(await queue.getJobCounts("waiting", "delayed")).toEqual({ waiting: 1, delayed: 8 });
     expect(await (await queue.getJob(key("PuertoRico")))?.getState()).toBe("waiting");
     const [held] = await decisions("NewYork");
@@ -158,7 +158,7 @@ describe("compliance gate, integrated: a campaign across every US zone synced at
     // The retry is due at 20:30Z, inside Florida's hours: only the cap stands in the way.
     advanceTo("2026-12-08T20:30:00.000Z");
     expect(await lease("fl")).toBeUndefined();
-    const job = await h.telesync.dialQueue("fl").queue.getJob(key("Miami"));
+    const job = await h.telesync.dialQueues.get("fl").queue.getJob(key("Miami"));
     expect(await job?.getState()).toBe("delayed");
     const [refusal] = await decisions("Miami");
     expect(refusal).toMatchObject({

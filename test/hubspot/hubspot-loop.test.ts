@@ -152,7 +152,7 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
 
     it("a signed do-not-call change takes the lead out of leasing before the webhook is answered", async () => {
       loop = await startLoop(50);
-      const jobs = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 0);
+      const jobs = await loop.telesync.dialQueues.get("hs_q4").queue.getJobs(["waiting"], 0, 0);
       const target = jobs[0]?.data.lead;
       if (!target) throw new Error("no queued lead");
       const body = JSON.stringify([
@@ -183,7 +183,7 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
 
     it("refuses badly signed, stale and replayed webhooks with 401 and changes nothing", async () => {
       loop = await startLoop(10);
-      const jobs = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 0);
+      const jobs = await loop.telesync.dialQueues.get("hs_q4").queue.getJobs(["waiting"], 0, 0);
       const target = jobs[0]?.data.lead;
       if (!target) throw new Error("no queued lead");
       const body = JSON.stringify([
@@ -207,7 +207,7 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
 
     it("a deletion or merge takes the contact's lead out of the queue", async () => {
       loop = await startLoop(10);
-      const [first, second] = await loop.telesync.dialQueue("hs_q4").queue.getJobs(["waiting"], 0, 1);
+      const [first, second] = await loop.telesync.dialQueues.get("hs_q4").queue.getJobs(["waiting"], 0, 1);
       const deleted = first?.data.lead;
       const merged = second?.data.lead;
       if (!deleted || !merged) throw new Error("no queued leads");
@@ -221,7 +221,7 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
       ]);
       const response = await post(body);
       expect(await response.json()).toMatchObject({ removed: 2 });
-      const queue = loop.telesync.dialQueue("hs_q4").queue;
+      const queue = loop.telesync.dialQueues.get("hs_q4").queue;
       expect(await queue.getJob(deleted.key)).toBeUndefined();
       expect(await queue.getJob(merged.key)).toBeUndefined();
     });

@@ -58,7 +58,9 @@ describe("Salesforce → campaign queue (sandbox, real jsforce, real Redis)", ()
   });
 
   async function queued(): Promise<Map<string, { firstName?: string | undefined }>> {
-    const jobs = await telesync.dialQueue("q4").queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1);
+    const jobs = await telesync.dialQueues
+      .get("q4")
+      .queue.getJobs(["waiting", "delayed", "prioritized"], 0, -1);
     return new Map(jobs.map((job) => [job.id as string, job.data.lead]));
   }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ApiDependencies } from "../server.js";
+import type { ApiDependencies } from "../dependencies.js";
 
 const leadParams = z.strictObject({ leadKey: z.string().min(3).max(300) });
 
@@ -15,18 +15,14 @@ const leadParams = z.strictObject({ leadKey: z.string().min(3).max(300) });
  */
 export function registerDecisionRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { telesync } = deps;
+  const { decisions: decisionLog, dialQueues } = deps;
 
   api.get("/v1/leads/:leadKey/decisions", { schema: { params: leadParams } }, async (request, reply) => {
     const { leadKey } = request.params;
-    const decisions = await telesync.compliance.decisions.read(leadKey);
+    const decisions = await decisionLog.read(leadKey);
     if (decisions.length === 0) {
-      const queued = await Promise.all(
-        Object.keys(telesync.config.campaigns).map((campaign) =>
-          telesync.dialQueue(campaign).queue.getJob(leadKey),
-        ),
-      );
-      if (!queued.some(Boolean)) {
+      const queued = await dialQueues.jobsOfLead(leadKey);
+      if (queued.length === 0) {
         return reply
           .code(404)
           .send({ error: "not_found", message: `no decisions and no queued job for lead "${leadKey}"` });

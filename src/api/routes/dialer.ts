@@ -1,13 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { decodeLeaseId } from "../../dialer/lease-id.js";
+import type { ApiDependencies } from "../dependencies.js";
 import { campaignParams, consentBodySchema, leaseParams, outcomeBodySchema } from "../schemas.js";
-import type { ApiDependencies } from "../server.js";
 
 /** Leasing, outcomes and consent: what a dialer calls. */
 export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { leases, metrics } = deps;
+  const { leases, outcomes, metrics } = deps;
 
   api.post(
     "/v1/campaigns/:campaign/leases",
@@ -34,10 +34,10 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
 
   api.post(
     "/v1/leases/:leaseId/outcome",
-    { schema: { params: leaseParams, body: outcomeBodySchema(deps.telesync.config.dispositions) } },
+    { schema: { params: leaseParams, body: outcomeBodySchema(deps.config.dispositions) } },
     async (request, reply) => {
       const { consent, ...body } = request.body;
-      const result = await leases.reportOutcome(request.params.leaseId, {
+      const result = await outcomes.report(request.params.leaseId, {
         ...body,
         ...(consent ? { consentRevoked: true } : {}),
       });

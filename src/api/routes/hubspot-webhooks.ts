@@ -1,11 +1,21 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
 import { z } from "zod";
 import { verifySignatureV3 } from "../../../connectors/hubspot/webhook-signature.js";
+import type { TelesyncConfig } from "../../config/schema.js";
 import type { ConsentService } from "../../consent/consent-service.js";
 import { leadKey } from "../../model/lead.js";
-import type { Telesync } from "../../runtime/telesync.js";
 import type { SyncTrigger } from "../../sync/trigger.js";
+
+/** The part of telesync the receiver uses: config, the replay-key store, leads leaving the queues. */
+export interface WebhookHost {
+  config: Pick<TelesyncConfig, "integrations" | "api">;
+  redis: Pick<Redis, "set">;
+  prefix: string;
+  /** Take a lead out of every campaign queue; returns jobs removed. */
+  removeLead(leadKey: string): Promise<number>;
+}
 
 /** HubSpot webhook events we act on (others are acknowledged and ignored). */
 const eventSchema = z.looseObject({
@@ -32,9 +42,9 @@ export interface WebhookEffects {
  * before is refused, so a captured request cannot be replayed.
  */
 export function hubspotWebhookRoutes(deps: {
-  telesync: Telesync;
-  consent: ConsentService;
-  trigger: SyncTrigger;
+  telesync: WebhookHost;
+  consent: Pick<ConsentService, "apply">;
+  trigger: Pick<SyncTrigger, "triggerIntegration">;
 }): (app: FastifyInstance) => Promise<void> {
   const { telesync, consent, trigger } = deps;
   return async (app) => {
@@ -97,7 +107,11 @@ async function applyEvents(
   events: z.infer<typeof bodySchema>,
   integrationId: string,
   doNotCall: { property: string; value: string },
-  deps: { telesync: Telesync; consent: ConsentService; trigger: SyncTrigger },
+  deps: {
+    telesync: WebhookHost;
+    consent: Pick<ConsentService, "apply">;
+    trigger: Pick<SyncTrigger, "triggerIntegration">;
+  },
 ): Promise<WebhookEffects> {
   const effects: WebhookEffects = { suppressed: 0, removed: 0, syncsTriggered: 0 };
   let resync = false;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import type { ApiDependencies } from "../dependencies.js";
 import { campaignParams } from "../schemas.js";
-import type { ApiDependencies } from "../server.js";
 
 /** How long writeback may hold waiting jobs without completing any before /healthz says so. */
 const stuckAfterMs = 5 * 60_000;
@@ -10,30 +10,29 @@ const stuckAfterMs = 5 * 60_000;
 /** What operators look at: campaign stats, sync history, dead letters, health, metrics. */
 export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const { telesync, leases, metrics, deadLetters, intake } = deps;
+  const { config, dialQueues, outcomes, metrics, deadLetters, intake } = deps;
 
   api.get("/v1/campaigns/:campaign/stats", { schema: { params: campaignParams } }, async (request, reply) => {
     const { campaign } = request.params;
-    const config = telesync.config.campaigns[campaign];
-    if (!config) {
+    const policy = Object.hasOwn(config.campaigns, campaign) ? config.campaigns[campaign] : undefined;
+    if (!policy) {
       return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
     }
-    const counts = await telesync
-      .dialQueue(campaign)
+    const counts = await dialQueues
+      .get(campaign)
       .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
-    const { threshold, rate, previewOnly, abandoned, liveAnswered } =
-      await telesync.compliance.abandonment.status(
-        campaign,
-        config.compliance.abandonmentThreshold,
-        telesync.now(),
-      );
+    const { threshold, rate, previewOnly, abandoned, liveAnswered } = await deps.abandonment.status(
+      campaign,
+      policy.compliance.abandonmentThreshold,
+      deps.now(),
+    );
     return {
       campaign,
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       delayed: counts.delayed ?? 0,
       leased: counts.active ?? 0,
       finished: counts.completed ?? 0,
-      outcomesByDisposition: await leases.dispositionCounts(campaign),
+      outcomesByDisposition: await outcomes.dispositionCounts(campaign),
       /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
       abandonment: {
         rate,
@@ -55,10 +54,10 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     { schema: { params: z.strictObject({ source: z.string().max(64) }) } },
     async (request, reply) => {
       const { source } = request.params;
-      if (!telesync.config.sources.some((s) => s.id === source)) {
+      if (!config.sources.some((s) => s.id === source)) {
         return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
       }
-      return { source, runs: await telesync.syncState(source).history(50) };
+      return { source, runs: await deps.syncHistory(source, 50) };
     },
   );
 
@@ -67,7 +66,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     { schema: { params: z.strictObject({ source: z.string().max(64) }) } },
     async (request, reply) => {
       const { source } = request.params;
-      if (!telesync.config.sources.some((s) => s.id === source)) {
+      if (!config.sources.some((s) => s.id === source)) {
         return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
       }
       // For CRM-side automation (a Salesforce Flow or Outbound Message relay): sync this source now.
@@ -85,14 +84,14 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     const checks: Record<string, unknown> = {};
     let healthy = true;
     try {
-      checks.redis = (await telesync.redis.ping()) === "PONG" ? "ok" : "unexpected reply";
+      checks.redis = (await deps.redis.ping()) === "PONG" ? "ok" : "unexpected reply";
     } catch (error) {
       healthy = false;
       checks.redis = error instanceof Error ? error.message : String(error);
     }
     if (healthy) {
       const writeback: Record<string, unknown> = {};
-      for (const integration of Object.keys(telesync.config.integrations)) {
+      for (const integration of Object.keys(config.integrations)) {
         const queue = intake.queue(integration);
         const [waiting, lastDone] = await Promise.all([
           queue.getWaitingCount(),
@@ -116,8 +115,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       checks.writeback = writeback;
       // A CRM that said "daily limit reached" pauses its integration until the reset: expected, but visible.
       const paused: Record<string, unknown> = {};
-      for (const id of Object.keys(telesync.config.integrations)) {
-        const pause = await telesync.connector(id).currentPause?.();
+      for (const id of Object.keys(config.integrations)) {
+        const pause = await deps.connector(id).currentPause?.();
         if (pause) paused[id] = { until: new Date(pause.untilEpochMs).toISOString(), reason: pause.reason };
       }
       checks.pausedIntegrations = paused;
@@ -126,8 +125,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   });
 
   api.get("/metrics", async (_request, reply) => {
-    for (const campaign of Object.keys(telesync.config.campaigns)) {
-      const counts = await telesync.dialQueue(campaign).queue.getJobCounts("waiting", "delayed", "active");
+    for (const campaign of dialQueues.campaigns) {
+      const counts = await dialQueues.get(campaign).queue.getJobCounts("waiting", "delayed", "active");
       for (const [state, n] of Object.entries(counts))
         metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
     }

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from "fastify";
+import type { Redis } from "ioredis";
+import type { CrmConnector } from "../../connectors/types.js";
+import type { AbandonmentCounter } from "../compliance-gate/abandonment-counter.js";
+import type { DecisionLog } from "../compliance-gate/decision-log.js";
+import type { TelesyncConfig } from "../config/schema.js";
+import type { ConsentService } from "../consent/consent-service.js";
+import type { LeaseService } from "../dialer/lease-service.js";
+import type { Logger } from "../observability/logger.js";
+import type { Metrics } from "../observability/metrics.js";
+import type { OutcomeService } from "../outcomes/outcome-service.js";
+import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import type { SyncRunRecord } from "../sync/sync-state.js";
+import type { SyncTrigger } from "../sync/trigger.js";
+import type { DeadLetterQueue } from "../writeback/dead-letter.js";
+import type { WritebackIntake } from "../writeback/outcome-intake.js";
+
+/** What the HTTP API calls: each route takes what it needs from here. */
+export interface ApiDependencies {
+  config: TelesyncConfig;
+  log: Logger;
+  /** telesync's clock. */
+  now: () => Date;
+  /** `/healthz` pings it. */
+  redis: Pick<Redis, "ping">;
+  dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
+  leases: Pick<LeaseService, "lease" | "extend" | "release">;
+  outcomes: Pick<OutcomeService, "report" | "dispositionCounts">;
+  consent: Pick<ConsentService, "apply">;
+  abandonment: Pick<AbandonmentCounter, "status">;
+  decisions: Pick<DecisionLog, "read">;
+  /** A source's recent sync runs, newest first. */
+  syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
+  /** An integration's connector, for the pause `/healthz` reports. */
+  connector: (integrationId: string) => Pick<CrmConnector, "currentPause">;
+  intake: Pick<WritebackIntake, "queue">;
+  deadLetters: Pick<DeadLetterQueue, "count" | "list">;
+  metrics: Metrics;
+  trigger: Pick<SyncTrigger, "trigger">;
+  /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
+  plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
+}

@@ -1,0 +1,24 @@
+import type { Redis } from "ioredis";
+import type { RedisWrites } from "../queues/redis-writes.js";
+
+/** Outcomes per disposition per campaign (`stats:<campaign>:dispositions`), for the stats endpoint. */
+export class DispositionStats {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  key(campaign: string): string {
+    return `${this.prefix}:stats:${campaign}:dispositions`;
+  }
+
+  /** Count an outcome (in the caller's pipeline, with the outcome's other counters). */
+  record(pipeline: RedisWrites, campaign: string, disposition: string): void {
+    pipeline.hincrby(this.key(campaign), disposition, 1);
+  }
+
+  async counts(campaign: string): Promise<Record<string, number>> {
+    const raw = await this.redis.hgetall(this.key(campaign));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
+  }
+}

@@ -1,0 +1,159 @@
+import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
+import type { AttemptLog } from "../compliance-gate/attempt-log.js";
+import type { ConsentService } from "../consent/consent-service.js";
+import { LeaseError } from "../dialer/errors.js";
+import { decodeLeaseId, type LeaseRef } from "../dialer/lease-id.js";
+import type { HeldLease, LeaseService } from "../dialer/lease-service.js";
+import { nextStep } from "../dialer/outcome-policy.js";
+import type { Lead } from "../model/lead.js";
+import type { CallOutcome } from "../model/outcome.js";
+import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { DispositionStats } from "./disposition-stats.js";
+import { OutcomeConflictError } from "./errors.js";
+import type { OutcomeLedger } from "./outcome-ledger.js";
+
+/** What a dialer reports about a leased call (the lead and campaign come from the lease). */
+export type OutcomeReport = Omit<CallOutcome, "leadKey" | "campaign">;
+
+export interface OutcomeServiceDependencies {
+  /** The lease an outcome is reported on, checked to be still held. */
+  leases: Pick<LeaseService, "held">;
+  dialQueues: Pick<DialQueueRegistry, "get">;
+  /** Which outcomeIds were accepted, on which lease; accepts with the counters in one step. */
+  ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued">;
+  /** The durable front of the writeback. */
+  intake: Pick<WritebackIntake, "enqueue">;
+  /** An outcome that revokes consent suppresses the number everywhere. */
+  consent: Pick<ConsentService, "apply">;
+  stats: Pick<DispositionStats, "record" | "counts">;
+  attempts: Pick<AttemptLog, "record">;
+  abandonment: Pick<AbandonmentGuard, "record">;
+  /** telesync's clock: attempt and abandonment times, retry and callback times. */
+  now: () => Date;
+}
+
+/**
+ * Recording call outcomes. An outcome on a held lease is accepted (ledger entry and counters:
+ * dispositions, attempts on the number, abandonment, in one Lua step), queued for the CRM, and then
+ * its lead is done, retried later, called back, or suppressed per the campaign's policy (`nextStep`).
+ *
+ * A repeated outcomeId answers `duplicate` only on the lease it was accepted on (another lease: 409
+ * `outcome_conflict`), and finishes what a crashed first attempt left undone: the writeback job is
+ * queued (idempotent by job id) and the lead moved on if the lease is still held. Counters never
+ * count twice.
+ */
+export class OutcomeService {
+  constructor(private readonly deps: OutcomeServiceDependencies) {}
+
+  async report(leaseId: string, report: OutcomeReport): Promise<{ duplicate: boolean }> {
+    const ref = decodeLeaseId(leaseId);
+    if (!ref) throw new LeaseError(404, "unknown lease id");
+    const { ledger } = this.deps;
+    const entry = await ledger.lookup(report.outcomeId, leaseId);
+    if (entry.state === "other-lease") throw new OutcomeConflictError(report.outcomeId);
+    if (entry.state === "same-lease") {
+      await this.resume(leaseId, ref, report, entry.queued);
+      return { duplicate: true };
+    }
+    const held = await this.deps.leases.held(leaseId);
+    const lead = held.job.data.lead;
+    const now = this.deps.now();
+    const acceptance = await ledger.accept(report.outcomeId, leaseId, (writes) => {
+      this.deps.stats.record(writes, ref.campaign, report.disposition);
+      // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
+      if (report.direction !== "inbound")
+        this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
+      this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
+    });
+    if (!acceptance.accepted) {
+      // Accepted meanwhile: by a concurrent copy of this request (it finishes the job) or on another lease.
+      if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
+      return { duplicate: true };
+    }
+    await this.queueWriteback(leaseId, ref, lead, report);
+    await this.moveOn(held, report, now);
+    return { duplicate: false };
+  }
+
+  /** Outcomes per disposition in a campaign. */
+  dispositionCounts(campaign: string): Promise<Record<string, number>> {
+    return this.deps.stats.counts(campaign);
+  }
+
+  /**
+   * A retry of an accepted outcome: queue its writeback if that is not known to be done, and move
+   * the lead on if the lease is still held (the first attempt stopped before it).
+   */
+  private async resume(
+    leaseId: string,
+    ref: LeaseRef,
+    report: OutcomeReport,
+    queued: boolean,
+  ): Promise<void> {
+    let held: HeldLease | undefined;
+    try {
+      held = await this.deps.leases.held(leaseId);
+    } catch (error) {
+      // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
+      if (!(error instanceof LeaseError)) throw error;
+    }
+    if (!queued) {
+      const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
+      if (!job)
+        throw new LeaseError(409, "the lead left the queue before this outcome was queued for the CRM");
+      await this.queueWriteback(leaseId, ref, job.data.lead, report);
+    }
+    if (held) await this.moveOn(held, report, this.deps.now());
+  }
+
+  private async queueWriteback(
+    leaseId: string,
+    ref: LeaseRef,
+    lead: Lead,
+    report: OutcomeReport,
+  ): Promise<void> {
+    await this.deps.intake.enqueue({
+      kind: "outcome",
+      outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
+      lead: {
+        integration: lead.integration,
+        objectType: lead.objectType,
+        crmId: lead.crmId,
+        phone: lead.phone,
+        ...(lead.membership ? { membershipId: lead.membership.id } : {}),
+      },
+    });
+    await this.deps.ledger.markQueued(report.outcomeId, leaseId);
+  }
+
+  /** The lead's queue transition per the campaign's policy; completes or re-holds the leased job. */
+  private async moveOn({ ref, job, campaign }: HeldLease, report: OutcomeReport, now: Date): Promise<void> {
+    const step = nextStep({
+      campaign,
+      disposition: report.disposition,
+      attemptsBefore: job.data.attempts ?? 0,
+      callbackAt: report.callbackAt,
+      consentRevoked: report.consentRevoked,
+      now,
+    });
+    switch (step.action) {
+      case "done":
+        await job.moveToCompleted({ outcome: report.disposition }, ref.token, false);
+        break;
+      case "suppress":
+        // The outcome's own Task carries DoNotCall to the CRM; here: stop every other queue calling.
+        await this.deps.consent.apply(
+          { phone: job.data.lead.phone, status: "opted_out", source: "agent" },
+          { writeToCrm: false },
+        );
+        await job.moveToCompleted({ outcome: report.disposition, suppressed: true }, ref.token, false);
+        break;
+      case "retry":
+      case "callback":
+        await job.updateData({ ...job.data, attempts: step.attempts });
+        await this.deps.dialQueues.get(ref.campaign).holdLeased(job, step.at, ref.token);
+        break;
+    }
+  }
+}
