@@ -8,7 +8,7 @@ import type { Telesync } from "../runtime/telesync.js";
 import { MicroBatcher } from "./batcher.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
-import { toActivityWrite } from "./to-activity.js";
+import { toActivityWrite, writebackSettings } from "./to-activity.js";
 
 /** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
 export class WritebackRetryError extends Error {
@@ -118,7 +118,10 @@ export class WritebackWorker {
       if (data.kind === "outcome") {
         const integration = this.telesync.config.integrations[this.integrationId];
         if (!integration) throw new Error(`integration ${this.integrationId} is no longer configured`);
-        result = await this.activities.submit({ write: toActivityWrite(data, integration), checkExisting });
+        result = await this.activities.submit({
+          write: toActivityWrite(data, writebackSettings(integration)),
+          checkExisting,
+        });
       } else {
         result = await this.consents.submit(data);
       }
