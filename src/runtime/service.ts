@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
+import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { type LeaseGate, LeaseService } from "../dialer/lease-service.js";
@@ -95,7 +95,7 @@ export class TelesyncService {
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
-        plugins: [hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger })],
+        plugins: [webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger })],
       });
       const { host, port } = telesync.config.api;
       service.url = await service.api.listen({ host, port: options.port ?? port });
