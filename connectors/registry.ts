@@ -45,6 +45,11 @@ export function checkSelect(
   return vendors[vendor].checkSelect(select, errorMap);
 }
 
+/** Why a field name a mapping reads could never be pulled from this vendor, if it could not. */
+export function fieldNameProblem(vendor: VendorName, name: string): string | undefined {
+  return vendors[vendor].fieldNameProblem(name);
+}
+
 /** What the core needs of one configured integration's vendor, already bound to its config. */
 export interface IntegrationVendor {
   readonly vendor: VendorName;

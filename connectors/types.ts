@@ -219,6 +219,8 @@ export interface VendorModule<Config extends { vendor: string }> {
   checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectProblem[];
   /** The CRM objects a source's leads live on, for schema checks (`telesync check --live`). */
   sourceObjectTypes(select: Record<string, unknown>): string[];
+  /** Why a field name a mapping reads could never be pulled from this vendor (a pull would refuse it). */
+  fieldNameProblem(name: string): string | undefined;
   activitySettings(config: Config): ActivitySettings;
   createConnector(config: Config, context: ConnectorContext): CrmConnector;
 }

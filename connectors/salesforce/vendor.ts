@@ -3,6 +3,7 @@ import { selectProblems } from "../select-problems.js";
 import type { SelectProblem, VendorModule } from "../types.js";
 import { type SalesforceIntegration, salesforceSelectSchema } from "./config.js";
 import { createSalesforceConnector } from "./connector.js";
+import { fieldNamePattern } from "./soql.js";
 import { whereProblem } from "./validate-select.js";
 import { whereSyntaxProblem } from "./where-syntax.js";
 
@@ -32,6 +33,10 @@ function checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectPro
 export const salesforceVendor: VendorModule<SalesforceIntegration> = {
   vendor: "salesforce",
   checkSelect,
+  fieldNameProblem: (name) =>
+    fieldNamePattern.test(name)
+      ? undefined
+      : "a Salesforce field name looks like Name, Custom__c or one relationship hop (Account.Name)",
   sourceObjectTypes: (select) => (typeof select.object === "string" ? [select.object] : ["Lead", "Contact"]),
   activitySettings: (config) => ({
     subjectTemplate: config.writeback.subject,

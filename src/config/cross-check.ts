@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { checkSelect } from "../../connectors/registry.js";
+import { checkSelect, fieldNameProblem, type VendorName } from "../../connectors/registry.js";
 import { defaultRuleSet } from "../compliance/index.js";
 import type {
   CampaignConfig,
@@ -71,6 +71,7 @@ export function crossCheckConfig(config: CheckableConfig, errorMap?: z.core.$Zod
       });
     }
   });
+  problems.push(...mappedFieldProblems(config));
   const registries = defaultRuleSet().registries.rules.map((rule) => rule.country);
   for (const [name, campaign] of Object.entries(config.campaigns)) {
     if (!campaign) continue;
@@ -114,6 +115,34 @@ export function crossCheckConfig(config: CheckableConfig, errorMap?: z.core.$Zod
         message: 'no rule maps to "phone": a lead needs a number',
       });
     }
+  }
+  return problems;
+}
+
+/** Field names a mapping reads that the vendor of a source using it could never pull. */
+function mappedFieldProblems(config: CheckableConfig): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const checked = new Set<string>();
+  for (const source of config.sources) {
+    const vendor: VendorName | undefined = source && config.integrations[source.integration]?.vendor;
+    const mapping = source && config.mappings[source.mapping];
+    if (!source || !vendor || !mapping || checked.has(`${vendor}/${source.mapping}`)) continue;
+    checked.add(`${vendor}/${source.mapping}`);
+    mapping.fields.forEach((rule, i) => {
+      const names: Array<[string, (string | number)[]]> = [
+        ...(rule.from ? [[rule.from, ["from"]] as [string, (string | number)[]]] : []),
+        ...(rule.concat ?? []).map((name, j) => [name, ["concat", j]] as [string, (string | number)[]]),
+      ];
+      for (const [name, at] of names) {
+        const problem = fieldNameProblem(vendor, name);
+        if (problem) {
+          problems.push({
+            path: ["mappings", source.mapping, "fields", i, ...at],
+            message: `${JSON.stringify(name)}: ${problem} (read by ${vendor} source "${source.id}")`,
+          });
+        }
+      }
+    });
   }
   return problems;
 }

@@ -149,6 +149,35 @@ describe("a config that refuses mistakes", () => {
     ]);
   });
 
+  it("checks each HubSpot filter's values against its operator, as HubSpot's search would", () => {
+    const text = edit(
+      "              - { propertyName: lifecyclestage, operator: EQ, value: lead }",
+      [
+        "              - { propertyName: a, operator: BETWEEN, value: '1' }",
+        "              - { propertyName: b, operator: IN, value: x }",
+        "              - { propertyName: c, operator: HAS_PROPERTY, value: x }",
+        "              - { propertyName: d, operator: IN, values: [x, y] }",
+      ].join("\n"),
+    );
+    const at = (j: number, needle: string) =>
+      `sources[1].select.search.filterGroups[0].filters[${j}] (line ${lineOf(text, needle)})`;
+    expect(problemsOf(text).problems).toEqual([
+      { path: at(0, "BETWEEN"), message: "BETWEEN takes `value` and `highValue`" },
+      { path: at(1, "operator: IN, value:"), message: "IN takes `values` (a list, only)" },
+      { path: at(2, "HAS_PROPERTY"), message: "HAS_PROPERTY takes no value" },
+    ]);
+  });
+
+  it("refuses a field name a Salesforce pull could never select", () => {
+    const text = edit("{ to: phone, from: Phone,", "{ to: phone, from: Account.Owner.Phone,");
+    expect(problemsOf(text).problems).toEqual([
+      {
+        path: `mappings.leads.fields[0].from (line ${lineOf(text, "Account.Owner.Phone")})`,
+        message: expect.stringContaining('"Account.Owner.Phone": a Salesforce field name looks like'),
+      },
+    ]);
+  });
+
   it("never prints the value of a secret field, not even a wrong one", () => {
     const shortKey = "tiny-secret";
     const error = problemsOf(base, { ...env, API_KEY: shortKey });
