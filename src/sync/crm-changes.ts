@@ -80,7 +80,12 @@ export async function applyCrmChanges(
   for (const [objectType, ids] of toReread) {
     if (ids.size === 0) continue;
     for (const sourceId of targets.sourceIds) {
-      const result = await targets.syncRecords(sourceId, objectType, [...ids]);
+      // A CRM that fails the re-read now leaves the change to a pull, which retries on its own
+      // schedule, rather than failing the webhook (the CRM would resend it, and the opt-outs above
+      // are already in force).
+      const result = await targets
+        .syncRecords(sourceId, objectType, [...ids])
+        .catch((): SyncRecordsResult => ({ outcome: "busy" }));
       if (result.outcome === "applied") {
         effects.reread += result.report.records;
         effects.removed += result.report.removed;

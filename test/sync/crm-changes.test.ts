@@ -5,7 +5,7 @@ import type { SyncReport } from "../../src/sync/run-sync.js";
 import type { SyncRecordsResult } from "../../src/sync/sync-records.js";
 
 /** Targets that record what they were asked; each source answers as `answers` says. */
-function recordingTargets(answers: Record<string, "applied" | "busy" | "unsupported">) {
+function recordingTargets(answers: Record<string, "applied" | "busy" | "unsupported" | "fails">) {
   const calls = {
     removed: [] as string[],
     optedOut: [] as string[],
@@ -25,6 +25,7 @@ function recordingTargets(answers: Record<string, "applied" | "busy" | "unsuppor
     syncRecords: async (sourceId, objectType, ids): Promise<SyncRecordsResult> => {
       calls.reread.push([sourceId, objectType, ids]);
       const answer = answers[sourceId] ?? "unsupported";
+      if (answer === "fails") throw new Error("HubSpot answered 502");
       if (answer !== "applied") return { outcome: answer };
       return { outcome: "applied", report: { records: ids.length, removed: 0 } as SyncReport };
     },
@@ -68,6 +69,13 @@ describe("applyCrmChanges", () => {
     expect(calls.removed).toEqual(["hs/contacts/8", "hs/contacts/9"]);
     expect(calls.reread).toEqual([["a", "contacts", ["7"]]]);
     expect(effects).toEqual({ suppressed: 1, removed: 2, reread: 1, syncsTriggered: 0 });
+  });
+
+  it("a source whose re-read fails (CRM down) is left to a pull instead of failing the webhook", async () => {
+    const { targets, calls } = recordingTargets({ a: "fails", b: "applied" });
+    const effects = await applyCrmChanges([{ kind: "changed", objectType: "contacts", crmId: "1" }], targets);
+    expect(calls.triggered).toEqual(["a"]);
+    expect(effects).toEqual({ suppressed: 0, removed: 0, reread: 1, syncsTriggered: 1 });
   });
 
   it("a creation asks every source of the integration to sync, once each", async () => {

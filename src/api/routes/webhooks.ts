@@ -58,7 +58,14 @@ export function webhookRoutes(deps: {
       optOut: async (leadKey) => {
         await consent.apply({ leadKey, status: "opted_out", source: "crm" }, { writeToCrm: false });
       },
-      syncRecords: (sourceId, objectType, crmIds) => telesync.syncRecords(sourceId, objectType, crmIds),
+      syncRecords: (sourceId, objectType, crmIds) =>
+        telesync.syncRecords(sourceId, objectType, crmIds).catch((error: unknown) => {
+          telesync.log.warn(
+            { err: error, source: sourceId },
+            "webhook re-read failed; the source syncs instead",
+          );
+          throw error;
+        }),
       triggerSync: (sourceId) => trigger.trigger(sourceId),
     });
     return reply.code(200).send({ received: verdict.events.length + verdict.ignored, ...effects });
