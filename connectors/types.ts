@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { ErrorClass } from "../src/errors.js";
 
 /** A record as the CRM returned it, flattened to field name → value (relationship paths kept dotted). */
@@ -125,7 +126,103 @@ export interface CrmConnector {
   currentPause?(): Promise<{ untilEpochMs: number; reason: string } | undefined>;
   /** Check that the credentials work (used by `telesync check`). */
   verifyCredentials(): Promise<void>;
+  /**
+   * Read these records now (a CRM event said they changed), with the fields the mappings read. Ids
+   * the CRM no longer has are left out. Lets the core re-sync one record instead of a whole source.
+   */
+  fetchRecords?(request: FetchRequest): Promise<CrmRecord[]>;
+  /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
+  readonly webhooks?: WebhookReceiver;
   close(): Promise<void>;
+}
+
+export interface FetchRequest {
+  /** The CRM object the records live on (as in `CrmRecord.objectType`). */
+  objectType: string;
+  ids: string[];
+  /** CRM fields the mappings read; the connector adds the ones it needs itself. */
+  fields: string[];
+}
+
+/** A webhook delivery exactly as it arrived, for the connector to verify and parse. */
+export interface WebhookRequest {
+  method: string;
+  /** The full URL the CRM called (the public URL behind a proxy), which signatures usually cover. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as received: signatures cover the bytes, not re-serialised JSON. */
+  rawBody: string;
+}
+
+/** A change the CRM reported, in the core's words. */
+export type CrmChangeEvent =
+  /** The record is gone: its lead leaves every queue. */
+  | { kind: "deleted"; objectType: string; crmId: string }
+  /** `mergedIds` were merged into `survivorId`: they leave the queues, the survivor is read again. */
+  | { kind: "merged"; objectType: string; survivorId: string; mergedIds: string[] }
+  /** The CRM's do-not-call flag changed; `doNotCall: true` is an opt-out the core applies at once. */
+  | { kind: "consent"; objectType: string; crmId: string; doNotCall: boolean }
+  /** Some other field changed: the record is read again and its lead updated. */
+  | { kind: "changed"; objectType: string; crmId: string }
+  /** A new record: it may belong to sources whose membership only the CRM can tell, so they sync. */
+  | { kind: "created"; objectType: string; crmId: string };
+
+export type WebhookVerdict =
+  | {
+      ok: true;
+      events: CrmChangeEvent[];
+      /**
+       * What makes this delivery unique (e.g. its signature): the core refuses a second delivery with
+       * the same key within `replayWindowMs`, so a captured request cannot be replayed.
+       */
+      replayKey: string;
+      /** Events the connector acknowledges but does not act on. */
+      ignored: number;
+    }
+  /** `unauthorized`: the signature does not verify or is stale; `invalid`: the body is not what the CRM sends. */
+  | { ok: false; problem: "unauthorized" | "invalid"; reason: string };
+
+/** Turns a signed CRM webhook request into canonical change events. Pure apart from the clock. */
+export interface WebhookReceiver {
+  /** How long a replay key must be remembered: at least the age window of the signature check. */
+  readonly replayWindowMs: number;
+  receive(request: WebhookRequest, nowMs: number): WebhookVerdict;
+}
+
+/** Where in a source's `select` block a problem is, and what to do about it. */
+export interface SelectProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * How outcomes are worded on the CRM side, normalised over vendors so the core never needs to know
+ * whether the vendor calls it a Task subject or a call title.
+ */
+export interface ActivitySettings {
+  /** Subject/title of the call activity; `{disposition}` and `{campaign}` are replaced. */
+  subjectTemplate: string;
+  /** Dialer agent id or email → CRM user/owner id. */
+  agentOwners: Record<string, string>;
+}
+
+/**
+ * One vendor as the core sees it: its config schema, the checks a config gets before anything runs,
+ * and how to build its connector. Listed once in `connectors/registry.ts`.
+ */
+export interface VendorModule<Config extends { vendor: string }> {
+  readonly vendor: Config["vendor"];
+  /**
+   * Every problem of a source's `select` block that a pull would refuse later, with its path.
+   * `errorMap` is the core's wording for schema issues (e.g. "did you mean" for unknown keys).
+   */
+  checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectProblem[];
+  /** The CRM objects a source's leads live on, for schema checks (`telesync check --live`). */
+  sourceObjectTypes(select: Record<string, unknown>): string[];
+  /** Why a field name a mapping reads could never be pulled from this vendor (a pull would refuse it). */
+  fieldNameProblem(name: string): string | undefined;
+  activitySettings(config: Config): ActivitySettings;
+  createConnector(config: Config, context: ConnectorContext): CrmConnector;
 }
 
 /** Shared stores the core hands every connector: tokens and rate budgets live in Redis, shared by workers. */

@@ -2,13 +2,13 @@ import { IANAZone } from "luxon";
 import { z } from "zod";
 
 /** A HubSpot integration (one portal/account) as declared in the config file. */
-export const hubspotIntegrationSchema = z.object({
+export const hubspotIntegrationSchema = z.strictObject({
   vendor: z.literal("hubspot"),
   /** https://api.hubapi.com, or the sandbox's http://127.0.0.1:4010/hubspot */
   basePath: z.url().default("https://api.hubapi.com"),
   auth: z.discriminatedUnion("type", [
-    z.object({ type: z.literal("private_app"), accessToken: z.string().min(1) }),
-    z.object({
+    z.strictObject({ type: z.literal("private_app"), accessToken: z.string().min(1) }),
+    z.strictObject({
       type: z.literal("oauth"),
       clientId: z.string().min(1),
       clientSecret: z.string().min(1),
@@ -34,7 +34,7 @@ export const hubspotIntegrationSchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(30_000),
   /** HubSpot has no standard do-not-call field: the contact property that means it. */
   doNotCall: z
-    .object({
+    .strictObject({
       property: z.string().default("telesync_do_not_call"),
       /** The value that means "do not call" (for enumeration properties); booleans use "true". */
       value: z.string().default("true"),
@@ -45,7 +45,7 @@ export const hubspotIntegrationSchema = z.object({
   /** The call property that stores telesync's outcomeId, for idempotent retries. */
   outcomeIdProperty: z.string().default("telesync_outcome_id"),
   writeback: z
-    .object({
+    .strictObject({
       /** agent id or email → HubSpot owner id. */
       agentOwners: z.record(z.string(), z.string()).default({}),
       title: z.string().default("Call: {disposition}"),
@@ -60,20 +60,20 @@ export type HubspotIntegration = z.infer<typeof hubspotIntegrationSchema>;
  * NOT_IN, BETWEEN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN, NOT_CONTAINS_TOKEN).
  */
 export const hubspotSelectSchema = z.union([
-  z.object({
+  z.strictObject({
     /** An ILS list id (Lists v3); YAML may write it as a number. */
     listId: z.union([
       z.string().regex(/^\d+$/, "expected a numeric list id (ILS list id)"),
       z.number().int().positive().transform(String),
     ]),
   }),
-  z.object({
-    search: z.object({
+  z.strictObject({
+    search: z.strictObject({
       filterGroups: z
         .array(
-          z.object({
+          z.strictObject({
             filters: z.array(
-              z.object({
+              z.strictObject({
                 propertyName: z.string().regex(/^[A-Za-z0-9_]+$/, "expected a property's internal name"),
                 operator: z.enum([
                   "EQ",
@@ -100,6 +100,6 @@ export const hubspotSelectSchema = z.union([
         .max(5),
     }),
   }),
-  z.object({ allContacts: z.literal(true) }),
+  z.strictObject({ allContacts: z.literal(true) }),
 ]);
 export type HubspotSelect = z.infer<typeof hubspotSelectSchema>;

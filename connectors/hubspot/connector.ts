@@ -7,9 +7,12 @@ import type {
   ConsentResult,
   ConsentWrite,
   CrmConnector,
+  CrmRecord,
+  FetchRequest,
   FieldDescription,
   PullPage,
   PullRequest,
+  WebhookReceiver,
   WriteResult,
 } from "../types.js";
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
@@ -17,11 +20,12 @@ import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSch
 import { describeObject } from "./describe.js";
 import { hubspotLimits } from "./limits.js";
 import { pullAllContacts } from "./pull-all.js";
-import { pullList } from "./pull-list.js";
+import { pullList, readContacts } from "./pull-list.js";
 import { pullSearch } from "./pull-search.js";
-import { objectPageSchema } from "./records.js";
+import { contactProperties, objectPageSchema, toCrmRecord } from "./records.js";
 import { filterBudgetProblems } from "./search-query.js";
 import { HubspotTransport, type TransportOptions } from "./transport.js";
+import { hubspotWebhookReceiver } from "./webhook-receiver.js";
 import { writeActivities, writeConsent } from "./write.js";
 
 /** Test seams: a clock, a sleep, how many attempts a request gets. */
@@ -35,6 +39,8 @@ export class HubspotConnector implements CrmConnector {
     pullPageSize: hubspotLimits.lists.membershipPageSize,
     writeBatchSize: hubspotLimits.objects.batchCreate,
   };
+  /** Only with a `webhookSecret`: without it no delivery could be verified. */
+  readonly webhooks?: WebhookReceiver;
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
 
@@ -46,6 +52,12 @@ export class HubspotConnector implements CrmConnector {
     this.integrationId = ctx.integrationId;
     this.now = options.now ?? ctx.now ?? Date.now;
     this.transport = new HubspotTransport(config, ctx, options);
+    if (config.webhookSecret) {
+      this.webhooks = hubspotWebhookReceiver({
+        doNotCall: config.doNotCall,
+        webhookSecret: config.webhookSecret,
+      });
+    }
   }
 
   validateSelect(select: unknown): void {
@@ -75,6 +87,14 @@ export class HubspotConnector implements CrmConnector {
       const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
       yield* pullAllContacts(this.transport, request, cursor, this.now);
     }
+  }
+
+  /** `POST /crm/v3/objects/contacts/batch/read`, 100 ids a request; ids HubSpot no longer has are left out. */
+  async fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
+    if (request.objectType !== "contacts")
+      throw new Error(`HubSpot sources hold contacts, not ${request.objectType}`);
+    const objects = await readContacts(this.transport, request.ids, contactProperties(request.fields));
+    return objects.map(toCrmRecord);
   }
 
   describe(objectType: string): Promise<FieldDescription[]> {

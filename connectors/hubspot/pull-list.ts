@@ -11,7 +11,7 @@ const membershipPageSchema = z.object({
 });
 
 /** `POST /crm/v3/objects/contacts/batch/read`, 100 ids a request. Missing (deleted, merged) ids are left out. */
-async function readContacts(
+export async function readContacts(
   transport: HubspotTransport,
   ids: string[],
   properties: string[],

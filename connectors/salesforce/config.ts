@@ -3,7 +3,7 @@ import { z } from "zod";
 /** Salesforce object names telesync pulls leads from; object names are never interpolated unchecked. */
 export const salesforceLeadObjects = ["Lead", "Contact"] as const;
 
-export const salesforceIntegrationSchema = z.object({
+export const salesforceIntegrationSchema = z.strictObject({
   vendor: z.literal("salesforce"),
   /** e.g. https://acme.my.salesforce.com, or the sandbox's http://127.0.0.1:4010 */
   instanceUrl: z.url(),
@@ -15,14 +15,14 @@ export const salesforceIntegrationSchema = z.object({
     .regex(/^\d{2,3}\.0$/, 'expected an API version like "62.0"')
     .default("62.0"),
   auth: z.discriminatedUnion("type", [
-    z.object({
+    z.strictObject({
       type: z.literal("refresh_token"),
       clientId: z.string().min(1),
       clientSecret: z.string().min(1),
       refreshToken: z.string().min(1),
       accessToken: z.string().min(1).optional(),
     }),
-    z.object({
+    z.strictObject({
       type: z.literal("client_credentials"),
       clientId: z.string().min(1),
       clientSecret: z.string().min(1),
@@ -30,7 +30,7 @@ export const salesforceIntegrationSchema = z.object({
   ]),
   /** How outcomes become Tasks. */
   writeback: z
-    .object({
+    .strictObject({
       taskStatus: z.string().default("Completed"),
       /** `{disposition}` and `{campaign}` are replaced. */
       subject: z.string().default("Call: {disposition}"),
@@ -42,13 +42,13 @@ export const salesforceIntegrationSchema = z.object({
 export type SalesforceIntegration = z.infer<typeof salesforceIntegrationSchema>;
 
 export const salesforceSelectSchema = z.union([
-  z.object({
+  z.strictObject({
     /** Pull every record of this object that matches `where`. */
     object: z.enum(salesforceLeadObjects),
     /** An admin-written SOQL condition, e.g. `Status = 'Open - Not Contacted' AND Country = 'US'`. */
     where: z.string().optional(),
   }),
-  z.object({
+  z.strictObject({
     /** Pull the Leads and Contacts that are members of this Campaign (its 15- or 18-char id). */
     campaignId: z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, "expected a 15- or 18-character id"),
     /** Only members whose CampaignMember.Status is one of these. */

@@ -7,7 +7,7 @@ import { weekdays } from "./types.js";
  * the gate intersects them with every applicable jurisdiction's rules, never the other way round.
  * Reusable inside the config file schema (`campaigns.<id>.compliance`).
  */
-export const campaignCompliancePolicySchema = z.object({
+export const campaignCompliancePolicySchema = z.strictObject({
   /** Days of the lead's local week on which this campaign calls. Default: every day the law allows. */
   callingDays: z
     .array(weekdaySchema)
@@ -27,7 +27,7 @@ export const campaignCompliancePolicySchema = z.object({
   unknownLocation: z.enum(["block", "allow-federal-only"]).default("block"),
   /** Per-number attempt cap for every lead, beside the stricter state caps (FL, OK, MD: 3 per 24 h). */
   frequencyCap: z
-    .object({ maxAttempts: z.number().int().positive(), windowHours: z.number().positive().max(720) })
+    .strictObject({ maxAttempts: z.number().int().positive(), windowHours: z.number().positive().max(720) })
     .default({ maxAttempts: 5, windowHours: 24 }),
   /** Countries whose national do-not-call registry must have been checked for a lead located there. */
   requiredRegistries: z.array(countrySchema).default(["US", "CA", "GB", "AU"]),

@@ -13,7 +13,7 @@ export function clockMinutes(time: string): number {
 
 /** A half-open local window `[start, end)`, e.g. `{ start: "08:00", end: "21:00" }`. */
 export const timeWindowSchema = z
-  .object({ start: clockTimeSchema, end: clockTimeSchema })
+  .strictObject({ start: clockTimeSchema, end: clockTimeSchema })
   .refine((w) => clockMinutes(w.start) < clockMinutes(w.end), { message: "start must be before end" });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 

@@ -8,6 +8,11 @@ const secretKeys = new Set([
   "password",
 ]);
 
+/** Whether a config path lies under a secret key, whose value must never be printed. */
+export function isSecretPath(path: readonly PropertyKey[]): boolean {
+  return path.some((segment) => typeof segment === "string" && secretKeys.has(segment));
+}
+
 const referencePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const wholeReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
 
@@ -26,7 +31,7 @@ export function resolveEnvReferences(
   path: (string | number)[] = [],
   problems: ReferenceProblem[] = [],
 ): { value: unknown; problems: ReferenceProblem[] } {
-  const underSecret = path.some((segment) => typeof segment === "string" && secretKeys.has(segment));
+  const underSecret = isSecretPath(path);
   if (typeof value === "string") {
     if (underSecret && !wholeReference.test(value.trim())) {
       problems.push({

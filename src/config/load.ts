@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { crossCheckConfig } from "./cross-check.js";
-import { resolveEnvReferences } from "./env-references.js";
+import { isSecretPath, resolveEnvReferences } from "./env-references.js";
+import { salvageConfig } from "./salvage.js";
 import { configSchema, type TelesyncConfig } from "./schema.js";
+import { nearestKey } from "./suggest.js";
 
 export const defaultConfigFile = "telesync.config.yaml";
 
@@ -39,6 +41,29 @@ function describeFound(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+function quoteKey(key: string): string {
+  return /^[\w.-]+$/.test(key) ? `\`${key}\`` : JSON.stringify(key);
+}
+
+/** "unknown key `wehre`; did you mean `where`?", else the keys allowed there. */
+export function unknownKeyMessage(key: string, allowed: readonly string[]): string {
+  const nearest = nearestKey(key, allowed);
+  if (nearest) return `unknown key ${quoteKey(key)}; did you mean ${quoteKey(nearest)}?`;
+  const listed = allowed.length > 0 ? allowed.map(quoteKey).join(", ") : "none";
+  return `unknown key ${quoteKey(key)}; expected one of ${listed}`;
+}
+
+/**
+ * Words zod's issues for people editing the file. An unknown key is refused (every config object is
+ * strict, so a misspelled `where` is not silently dropped) and named with the nearest allowed key.
+ */
+export const configErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code !== "unrecognized_keys") return undefined;
+  const shape = (issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape;
+  const allowed = shape ? Object.keys(shape) : [];
+  return issue.keys.map((key) => unknownKeyMessage(key, allowed)).join("; ");
+};
+
 /** Parse and validate config text. `file` is only used in messages. Throws `ConfigError`. */
 export function parseConfig(
   text: string,
@@ -50,17 +75,27 @@ export function parseConfig(
   if (document.errors.length > 0) {
     throw new ConfigError(
       file,
-      document.errors.map((error) => ({ path: "", message: `YAML syntax: ${error.message}` })),
+      // Only the first line: the rest is a frame of the source text, which may hold an inline secret.
+      document.errors.map((error) => ({
+        path: "",
+        message: `YAML syntax: ${(error.message.split("\n")[0] ?? "").replace(/:$/, "")}`,
+      })),
     );
   }
   const lineOf = (path: readonly PropertyKey[]): string => {
     let node: unknown = document.contents;
+    let keyNode: unknown;
     for (const segment of path) {
-      if (isMap(node)) node = node.get(segment, true);
-      else if (isSeq(node) && typeof segment === "number") node = node.get(segment, true);
+      keyNode = undefined;
+      if (isMap(node)) {
+        // The key's own line: a block value starts on the next one, an unknown key has no value to show.
+        const pair = node.items.find((item) => isScalar(item.key) && item.key.value === segment);
+        keyNode = pair?.key;
+        node = pair?.value;
+      } else if (isSeq(node) && typeof segment === "number") node = node.get(segment, true);
       else break;
     }
-    const range = (node as Node | undefined)?.range;
+    const range = ((keyNode ?? node) as Node | undefined)?.range;
     return range ? ` (line ${lineCounter.linePos(range[0]).line})` : "";
   };
   const raw = document.toJS();
@@ -69,19 +104,29 @@ export function parseConfig(
     path: `${formatPath(p.path)}${lineOf(p.path)}`,
     message: p.message,
   }));
-  const parsed = configSchema.safeParse(resolved.value);
+  const parsed = configSchema.safeParse(resolved.value, { error: configErrorMap });
   if (!parsed.success) {
     problems.push(...parsed.error.issues.map((issue) => describeIssue(issue, resolved.value, lineOf)));
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
-  const crossProblems = crossCheckConfig(parsed.data);
-  if (crossProblems.length > 0) {
-    throw new ConfigError(
-      file,
-      crossProblems.map((p) => ({ path: `${formatPath(p.path)}${lineOf(p.path)}`, message: p.message })),
-    );
-  }
+  // Cross-section checks run on whatever parts are valid, so one run reports every mistake.
+  const crossProblems = crossCheckConfig(
+    parsed.success ? parsed.data : salvageConfig(resolved.value),
+    configErrorMap,
+  );
+  problems.push(
+    ...crossProblems.map((p) => ({ path: `${formatPath(p.path)}${lineOf(p.path)}`, message: p.message })),
+  );
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(file, byLine(problems));
   return parsed.data;
+}
+
+/** Problems in the order of the file, so they read top to bottom beside it. */
+function byLine<P extends { path: string }>(problems: P[]): P[] {
+  const line = (p: P) => Number(/\(line (\d+)\)$/.exec(p.path)?.[1] ?? 0);
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => line(a.p) - line(b.p) || a.i - b.i)
+    .map(({ p }) => p);
 }
 
 function describeIssue(
@@ -89,14 +134,22 @@ function describeIssue(
   root: unknown,
   lineOf: (path: readonly PropertyKey[]) => string,
 ): { path: string; message: string } {
+  if (issue.code === "unrecognized_keys") {
+    // One unknown key (the usual typo): point at the key itself, whose line is the one to fix.
+    const path = issue.keys.length === 1 ? [...issue.path, issue.keys[0] as string] : issue.path;
+    return { path: `${formatPath(path)}${lineOf(path)}`, message: issue.message };
+  }
   const found = valueAt(root, issue.path);
   const expected = issue.message.replace(/^Invalid input: /, "");
+  // A secret's value is never printed, not even a wrong one.
+  const shown =
+    isSecretPath(issue.path) && found !== undefined ? "a secret value (not shown)" : describeFound(found);
   const message =
     issue.code === "invalid_type" && found === undefined
       ? `required: ${expected}`
       : expected.includes("found")
         ? expected
-        : `${expected}; found ${describeFound(found)}`;
+        : `${expected}; found ${shown}`;
   return { path: `${formatPath(issue.path)}${lineOf(issue.path)}`, message };
 }
 

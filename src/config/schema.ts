@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { hubspotIntegrationSchema } from "../../connectors/hubspot/config.js";
-import { salesforceIntegrationSchema } from "../../connectors/salesforce/config.js";
+import { integrationSchemaWith } from "../../connectors/registry.js";
 import { campaignCompliancePolicySchema } from "../compliance/campaign-policy.js";
 import { countrySchema } from "../compliance/rules-schema.js";
 import { mappableLeadFields } from "../model/lead.js";
@@ -21,7 +20,7 @@ const targetSchema = z.union([
 
 /** One rule of a field mapping: CRM field(s) or a constant → a canonical lead field. */
 export const fieldRuleSchema = z
-  .object({
+  .strictObject({
     to: targetSchema,
     /** CRM field name (relationship paths such as `Account.Name` allowed). */
     from: z.string().optional(),
@@ -38,7 +37,7 @@ export const fieldRuleSchema = z
   });
 export type FieldRule = z.infer<typeof fieldRuleSchema>;
 
-export const fieldMappingSchema = z.object({
+export const fieldMappingSchema = z.strictObject({
   /** ISO country used to read phone numbers written without a country code. */
   defaultCountry: z
     .string()
@@ -48,7 +47,7 @@ export const fieldMappingSchema = z.object({
 });
 export type FieldMapping = z.infer<typeof fieldMappingSchema>;
 
-export const sourceSchema = z.object({
+export const sourceSchema = z.strictObject({
   id: idSchema,
   integration: idSchema,
   campaign: idSchema,
@@ -63,10 +62,14 @@ export type SourceConfig = z.infer<typeof sourceSchema>;
 
 /** What happens to a lead after an outcome with a given disposition. */
 export const dispositionPolicySchema = z.discriminatedUnion("action", [
-  z.object({ action: z.literal("done") }),
-  z.object({ action: z.literal("retry"), delay: durationSchema, maxAttempts: z.number().int().positive() }),
-  z.object({ action: z.literal("callback"), fallbackDelay: durationSchema.default(86_400_000) }),
-  z.object({ action: z.literal("suppress") }),
+  z.strictObject({ action: z.literal("done") }),
+  z.strictObject({
+    action: z.literal("retry"),
+    delay: durationSchema,
+    maxAttempts: z.number().int().positive(),
+  }),
+  z.strictObject({ action: z.literal("callback"), fallbackDelay: durationSchema.default(86_400_000) }),
+  z.strictObject({ action: z.literal("suppress") }),
 ]);
 export type DispositionPolicy = z.infer<typeof dispositionPolicySchema>;
 
@@ -85,11 +88,11 @@ export const campaignComplianceSchema = campaignCompliancePolicySchema.extend({
   requiredRegistries: z.array(countrySchema).default([]),
 });
 
-export const campaignSchema = z.object({
+export const campaignSchema = z.strictObject({
   description: z.string().optional(),
   /** 1 (first) … 2,097,151; leads of a higher-priority campaign are not affected. */
   priority: z.number().int().min(1).max(2_097_151).optional(),
-  lease: z.object({ ttl: durationSchema.default(300_000) }).prefault({}),
+  lease: z.strictObject({ ttl: durationSchema.default(300_000) }).prefault({}),
   /** Per canonical disposition; dispositions not listed are `done`. */
   outcomes: z.record(z.string(), dispositionPolicySchema).default({}),
   compliance: campaignComplianceSchema.prefault({}),
@@ -97,7 +100,7 @@ export const campaignSchema = z.object({
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
 /** Canonical disposition → the CRM's values, per integration. */
-export const dispositionMappingSchema = z.object({
+export const dispositionMappingSchema = z.strictObject({
   /** Salesforce CallDisposition text / HubSpot outcome GUID. */
   value: z.string(),
   /** Call status (Salesforce Task.Status, HubSpot hs_call_status). */
@@ -108,19 +111,15 @@ export const dispositionMappingSchema = z.object({
   memberStatus: z.string().optional(),
 });
 
-export const integrationSchema = z.discriminatedUnion("vendor", [
-  salesforceIntegrationSchema.extend({
-    dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
-  }),
-  hubspotIntegrationSchema.extend({
-    dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
-  }),
-]);
+/** An integration: its vendor's own block (from `connectors/registry.ts`) plus the disposition mapping. */
+export const integrationSchema = integrationSchemaWith({
+  dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
+});
 export type IntegrationConfig = z.infer<typeof integrationSchema>;
 
-export const configSchema = z.object({
+export const configSchema = z.strictObject({
   redis: z
-    .object({
+    .strictObject({
       url: z.string().default("redis://127.0.0.1:6379"),
       /** Every key lives under this prefix; the braces are a Redis Cluster hash tag. */
       prefix: z
@@ -150,7 +149,7 @@ export const configSchema = z.object({
       "abandoned",
     ]),
   api: z
-    .object({
+    .strictObject({
       host: z.string().default("127.0.0.1"),
       port: z.number().int().min(0).max(65_535).default(8080),
       /** The URL the CRM calls (behind a proxy): webhook signatures are computed over it. */
@@ -160,7 +159,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   sync: z
-    .object({
+    .strictObject({
       /** Jobs per addBulk call. */
       bulkSize: z.number().int().min(1).max(10_000).default(1_000),
     })

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AdminPluginDependencies } from "../admin/plugin.js";
 import { adminPlugin } from "../admin/plugin.js";
 import { bearerKeyChecker } from "../api/auth.js";
-import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
+import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ConsentService } from "../consent/consent-service.js";
@@ -159,16 +159,7 @@ export class TelesyncService {
         metrics: service.metrics,
         trigger: service.trigger,
         plugins: [
-          hubspotWebhookRoutes({
-            telesync: {
-              config,
-              redis,
-              prefix,
-              removeLead: (leadKey) => telesync.dialQueues.removeLead(leadKey),
-            },
-            consent: service.consent,
-            trigger: service.trigger,
-          }),
+          webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
           adminPlugin(service.adminDependencies()),
         ],
       });

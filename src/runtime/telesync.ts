@@ -6,7 +6,8 @@ import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { DialQueueRegistry } from "../queues/dial-queue-registry.js";
-import { runSync, type SyncOptions, type SyncReport } from "../sync/run-sync.js";
+import { runSync, type SyncDependencies, type SyncOptions, type SyncReport } from "../sync/run-sync.js";
+import { type SyncRecordsResult, syncRecords } from "../sync/sync-records.js";
 import { SyncState } from "../sync/sync-state.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisTokenStore } from "./redis-token-store.js";
@@ -101,24 +102,32 @@ export class Telesync {
     return new SyncState(this.redis, this.prefix, sourceId);
   }
 
-  /** Pull one source now into its campaign queue. */
-  async sync(sourceId: string, options: SyncOptions = {}): Promise<SyncReport> {
+  private syncDependencies(sourceId: string): SyncDependencies {
     const source = this.source(sourceId);
     const mapping = this.config.mappings[source.mapping];
     if (!mapping) throw new Error(`unknown mapping "${source.mapping}"`);
-    const report = await runSync(
-      {
-        source,
-        connector: this.connector(source.integration),
-        mapping,
-        state: this.syncState(source.id),
-        queue: this.dialQueues.get(source.campaign),
-        bulkSize: this.config.sync.bulkSize,
-        ...(this.complianceEnforced ? { gate: this.compliance } : {}),
-        now: this.now,
-      },
-      options,
-    );
+    return {
+      source,
+      connector: this.connector(source.integration),
+      mapping,
+      state: this.syncState(source.id),
+      queue: this.dialQueues.get(source.campaign),
+      bulkSize: this.config.sync.bulkSize,
+      ...(this.complianceEnforced ? { gate: this.compliance } : {}),
+      now: this.now,
+    };
+  }
+
+  /** Re-read a few records of a source now (the CRM said they changed), without a whole pull. */
+  syncRecords(sourceId: string, objectType: string, crmIds: string[]): Promise<SyncRecordsResult> {
+    return syncRecords(this.syncDependencies(sourceId), objectType, crmIds);
+  }
+
+  /** Pull one source now into its campaign queue. */
+  async sync(sourceId: string, options: SyncOptions = {}): Promise<SyncReport> {
+    const deps = this.syncDependencies(sourceId);
+    const { source } = deps;
+    const report = await runSync(deps, options);
     this.log.info(
       {
         source: source.id,

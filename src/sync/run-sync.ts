@@ -3,9 +3,10 @@ import type { CrmConnector } from "../../connectors/types.js";
 import type { GateDecision } from "../compliance/index.js";
 import type { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import type { FieldMapping, SourceConfig } from "../config/schema.js";
-import { fieldsRead, mapRecord } from "../mapping/map-record.js";
+import { fieldsRead } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
-import type { DialQueue, UpsertItem } from "../queues/dial-queue.js";
+import type { DialQueue } from "../queues/dial-queue.js";
+import { applyPage } from "./apply-page.js";
 import type { SyncRunRecord, SyncState } from "./sync-state.js";
 
 export interface RecordProblem {
@@ -45,8 +46,6 @@ export interface SyncOptions {
 }
 
 export type SyncReport = SyncRunRecord & { problems: RecordProblem[] };
-
-const problemSample = 100;
 
 export class SyncAlreadyRunningError extends Error {
   override readonly name = "SyncAlreadyRunningError";
@@ -96,78 +95,9 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     });
     for await (const page of pages) {
       options.signal?.throwIfAborted();
-      const callable: Lead[] = [];
-      const doNotCall: Lead[] = [];
-      const joined = new Map<string, string>();
-      const leftRefs = [...page.removedRefs];
-      const results: Array<{ lead: Lead } | { problem: RecordProblem }> = [];
-      for (const record of page.records) {
-        const mapped = mapRecord(record, source.integration, mapping);
-        if (!mapped.ok) {
-          report.skipped++;
-          const problem = { crmId: mapped.crmId, problems: mapped.problems };
-          if (report.problems.length < problemSample) report.problems.push(problem);
-          results.push({ problem });
-          // A record that no longer maps (its phone was removed) must not stay queued.
-          leftRefs.push(record.sourceRef);
-          continue;
-        }
-        results.push({ lead: mapped.lead });
-        if (mapped.lead.doNotCall) {
-          doNotCall.push(mapped.lead);
-          leftRefs.push(record.sourceRef);
-        } else {
-          callable.push(mapped.lead);
-          joined.set(record.sourceRef, mapped.lead.key);
-        }
-      }
-      // The gate decides for the whole page at once; a dry run decides without recording.
-      const now = deps.now?.() ?? new Date();
-      const gated = deps.gate
-        ? await (dryRun
-            ? deps.gate.decide(callable, source.campaign, now)
-            : deps.gate.check(callable, source.campaign, "sync", now))
-        : [];
-      const decisions = new Map<Lead, GateDecision>(
-        callable.map((lead, i) => [lead, gated[i] as GateDecision]),
-      );
-      for (const result of results) {
-        if ("lead" in result) {
-          const decision = decisions.get(result.lead);
-          options.onRecord?.(decision ? { lead: result.lead, decision } : result);
-        } else options.onRecord?.(result);
-      }
-      const queueable: UpsertItem[] = [];
-      const blockedKeys: string[] = [];
-      for (const lead of callable) {
-        const decision = decisions.get(lead);
-        if (decision?.decision === "block") blockedKeys.push(lead.key);
-        else if (decision?.decision === "wait") {
-          report.held++;
-          queueable.push({
-            lead,
-            sourceId: source.id,
-            delay: Math.max(1, decision.until.getTime() - now.getTime()),
-          });
-        } else queueable.push({ lead, sourceId: source.id });
-      }
-      report.pages++;
-      report.records += page.records.length;
-      report.suppressed += doNotCall.length;
-      report.blocked += blockedKeys.length;
+      const applied = await applyPage(deps, page, report, options);
       if (!dryRun) {
-        const counts = await queue.upsert(queueable, deps.bulkSize);
-        // A blocked lead stays a member of the source (so a later sync sees it again) but not queued.
-        await queue.remove(blockedKeys);
-        report.added += counts.added;
-        report.updated += counts.updated;
-        report.unchanged += counts.unchanged;
-        report.finished += counts.finished;
-        if (doNotCall.length > 0) await deps.onDoNotCall?.(doNotCall);
-        // Do-not-call leads are in leftRefs: they leave the queue like any other leaver.
-        const leaving = await state.leadKeysFor(leftRefs.filter((ref) => !joined.has(ref)));
-        report.removed += await queue.remove([...leaving.values()]);
-        await state.checkpoint(page.cursor, joined, [...leaving.keys()], seenKey);
+        await state.checkpoint(page.cursor, applied.joined, applied.leftRefs, seenKey);
         await lock?.refresh();
       }
       options.onPage?.(report);

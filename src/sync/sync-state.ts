@@ -66,6 +66,15 @@ export class SyncState {
     await tx.exec();
   }
 
+  /** Record membership changes without moving the cursor (a few records re-read between pulls). */
+  async updateMembers(joined: Map<string, string>, leftRefs: string[]): Promise<void> {
+    if (joined.size === 0 && leftRefs.length === 0) return;
+    const tx = this.redis.multi();
+    if (joined.size > 0) tx.hset(this.key("members"), joined);
+    if (leftRefs.length > 0) tx.hdel(this.key("members"), ...leftRefs);
+    await tx.exec();
+  }
+
   /** Lead keys currently in the source for these refs (unknown refs are left out). */
   async leadKeysFor(refs: string[]): Promise<Map<string, string>> {
     const found = new Map<string, string>();

@@ -1,28 +1,36 @@
-import type { ActivityWrite } from "../../connectors/types.js";
+import { vendorFor } from "../../connectors/registry.js";
+import type { ActivitySettings, ActivityWrite } from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { OutcomeJob } from "./jobs.js";
+
+/** What turning an outcome into a CRM activity needs of its integration, whatever the vendor. */
+export interface WritebackSettings {
+  /** Canonical disposition → the CRM's values. */
+  dispositions: IntegrationConfig["dispositions"];
+  /** Subject template and agent → CRM user, normalised by the integration's connector. */
+  activity: ActivitySettings;
+}
+
+/** An integration's writeback settings; the vendor's own names for them stay in its connector. */
+export function writebackSettings(integration: IntegrationConfig): WritebackSettings {
+  return { dispositions: integration.dispositions, activity: vendorFor(integration).activitySettings() };
+}
 
 function fill(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (match, name: string) => values[name] ?? match);
 }
 
 function agentOwner(
-  integration: IntegrationConfig,
+  owners: Record<string, string>,
   agent: OutcomeJob["outcome"]["agent"],
 ): string | undefined {
-  const owners =
-    integration.vendor === "salesforce"
-      ? integration.writeback.agentUsers
-      : integration.writeback.agentOwners;
   return (agent?.id && owners[agent.id]) || (agent?.email && owners[agent.email]) || undefined;
 }
 
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
-export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig): ActivityWrite {
+export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
-  const mapped = integration.dispositions[outcome.disposition];
-  const template =
-    integration.vendor === "salesforce" ? integration.writeback.subject : integration.writeback.title;
+  const mapped = settings.dispositions[outcome.disposition];
   const label = mapped?.value ?? outcome.disposition;
   const write: ActivityWrite = {
     outcomeId: outcome.outcomeId,
@@ -35,7 +43,7 @@ export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig)
       direction: outcome.direction,
       startedAt: outcome.startedAt,
       durationSec: outcome.durationSec,
-      subject: fill(template, { disposition: label, campaign: outcome.campaign }),
+      subject: fill(settings.activity.subjectTemplate, { disposition: label, campaign: outcome.campaign }),
       ...(mapped ? { disposition: mapped.value } : {}),
       ...(mapped?.callStatus ? { status: mapped.callStatus } : {}),
       ...(outcome.notes ? { notes: outcome.notes } : {}),
@@ -43,7 +51,7 @@ export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig)
       ...(lead.phone ? { toNumber: lead.phone } : {}),
     },
   };
-  const owner = agentOwner(integration, outcome.agent);
+  const owner = agentOwner(settings.activity.agentOwners, outcome.agent);
   if (owner) write.call.ownerId = owner;
   if (mapped?.leadUpdates) write.leadUpdates = mapped.leadUpdates;
   if (mapped?.memberStatus && lead.membershipId) write.membershipStatus = mapped.memberStatus;

@@ -9,7 +9,7 @@ import { queueNames } from "../queues/names.js";
 import { MicroBatcher } from "./batcher.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
-import { toActivityWrite } from "./to-activity.js";
+import { toActivityWrite, writebackSettings } from "./to-activity.js";
 
 /** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
 export class WritebackRetryError extends Error {
@@ -129,7 +129,7 @@ export class WritebackWorker {
     try {
       if (data.kind === "outcome") {
         result = await this.activities.submit({
-          write: toActivityWrite(data, this.deps.integration),
+          write: toActivityWrite(data, writebackSettings(this.deps.integration)),
           checkExisting,
         });
       } else {

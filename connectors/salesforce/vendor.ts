@@ -1,0 +1,46 @@
+import type { z } from "zod";
+import { selectProblems } from "../select-problems.js";
+import type { SelectProblem, VendorModule } from "../types.js";
+import { type SalesforceIntegration, salesforceSelectSchema } from "./config.js";
+import { createSalesforceConnector } from "./connector.js";
+import { fieldNamePattern } from "./soql.js";
+import { whereProblem } from "./validate-select.js";
+import { whereSyntaxProblem } from "./where-syntax.js";
+
+/** Every problem a pull would refuse later: shape, an unbalanced or unparseable `where`, no statuses. */
+function checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectProblem[] {
+  const parsed = salesforceSelectSchema.safeParse(select, errorMap ? { error: errorMap } : undefined);
+  if (!parsed.success)
+    return selectProblems(
+      parsed.error,
+      "a salesforce source: { object: Lead|Contact, where? } or { campaignId, memberStatuses? }",
+    );
+  const problems: SelectProblem[] = [];
+  if ("object" in parsed.data && parsed.data.where !== undefined) {
+    const problem =
+      whereProblem(parsed.data.where) ?? whereSyntaxProblem(parsed.data.object, parsed.data.where);
+    if (problem) problems.push({ path: ["where"], message: `where ${problem}` });
+  }
+  if ("campaignId" in parsed.data && parsed.data.memberStatuses?.length === 0) {
+    problems.push({
+      path: ["memberStatuses"],
+      message: "memberStatuses is empty, so no member would be pulled (leave it out for every status)",
+    });
+  }
+  return problems;
+}
+
+export const salesforceVendor: VendorModule<SalesforceIntegration> = {
+  vendor: "salesforce",
+  checkSelect,
+  fieldNameProblem: (name) =>
+    fieldNamePattern.test(name)
+      ? undefined
+      : "a Salesforce field name looks like Name, Custom__c or one relationship hop (Account.Name)",
+  sourceObjectTypes: (select) => (typeof select.object === "string" ? [select.object] : ["Lead", "Contact"]),
+  activitySettings: (config) => ({
+    subjectTemplate: config.writeback.subject,
+    agentOwners: config.writeback.agentUsers,
+  }),
+  createConnector: createSalesforceConnector,
+};
