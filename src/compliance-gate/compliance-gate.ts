@@ -11,6 +11,7 @@ import type { TelesyncConfig } from "../config/schema.js";
 import { SuppressionList } from "../consent/suppression.js";
 import type { GateVerdict, LeaseGate } from "../dialer/lease-service.js";
 import type { Lead } from "../model/lead.js";
+import type { PhoneKeys } from "../security/phone-keys.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AttemptLog } from "./attempt-log.js";
 import { DecisionLog, type DecisionRecord } from "./decision-log.js";
@@ -24,6 +25,8 @@ export interface ComplianceGateDependencies {
   config: TelesyncConfig;
   /** telesync's clock. */
   now: () => Date;
+  /** Names phone numbers in Redis key names (attempt logs) by keyed hash. */
+  phoneKeys: PhoneKeys;
   /** Default: the shipped rule data (`defaultRuleSet()`, one shared object). */
   ruleSet?: RuleSet;
 }
@@ -68,7 +71,7 @@ export class ComplianceGate {
       ...this.ruleSet.frequencyCaps.rules.map((rule) => rule.windowHours),
       ...Object.values(deps.config.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
     ];
-    this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS);
+    this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS, deps.phoneKeys);
     this.abandonment = new AbandonmentCounter(deps.redis, deps.prefix);
     this.registries = new RegistrySnapshots(deps.redis, deps.prefix);
     this.decisions = new DecisionLog(deps.redis, deps.prefix);

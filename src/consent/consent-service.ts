@@ -33,7 +33,7 @@ export class ConsentService {
     private readonly intake: WritebackIntake,
   ) {
     this.suppression = new SuppressionList(telesync.redis, telesync.prefix);
-    this.phones = new PhoneIndex(telesync.redis, telesync.prefix);
+    this.phones = new PhoneIndex(telesync.redis, telesync.prefix, telesync.keys.phones);
   }
 
   /** Phones of a lead, found through the campaign queues (job id = lead key). */

@@ -6,6 +6,7 @@ import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { DialQueue } from "../queues/dial-queue.js";
+import { type SecurityKeys, securityKeysFromEnv } from "../security/security-keys.js";
 import { runSync, type SyncOptions, type SyncReport } from "../sync/run-sync.js";
 import { SyncState } from "../sync/sync-state.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
@@ -22,6 +23,12 @@ export interface TelesyncOptions {
    * abandonment are still counted, but no lead is held or blocked.
    */
   compliance?: boolean;
+  /**
+   * Keys for data at rest (tokens sealed in Redis, phone numbers hashed in key names). Default: read
+   * from the environment (`TELESYNC_ENCRYPTION_KEY`, `TELESYNC_HASH_KEY`); outside production a
+   * missing one falls back to a published development key, logged as a warning.
+   */
+  keys?: SecurityKeys;
 }
 
 /**
@@ -38,6 +45,7 @@ export class Telesync {
   readonly compliance: ComplianceGate;
   /** Whether the gate holds and blocks leads (`TelesyncOptions.compliance`). */
   readonly complianceEnforced: boolean;
+  readonly keys: SecurityKeys;
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly dialQueues = new Map<string, DialQueue>();
   private readonly tokens: RedisTokenStore;
@@ -48,13 +56,21 @@ export class Telesync {
     this.log = options.log ?? silentLogger();
     this.now = options.now ?? (() => new Date());
     this.prefix = this.config.redis.prefix;
+    this.keys = options.keys ?? securityKeysFromEnv(process.env);
+    if (this.keys.developmentDefaults.length > 0) {
+      this.log.warn(
+        { variables: this.keys.developmentDefaults },
+        "development keys in use for data at rest (not set in the environment): never in production",
+      );
+    }
     this.redis = createRedis(this.config.redis.url);
-    this.tokens = new RedisTokenStore(this.redis, this.prefix);
+    this.tokens = new RedisTokenStore(this.redis, this.prefix, this.keys.tokens);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
     this.compliance = new ComplianceGate({
       redis: this.redis,
       prefix: this.prefix,
       config: this.config,
+      phoneKeys: this.keys.phones,
       now: () => this.now(),
     });
     this.complianceEnforced = options.compliance !== false;
@@ -81,7 +97,7 @@ export class Telesync {
     let queue = this.dialQueues.get(campaign);
     if (!queue) {
       if (!this.config.campaigns[campaign]) throw new Error(`unknown campaign "${campaign}"`);
-      queue = new DialQueue(campaign, this.redis, this.prefix, () => this.now());
+      queue = new DialQueue(campaign, this.redis, this.prefix, this.keys.phones, () => this.now());
       this.dialQueues.set(campaign, queue);
     }
     return queue;
