@@ -1,5 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { ApiScope } from "../config/api-keys.js";
+import { ConsentError } from "../consent/consent-error.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
 import type { LeaseService } from "../dialer/lease-service.js";
@@ -8,7 +10,7 @@ import type { Telesync } from "../runtime/telesync.js";
 import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
-import { bearerKeyChecker } from "./auth.js";
+import { ApiKeyStore, isAdmin, type Principal } from "./auth.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -23,6 +25,17 @@ export interface ApiDependencies {
   trigger: SyncTrigger;
   /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The caller, set by the authentication hook (undefined on open paths). */
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The scope a route needs; routes that declare none are admin-only. */
+    scope?: ApiScope;
+  }
 }
 
 /** Paths that answer without an API key: health for orchestrators, webhooks (signature-checked). */
@@ -50,17 +63,28 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const authorized = bearerKeyChecker(deps.telesync.config.api.keys);
+  const keys = new ApiKeyStore(deps.telesync.config.api.keys);
+  deps.telesync.log.info({ keys: ApiKeyStore.describe(deps.telesync.config.api.keys) }, "API keys");
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (openPaths.some((open) => open.test(path))) return;
-    if (!authorized(request.headers.authorization)) {
+    const principal = keys.authenticate(request.headers.authorization);
+    if (!principal) {
       return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
+    }
+    request.principal = principal;
+    const scope = request.routeOptions.config.scope ?? "admin";
+    if (!principal.scopes.has(scope) && !isAdmin(principal)) {
+      return reply
+        .code(403)
+        .send({ error: "forbidden_scope", message: `key "${principal.keyName}" lacks the ${scope} scope` });
     }
   });
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof LeaseError)
       return reply.code(error.status).send({ error: "lease", message: error.message });
+    if (error instanceof ConsentError)
+      return reply.code(error.status).send({ error: error.code, message: error.message });
     const fastifyError = error as {
       validation?: unknown;
       statusCode?: number;

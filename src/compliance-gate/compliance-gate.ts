@@ -7,6 +7,7 @@ import {
   type RuleSet,
   type SuppressionState,
 } from "../compliance/index.js";
+import { ownEntry } from "../config/lookup.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import { SuppressionList } from "../consent/suppression.js";
 import type { GateVerdict, LeaseGate } from "../dialer/lease-service.js";
@@ -80,7 +81,7 @@ export class ComplianceGate {
 
   /** The campaign's compliance policy from the config. */
   policy(campaign: string): CampaignCompliancePolicy {
-    const config = this.config.campaigns[campaign];
+    const config = ownEntry(this.config.campaigns, campaign);
     if (!config) throw new Error(`unknown campaign "${campaign}"`);
     return config.compliance;
   }

@@ -1,6 +1,7 @@
 import { hubspotSelectSchema } from "../../connectors/hubspot/config.js";
 import { salesforceSelectSchema } from "../../connectors/salesforce/config.js";
 import { defaultRuleSet } from "../compliance/index.js";
+import { ownEntry } from "./lookup.js";
 import type { TelesyncConfig } from "./schema.js";
 
 export interface CrossProblem {
@@ -25,7 +26,7 @@ export function crossCheckConfig(config: TelesyncConfig): CrossProblem[] {
     if (seen.has(source.id))
       problems.push({ path: ["sources", i, "id"], message: `duplicate source id "${source.id}"` });
     seen.add(source.id);
-    const integration = config.integrations[source.integration];
+    const integration = ownEntry(config.integrations, source.integration);
     if (!integration) {
       problems.push({
         path: ["sources", i, "integration"],
@@ -42,13 +43,13 @@ export function crossCheckConfig(config: TelesyncConfig): CrossProblem[] {
         }
       }
     }
-    if (!config.mappings[source.mapping]) {
+    if (!ownEntry(config.mappings, source.mapping)) {
       problems.push({
         path: ["sources", i, "mapping"],
         message: `unknown mapping "${source.mapping}"; expected ${oneOf(mappings)}`,
       });
     }
-    if (!config.campaigns[source.campaign]) {
+    if (!ownEntry(config.campaigns, source.campaign)) {
       problems.push({
         path: ["sources", i, "campaign"],
         message: `unknown campaign "${source.campaign}"; expected ${oneOf(campaigns)}`,

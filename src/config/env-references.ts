@@ -5,8 +5,21 @@ const secretKeys = new Set([
   "accessToken",
   "webhookSecret",
   "keys",
+  "key",
   "password",
 ]);
+
+/** Under `api.keys`, an entry's name, scopes and campaigns are not secret: only its `key`. */
+const publicUnderKeys = new Set(["name", "scopes", "campaigns"]);
+
+function isSecretPath(path: readonly (string | number)[]): boolean {
+  return path.some(
+    (segment, i) =>
+      typeof segment === "string" &&
+      secretKeys.has(segment) &&
+      !(segment === "keys" && path.slice(i + 1).some((s) => typeof s === "string" && publicUnderKeys.has(s))),
+  );
+}
 
 const referencePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const wholeReference = /^\$\{[A-Za-z_][A-Za-z0-9_]*(?::-[^}]*)?\}$/;
@@ -26,7 +39,7 @@ export function resolveEnvReferences(
   path: (string | number)[] = [],
   problems: ReferenceProblem[] = [],
 ): { value: unknown; problems: ReferenceProblem[] } {
-  const underSecret = path.some((segment) => typeof segment === "string" && secretKeys.has(segment));
+  const underSecret = isSecretPath(path);
   if (typeof value === "string") {
     if (underSecret && !wholeReference.test(value.trim())) {
       problems.push({
@@ -55,7 +68,13 @@ export function resolveEnvReferences(
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = resolveEnvReferences(item, env, [...path, key], problems).value;
+      // defineProperty: a `__proto__` key stays a plain key (refused by the schema), never a prototype.
+      Object.defineProperty(out, key, {
+        value: resolveEnvReferences(item, env, [...path, key], problems).value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return { value: out, problems };
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { RuleRef } from "../compliance/index.js";
+import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { Lead } from "../model/lead.js";
@@ -73,7 +74,7 @@ export class LeaseService {
   }
 
   private campaign(name: string): CampaignConfig {
-    const campaign = this.telesync.config.campaigns[name];
+    const campaign = ownEntry(this.telesync.config.campaigns, name);
     if (!campaign) throw new LeaseError(404, `unknown campaign "${name}"`);
     return campaign;
   }

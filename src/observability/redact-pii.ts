@@ -59,7 +59,12 @@ export function maskPii(value: unknown, field?: string, depth = 0, seen = new We
     const masked = maskPii(item, key, depth + 1, seen);
     if (masked !== item) {
       out ??= { ...(value as Record<string, unknown>) };
-      out[key] = masked;
+      Object.defineProperty(out, key, {
+        value: masked,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
   }
   return out ?? value;
@@ -68,7 +73,10 @@ export function maskPii(value: unknown, field?: string, depth = 0, seen = new We
 /** An error as pino would print it (type, message, stack, own fields, cause), masked. */
 function maskError(error: Error, depth: number, seen: WeakSet<object>): Record<string, unknown> {
   const own: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(error)) own[key] = maskPii(item, key, depth + 1, seen);
+  for (const [key, item] of Object.entries(error)) {
+    const value = maskPii(item, key, depth + 1, seen);
+    Object.defineProperty(own, key, { value, enumerable: true, writable: true, configurable: true });
+  }
   return {
     type: error.name,
     ...own,

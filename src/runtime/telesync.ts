@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { createConnector } from "../../connectors/index.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
+import { ownEntry } from "../config/lookup.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
@@ -79,7 +80,7 @@ export class Telesync {
   connector(integrationId: string): CrmConnector {
     let connector = this.connectors.get(integrationId);
     if (!connector) {
-      const config = this.config.integrations[integrationId];
+      const config = ownEntry(this.config.integrations, integrationId);
       if (!config) throw new Error(`unknown integration "${integrationId}"`);
       connector = createConnector(config, {
         integrationId,
@@ -96,7 +97,7 @@ export class Telesync {
   dialQueue(campaign: string): DialQueue {
     let queue = this.dialQueues.get(campaign);
     if (!queue) {
-      if (!this.config.campaigns[campaign]) throw new Error(`unknown campaign "${campaign}"`);
+      if (!ownEntry(this.config.campaigns, campaign)) throw new Error(`unknown campaign "${campaign}"`);
       queue = new DialQueue(campaign, this.redis, this.prefix, this.keys.phones, () => this.now());
       this.dialQueues.set(campaign, queue);
     }
@@ -127,7 +128,7 @@ export class Telesync {
   /** Pull one source now into its campaign queue. */
   async sync(sourceId: string, options: SyncOptions = {}): Promise<SyncReport> {
     const source = this.source(sourceId);
-    const mapping = this.config.mappings[source.mapping];
+    const mapping = ownEntry(this.config.mappings, source.mapping);
     if (!mapping) throw new Error(`unknown mapping "${source.mapping}"`);
     const report = await runSync(
       {

@@ -1,4 +1,5 @@
 import type { ActivityWrite } from "../../connectors/types.js";
+import { ownEntry } from "../config/lookup.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { OutcomeJob } from "./jobs.js";
 
@@ -14,13 +15,15 @@ function agentOwner(
     integration.vendor === "salesforce"
       ? integration.writeback.agentUsers
       : integration.writeback.agentOwners;
-  return (agent?.id && owners[agent.id]) || (agent?.email && owners[agent.email]) || undefined;
+  return (
+    (agent?.id && ownEntry(owners, agent.id)) || (agent?.email && ownEntry(owners, agent.email)) || undefined
+  );
 }
 
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig): ActivityWrite {
   const { outcome, lead } = job;
-  const mapped = integration.dispositions[outcome.disposition];
+  const mapped = ownEntry(integration.dispositions, outcome.disposition);
   const template =
     integration.vendor === "salesforce" ? integration.writeback.subject : integration.writeback.title;
   const label = mapped?.value ?? outcome.disposition;

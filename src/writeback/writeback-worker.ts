@@ -1,6 +1,7 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
+import { ownEntry } from "../config/lookup.js";
 import type { ErrorClass } from "../errors.js";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
@@ -116,7 +117,7 @@ export class WritebackWorker {
     let result: ItemResult;
     try {
       if (data.kind === "outcome") {
-        const integration = this.telesync.config.integrations[this.integrationId];
+        const integration = ownEntry(this.telesync.config.integrations, this.integrationId);
         if (!integration) throw new Error(`integration ${this.integrationId} is no longer configured`);
         result = await this.activities.submit({ write: toActivityWrite(data, integration), checkExisting });
       } else {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { verifySignatureV3 } from "../../../connectors/hubspot/webhook-signature.js";
+import { ownEntry } from "../../config/lookup.js";
 import type { ConsentService } from "../../consent/consent-service.js";
 import { leadKey } from "../../model/lead.js";
 import type { Telesync } from "../../runtime/telesync.js";
@@ -48,7 +49,7 @@ export function hubspotWebhookRoutes(deps: {
         "/webhooks/hubspot/:integration",
         async (request, reply) => {
           const integrationId = request.params.integration;
-          const integration = telesync.config.integrations[integrationId];
+          const integration = ownEntry(telesync.config.integrations, integrationId);
           if (integration?.vendor !== "hubspot" || !integration.webhookSecret) {
             return reply
               .code(404)
@@ -108,7 +109,7 @@ async function applyEvents(
         if (event.propertyName === doNotCall.property && event.propertyValue === doNotCall.value) {
           // The CRM already says do-not-call: suppress here at once, nothing to write back.
           await deps.consent.apply(
-            { leadKey: key, status: "opted_out", source: "crm" },
+            { leadKey: key, status: "opted_out", source: "crm", actor: `webhook:${integrationId}` },
             { writeToCrm: false },
           );
           effects.suppressed++;

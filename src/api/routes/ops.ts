@@ -1,6 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ownEntry } from "../../config/lookup.js";
+import { mayUseCampaign } from "../auth.js";
 import { campaignParams } from "../schemas.js";
 import type { ApiDependencies } from "../server.js";
 
@@ -12,43 +14,53 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { telesync, leases, metrics, deadLetters, intake } = deps;
 
-  api.get("/v1/campaigns/:campaign/stats", { schema: { params: campaignParams } }, async (request, reply) => {
-    const { campaign } = request.params;
-    const config = telesync.config.campaigns[campaign];
-    if (!config) {
-      return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
-    }
-    const counts = await telesync
-      .dialQueue(campaign)
-      .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
-    const { threshold, rate, previewOnly, abandoned, liveAnswered } =
-      await telesync.compliance.abandonment.status(
+  api.get(
+    "/v1/campaigns/:campaign/stats",
+    { schema: { params: campaignParams }, config: { scope: "dialer" } },
+    async (request, reply) => {
+      const { campaign } = request.params;
+      const config = ownEntry(telesync.config.campaigns, campaign);
+      if (!config) {
+        return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
+      }
+      if (request.principal && !mayUseCampaign(request.principal, campaign)) {
+        return reply.code(403).send({
+          error: "campaign_not_allowed",
+          message: `key "${request.principal.keyName}" may not read "${campaign}"`,
+        });
+      }
+      const counts = await telesync
+        .dialQueue(campaign)
+        .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
+      const { threshold, rate, previewOnly, abandoned, liveAnswered } =
+        await telesync.compliance.abandonment.status(
+          campaign,
+          config.compliance.abandonmentThreshold,
+          telesync.now(),
+        );
+      return {
         campaign,
-        config.compliance.abandonmentThreshold,
-        telesync.now(),
-      );
-    return {
-      campaign,
-      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
-      delayed: counts.delayed ?? 0,
-      leased: counts.active ?? 0,
-      finished: counts.completed ?? 0,
-      outcomesByDisposition: await leases.dispositionCounts(campaign),
-      /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
-      abandonment: {
-        rate,
-        threshold,
-        previewOnly,
-        abandoned,
-        liveAnswered,
-        ...(previewOnly
-          ? {
-              warning: `abandonment rate ${(rate * 100).toFixed(2)}% over 30 days is at or above the ${(threshold * 100).toFixed(2)}% threshold: leases are preview-only (legal limit 3%)`,
-            }
-          : {}),
-      },
-    };
-  });
+        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+        delayed: counts.delayed ?? 0,
+        leased: counts.active ?? 0,
+        finished: counts.completed ?? 0,
+        outcomesByDisposition: await leases.dispositionCounts(campaign),
+        /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
+        abandonment: {
+          rate,
+          threshold,
+          previewOnly,
+          abandoned,
+          liveAnswered,
+          ...(previewOnly
+            ? {
+                warning: `abandonment rate ${(rate * 100).toFixed(2)}% over 30 days is at or above the ${(threshold * 100).toFixed(2)}% threshold: leases are preview-only (legal limit 3%)`,
+              }
+            : {}),
+        },
+      };
+    },
+  );
 
   api.get(
     "/v1/sources/:source/runs",
