@@ -9,58 +9,55 @@ import type { ApiDependencies } from "../server.js";
 /** How long writeback may hold waiting jobs without completing any before /healthz says so. */
 const stuckAfterMs = 5 * 60_000;
 
+/** Campaign stats are what dialers show their agents: the dialer scope reads them (own campaigns). */
+const statsRoute = { schema: { params: campaignParams }, config: { scope: "dialer" as const } };
+
 /** What operators look at: campaign stats, sync history, dead letters, health, metrics. */
 export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { telesync, leases, metrics, deadLetters, intake } = deps;
 
-  api.get(
-    "/v1/campaigns/:campaign/stats",
-    { schema: { params: campaignParams }, config: { scope: "dialer" } },
-    async (request, reply) => {
-      const { campaign } = request.params;
-      const config = ownEntry(telesync.config.campaigns, campaign);
-      if (!config) {
-        return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
-      }
-      if (request.principal && !mayUseCampaign(request.principal, campaign)) {
-        return reply.code(403).send({
-          error: "campaign_not_allowed",
-          message: `key "${request.principal.keyName}" may not read "${campaign}"`,
-        });
-      }
-      const counts = await telesync
-        .dialQueue(campaign)
-        .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
-      const { threshold, rate, previewOnly, abandoned, liveAnswered } =
-        await telesync.compliance.abandonment.status(
-          campaign,
-          config.compliance.abandonmentThreshold,
-          telesync.now(),
-        );
-      return {
+  api.get("/v1/campaigns/:campaign/stats", statsRoute, async (request, reply) => {
+    const { campaign } = request.params;
+    const config = ownEntry(telesync.config.campaigns, campaign);
+    if (!config) {
+      return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
+    }
+    if (request.principal && !mayUseCampaign(request.principal, campaign)) {
+      const message = `key "${request.principal.keyName}" may not read "${campaign}"`;
+      return reply.code(403).send({ error: "campaign_not_allowed", message });
+    }
+    const counts = await telesync
+      .dialQueue(campaign)
+      .queue.getJobCounts("waiting", "prioritized", "delayed", "active", "completed", "failed");
+    const { threshold, rate, previewOnly, abandoned, liveAnswered } =
+      await telesync.compliance.abandonment.status(
         campaign,
-        waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
-        delayed: counts.delayed ?? 0,
-        leased: counts.active ?? 0,
-        finished: counts.completed ?? 0,
-        outcomesByDisposition: await leases.dispositionCounts(campaign),
-        /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
-        abandonment: {
-          rate,
-          threshold,
-          previewOnly,
-          abandoned,
-          liveAnswered,
-          ...(previewOnly
-            ? {
-                warning: `abandonment rate ${(rate * 100).toFixed(2)}% over 30 days is at or above the ${(threshold * 100).toFixed(2)}% threshold: leases are preview-only (legal limit 3%)`,
-              }
-            : {}),
-        },
-      };
-    },
-  );
+        config.compliance.abandonmentThreshold,
+        telesync.now(),
+      );
+    return {
+      campaign,
+      waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
+      delayed: counts.delayed ?? 0,
+      leased: counts.active ?? 0,
+      finished: counts.completed ?? 0,
+      outcomesByDisposition: await leases.dispositionCounts(campaign),
+      /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
+      abandonment: {
+        rate,
+        threshold,
+        previewOnly,
+        abandoned,
+        liveAnswered,
+        ...(previewOnly
+          ? {
+              warning: `abandonment rate ${(rate * 100).toFixed(2)}% over 30 days is at or above the ${(threshold * 100).toFixed(2)}% threshold: leases are preview-only (legal limit 3%)`,
+            }
+          : {}),
+      },
+    };
+  });
 
   api.get(
     "/v1/sources/:source/runs",
