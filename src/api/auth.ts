@@ -1,16 +1,67 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { ApiKeyConfig, ApiScope } from "../config/api-keys.js";
 
-const digest = (value: string) => createHash("sha256").update(value).digest();
+/** Who is calling: the key's name (for provenance and logs, never its value) and what it may do. */
+export interface Principal {
+  keyName: string;
+  scopes: ReadonlySet<ApiScope>;
+  /** The campaigns a restricted key may work in; undefined: all. */
+  campaigns?: ReadonlySet<string>;
+}
 
-/** Bearer-key check in constant time (per key); an empty key list refuses everything. */
-export function bearerKeyChecker(keys: readonly string[]): (authorization: string | undefined) => boolean {
-  const digests = keys.map(digest);
-  return (authorization) => {
+export function isAdmin(principal: Principal): boolean {
+  return principal.scopes.has("admin");
+}
+
+/** Whether the caller may act in `campaign` (admin keys and unrestricted keys: every campaign). */
+export function mayUseCampaign(principal: Principal, campaign: string): boolean {
+  return isAdmin(principal) || principal.campaigns === undefined || principal.campaigns.has(campaign);
+}
+
+/**
+ * The API keys of a process, held as SHA-256 hashes only (the config schema hashes them while
+ * parsing). A bearer key is compared with every hash in constant time, whatever matches, so the
+ * answer's timing says nothing about which key or how much of it was right. Two values per name
+ * are accepted at once, for rotation.
+ */
+export class ApiKeyStore {
+  private readonly entries: Array<{ hash: Buffer; principal: Principal }>;
+
+  constructor(keys: readonly ApiKeyConfig[]) {
+    this.entries = keys.flatMap((key) => {
+      const principal: Principal = {
+        keyName: key.name,
+        scopes: new Set(key.scopes),
+        ...(key.campaigns ? { campaigns: new Set(key.campaigns) } : {}),
+      };
+      return key.keyHashes.map((hash) => ({ hash: Buffer.from(hash, "hex"), principal }));
+    });
+  }
+
+  /** The caller behind an `Authorization: Bearer …` header, or undefined. */
+  authenticate(authorization: string | undefined): Principal | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
-    if (!match) return false;
-    const presented = digest(match[1] as string);
-    let ok = false;
-    for (const key of digests) ok = timingSafeEqual(key, presented) || ok;
-    return ok;
-  };
+    if (!match) return undefined;
+    const presented = createHash("sha256")
+      .update(match[1] as string, "utf8")
+      .digest();
+    let found: Principal | undefined;
+    for (const entry of this.entries) {
+      if (timingSafeEqual(entry.hash, presented)) found ??= entry.principal;
+    }
+    return found;
+  }
+
+  /** For the start-up log: names, scopes and how many values each (rotation), never a value. */
+  static describe(keys: readonly ApiKeyConfig[]): Array<Record<string, unknown>> {
+    return keys.map((key) => ({
+      name: key.name,
+      scopes: key.scopes,
+      values: key.keyHashes.length,
+      ...(key.campaigns ? { campaigns: key.campaigns } : {}),
+      ...(key.legacy
+        ? { legacy: "unnamed key in the old shape: admin scope; name it and give it scopes" }
+        : {}),
+    }));
+  }
 }

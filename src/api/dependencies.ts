@@ -26,7 +26,7 @@ export interface ApiDependencies {
   dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
   outcomes: Pick<OutcomeService, "report" | "dispositionCounts">;
-  consent: Pick<ConsentService, "apply">;
+  consent: Pick<ConsentService, "apply" | "leads" | "ledger">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;
   /** A source's recent sync runs, newest first. */

@@ -1,5 +1,6 @@
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ConsentError } from "../consent/consent-error.js";
 import { LeaseError } from "../dialer/errors.js";
 import { OutcomeConflictError } from "../outcomes/errors.js";
 
@@ -59,7 +60,7 @@ export function toErrorReply(error: unknown): { status: number; body: ErrorBody 
       },
     };
   }
-  if (error instanceof LeaseError || error instanceof OutcomeConflictError)
+  if (error instanceof LeaseError || error instanceof OutcomeConflictError || error instanceof ConsentError)
     return { status: error.status, body: { error: error.code, message: error.message } };
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details = error.validation.map((issue) => ({

@@ -29,15 +29,32 @@ const phoneSchema = z.string().transform((value, ctx) => {
   return e164;
 });
 
+/** What an opt-in rests on (see `ConsentEvidence`). */
+export const consentEvidenceSchema = z.strictObject({
+  source: z.string().trim().min(1).max(300),
+  who: z.string().trim().min(1).max(300),
+  when: z.iso.datetime({ offset: true }),
+  basis: z.string().trim().min(1).max(500),
+});
+
+/**
+ * `POST /v1/consent`. An opt-in (admin keys only) names its `evidence`; it lifts a number on the
+ * internal do-not-call list only with `overrideInternalDnc: true`.
+ */
 export const consentBodySchema = z
   .strictObject({
     phone: phoneSchema.optional(),
     leadKey: z.string().min(3).max(300).optional(),
     status: z.enum(["opted_out", "opted_in"]),
     source: z.enum(["agent", "crm", "inbound", "api"]).default("api"),
+    evidence: consentEvidenceSchema.optional(),
+    overrideInternalDnc: z.boolean().optional(),
   })
   .refine((body) => body.phone !== undefined || body.leadKey !== undefined, {
     message: "give phone or leadKey",
+  })
+  .refine((body) => body.status === "opted_in" || body.overrideInternalDnc === undefined, {
+    message: "overrideInternalDnc only goes with an opt-in",
   });
 
 export const campaignParams = z.strictObject({ campaign: z.string().min(1).max(64) });

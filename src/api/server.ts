@@ -9,7 +9,8 @@ import {
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
 import { adminPaths } from "../admin/plugin.js";
-import { bearerKeyChecker } from "./auth.js";
+import type { ApiScope } from "../config/api-keys.js";
+import { ApiKeyStore, isAdmin, type Principal } from "./auth.js";
 import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
@@ -17,6 +18,17 @@ import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
 export type { ApiDependencies } from "./dependencies.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The caller, set by the authentication hook (undefined on open paths). */
+    principal?: Principal;
+  }
+  interface FastifyContextConfig {
+    /** The scope a route needs; routes that declare none are admin-only. */
+    scope?: ApiScope;
+  }
+}
 
 /**
  * Paths that answer without an API key: health for orchestrators, webhooks (signature-checked), the
@@ -65,12 +77,21 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   });
   await app.register(fastifySwaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
-  const authorized = bearerKeyChecker(deps.config.api.keys);
+  const keys = new ApiKeyStore(deps.config.api.keys);
+  deps.log.info({ keys: ApiKeyStore.describe(deps.config.api.keys) }, "API keys");
   app.addHook("onRequest", async (request, reply) => {
     const path = request.url.split("?")[0] ?? "";
     if (openPaths.some((open) => open.test(path))) return;
-    if (!authorized(request.headers.authorization)) {
+    const principal = keys.authenticate(request.headers.authorization);
+    if (!principal) {
       return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
+    }
+    request.principal = principal;
+    const scope = request.routeOptions.config.scope ?? "admin";
+    if (!principal.scopes.has(scope) && !isAdmin(principal)) {
+      return reply
+        .code(403)
+        .send({ error: "forbidden_scope", message: `key "${principal.keyName}" lacks the ${scope} scope` });
     }
   });
   app.setErrorHandler((error, _request, reply) => {

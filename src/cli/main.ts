@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { StartupError } from "../runtime/startup-error.js";
+import { SecurityKeysError } from "../security/security-keys.js";
 import { registerCheck } from "./commands/check.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDlq } from "./commands/dlq.js";
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof SecurityKeysError) {
       console.error(error.message);
       process.exitCode = 2;
       return;

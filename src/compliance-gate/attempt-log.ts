@@ -1,11 +1,13 @@
 import type { Redis } from "ioredis";
 import type { RedisWrites } from "../queues/redis-writes.js";
+import type { PhoneKeys } from "../security/phone-keys.js";
 
 /**
  * Call attempts per number, across every campaign of this seller: one sorted set per E.164 number,
  * member = outcome id, score = when the outcome was accepted (telesync's clock). The acceptance time
  * is never earlier than the call, so an attempt ages out of a rolling cap no sooner than it should.
  * Entries older than the retention are trimmed on every write and the key expires after it.
+ * The key names the number by its keyed hash (`attempts:<hmac>`), never the digits.
  */
 export class AttemptLog {
   constructor(
@@ -13,11 +15,12 @@ export class AttemptLog {
     private readonly prefix: string,
     /** How far back attempts matter: the longest cap window in force (at least 24 h). */
     readonly retentionMs: number,
+    private readonly phoneKeys: PhoneKeys,
   ) {}
 
-  /** The number's attempt set (reservations live beside it, see AttemptReservations). */
+  /** The number's attempt set under its current key name (reservations live beside it). */
   keyOf(phone: string): string {
-    return `${this.prefix}:attempts:${phone}`;
+    return `${this.prefix}:attempts:${this.phoneKeys.current(phone)}`;
   }
 
   /** Add an attempt to a pipeline (written with the outcome's other counters). */
@@ -33,14 +36,20 @@ export class AttemptLog {
     if (phones.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
-    for (const phone of phones) pipeline.zrangebyscore(this.keyOf(phone), `(${from}`, "+inf", "WITHSCORES");
+    // Every key name a number may have (current hash key first, then keys before a rotation).
+    const names = phones.map((phone) => this.phoneKeys.all(phone).map((h) => `${this.prefix}:attempts:${h}`));
+    for (const name of names.flat()) pipeline.zrangebyscore(name, `(${from}`, "+inf", "WITHSCORES");
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([error, reply]) => {
-      if (error) throw error;
-      const flat = reply as string[];
-      const times: Date[] = [];
-      for (let i = 1; i < flat.length; i += 2) times.push(new Date(Number(flat[i])));
-      return times;
+    let next = 0;
+    return names.map((perPhone) => {
+      const seen = new Map<string, Date>();
+      for (let k = 0; k < perPhone.length; k++) {
+        const [error, reply] = results[next++] ?? [null, []];
+        if (error) throw error;
+        const flat = reply as string[];
+        for (let i = 1; i < flat.length; i += 2) seen.set(flat[i - 1] as string, new Date(Number(flat[i])));
+      }
+      return [...seen.values()].sort((a, b) => a.getTime() - b.getTime());
     });
   }
 }

@@ -7,8 +7,10 @@ import {
   type RuleSet,
   type SuppressionState,
 } from "../compliance/index.js";
+import { ownEntry } from "../config/lookup.js";
 import { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
+import type { PhoneKeys } from "../security/phone-keys.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
@@ -25,6 +27,8 @@ export interface ComplianceGateDependencies {
   campaigns: Readonly<Record<string, { compliance: CampaignCompliancePolicy }>>;
   /** telesync's clock. */
   now: () => Date;
+  /** Names phone numbers in Redis key names (attempt logs) by keyed hash. */
+  phoneKeys: PhoneKeys;
   /** Default: the shipped rule data (`defaultRuleSet()`, one shared object). */
   ruleSet?: RuleSet;
 }
@@ -59,7 +63,7 @@ export class ComplianceGate {
       ...this.ruleSet.frequencyCaps.rules.map((rule) => rule.windowHours),
       ...Object.values(deps.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
     ];
-    this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS);
+    this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS, deps.phoneKeys);
     this.abandonment = new AbandonmentCounter(deps.redis, deps.prefix);
     this.abandonmentGuard = new AbandonmentGuard({
       counter: this.abandonment,
@@ -73,7 +77,7 @@ export class ComplianceGate {
 
   /** The campaign's compliance policy from the config. */
   policy(campaign: string): CampaignCompliancePolicy {
-    const config = Object.hasOwn(this.campaigns, campaign) ? this.campaigns[campaign] : undefined;
+    const config = ownEntry(this.campaigns, campaign);
     if (!config) throw new Error(`unknown campaign "${campaign}"`);
     return config.compliance;
   }

@@ -5,12 +5,21 @@ const secretKeys = new Set([
   "accessToken",
   "webhookSecret",
   "keys",
+  "key",
   "password",
 ]);
 
+/** Under `api.keys`, an entry's name, scopes and campaigns are not secret: only its `key`. */
+const publicUnderKeys = new Set(["name", "scopes", "campaigns"]);
+
 /** Whether a config path lies under a secret key, whose value must never be printed. */
 export function isSecretPath(path: readonly PropertyKey[]): boolean {
-  return path.some((segment) => typeof segment === "string" && secretKeys.has(segment));
+  return path.some(
+    (segment, i) =>
+      typeof segment === "string" &&
+      secretKeys.has(segment) &&
+      !(segment === "keys" && path.slice(i + 1).some((s) => typeof s === "string" && publicUnderKeys.has(s))),
+  );
 }
 
 const referencePattern = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
@@ -60,7 +69,13 @@ export function resolveEnvReferences(
   if (value !== null && typeof value === "object") {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = resolveEnvReferences(item, env, [...path, key], problems).value;
+      // defineProperty: a `__proto__` key stays a plain key (refused by the schema), never a prototype.
+      Object.defineProperty(out, key, {
+        value: resolveEnvReferences(item, env, [...path, key], problems).value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return { value: out, problems };
   }

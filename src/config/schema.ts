@@ -3,6 +3,7 @@ import { integrationSchemaWith } from "../../connectors/registry.js";
 import { campaignCompliancePolicySchema } from "../compliance/campaign-policy.js";
 import { countrySchema } from "../compliance/rules-schema.js";
 import { mappableLeadFields } from "../model/lead.js";
+import { apiKeysSchema } from "./api-keys.js";
 import { durationSchema } from "./duration.js";
 
 /** Ids used in keys, job ids and URLs: no `:` (BullMQ), no `/` (lead keys), not all digits. */
@@ -154,8 +155,11 @@ export const configSchema = z.strictObject({
       port: z.number().int().min(0).max(65_535).default(8080),
       /** The URL the CRM calls (behind a proxy): webhook signatures are computed over it. */
       publicUrl: z.url().optional(),
-      /** Bearer keys, by reference: `- ${TELESYNC_API_KEY}`. */
-      keys: z.array(z.string().min(16, "API keys must be at least 16 characters")).default([]),
+      /**
+       * Bearer keys by name, value by reference, with scopes:
+       * `- { name: dialer-main, key: ${DIALER_KEY}, scopes: [dialer] }`. See `apiKeysSchema`.
+       */
+      keys: apiKeysSchema,
     })
     .prefault({}),
   sync: z

@@ -3,6 +3,7 @@ import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
+import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
@@ -82,7 +83,7 @@ export class LeaseService {
   }
 
   private campaign(name: string): CampaignConfig {
-    const campaign = Object.hasOwn(this.deps.campaigns, name) ? this.deps.campaigns[name] : undefined;
+    const campaign = ownEntry(this.deps.campaigns, name);
     if (!campaign) throw new LeaseError(404, `unknown campaign "${name}"`, "campaign_not_found");
     return campaign;
   }

@@ -1,3 +1,4 @@
+import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
 
 export type NextStep =
@@ -20,7 +21,7 @@ export function nextStep(input: {
 }): NextStep {
   if (input.consentRevoked) return { action: "suppress" };
   const attempts = input.attemptsBefore + 1;
-  const policy = input.campaign.outcomes[input.disposition];
+  const policy = ownEntry(input.campaign.outcomes, input.disposition);
   if (!policy) {
     // A callback time with no explicit policy still means "call again then".
     return input.callbackAt

@@ -1,5 +1,6 @@
 import type { Job } from "bullmq";
 import type { Redis } from "ioredis";
+import type { PhoneKeys } from "../security/phone-keys.js";
 import { type DialJobData, DialQueue } from "./dial-queue.js";
 import { dialJobId } from "./names.js";
 
@@ -24,6 +25,8 @@ export class DialQueueRegistry {
       prefix: string;
       /** The configured campaign names; any other name is refused. */
       campaigns: readonly string[];
+      /** Names phone numbers in Redis key names by keyed hash. */
+      phoneKeys: PhoneKeys;
       /** telesync's clock: delays and due times are on it (see `DueIndex`). */
       now: () => Date;
     },
@@ -45,7 +48,7 @@ export class DialQueueRegistry {
     let queue = this.open.get(campaign);
     if (!queue) {
       if (!this.known.has(campaign)) throw new UnknownCampaignError(campaign);
-      queue = new DialQueue(campaign, this.deps.redis, this.deps.prefix, this.deps.now);
+      queue = new DialQueue(campaign, this.deps.redis, this.deps.prefix, this.deps.phoneKeys, this.deps.now);
       this.open.set(campaign, queue);
     }
     return queue;

@@ -1,6 +1,7 @@
 import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Lead } from "../model/lead.js";
+import type { PhoneKeys } from "../security/phone-keys.js";
 import { DueIndex } from "./due-index.js";
 import { dialJobId, queueNames } from "./names.js";
 import { PhoneIndex } from "./phone-index.js";
@@ -54,11 +55,12 @@ export class DialQueue {
     readonly campaign: string,
     private readonly redis: Redis,
     readonly prefix: string,
+    phoneKeys: PhoneKeys,
     /** telesync's clock: delays and due times are on it (see `DueIndex`). */
     private readonly now: () => Date = () => new Date(),
   ) {
     this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
-    this.phones = new PhoneIndex(redis, prefix);
+    this.phones = new PhoneIndex(redis, prefix, phoneKeys);
     this.dueIndex = new DueIndex(redis, prefix, campaign);
   }
 

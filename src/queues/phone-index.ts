@@ -1,14 +1,19 @@
 import type { ChainableCommander, Redis } from "ioredis";
+import type { PhoneKeys } from "../security/phone-keys.js";
 
-/** Which queued leads carry a phone number, across campaigns: an opt-out finds them without a scan. */
+/**
+ * Which queued leads carry a phone number, across campaigns: an opt-out finds them without a scan.
+ * The key names the number by its keyed hash (`phone-jobs:<hmac>`), never the digits.
+ */
 export class PhoneIndex {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly phoneKeys: PhoneKeys,
   ) {}
 
   private key(phone: string): string {
-    return `${this.prefix}:phone-jobs:${phone}`;
+    return `${this.prefix}:phone-jobs:${this.phoneKeys.current(phone)}`;
   }
 
   /** Add to a pipeline the entries for leads queued in `campaign`. */
@@ -19,7 +24,9 @@ export class PhoneIndex {
   }
 
   async lookup(phone: string): Promise<{ campaign: string; leadKey: string }[]> {
-    const members = await this.redis.smembers(this.key(phone));
+    // After a hash-key rotation, entries written under the previous key are still found.
+    const names = this.phoneKeys.all(phone).map((hash) => `${this.prefix}:phone-jobs:${hash}`);
+    const members = await this.redis.sunion(...names);
     return members.map((member) => {
       const [campaign, leadKey] = member.split("\t") as [string, string];
       return { campaign, leadKey };

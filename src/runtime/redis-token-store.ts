@@ -1,14 +1,20 @@
 import type { Redis } from "ioredis";
 import type { TokenStore } from "../../connectors/types.js";
+import { securityKeysFromEnv } from "../security/security-keys.js";
+import type { TokenCipher } from "../security/token-cipher.js";
 
 /**
- * Access tokens shared by every worker of an integration: one refresh serves all of them.
- * Tokens expire on the CRM side; the TTL only keeps Redis tidy.
+ * Access tokens shared by every worker of an integration: one refresh serves all of them. Sealed
+ * with AES-256-GCM (`TokenCipher`), bound to their key; a value this process cannot open (written
+ * in clear before encryption, or under a key no longer held) reads as "no token", so the connector
+ * refreshes and stores a sealed one. Tokens expire on the CRM side; the TTL only keeps Redis tidy.
  */
 export class RedisTokenStore implements TokenStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** Default: the keys in the environment (`TELESYNC_ENCRYPTION_KEY`, see `securityKeysFromEnv`). */
+    private readonly cipher: TokenCipher = securityKeysFromEnv(process.env).tokens,
     private readonly ttlSeconds = 12 * 3600,
   ) {}
 
@@ -17,10 +23,13 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async get(integrationId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.key(integrationId))) ?? undefined;
+    const key = this.key(integrationId);
+    const sealed = await this.redis.get(key);
+    return sealed === null ? undefined : this.cipher.open(sealed, key);
   }
 
   async set(integrationId: string, accessToken: string): Promise<void> {
-    await this.redis.set(this.key(integrationId), accessToken, "EX", this.ttlSeconds);
+    const key = this.key(integrationId);
+    await this.redis.set(key, this.cipher.seal(accessToken, key), "EX", this.ttlSeconds);
   }
 }

@@ -1,11 +1,13 @@
 import type { FastifyInstance } from "fastify";
 import type { AdminPluginDependencies } from "../admin/plugin.js";
 import { adminPlugin } from "../admin/plugin.js";
-import { bearerKeyChecker } from "../api/auth.js";
+import { ApiKeyStore, isAdmin } from "../api/auth.js";
 import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
+import { ConsentLedger } from "../consent/consent-ledger.js";
 import { ConsentService } from "../consent/consent-service.js";
+import { LeadDirectory } from "../consent/lead-directory.js";
 import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
@@ -65,12 +67,20 @@ export class TelesyncService {
     const { config, redis, prefix, now, log, dialQueues, compliance } = telesync;
     this.intake = new WritebackIntake(redis, prefix);
     this.deadLetters = new DeadLetterQueue(redis, prefix);
+    const integrations = Object.keys(config.integrations);
     this.consent = new ConsentService({
       suppression: new SuppressionList(redis, prefix),
-      phones: new PhoneIndex(redis, prefix),
+      phones: new PhoneIndex(redis, prefix, telesync.keys.phones),
+      ledger: new ConsentLedger(redis, prefix, telesync.keys.phones),
+      leads: new LeadDirectory({
+        integrations,
+        sources: config.sources,
+        dialQueues,
+        membersOf: (sourceId, refs) => telesync.syncState(sourceId).leadKeysFor(refs),
+      }),
       dialQueues,
       intake: this.intake,
-      integrations: Object.keys(config.integrations),
+      integrations,
       now,
     });
     this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
@@ -172,7 +182,7 @@ export class TelesyncService {
   /** What the admin page reads and may change. */
   private adminDependencies(): AdminPluginDependencies {
     const telesync = this.telesync;
-    const isKey = bearerKeyChecker(telesync.config.api.keys);
+    const keys = new ApiKeyStore(telesync.config.api.keys);
     return {
       config: telesync.config,
       redis: telesync.redis,
@@ -192,8 +202,10 @@ export class TelesyncService {
         replay: (id) => this.replayDeadLetter(id),
         discard: (id) => this.deadLetters.discard(id),
       },
-      // Until API keys carry scopes, every configured key may administer.
-      adminKeyName: (key) => (isKey(`Bearer ${key}`) ? "api-key" : undefined),
+      adminKeyName: (key) => {
+        const principal = keys.authenticate(`Bearer ${key}`);
+        return principal && isAdmin(principal) ? principal.keyName : undefined;
+      },
       queues: () => [
         ...Object.keys(telesync.config.campaigns).map((c) => telesync.dialQueues.get(c).queue),
         ...Object.keys(telesync.config.integrations).map((i) => this.intake.queue(i)),

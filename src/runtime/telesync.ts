@@ -2,10 +2,12 @@ import type { Redis } from "ioredis";
 import { createConnector } from "../../connectors/index.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
+import { ownEntry } from "../config/lookup.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { type SecurityKeys, securityKeysFromEnv } from "../security/security-keys.js";
 import { runSync, type SyncDependencies, type SyncOptions, type SyncReport } from "../sync/run-sync.js";
 import { type SyncRecordsResult, syncRecords } from "../sync/sync-records.js";
 import { SyncState } from "../sync/sync-state.js";
@@ -23,6 +25,12 @@ export interface TelesyncOptions {
    * abandonment are still counted, but no lead is held or blocked.
    */
   compliance?: boolean;
+  /**
+   * Keys for data at rest (tokens sealed in Redis, phone numbers hashed in key names). Default: read
+   * from the environment (`TELESYNC_ENCRYPTION_KEY`, `TELESYNC_HASH_KEY`); outside production a
+   * missing one falls back to a published development key, logged as a warning.
+   */
+  keys?: SecurityKeys;
 }
 
 /**
@@ -43,6 +51,7 @@ export class Telesync {
   readonly complianceEnforced: boolean;
   /** Every campaign's dial queue. */
   readonly dialQueues: DialQueueRegistry;
+  readonly keys: SecurityKeys;
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly tokens: RedisTokenStore;
   private readonly rateLimiter: RedisRateLimiter;
@@ -52,13 +61,21 @@ export class Telesync {
     this.log = options.log ?? silentLogger();
     this.now = options.now ?? (() => new Date());
     this.prefix = this.config.redis.prefix;
+    this.keys = options.keys ?? securityKeysFromEnv(process.env);
+    if (this.keys.developmentDefaults.length > 0) {
+      this.log.warn(
+        { variables: this.keys.developmentDefaults },
+        "development keys in use for data at rest (not set in the environment): never in production",
+      );
+    }
     this.redis = createRedis(this.config.redis.url);
-    this.tokens = new RedisTokenStore(this.redis, this.prefix);
+    this.tokens = new RedisTokenStore(this.redis, this.prefix, this.keys.tokens);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
     this.compliance = new ComplianceGate({
       redis: this.redis,
       prefix: this.prefix,
       campaigns: this.config.campaigns,
+      phoneKeys: this.keys.phones,
       now: this.now,
     });
     this.complianceEnforced = options.compliance !== false;
@@ -66,6 +83,7 @@ export class Telesync {
       redis: this.redis,
       prefix: this.prefix,
       campaigns: Object.keys(this.config.campaigns),
+      phoneKeys: this.keys.phones,
       now: this.now,
     });
   }
@@ -73,9 +91,7 @@ export class Telesync {
   connector(integrationId: string): CrmConnector {
     let connector = this.connectors.get(integrationId);
     if (!connector) {
-      const config = Object.hasOwn(this.config.integrations, integrationId)
-        ? this.config.integrations[integrationId]
-        : undefined;
+      const config = ownEntry(this.config.integrations, integrationId);
       if (!config) throw new Error(`unknown integration "${integrationId}"`);
       connector = createConnector(config, {
         integrationId,
@@ -104,7 +120,7 @@ export class Telesync {
 
   private syncDependencies(sourceId: string): SyncDependencies {
     const source = this.source(sourceId);
-    const mapping = this.config.mappings[source.mapping];
+    const mapping = ownEntry(this.config.mappings, source.mapping);
     if (!mapping) throw new Error(`unknown mapping "${source.mapping}"`);
     return {
       source,

@@ -1,5 +1,6 @@
 import { vendorFor } from "../../connectors/registry.js";
 import type { ActivitySettings, ActivityWrite } from "../../connectors/types.js";
+import { ownEntry } from "../config/lookup.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { OutcomeJob } from "./jobs.js";
 
@@ -24,13 +25,15 @@ function agentOwner(
   owners: Record<string, string>,
   agent: OutcomeJob["outcome"]["agent"],
 ): string | undefined {
-  return (agent?.id && owners[agent.id]) || (agent?.email && owners[agent.email]) || undefined;
+  return (
+    (agent?.id && ownEntry(owners, agent.id)) || (agent?.email && ownEntry(owners, agent.email)) || undefined
+  );
 }
 
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
-  const mapped = settings.dispositions[outcome.disposition];
+  const mapped = ownEntry(settings.dispositions, outcome.disposition);
   const label = mapped?.value ?? outcome.disposition;
   const write: ActivityWrite = {
     outcomeId: outcome.outcomeId,

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AttemptLog } from "../../src/compliance-gate/attempt-log.js";
 import { AttemptReservations } from "../../src/compliance-gate/attempt-reservations.js";
+import { securityKeysFromEnv } from "../../src/security/security-keys.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 const HOUR = 3_600_000;
@@ -18,7 +19,7 @@ describe("AttemptReservations: caps count leases in flight", () => {
   let holds: AttemptReservations;
   beforeAll(() => {
     redis = new Redis(redisUrl());
-    log = new AttemptLog(redis, prefix, 24 * HOUR);
+    log = new AttemptLog(redis, prefix, 24 * HOUR, securityKeysFromEnv({}).phones);
     holds = new AttemptReservations(redis, (phone) => log.keyOf(phone));
   });
   afterAll(async () => {

@@ -57,7 +57,16 @@ describe("config", () => {
     expect(sf.apiVersion).toBe("62.0");
     expect(config.sources[0]?.every).toBe(300_000);
     expect(config.redis.prefix).toBe("{telesync}");
-    expect(config.api.keys).toEqual(["0123456789abcdef0123"]);
+    // The old shape (a bare reference) is an admin key named key-1; only its SHA-256 is kept.
+    expect(config.api.keys).toEqual([
+      {
+        name: "key-1",
+        // sha256("0123456789abcdef0123"), computed with `printf %s 0123456789abcdef0123 | sha256sum`
+        keyHashes: ["1bd8fd47297046f993e608e398d5905b00a33e163c6b1172dd38887fed05ed6a"],
+        scopes: ["admin"],
+        legacy: true,
+      },
+    ]);
   });
 
   it("names the variable and the path when an env var is missing", () => {

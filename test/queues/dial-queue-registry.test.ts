@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lead } from "../../src/model/lead.js";
 import { DialQueueRegistry, UnknownCampaignError } from "../../src/queues/dial-queue-registry.js";
+import { securityKeysFromEnv } from "../../src/security/security-keys.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 function lead(crmId: string, phone: string): Lead {
@@ -23,7 +24,13 @@ describe("DialQueueRegistry: every campaign's dial queue, opened on first use", 
   let queues: DialQueueRegistry;
   beforeAll(() => {
     redis = new Redis(redisUrl());
-    queues = new DialQueueRegistry({ redis, prefix, campaigns: ["q4", "winback"], now: () => new Date() });
+    queues = new DialQueueRegistry({
+      redis,
+      prefix,
+      campaigns: ["q4", "winback"],
+      phoneKeys: securityKeysFromEnv({}).phones,
+      now: () => new Date(),
+    });
   });
   afterAll(async () => {
     await queues.close();

@@ -1,19 +1,44 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { ownEntry } from "../../config/lookup.js";
 import { decodeLeaseId } from "../../dialer/lease-id.js";
+import { mayUseCampaign, type Principal } from "../auth.js";
+import { authorizeConsent } from "../consent-authority.js";
 import type { ApiDependencies } from "../dependencies.js";
 import { campaignParams, consentBodySchema, leaseParams, outcomeBodySchema } from "../schemas.js";
 
-/** Leasing, outcomes and consent: what a dialer calls. */
+const dialer = { scope: "dialer" } as const;
+
+/** 403 when a campaign-restricted key uses a lease of another campaign (unknown ids: the service's 404). */
+function refuseForeignLease(principal: Principal | undefined, leaseId: string): string | undefined {
+  const campaign = decodeLeaseId(leaseId)?.campaign;
+  if (principal && campaign !== undefined && !mayUseCampaign(principal, campaign)) {
+    return `key "${principal.keyName}" may not use leases of campaign "${campaign}"`;
+  }
+  return undefined;
+}
+
+/** Leasing, outcomes and consent: what a dialer calls (the `dialer` scope). */
 export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { leases, outcomes, metrics } = deps;
+  const forbidden = (message: string) => ({ error: "campaign_not_allowed", message });
 
   api.post(
     "/v1/campaigns/:campaign/leases",
-    { schema: { params: campaignParams } },
+    { schema: { params: campaignParams }, config: dialer },
     async (request, reply) => {
       const { campaign } = request.params;
+      if (!ownEntry(deps.config.campaigns, campaign)) {
+        return reply
+          .code(404)
+          .send({ error: "campaign_not_found", message: `unknown campaign "${campaign}"` });
+      }
+      if (request.principal && !mayUseCampaign(request.principal, campaign)) {
+        return reply
+          .code(403)
+          .send(forbidden(`key "${request.principal.keyName}" may not lease in "${campaign}"`));
+      }
       const timer = metrics.leaseLatency.startTimer({ campaign });
       const lease = await leases.lease(campaign);
       timer();
@@ -23,19 +48,36 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
     },
   );
 
-  api.post("/v1/leases/:leaseId/extend", { schema: { params: leaseParams } }, async (request) =>
-    leases.extend(request.params.leaseId),
+  api.post(
+    "/v1/leases/:leaseId/extend",
+    { schema: { params: leaseParams }, config: dialer },
+    async (request, reply) => {
+      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      if (refused) return reply.code(403).send(forbidden(refused));
+      return leases.extend(request.params.leaseId);
+    },
   );
 
-  api.post("/v1/leases/:leaseId/release", { schema: { params: leaseParams } }, async (request, reply) => {
-    await leases.release(request.params.leaseId);
-    return reply.code(204).send();
-  });
+  api.post(
+    "/v1/leases/:leaseId/release",
+    { schema: { params: leaseParams }, config: dialer },
+    async (request, reply) => {
+      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      if (refused) return reply.code(403).send(forbidden(refused));
+      await leases.release(request.params.leaseId);
+      return reply.code(204).send();
+    },
+  );
 
   api.post(
     "/v1/leases/:leaseId/outcome",
-    { schema: { params: leaseParams, body: outcomeBodySchema(deps.config.dispositions) } },
+    {
+      schema: { params: leaseParams, body: outcomeBodySchema(deps.config.dispositions) },
+      config: dialer,
+    },
     async (request, reply) => {
+      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      if (refused) return reply.code(403).send(forbidden(refused));
       const { consent, ...body } = request.body;
       const result = await outcomes.report(request.params.leaseId, {
         ...body,
@@ -49,8 +91,10 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
     },
   );
 
-  api.post("/v1/consent", { schema: { body: consentBodySchema } }, async (request, reply) => {
-    const effect = await deps.consent.apply(request.body);
+  api.post("/v1/consent", { schema: { body: consentBodySchema }, config: dialer }, async (request, reply) => {
+    const principal = request.principal as Principal;
+    await authorizeConsent(principal, request.body, deps.consent.leads);
+    const effect = await deps.consent.apply({ ...request.body, actor: principal.keyName });
     metrics.consent.inc({ status: request.body.status });
     return reply.code(202).send({ accepted: true, ...effect, phones: effect.phones.length });
   });

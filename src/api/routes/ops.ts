@@ -1,22 +1,31 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { ownEntry } from "../../config/lookup.js";
+import { mayUseCampaign } from "../auth.js";
 import type { ApiDependencies } from "../dependencies.js";
 import { campaignParams } from "../schemas.js";
 
 /** How long writeback may hold waiting jobs without completing any before /healthz says so. */
 const stuckAfterMs = 5 * 60_000;
 
+/** Campaign stats are what dialers show their agents: the dialer scope reads them (own campaigns). */
+const statsRoute = { schema: { params: campaignParams }, config: { scope: "dialer" as const } };
+
 /** What operators look at: campaign stats, sync history, dead letters, health, metrics. */
 export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { config, dialQueues, outcomes, metrics, deadLetters, intake } = deps;
 
-  api.get("/v1/campaigns/:campaign/stats", { schema: { params: campaignParams } }, async (request, reply) => {
+  api.get("/v1/campaigns/:campaign/stats", statsRoute, async (request, reply) => {
     const { campaign } = request.params;
-    const policy = Object.hasOwn(config.campaigns, campaign) ? config.campaigns[campaign] : undefined;
+    const policy = ownEntry(config.campaigns, campaign);
     if (!policy) {
-      return reply.code(404).send({ error: "not_found", message: `unknown campaign "${campaign}"` });
+      return reply.code(404).send({ error: "campaign_not_found", message: `unknown campaign "${campaign}"` });
+    }
+    if (request.principal && !mayUseCampaign(request.principal, campaign)) {
+      const message = `key "${request.principal.keyName}" may not read "${campaign}"`;
+      return reply.code(403).send({ error: "campaign_not_allowed", message });
     }
     const counts = await dialQueues
       .get(campaign)
@@ -55,7 +64,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     async (request, reply) => {
       const { source } = request.params;
       if (!config.sources.some((s) => s.id === source)) {
-        return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
+        return reply.code(404).send({ error: "source_not_found", message: `unknown source "${source}"` });
       }
       return { source, runs: await deps.syncHistory(source, 50) };
     },
@@ -67,7 +76,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     async (request, reply) => {
       const { source } = request.params;
       if (!config.sources.some((s) => s.id === source)) {
-        return reply.code(404).send({ error: "not_found", message: `unknown source "${source}"` });
+        return reply.code(404).send({ error: "source_not_found", message: `unknown source "${source}"` });
       }
       // For CRM-side automation (a Salesforce Flow or Outbound Message relay): sync this source now.
       await deps.trigger.trigger(source);

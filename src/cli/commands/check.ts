@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { sourceObjectTypes } from "../../../connectors/index.js";
 import type { FieldDescription } from "../../../connectors/types.js";
+import { ownEntry } from "../../config/lookup.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import { checkAgainstSchema } from "../../mapping/schema-check.js";
 import { createTelesync, type Telesync } from "../../runtime/telesync.js";
@@ -20,8 +21,8 @@ async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<bo
     }
   }
   for (const source of config.sources) {
-    const integration = config.integrations[source.integration];
-    const mapping = config.mappings[source.mapping];
+    const integration = ownEntry(config.integrations, source.integration);
+    const mapping = ownEntry(config.mappings, source.mapping);
     if (!integration || !mapping) continue;
     const objects = sourceObjectTypes(integration, source.select);
     try {
