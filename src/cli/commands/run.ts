@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { tzVersion } from "../../compliance/index.js";
 import { createLogger } from "../../observability/logger.js";
 import { type Role, TelesyncService } from "../../runtime/service.js";
 import { createTelesync } from "../../runtime/telesync.js";
@@ -20,7 +21,7 @@ export function registerRun(program: Command): void {
       const log = createLogger();
       const telesync = createTelesync({ config, log });
       const service = await TelesyncService.start(telesync, { role: options.role as Role });
-      log.info({ config: file, role: options.role, url: service.url }, "telesync running");
+      log.info({ config: file, role: options.role, url: service.url, tzVersion }, "telesync running");
       const signal = await untilSignal();
       log.info({ signal }, "shutting down: no new leases, flushing writeback");
       const timeout = setTimeout(() => {
