@@ -25,7 +25,8 @@ describe("resolveLocation: phone prefix", () => {
     ],
     ["+14165551234", ["America/Toronto"], "416 Toronto"],
     ["+442071234567", ["Europe/London"], "London fixed line"],
-    ["+61292345678", ["Australia/Sydney"], "Sydney fixed line"],
+    ["+61292345678", ["Australia/Sydney", "Australia/Lord_Howe"], "02: NSW incl. Lord Howe Island"],
+    ["+61733700000", ["Australia/Brisbane", "Australia/Sydney"], "07: Queensland (no DST) and Tweed Heads"],
   ])("%s → %j (%s)", (phone, zones) => {
     const location = resolveLocation({ phone });
     expect(location.unknown).toBe(false);

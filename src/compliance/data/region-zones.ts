@@ -136,6 +136,24 @@ export const regionZones: Readonly<Record<string, readonly string[]>> = {
   "AU-WA": ["Australia/Perth", "Australia/Eucla"],
 };
 
+/**
+ * Australian geographic area code (digit after +61) → every zone in use in it (ACMA Numbering Plan
+ * 2015 area-code maps, checked 2026-11-30). libphonenumber's map gives 07 only Sydney, but Queensland
+ * keeps no DST (Brisbane) while Tweed Heads (NSW, 07 55) does; 08 spans SA, WA, NT and Broken Hill.
+ */
+export const auAreaZones: Readonly<Record<string, readonly string[]>> = {
+  "2": ["Australia/Sydney", "Australia/Lord_Howe"],
+  "3": ["Australia/Melbourne", "Australia/Hobart"],
+  "7": ["Australia/Brisbane", "Australia/Sydney"],
+  "8": [
+    "Australia/Adelaide",
+    "Australia/Perth",
+    "Australia/Darwin",
+    "Australia/Broken_Hill",
+    "Australia/Eucla",
+  ],
+};
+
 /** Countries whose whole territory keeps one civil time: a country-only address still places the lead. */
 export const singleZoneCountries: Readonly<Record<string, string>> = {
   GB: "Europe/London",

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Lead } from "../../model/lead.js";
 import { nanpAreaCodes } from "../data/nanp-area-codes.js";
-import { regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
+import { auAreaZones, regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
 import { isValidZone } from "../time/zoned.js";
 import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
 import { regionsForPostalCode } from "./postal.js";
@@ -109,6 +109,11 @@ function fromPhone(
         `area code ${areaCode} → ${area.regions.join(", ")} (presumed residence), zones ${area.zones.join(", ")} (nanp-area-codes, checked ${area.checked})`,
       );
     }
+  } else if (callingCode === "61" && type !== "MOBILE" && auAreaZones[parsed.nationalNumber.charAt(0)]) {
+    const digit = parsed.nationalNumber.charAt(0);
+    const zones = auAreaZones[digit] ?? [];
+    for (const zone of zones) out.zones.add(zone);
+    out.basis.push(`phone ${phone}: area code 0${digit} → ${zones.join(", ")} (ACMA area map)`);
   } else if (type === "MOBILE" && callingCode !== "1") {
     // Outside NANP a mobile number is not tied to a place: every zone of the country is a candidate.
     for (const zone of countryZones) out.zones.add(zone);
