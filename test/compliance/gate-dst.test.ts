@@ -61,7 +61,8 @@ describe("gate around every DST transition of 2026-2027 (US, CA, UK, AU zones)",
       }),
       { numRuns: 40_000 },
     );
-  });
+    // A fixed number of runs, not a speed assertion: on a shared 2-core machine it can exceed 60 s.
+  }, 600_000);
 
   it("every transition, every 20 minutes from 30 h before to 30 h after, default campaign", () => {
     const phones: Record<Country, string> = {
