@@ -126,7 +126,7 @@ const multiZone: ReadonlyArray<readonly [string, "US" | "CA", readonly string[]]
   ["850 448", "US", [CT, ET]],
   ["208 986", "US", ["America/Boise", PT]],
   ["219 574 812 930", "US", [CT, ET]],
-  ["620 785 308 402 531 605 701 915 432 580", "US", [CT, MT]],
+  ["620 785 308 402 531 605 701 432 580", "US", [CT, MT]],
   ["270 364 606 423 334", "US", [CT, ET]],
   ["906", "US", ["America/Detroit", "America/Menominee"]],
   ["775", "US", [PT, MT]],

@@ -248,13 +248,7 @@ area(
 area("541 458", "US-OR", [PT, "America/Boise"], "split", "Malheur County on Mountain; 458 overlays 541");
 area("605", "US-SD", [CT, MT], "split", "west river SD on Mountain");
 area("423", "US-TN", [ET, CT], "split", "Bledsoe, Marion, Sequatchie on Central");
-area(
-  "915",
-  "US-TX",
-  [MT, CT],
-  "split",
-  "El Paso, Hudspeth on Mountain; Central kept as libphonenumber lists none",
-);
+area("915", "US-TX", [MT], "split", "El Paso and Hudspeth counties: Mountain (49 CFR 71.9)");
 area("432", "US-TX", [CT, MT], "unofficial", "Culberson County (Van Horn) keeps Mountain time unofficially");
 area("580", "US-OK", [CT, MT], "unofficial", "Kenton (Cimarron County) keeps Mountain time unofficially");
 area(
