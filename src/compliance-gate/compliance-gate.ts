@@ -139,6 +139,7 @@ export class ComplianceGate {
           evidence: decision.evidence,
           zones: [...decision.location.zones],
           jurisdictions: [...decision.location.jurisdictions],
+          tzVersion: decision.tzVersion,
         },
       });
     });

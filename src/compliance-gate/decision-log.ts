@@ -19,6 +19,8 @@ export interface DecisionRecord {
   /** Where the lead was placed: candidate zones and jurisdictions. */
   zones: string[];
   jurisdictions: string[];
+  /** IANA tz release the gate computed local times with (absent in entries written before it was recorded). */
+  tzVersion?: string | undefined;
 }
 
 /** Entries kept per lead (approximately: Redis trims whole stream nodes). */
@@ -67,6 +69,7 @@ export class DecisionLog {
         record.jurisdictions.join(","),
       ];
       if (record.until) fields.push("until", record.until);
+      if (record.tzVersion) fields.push("tzVersion", record.tzVersion);
       for (const name of evidenceFields) {
         const value = record.evidence[name];
         if (value !== undefined) fields.push(name, value);
@@ -102,6 +105,7 @@ export class DecisionLog {
         evidence,
         zones: list(f.get("zones")),
         jurisdictions: list(f.get("jurisdictions")),
+        ...(f.has("tzVersion") ? { tzVersion: f.get("tzVersion") } : {}),
       };
     });
   }

@@ -5,7 +5,7 @@ import { indexRuleSet } from "./rule-set.js";
 import type { RuleSet } from "./rules-schema.js";
 import { checkSuppression, type SuppressionState } from "./suppression.js";
 import { formatLocal } from "./time/civil.js";
-import { localTime } from "./time/zoned.js";
+import { localTime, tzVersion } from "./time/zoned.js";
 import type { Evidence, RuleRef } from "./types.js";
 import { closingSource, earliestOpening, refusalsAt } from "./window-search.js";
 import { windowSources } from "./window-sources.js";
@@ -30,6 +30,8 @@ interface DecisionBase {
   readonly evidence: Evidence;
   /** Where the lead was placed, with the trail of how. */
   readonly location: ResolvedLocation;
+  /** IANA tz release the local times were computed with (shipped data, not the runtime's). */
+  readonly tzVersion: string;
 }
 /** Call now, but not after `notAfter` (earliest window close or registry snapshot expiry). */
 export interface AllowDecision extends DecisionBase {
@@ -71,6 +73,7 @@ export function gate(input: GateInput): GateDecision {
     rule,
     evidence,
     location,
+    tzVersion,
   });
 
   const countries = location.jurisdictions.filter((j) => j.length === 2);
@@ -158,6 +161,7 @@ export function gate(input: GateInput): GateDecision {
         rule: supp.staleAt.rule,
         evidence: note({ jurisdiction: supp.staleAt.country, detail: "registry snapshot expires" }),
         location,
+        tzVersion,
       };
     }
     const closer = closingSource(opening.closingZone, sources, opening.closes);
@@ -172,6 +176,7 @@ export function gate(input: GateInput): GateDecision {
         ...(closer ? { jurisdiction: closer.jurisdiction } : {}),
       }),
       location,
+      tzVersion,
     };
   }
 
@@ -184,6 +189,7 @@ export function gate(input: GateInput): GateDecision {
       rule: refusal.windows.ref,
       evidence: note(evidence),
       location,
+      tzVersion,
     };
   }
   const capRule = cap.ok ? { id: "hours.intersection", version: "rule-set" } : cap.cap.ref;
@@ -194,5 +200,6 @@ export function gate(input: GateInput): GateDecision {
     rule: capRule,
     evidence: note(cap.ok ? {} : { jurisdiction: cap.cap.jurisdiction, detail: capText }),
     location,
+    tzVersion,
   };
 }

@@ -35,4 +35,5 @@ export {
   timeWindowSchema,
 } from "./rules-schema.js";
 export type { SuppressionState } from "./suppression.js";
+export { tzVersion } from "./time/zoned.js";
 export type { DatasetMeta, Evidence, RuleRef, Weekday } from "./types.js";

@@ -49,6 +49,7 @@ describe("GET /v1/leads/{leadKey}/decisions", () => {
         evidence: { zone: "America/New_York", localTime: "2026-12-08T07:30 tue", jurisdiction: "US" },
         zones: ["America/New_York"],
         jurisdictions: ["US", "US-NY"],
+        tzVersion: expect.stringMatching(/^20\d\d[a-z]$/),
       },
     ]);
   });

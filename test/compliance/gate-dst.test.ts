@@ -40,9 +40,12 @@ const transitions = (Object.keys(zonesByCountry) as Country[]).flatMap((country)
 describe("gate around every DST transition of 2026-2027 (US, CA, UK, AU zones)", () => {
   afterAll(() => console.log("gate-dst decisions:", stats, "transitions:", transitions.length));
 
-  it("finds four transitions per zone", () => {
-    const zones = Object.values(zonesByCountry).flat();
-    expect(transitions).toHaveLength(zones.length * 4);
+  it("finds four transitions per zone, one for BC, Alberta and Manitoba (no change after 2026-03-08)", () => {
+    const stopped = ["America/Vancouver", "America/Edmonton", "America/Winnipeg"];
+    for (const zone of Object.values(zonesByCountry).flat()) {
+      const found = transitions.filter((t) => t.zone === zone).length;
+      expect(found, zone).toBe(stopped.includes(zone) ? 1 : 4);
+    }
   });
 
   it("random leads in the transition's country, within ±36 h of a transition (40,000 runs)", () => {
@@ -61,7 +64,8 @@ describe("gate around every DST transition of 2026-2027 (US, CA, UK, AU zones)",
       }),
       { numRuns: 40_000 },
     );
-  });
+    // A fixed number of runs, not a speed assertion: on a shared 2-core machine it can exceed 60 s.
+  }, 600_000);
 
   it("every transition, every 20 minutes from 30 h before to 30 h after, default campaign", () => {
     const phones: Record<Country, string> = {

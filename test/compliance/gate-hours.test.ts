@@ -50,10 +50,10 @@ describe("federal and state windows", () => {
     expect(d.evidence.zone).toBe("America/Boise");
   });
 
-  it("split area code +1 850: Central exchange gets Florida's 08:00-20:00 in Central time", () => {
+  it("split area code +1 850: Florida's 08:00-20:00 in both Central and Eastern (opens 08:00 CT, closes 20:00 ET)", () => {
     expectAllow(
       gate(gateInput({ phone: "+18502001234" }, "2026-11-27T20:00:00Z")),
-      "2026-11-28T02:00:00.000Z",
+      "2026-11-28T01:00:00.000Z",
       "hours.US-FL",
     );
     expectWait(

@@ -7,20 +7,65 @@ import { regionsForPostalCode } from "../../src/compliance/location/postal.js";
 import { isValidZone } from "../../src/compliance/time/zoned.js";
 
 describe("resolveLocation: phone prefix", () => {
+  const ID = ["America/Boise", "America/Los_Angeles"];
+  const FL_PANHANDLE = ["America/Chicago", "America/New_York"];
   it.each([
+    ["+12082091234", ID, "208: Idaho, Mountain and Pacific"],
+    ["+12082011234", ID, "208 201: the area's zones, no 2018 exchange narrowing"],
+    ["+18502001234", FL_PANHANDLE, "850 200: every zone of the panhandle"],
+    ["+18505550123", FL_PANHANDLE, "850 default: every zone of the panhandle"],
+    ["+14485550123", FL_PANHANDLE, "448 overlays 850: same zones"],
+    ["+12702021234", ["America/Chicago", "America/Kentucky/Louisville"], "270 KY Central and Eastern"],
+    ["+13645550123", ["America/Chicago", "America/Kentucky/Louisville"], "364 overlays 270"],
+    ["+16895550123", ["America/New_York"], "689 Orlando, Eastern"],
     [
-      "+12082091234",
-      ["America/Boise", "America/Los_Angeles"],
-      "208 2xx: ID split exchange, Mountain and Pacific",
+      "+14745550123",
+      ["America/Edmonton", "America/Regina", "America/Swift_Current", "America/Winnipeg"],
+      "474 Saskatchewan",
     ],
-    ["+12082011234", ["America/Denver"], "208 201: Mountain exchange"],
-    ["+12082151234", ["America/Los_Angeles"], "208 215: Pacific exchange (north Idaho)"],
-    ["+18502001234", ["America/Chicago"], "850 200: Central exchange (Panhandle)"],
-    ["+18505550123", ["America/New_York"], "850 default: Eastern"],
-    ["+12702021234", ["America/Chicago"], "270 202: KY Central exchange"],
     ["+14165551234", ["America/Toronto"], "416 Toronto"],
+    [
+      "+19075810123",
+      [
+        "America/Adak",
+        "America/Anchorage",
+        "America/Juneau",
+        "America/Metlakatla",
+        "America/Nome",
+        "America/Sitka",
+        "America/Yakutat",
+      ],
+      "907-581 Unalaska: Alaska zones (and Adak for the area), never Honolulu",
+    ],
+    [
+      "+18672001234",
+      [
+        "America/Atikokan",
+        "America/Cambridge_Bay",
+        "America/Dawson",
+        "America/Edmonton",
+        "America/Inuvik",
+        "America/Iqaluit",
+        "America/Rankin_Inlet",
+        "America/Resolute",
+        "America/Whitehorse",
+      ],
+      "867: every zone of the three territories, not Fort Nelson",
+    ],
+    [
+      "+12505550123",
+      [
+        "America/Creston",
+        "America/Dawson_Creek",
+        "America/Edmonton",
+        "America/Fort_Nelson",
+        "America/Vancouver",
+      ],
+      "250: BC incl. East Kootenay, Creston, Peace River, Fort Nelson",
+    ],
     ["+442071234567", ["Europe/London"], "London fixed line"],
-    ["+61292345678", ["Australia/Sydney"], "Sydney fixed line"],
+    ["+61292345678", ["Australia/Sydney", "Australia/Lord_Howe"], "02: NSW incl. Lord Howe Island"],
+    ["+61733700000", ["Australia/Brisbane", "Australia/Sydney"], "07: Queensland (no DST) and Tweed Heads"],
   ])("%s → %j (%s)", (phone, zones) => {
     const location = resolveLocation({ phone });
     expect(location.unknown).toBe(false);
@@ -123,22 +168,25 @@ describe("resolveLocation: address, postal code and CRM zone are united with the
   it("records the basis of every candidate", () => {
     const { basis } = resolveLocation({ phone: "+18502001234", country: "US", region: "GA" });
     expect(basis).toEqual([
-      "phone prefix +1850200 → America/Chicago (libphonenumber)",
-      "area code 850 → US-FL (presumed residence)",
+      "area code 850 → US-FL (presumed residence), zones America/Chicago, America/New_York (nanp-area-codes, checked 2026-11-30)",
       "address region GA → US-GA (America/New_York)",
     ]);
   });
 });
 
 describe("location data", () => {
-  it("every zone in the shipped data is known to the runtime's IANA database", () => {
-    const zones = new Set([...allPhoneZones(), ...Object.values(regionZones).flat()]);
+  it("every zone in the shipped data is known to the shipped IANA release", () => {
+    const zones = new Set([
+      ...allPhoneZones(),
+      ...Object.values(regionZones).flat(),
+      ...Object.values(nanpAreaCodes).flatMap((a) => a.zones),
+    ]);
     expect([...zones].filter((z) => !isValidZone(z))).toEqual([]);
   });
 
   it("every area code maps to known jurisdictions", () => {
-    const regions = new Set(Object.values(nanpAreaCodes).flat());
-    expect([...regions].filter((r) => !regionZones[r])).toEqual([]);
+    const regions = new Set(Object.values(nanpAreaCodes).flatMap((a) => a.regions));
+    expect([...regions].filter((r) => r !== "CA" && !regionZones[r])).toEqual([]);
     expect(Object.keys(nanpAreaCodes).length).toBeGreaterThan(380);
   });
 });

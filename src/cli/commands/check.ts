@@ -1,6 +1,8 @@
 import type { Command } from "commander";
 import { sourceObjectTypes } from "../../../connectors/index.js";
 import type { FieldDescription } from "../../../connectors/types.js";
+import { nanpAreaCodesMeta } from "../../compliance/data/nanp-area-codes.js";
+import { tzVersion } from "../../compliance/index.js";
 import { ownEntry } from "../../config/lookup.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import { checkAgainstSchema } from "../../mapping/schema-check.js";
@@ -62,6 +64,9 @@ export function registerCheck(program: Command): void {
       const { file, config } = configFrom(command);
       console.log(
         `${file}: valid (${Object.keys(config.integrations).length} integrations, ${config.sources.length} sources, ${Object.keys(config.campaigns).length} campaigns)`,
+      );
+      console.log(
+        `compliance data: IANA tz ${tzVersion} (shipped, not the runtime's ${process.versions.tz ?? "unknown"}), NANP area codes ${nanpAreaCodesMeta.version}`,
       );
       if (!options.live) return;
       const telesync = createTelesync({ config });

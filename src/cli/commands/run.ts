@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { tzVersion } from "../../compliance/index.js";
 import { createLogger } from "../../observability/logger.js";
 import { assertRedisReachable } from "../../runtime/redis-preflight.js";
 import { type Role, TelesyncService } from "../../runtime/service.js";
@@ -32,7 +33,7 @@ export function registerRun(program: Command): void {
           );
         },
       );
-      log.info({ config: file, role: options.role, url: service.url }, "telesync running");
+      log.info({ config: file, role: options.role, url: service.url, tzVersion }, "telesync running");
       const signal = await untilSignal();
       log.info({ signal }, "shutting down: no new leases, flushing writeback");
       const timeout = setTimeout(() => {

@@ -2,10 +2,10 @@ import type { DatasetMeta } from "../types.js";
 
 export const regionZonesMeta: DatasetMeta = {
   id: "region-zones",
-  version: "2026.11.28",
-  effectiveFrom: "2026-11-28",
+  version: "2026.11.30",
+  effectiveFrom: "2026-11-30",
   sources: [
-    "IANA tz database zone.tab / zone1970.tab (zone comments per state and province)",
+    "IANA tz 2026f zone.tab / zone1970.tab and northamerica comments (zones per state and province)",
     "49 CFR part 71",
   ],
   notes: [
@@ -21,8 +21,16 @@ const PT = "America/Los_Angeles";
 
 /** `CC-SUB` jurisdiction → IANA zones used in it. */
 export const regionZones: Readonly<Record<string, readonly string[]>> = {
-  "US-AL": [CT],
-  "US-AK": ["America/Anchorage", "America/Adak"],
+  "US-AL": [CT, ET], // Phenix City area keeps Eastern time unofficially
+  "US-AK": [
+    "America/Anchorage",
+    "America/Juneau",
+    "America/Sitka",
+    "America/Yakutat",
+    "America/Nome",
+    "America/Metlakatla",
+    "America/Adak",
+  ],
   "US-AZ": ["America/Phoenix", MT],
   "US-AR": [CT],
   "US-CA": [PT],
@@ -35,10 +43,20 @@ export const regionZones: Readonly<Record<string, readonly string[]>> = {
   "US-HI": ["Pacific/Honolulu"],
   "US-ID": ["America/Boise", PT],
   "US-IL": [CT],
-  "US-IN": ["America/Indiana/Indianapolis", CT],
+  "US-IN": [
+    "America/Indiana/Indianapolis",
+    "America/Indiana/Vincennes",
+    "America/Indiana/Petersburg",
+    "America/Indiana/Marengo",
+    "America/Indiana/Vevay",
+    "America/Indiana/Winamac",
+    "America/Indiana/Tell_City",
+    "America/Indiana/Knox",
+    CT,
+  ],
   "US-IA": [CT],
   "US-KS": [CT, MT],
-  "US-KY": [ET, CT],
+  "US-KY": [ET, "America/Kentucky/Louisville", "America/Kentucky/Monticello", CT],
   "US-LA": [CT],
   "US-ME": [ET],
   "US-MD": [ET],
@@ -55,9 +73,15 @@ export const regionZones: Readonly<Record<string, readonly string[]>> = {
   "US-NM": [MT],
   "US-NY": [ET],
   "US-NC": [ET],
-  "US-ND": [CT, MT],
+  "US-ND": [
+    CT,
+    "America/North_Dakota/Center",
+    "America/North_Dakota/New_Salem",
+    "America/North_Dakota/Beulah",
+    MT,
+  ],
   "US-OH": [ET],
-  "US-OK": [CT],
+  "US-OK": [CT, MT], // Kenton keeps Mountain time unofficially
   "US-OR": [PT, "America/Boise"],
   "US-PA": [ET],
   "US-RI": [ET],
@@ -78,18 +102,30 @@ export const regionZones: Readonly<Record<string, readonly string[]>> = {
   "US-AS": ["Pacific/Pago_Pago"],
   "US-MP": ["Pacific/Saipan"],
   "CA-AB": ["America/Edmonton"],
-  "CA-BC": ["America/Vancouver", "America/Edmonton", "America/Creston", "America/Fort_Nelson"],
+  "CA-BC": [
+    "America/Vancouver",
+    "America/Edmonton",
+    "America/Creston",
+    "America/Dawson_Creek",
+    "America/Fort_Nelson",
+  ],
   "CA-MB": ["America/Winnipeg"],
   "CA-NB": ["America/Moncton"],
-  "CA-NL": ["America/St_Johns", "America/Goose_Bay"],
+  "CA-NL": ["America/St_Johns", "America/Goose_Bay", "America/Puerto_Rico"],
   "CA-NS": ["America/Halifax"],
   "CA-NT": ["America/Edmonton", "America/Inuvik"],
-  "CA-NU": ["America/Iqaluit", "America/Rankin_Inlet", "America/Cambridge_Bay", "America/Atikokan"],
+  "CA-NU": [
+    "America/Iqaluit",
+    "America/Rankin_Inlet",
+    "America/Resolute",
+    "America/Cambridge_Bay",
+    "America/Atikokan",
+  ],
   "CA-ON": ["America/Toronto", "America/Winnipeg", "America/Atikokan"],
   "CA-PE": ["America/Halifax"],
   "CA-QC": ["America/Toronto", "America/Blanc-Sablon", "America/Halifax"],
-  "CA-SK": ["America/Regina", "America/Swift_Current", "America/Edmonton"],
-  "CA-YT": ["America/Whitehorse"],
+  "CA-SK": ["America/Regina", "America/Swift_Current", "America/Edmonton", "America/Winnipeg"],
+  "CA-YT": ["America/Whitehorse", "America/Dawson"],
   "AU-ACT": ["Australia/Sydney"],
   "AU-NSW": ["Australia/Sydney", "Australia/Broken_Hill", "Australia/Lord_Howe"],
   "AU-NT": ["Australia/Darwin"],
@@ -98,6 +134,24 @@ export const regionZones: Readonly<Record<string, readonly string[]>> = {
   "AU-TAS": ["Australia/Hobart"],
   "AU-VIC": ["Australia/Melbourne"],
   "AU-WA": ["Australia/Perth", "Australia/Eucla"],
+};
+
+/**
+ * Australian geographic area code (digit after +61) → every zone in use in it (ACMA Numbering Plan
+ * 2015 area-code maps, checked 2026-11-30). libphonenumber's map gives 07 only Sydney, but Queensland
+ * keeps no DST (Brisbane) while Tweed Heads (NSW, 07 55) does; 08 spans SA, WA, NT and Broken Hill.
+ */
+export const auAreaZones: Readonly<Record<string, readonly string[]>> = {
+  "2": ["Australia/Sydney", "Australia/Lord_Howe"],
+  "3": ["Australia/Melbourne", "Australia/Hobart"],
+  "7": ["Australia/Brisbane", "Australia/Sydney"],
+  "8": [
+    "Australia/Adelaide",
+    "Australia/Perth",
+    "Australia/Darwin",
+    "Australia/Broken_Hill",
+    "Australia/Eucla",
+  ],
 };
 
 /** Countries whose whole territory keeps one civil time: a country-only address still places the lead. */

@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Lead } from "../../model/lead.js";
 import { nanpAreaCodes } from "../data/nanp-area-codes.js";
-import { regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
+import { auAreaZones, regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
 import { isValidZone } from "../time/zoned.js";
 import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
 import { regionsForPostalCode } from "./postal.js";
@@ -33,6 +33,8 @@ const countryAliases: Readonly<Record<string, string>> = {
 };
 const usTerritories = new Set(["PR", "VI", "GU", "AS", "MP"]);
 const crownDependencies = new Set(["GG", "JE", "IM"]);
+/** NANP countries whose area codes `nanp-area-codes` covers (the rest use libphonenumber's map). */
+const nanpCountries = new Set(["US", "CA", ...usTerritories]);
 /** Number types that are tied to a place (NANP mobiles are tied to their area code). */
 const geographicTypes = new Set(["FIXED_LINE", "FIXED_LINE_OR_MOBILE", "MOBILE"]);
 
@@ -90,7 +92,29 @@ function fromPhone(
     return { unknown: true, ...(country ? { country } : {}), countryZones };
   }
   let unknown = false;
-  if (type === "MOBILE" && callingCode !== "1") {
+  if (callingCode === "1" && country && nanpCountries.has(country)) {
+    // US, its territories and Canada: the audited area-code table, every zone of the area.
+    const areaCode = parsed.nationalNumber.slice(0, 3);
+    const area = nanpAreaCodes[areaCode];
+    if (!area) {
+      unknown = true;
+      out.basis.push(`phone ${phone}: area code ${areaCode} not in nanp-area-codes → location unknown`);
+    } else {
+      for (const zone of area.zones) out.zones.add(zone);
+      for (const jurisdiction of area.regions) {
+        out.jurisdictions.add(jurisdiction);
+        out.jurisdictions.add(jurisdiction.slice(0, 2));
+      }
+      out.basis.push(
+        `area code ${areaCode} → ${area.regions.join(", ")} (presumed residence), zones ${area.zones.join(", ")} (nanp-area-codes, checked ${area.checked})`,
+      );
+    }
+  } else if (callingCode === "61" && type !== "MOBILE" && auAreaZones[parsed.nationalNumber.charAt(0)]) {
+    const digit = parsed.nationalNumber.charAt(0);
+    const zones = auAreaZones[digit] ?? [];
+    for (const zone of zones) out.zones.add(zone);
+    out.basis.push(`phone ${phone}: area code 0${digit} → ${zones.join(", ")} (ACMA area map)`);
+  } else if (type === "MOBILE" && callingCode !== "1") {
     // Outside NANP a mobile number is not tied to a place: every zone of the country is a candidate.
     for (const zone of countryZones) out.zones.add(zone);
     out.basis.push(`phone ${phone}: mobile in +${callingCode} → every zone of the country`);
@@ -104,15 +128,6 @@ function fromPhone(
       for (const zone of hit.zones) out.zones.add(zone);
       out.basis.push(`phone prefix +${hit.prefix} → ${hit.zones.join(", ")} (libphonenumber)`);
     }
-  }
-  if (callingCode === "1") {
-    const areaCode = parsed.nationalNumber.slice(0, 3);
-    const regions = nanpAreaCodes[areaCode];
-    for (const jurisdiction of regions ?? []) {
-      out.jurisdictions.add(jurisdiction);
-      out.jurisdictions.add(jurisdiction.slice(0, 2));
-    }
-    if (regions) out.basis.push(`area code ${areaCode} → ${regions.join(", ")} (presumed residence)`);
   }
   return { unknown, ...(country ? { country } : {}), countryZones };
 }
@@ -150,8 +165,9 @@ const cache = new Map<string, ResolvedLocation>();
 const CACHE_LIMIT = 50_000;
 
 /**
- * Where the called party may be: candidate zones and jurisdictions from the number (libphonenumber's
- * prefix → zone map, NANP area code → state) united with the CRM address and time zone. Pure and
+ * Where the called party may be: candidate zones and jurisdictions from the number (for US, territories
+ * and Canada the audited area-code table with every zone of the area; elsewhere libphonenumber's
+ * prefix → zone map) united with the CRM address and time zone. Pure and
  * memoized; arrays in the result are frozen and shared.
  */
 export function resolveLocation(input: LocationInput): ResolvedLocation {

@@ -1,41 +1,13 @@
 import type { DayNumber } from "./civil.js";
+import { zoneRules } from "./tzdb.js";
+
+export { tzVersion } from "./tzdb.js";
 
 const DAY_MS = 86_400_000;
-const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(zone: string): Intl.DateTimeFormat {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    formatters.set(zone, f);
-  }
-  return f;
-}
-
-const validity = new Map<string, boolean>();
-
-/** Whether the runtime's IANA database knows `zone`. */
+/** Whether the shipped IANA release (see `tzVersion`) knows `zone`, as a zone or a link. */
 export function isValidZone(zone: string): boolean {
-  let ok = validity.get(zone);
-  if (ok === undefined) {
-    try {
-      formatter(zone);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    validity.set(zone, ok);
-  }
-  return ok;
+  return zoneRules(zone) !== undefined;
 }
 
 /** Local wall time of an instant in a zone. */
@@ -45,54 +17,23 @@ export interface LocalTime {
   readonly msOfDay: number;
 }
 
-const shape = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/;
-
-/** Wall clock of `epochMs` in `zone`, read as if it were UTC (so `wall - epochMs` is the offset). */
-function wallClock(zone: string, epochMs: number): number {
-  const f = formatter(zone);
-  // `format` is several times faster than `formatToParts`; fall back to parts if the shape differs.
-  const m = shape.exec(f.format(epochMs));
-  const ms = ((epochMs % 1000) + 1000) % 1000;
-  if (m) {
-    const [, month, day, year, hour, minute, second] = m.map(Number) as number[];
-    return Date.UTC(year as number, (month as number) - 1, day, hour, minute, second) + ms;
-  }
-  const part = (type: string) => Number(f.formatToParts(epochMs).find((p) => p.type === type)?.value);
-  return (
-    Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second")) + ms
-  );
-}
-
-function exactOffset(zone: string, epochMs: number): number {
-  return wallClock(zone, epochMs) - epochMs;
-}
-
-// Offsets change a few times a year, so they are cached per zone and 12-hour bucket: a bucket whose
-// two ends have the same offset has that offset throughout (no zone changes twice within 12 hours);
-// a bucket holding a transition is marked NaN and asked of Intl exactly.
-const BUCKET_MS = 12 * 3_600_000;
-const offsetBuckets = new Map<string, Map<number, number>>();
-let cachedBuckets = 0;
-
-/** UTC offset of `zone` at `epochMs`, in milliseconds (local = UTC + offset). */
+/**
+ * UTC offset of `zone` at `epochMs`, in milliseconds (local = UTC + offset), from the IANA release
+ * shipped with telesync (`tzVersion`), never the runtime's. Throws on a zone that release lacks.
+ */
 export function offsetAt(zone: string, epochMs: number): number {
-  let buckets = offsetBuckets.get(zone);
-  if (!buckets) {
-    buckets = new Map();
-    offsetBuckets.set(zone, buckets);
+  const rules = zoneRules(zone);
+  if (!rules) throw new RangeError(`unknown time zone ${zone} (IANA tz data)`);
+  const { untilsMs, offsetsMs } = rules;
+  // First period whose end is after the instant.
+  let lo = 0;
+  let hi = untilsMs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((untilsMs[mid] as number) > epochMs) hi = mid;
+    else lo = mid + 1;
   }
-  const bucket = Math.floor(epochMs / BUCKET_MS);
-  let offset = buckets.get(bucket);
-  if (offset === undefined) {
-    const start = exactOffset(zone, bucket * BUCKET_MS);
-    offset = start === exactOffset(zone, (bucket + 1) * BUCKET_MS - 1) ? start : Number.NaN;
-    if (++cachedBuckets > 2_000_000) {
-      offsetBuckets.clear();
-      cachedBuckets = 0;
-    }
-    buckets.set(bucket, offset);
-  }
-  return Number.isNaN(offset) ? exactOffset(zone, epochMs) : offset;
+  return offsetsMs[lo] as number;
 }
 
 export function localTime(zone: string, epochMs: number): LocalTime {

@@ -1,5 +1,4 @@
 import fc from "fast-check";
-import { DateTime } from "luxon";
 import {
   type CampaignCompliancePolicy,
   campaignCompliancePolicySchema,
@@ -8,6 +7,7 @@ import {
   type GateLead,
 } from "../../../src/compliance/index.js";
 import { freshRegistries } from "./inputs.js";
+import { offsetMinutes } from "./wall-clock.js";
 
 /** Number prefixes and the total digit count after `+`: every rule family, split exchanges, toll-free. */
 const numbering: Record<string, readonly (readonly [string, number])[]> = {
@@ -165,10 +165,10 @@ const START = Date.parse("2026-01-01T00:00:00Z");
 const END = Date.parse("2028-01-01T00:00:00Z");
 export const uniformNowArb = fc.integer({ min: START, max: END - 1 });
 
-/** Instants of every UTC-offset change in `zones` during 2026–2027, found with luxon. */
+/** Instants of every UTC-offset change in `zones` during 2026–2027, by the oracle's wall clock. */
 export function dstTransitions(zones: readonly string[]): { zone: string; at: number }[] {
   const out: { zone: string; at: number }[] = [];
-  const offset = (zone: string, t: number) => DateTime.fromMillis(t, { zone }).offset;
+  const offset = (zone: string, t: number) => offsetMinutes(zone, t);
   const step = 86_400_000; // offsets change months apart: a daily scan finds every change
   for (const zone of zones) {
     for (let t = START; t < END; t += step) {

@@ -1,5 +1,6 @@
 import { type GateDecision, type GateInput, gate } from "../../../src/compliance/index.js";
 import { candidateZones, illegalBecause } from "./oracle.js";
+import { oracleZones, uncoveredZones } from "./oracle-zones.js";
 
 const HOUR = 3_600_000;
 const stateCaps: Record<string, number> = { "US-FL": 3, "US-OK": 3, "US-MD": 3 };
@@ -52,6 +53,8 @@ export function checkDecision(input: GateInput, options: { scan?: boolean } = {}
   const refused = (t: number, why: string | undefined, what: string) =>
     check(why !== undefined, label(`${what} at ${new Date(t).toISOString()}`));
   if (d.decision !== "block") check(candidateZones(d.location).length > 0, label("decided without a zone"));
+  const missed = uncoveredZones(oracleZones(input.lead), d.location.zones);
+  check(missed.length === 0, label(`gate candidates miss ${missed.join(", ")}`));
   if (d.decision === "allow") {
     const notAfter = d.notAfter.getTime();
     legal(now, illegal(input, d, now), "allowed outside a legal window");

@@ -1,11 +1,13 @@
-// An independent reference for "may this lead be called at instant t": Intl.DateTimeFormat#formatToParts
-// read directly (no offset arithmetic, no caches of instants) and hand-written holiday dates (from OPM
-// and the Australian national list), not the engine's code.
+// An independent reference for "may this lead be called at instant t": its own wall clock (Intl plus the
+// hand-written 2026 Canadian changes, ./wall-clock.ts), its own zones (./oracle-zones.ts, which the
+// gate's candidates must cover) and hand-written holiday dates (from OPM and the Australian national
+// list), not the engine's code. The hours windows still come from the gate's rule set (TODO: the
+// rule half of issue 9 item 8).
 import type { CampaignCompliancePolicy } from "../../../src/compliance/campaign-policy.js";
 import type { ResolvedLocation } from "../../../src/compliance/location/resolve-location.js";
 import { defaultRuleSet } from "../../../src/compliance/rule-set.js";
 import type { CallingHoursRule, TimeWindow } from "../../../src/compliance/rules-schema.js";
-import type { Weekday } from "../../../src/compliance/types.js";
+import { wallTime } from "./wall-clock.js";
 
 const usFederal = {
   2025: ["01-01", "01-20", "02-17", "05-26", "06-19", "07-04", "09-01", "10-13", "11-11", "11-27", "12-25"],
@@ -66,32 +68,6 @@ export const bannedDates: Record<string, ReadonlySet<string>> = {
   ]),
 };
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** Local date, weekday and minute of day (with fraction) of instant `t` in `zone`. */
-function wallTime(zone: string, t: number): { date: string; weekday: Weekday; minute: number } {
-  let f = formatters.get(zone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      hourCycle: "h23",
-      weekday: "short",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(zone, f);
-  }
-  const p = Object.fromEntries(f.formatToParts(t).map((x) => [x.type, x.value]));
-  const seconds = Number(p.second) + (((t % 1000) + 1000) % 1000) / 1000;
-  return {
-    date: `${p.year}-${p.month}-${p.day}`,
-    weekday: (p.weekday as string).toLowerCase() as Weekday,
-    minute: Number(p.hour) * 60 + Number(p.minute) + seconds / 60,
-  };
-}
 const hoursRules = new Map<string, CallingHoursRule>(
   defaultRuleSet().callingHours.flatMap((d) => d.rules.map((r) => [r.jurisdiction, r] as const)),
 );
