@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { ConfigError } from "../errors.js";
 import { registerCheck } from "./commands/check.js";
+import { registerCompliance } from "./commands/compliance.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDlq } from "./commands/dlq.js";
 import { registerRegistry } from "./commands/registry.js";
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerDlq(program);
   registerRegistry(program);
+  registerCompliance(program);
   return program;
 }
 

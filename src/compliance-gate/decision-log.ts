@@ -1,5 +1,17 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Evidence, RuleRef } from "../compliance/index.js";
+
+const refusalRecordSchema = z.object({
+  rule: z.object({ id: z.string(), version: z.string() }),
+  jurisdiction: z.string(),
+  zone: z.string().optional(),
+  localTime: z.string().optional(),
+  reason: z.string(),
+  allowsAt: z.string().optional(),
+});
+/** One rule that refused at the decision's instant, and when it alone allows again (ISO). */
+export type RefusalRecord = z.infer<typeof refusalRecordSchema>;
 
 /** A gate decision that held (wait) or blocked a lead, as audited. */
 export interface DecisionRecord {
@@ -19,6 +31,11 @@ export interface DecisionRecord {
   /** Where the lead was placed: candidate zones and jurisdictions. */
   zones: string[];
   jurisdictions: string[];
+  /**
+   * Every rule that refused at that instant, per candidate zone and jurisdiction, with the next
+   * instant each alone allows (`reason` and `rule` above are the first of them, for compatibility).
+   */
+  refusals?: RefusalRecord[] | undefined;
 }
 
 /** Entries kept per lead (approximately: Redis trims whole stream nodes). */
@@ -67,6 +84,7 @@ export class DecisionLog {
         record.jurisdictions.join(","),
       ];
       if (record.until) fields.push("until", record.until);
+      if (record.refusals) fields.push("refusals", JSON.stringify(record.refusals));
       for (const name of evidenceFields) {
         const value = record.evidence[name];
         if (value !== undefined) fields.push(name, value);
@@ -102,7 +120,18 @@ export class DecisionLog {
         evidence,
         zones: list(f.get("zones")),
         jurisdictions: list(f.get("jurisdictions")),
+        ...refusalsOf(f.get("refusals")),
       };
     });
+  }
+}
+
+function refusalsOf(value: string | undefined): { refusals?: RefusalRecord[] } {
+  if (value === undefined) return {};
+  try {
+    const parsed = z.array(refusalRecordSchema).safeParse(JSON.parse(value));
+    return parsed.success ? { refusals: parsed.data } : {};
+  } catch {
+    return {};
   }
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { sourceObjectTypes } from "../../../connectors/index.js";
 import type { FieldDescription } from "../../../connectors/types.js";
+import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import { checkAgainstSchema } from "../../mapping/schema-check.js";
 import { createTelesync, type Telesync } from "../../runtime/telesync.js";
@@ -62,6 +63,7 @@ export function registerCheck(program: Command): void {
       console.log(
         `${file}: valid (${Object.keys(config.integrations).length} integrations, ${config.sources.length} sources, ${Object.keys(config.campaigns).length} campaigns)`,
       );
+      for (const warning of unscreenedRegistryWarnings(config)) console.warn(`WARNING ${warning}`);
       if (!options.live) return;
       const telesync = createTelesync({ config });
       try {

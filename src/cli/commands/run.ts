@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
 import { createLogger } from "../../observability/logger.js";
 import { type Role, TelesyncService } from "../../runtime/service.js";
 import { createTelesync } from "../../runtime/telesync.js";
@@ -21,6 +22,7 @@ export function registerRun(program: Command): void {
       const telesync = createTelesync({ config, log });
       const service = await TelesyncService.start(telesync, { role: options.role as Role });
       log.info({ config: file, role: options.role, url: service.url }, "telesync running");
+      for (const warning of unscreenedRegistryWarnings(config)) log.warn({ config: file }, warning);
       const signal = await untilSignal();
       log.info({ signal }, "shutting down: no new leases, flushing writeback");
       const timeout = setTimeout(() => {
