@@ -89,10 +89,10 @@ export const usStateHours: CallingHoursDataset = {
         holidays: stateHolidays(["US-PA", "US-federal"], "sat-fri-sun-mon"),
         sources: [
           "73 P.S. § 2245(a)(10) (Act 73 of 2019, in force 2019-12-03): no telephone solicitation on a legal holiday",
+          "73 P.S. § 2245(a)(1): no telemarketing after 9 p.m. or before 8 a.m. (https://govt.westlaw.com/pac/Document/NE4CC77F0E9F711E9BEFE89A994168F89)",
           holidayTable,
-          "73 P.S. § 2245 hours (not re-checked)",
         ],
-        note: "⚠ Hours not verified; the holiday list (incl. Flag Day, Good Friday, Election Day) from secondary sources, federal holidays added to be safe.",
+        note: "⚠ The Sunday 13:30 start is kept from older tables (stricter; its source was not found). The holiday list (incl. Flag Day, Good Friday, Election Day) is from secondary sources; federal holidays added to be safe.",
       },
     ),
     state(
