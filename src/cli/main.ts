@@ -4,6 +4,7 @@ import { ConfigError } from "../errors.js";
 import { StartupError } from "../runtime/startup-error.js";
 import { SecurityKeysError } from "../security/security-keys.js";
 import { registerCheck } from "./commands/check.js";
+import { registerCompliance } from "./commands/compliance.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDlq } from "./commands/dlq.js";
 import { registerRegistry } from "./commands/registry.js";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerSandbox(program);
   registerDlq(program);
   registerRegistry(program);
+  registerCompliance(program);
   return program;
 }
 

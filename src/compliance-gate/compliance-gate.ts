@@ -15,6 +15,7 @@ import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
 import { DecisionLog, type DecisionRecord } from "./decision-log.js";
+import { EmergencyBans } from "./emergency-bans.js";
 import { type LeaseGate, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
 
@@ -50,6 +51,8 @@ export class ComplianceGate {
   readonly abandonmentGuard: AbandonmentGuard;
   readonly registries: RegistrySnapshots;
   readonly decisions: DecisionLog;
+  /** Declared bans (Louisiana emergencies), set by an operator; read on every decision. */
+  readonly emergencies: EmergencyBans;
   private readonly suppression: SuppressionList;
   private readonly campaigns: ComplianceGateDependencies["campaigns"];
   private readonly clock: () => Date;
@@ -72,6 +75,7 @@ export class ComplianceGate {
     });
     this.registries = new RegistrySnapshots(deps.redis, deps.prefix);
     this.decisions = new DecisionLog(deps.redis, deps.prefix);
+    this.emergencies = new EmergencyBans(deps.redis, deps.prefix);
     this.suppression = new SuppressionList(deps.redis, deps.prefix);
   }
 
@@ -87,10 +91,11 @@ export class ComplianceGate {
     if (leads.length === 0) return [];
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
-    const [snapshots, attempts, dnc] = await Promise.all([
+    const [snapshots, attempts, dnc, emergencies] = await Promise.all([
       this.registries.snapshots(),
       this.attempts.read(phones, now),
       this.suppression.suppressedAmong([...new Set(leads.flatMap((l) => [l.phone, ...(l.altPhones ?? [])]))]),
+      this.emergencies.bans(),
     ]);
     const countries = [...snapshots.keys()];
     const listed = await this.registries.listings(countries, phones);
@@ -109,6 +114,7 @@ export class ComplianceGate {
         policy: this.ruleSet,
         history: { attempts: attempts[i] ?? [] },
         suppression,
+        emergencies,
         now,
       });
     });
@@ -140,6 +146,14 @@ export class ComplianceGate {
           zones: [...decision.location.zones],
           jurisdictions: [...decision.location.jurisdictions],
           tzVersion: decision.tzVersion,
+          ...(decision.refusals
+            ? {
+                refusals: decision.refusals.map(({ allowsAt, ...refusal }) => ({
+                  ...refusal,
+                  ...(allowsAt ? { allowsAt: allowsAt.toISOString() } : {}),
+                })),
+              }
+            : {}),
         },
       });
     });

@@ -1,5 +1,17 @@
 import type { Redis } from "ioredis";
+import { z } from "zod";
 import type { Evidence, RuleRef } from "../compliance/index.js";
+
+const refusalRecordSchema = z.object({
+  rule: z.object({ id: z.string(), version: z.string() }),
+  jurisdiction: z.string(),
+  zone: z.string().optional(),
+  localTime: z.string().optional(),
+  reason: z.string(),
+  allowsAt: z.string().optional(),
+});
+/** One rule that refused at the decision's instant, and when it alone allows again (ISO). */
+export type RefusalRecord = z.infer<typeof refusalRecordSchema>;
 
 /** A gate decision that held (wait) or blocked a lead, as audited. */
 export interface DecisionRecord {
@@ -21,6 +33,11 @@ export interface DecisionRecord {
   jurisdictions: string[];
   /** IANA tz release the gate computed local times with (absent in entries written before it was recorded). */
   tzVersion?: string | undefined;
+  /**
+   * Every rule that refused at that instant, per candidate zone and jurisdiction, with the next
+   * instant each alone allows (`reason` and `rule` above are the first of them, for compatibility).
+   */
+  refusals?: RefusalRecord[] | undefined;
 }
 
 /** Entries kept per lead (approximately: Redis trims whole stream nodes). */
@@ -70,6 +87,7 @@ export class DecisionLog {
       ];
       if (record.until) fields.push("until", record.until);
       if (record.tzVersion) fields.push("tzVersion", record.tzVersion);
+      if (record.refusals) fields.push("refusals", JSON.stringify(record.refusals));
       for (const name of evidenceFields) {
         const value = record.evidence[name];
         if (value !== undefined) fields.push(name, value);
@@ -106,7 +124,18 @@ export class DecisionLog {
         zones: list(f.get("zones")),
         jurisdictions: list(f.get("jurisdictions")),
         ...(f.has("tzVersion") ? { tzVersion: f.get("tzVersion") } : {}),
+        ...refusalsOf(f.get("refusals")),
       };
     });
+  }
+}
+
+function refusalsOf(value: string | undefined): { refusals?: RefusalRecord[] } {
+  if (value === undefined) return {};
+  try {
+    const parsed = z.array(refusalRecordSchema).safeParse(JSON.parse(value));
+    return parsed.success ? { refusals: parsed.data } : {};
+  } catch {
+    return {};
   }
 }

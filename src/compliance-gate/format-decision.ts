@@ -1,4 +1,4 @@
-import type { Evidence, GateDecision, RuleRef } from "../compliance/index.js";
+import type { Evidence, GateDecision, RuleRef, RuleRefusal } from "../compliance/index.js";
 
 const rule = (ref: RuleRef) => `${ref.id} ${ref.version}`;
 
@@ -7,8 +7,19 @@ function where(evidence: Evidence): string {
   return parts ? ` [${parts}]` : "";
 }
 
+/** Every refusing rule after the first, one indented line each, with when it alone allows. */
+function others(refusals: readonly RuleRefusal[] | undefined): string {
+  if (!refusals || refusals.length < 2) return "";
+  return refusals
+    .map(
+      (r) =>
+        `\n    refuses: ${r.reason} (${r.jurisdiction}${r.zone ? `, ${r.zone} ${r.localTime ?? ""}` : ""}) → allows ${r.allowsAt?.toISOString() ?? "not within the horizon"}`,
+    )
+    .join("");
+}
+
 /**
- * One line per gate decision, as `telesync sync --dry-run` prints it:
+ * One line per gate decision (plus one per refusing rule when several refuse), as `telesync sync --dry-run` prints it:
  * `allow until <notAfter>`, `wait until <t> (<rule>): <reason>`, `block (<rule>): <reason>`.
  */
 export function formatDecision(decision: GateDecision): string {
@@ -16,8 +27,8 @@ export function formatDecision(decision: GateDecision): string {
     case "allow":
       return `allow until ${decision.notAfter.toISOString()} (${rule(decision.rule)})${where(decision.evidence)}`;
     case "wait":
-      return `wait until ${decision.until.toISOString()} (${rule(decision.rule)}): ${decision.reason}${where(decision.evidence)}`;
+      return `wait until ${decision.until.toISOString()} (${rule(decision.rule)}): ${decision.reason}${where(decision.evidence)}${others(decision.refusals)}`;
     case "block":
-      return `block (${rule(decision.rule)}): ${decision.reason}${where(decision.evidence)}`;
+      return `block (${rule(decision.rule)}): ${decision.reason}${where(decision.evidence)}${others(decision.refusals)}`;
   }
 }

@@ -1,13 +1,15 @@
 import type { CampaignCompliancePolicy } from "./campaign-policy.js";
+import { banAt, bansFor, type EmergencyBan, openingOutsideBans } from "./emergency.js";
 import { type AttemptHistory, checkFrequencyCaps } from "./frequency.js";
 import { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+import { listRefusals, type RuleRefusal } from "./refusals.js";
 import { indexRuleSet } from "./rule-set.js";
 import type { RuleSet } from "./rules-schema.js";
 import { checkSuppression, type SuppressionState } from "./suppression.js";
 import { formatLocal } from "./time/civil.js";
 import { localTime, tzVersion } from "./time/zoned.js";
 import type { Evidence, RuleRef } from "./types.js";
-import { closingSource, earliestOpening, refusalsAt } from "./window-search.js";
+import { closingSource, earliestOpening, lanesFor, refusalsAt } from "./window-search.js";
 import { windowSources } from "./window-sources.js";
 
 /** The lead as the gate needs it: location fields plus the CRM's do-not-call flag. */
@@ -20,6 +22,8 @@ export interface GateInput {
   readonly policy: RuleSet;
   readonly history: AttemptHistory;
   readonly suppression: SuppressionState;
+  /** Declared bans in force or scheduled (Louisiana emergencies), read by the caller from its store. */
+  readonly emergencies?: readonly EmergencyBan[] | undefined;
   readonly now: Date;
 }
 
@@ -42,16 +46,40 @@ export interface AllowDecision extends DecisionBase {
 export interface WaitDecision extends DecisionBase {
   readonly decision: "wait";
   readonly until: Date;
+  /** The first refusal (compatible with earlier versions); `refusals` lists them all. */
   readonly reason: string;
+  /** Every rule refusing at `now`, per candidate zone and jurisdiction, with when each alone allows. */
+  readonly refusals: readonly RuleRefusal[];
 }
 /** Not within the search horizon, or not at all without a change of inputs (DNC, stale registry…). */
 export interface BlockDecision extends DecisionBase {
   readonly decision: "block";
   readonly reason: string;
+  /** For a block on calling time: every rule refusing at `now` (absent for suppression and location). */
+  readonly refusals?: readonly RuleRefusal[];
 }
 export type GateDecision = AllowDecision | WaitDecision | BlockDecision;
 
 const DAY_MS = 86_400_000;
+
+/**
+ * Attach `refusals`, worked out on first read (an enumerable, memoized getter, so JSON and the audit
+ * log see it): finding when each rule alone next allows costs more than the decision itself, and the
+ * hot lease path rarely reads it.
+ */
+function explained<D extends Omit<WaitDecision, "refusals"> | BlockDecision>(
+  decision: D,
+  compute: () => readonly RuleRefusal[],
+): D & { readonly refusals: readonly RuleRefusal[] } {
+  let memo: readonly RuleRefusal[] | undefined;
+  return Object.defineProperty(decision, "refusals", {
+    enumerable: true,
+    get: () => {
+      memo ??= compute();
+      return memo;
+    },
+  }) as D & { readonly refusals: readonly RuleRefusal[] };
+}
 const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
 const noJurisdictionRef: RuleRef = { id: "jurisdiction.unsupported", version: "rule-set" };
 
@@ -115,13 +143,31 @@ export function gate(input: GateInput): GateDecision {
   }
 
   const sources = windowSources(index, location.jurisdictions, campaign);
+  const lanes = lanesFor(zones, sources);
+  const horizon = now + index.horizonDays * DAY_MS;
+  const bans = bansFor(input.emergencies, location.jurisdictions);
+  const banNow = banAt(bans, now);
   const from = cap.ok ? now : Math.max(now, cap.freeAt ?? now);
-  const opening = earliestOpening(zones, sources, from, now + index.horizonDays * DAY_MS);
+  const found = openingOutsideBans(bans, from, (t) => earliestOpening(lanes, t, horizon));
+  const opening = found?.opening;
+  const refusals = () =>
+    listRefusals({
+      lanes,
+      now,
+      horizon,
+      ban: banNow,
+      cap: cap.ok
+        ? undefined
+        : { rule: cap.cap.ref, jurisdiction: cap.cap.jurisdiction, text: capText, freeAt: cap.freeAt },
+    });
+  const banText = banNow
+    ? `declared emergency in ${banNow.ban.jurisdiction} until ${banNow.ban.until}: ${banNow.ban.reason}`
+    : "";
   // Why `now` is refused (only worked out when it is): prefer a rule that still refuses just before
   // the wait ends, i.e. the one that decided how long the wait is.
   const explain = () => {
-    const atNow = refusalsAt(zones, sources, now);
-    const binding = opening && opening.at - 1 >= now ? refusalsAt(zones, sources, opening.at - 1) : [];
+    const atNow = refusalsAt(lanes, now);
+    const binding = opening && opening.at - 1 >= now ? refusalsAt(lanes, opening.at - 1) : [];
     const refusal =
       atNow.find((r) => binding.some((b) => b.zone === r.zone && b.source === r.source)) ?? atNow[0];
     const evidence: Evidence = refusal
@@ -138,9 +184,14 @@ export function gate(input: GateInput): GateDecision {
 
   if (!opening) {
     const { refusal, evidence, text } = explain();
-    const rule = refusal?.windows.ref ?? { id: "hours.none-within-horizon", version: "rule-set" };
-    const why = text || capText || "candidate zones' windows never overlap";
-    return block(`no permitted calling time within ${index.horizonDays} days: ${why}`, rule, evidence);
+    const rule = banNow
+      ? { id: `emergency.${banNow.ban.jurisdiction}`, version: "operator" }
+      : (refusal?.windows.ref ?? { id: "hours.none-within-horizon", version: "rule-set" });
+    const why = banText || text || capText || "candidate zones' windows never overlap";
+    return explained(
+      block(`no permitted calling time within ${index.horizonDays} days: ${why}`, rule, evidence),
+      refusals,
+    );
   }
   if (supp.staleAt && opening.at > supp.staleAt.at) {
     return block(
@@ -164,7 +215,20 @@ export function gate(input: GateInput): GateDecision {
         tzVersion,
       };
     }
-    const closer = closingSource(opening.closingZone, sources, opening.closes);
+    if (found?.closedBy) {
+      return {
+        decision: "allow",
+        notAfter: new Date(opening.closes),
+        rule: { id: `emergency.${found.closedBy.ban.jurisdiction}`, version: "operator" },
+        evidence: note({
+          jurisdiction: found.closedBy.ban.jurisdiction,
+          detail: `declared emergency from ${new Date(found.closedBy.start).toISOString()}: ${found.closedBy.ban.reason}`,
+        }),
+        location,
+        tzVersion,
+      };
+    }
+    const closer = closingSource(opening.closingZone, opening.closingLane.sources, opening.closes);
     const local = localTime(opening.closingZone, opening.closes);
     return {
       decision: "allow",
@@ -181,25 +245,45 @@ export function gate(input: GateInput): GateDecision {
   }
 
   const { refusal, evidence, text } = explain();
+  if (banNow) {
+    return explained(
+      {
+        decision: "wait",
+        until: new Date(opening.at),
+        reason: banText,
+        rule: { id: `emergency.${banNow.ban.jurisdiction}`, version: "operator" },
+        evidence: note({ jurisdiction: banNow.ban.jurisdiction, detail: banNow.ban.reason }),
+        location,
+        tzVersion,
+      },
+      refusals,
+    );
+  }
   if (refusal) {
-    return {
-      decision: "wait",
-      until: new Date(opening.at),
-      reason: `outside permitted calling time: ${text}`,
-      rule: refusal.windows.ref,
-      evidence: note(evidence),
-      location,
-      tzVersion,
-    };
+    return explained(
+      {
+        decision: "wait",
+        until: new Date(opening.at),
+        reason: `outside permitted calling time: ${text}`,
+        rule: refusal.windows.ref,
+        evidence: note(evidence),
+        location,
+        tzVersion,
+      },
+      refusals,
+    );
   }
   const capRule = cap.ok ? { id: "hours.intersection", version: "rule-set" } : cap.cap.ref;
-  return {
-    decision: "wait",
-    until: new Date(opening.at),
-    reason: capText || "outside permitted calling time",
-    rule: capRule,
-    evidence: note(cap.ok ? {} : { jurisdiction: cap.cap.jurisdiction, detail: capText }),
-    location,
-    tzVersion,
-  };
+  return explained(
+    {
+      decision: "wait",
+      until: new Date(opening.at),
+      reason: capText || "outside permitted calling time",
+      rule: capRule,
+      evidence: note(cap.ok ? {} : { jurisdiction: cap.cap.jurisdiction, detail: capText }),
+      location,
+      tzVersion,
+    },
+    refusals,
+  );
 }

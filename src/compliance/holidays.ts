@@ -1,6 +1,6 @@
-import type { HolidayCalendar, HolidayDateRule, ObservedShift } from "./rules-schema.js";
-import { civilDate, type DayNumber, dayNumber, weekdayIndex } from "./time/civil.js";
-import { weekdays } from "./types.js";
+import type { Holiday, HolidayCalendar, HolidayDateRule, ObservedShift } from "./rules-schema.js";
+import { civilDate, type DayNumber, dayNumber, isoDate, weekdayIndex } from "./time/civil.js";
+import { type Weekday, weekdays } from "./types.js";
 
 /** Western (Gregorian) Easter Sunday of `year` (anonymous Gregorian algorithm). */
 export function easterSunday(year: number): DayNumber {
@@ -31,10 +31,10 @@ function dateOf(rule: HolidayDateRule, year: number): DayNumber {
       const target = weekdays.indexOf(rule.weekday);
       if (rule.nth === -1) {
         const last = dayNumber(year, rule.month + 1, 0);
-        return last - ((weekdayIndex(last) - target + 7) % 7);
+        return last - ((weekdayIndex(last) - target + 7) % 7) + (rule.offsetDays ?? 0);
       }
       const first = dayNumber(year, rule.month, 1);
-      return first + ((target - weekdayIndex(first) + 7) % 7) + (rule.nth - 1) * 7;
+      return first + ((target - weekdayIndex(first) + 7) % 7) + (rule.nth - 1) * 7 + (rule.offsetDays ?? 0);
     }
   }
 }
@@ -45,11 +45,26 @@ export interface HolidayDate {
   readonly name: string;
 }
 
-/** The holidays of `calendar` whose actual date falls in `year`, in date order. */
+/** Whether `holiday` bans calls on `day` as far as its effective range and year rule go. */
+function inForce(holiday: Holiday, day: DayNumber): boolean {
+  const iso = isoDate(day);
+  if (holiday.sinceYear !== undefined && civilDate(day).year < holiday.sinceYear) return false;
+  if (holiday.from !== undefined && iso < holiday.from) return false;
+  if (holiday.until !== undefined && iso >= holiday.until) return false;
+  return true;
+}
+
+function yearMatches(holiday: Holiday, year: number): boolean {
+  return holiday.years === undefined || (year % 2 === 0) === (holiday.years === "even");
+}
+
+/** The holidays of `calendar` whose actual date falls in `year` and is in force, in date order. */
 export function holidayDates(calendar: HolidayCalendar, year: number): HolidayDate[] {
   return calendar.holidays
-    .filter((h) => h.sinceYear === undefined || year >= h.sinceYear)
-    .map((h) => ({ day: dateOf(h.date, year), name: h.name }))
+    .filter((h) => yearMatches(h, year))
+    .map((h) => ({ day: dateOf(h.date, year), name: h.name, holiday: h }))
+    .filter((h) => inForce(h.holiday, h.day))
+    .map(({ day, name }) => ({ day, name }))
     .sort((x, y) => x.day - y.day);
 }
 
@@ -60,20 +75,28 @@ function bannedDays(
 ): Map<DayNumber, string> {
   const banned = new Map<DayNumber, string>();
   // A shift can cross a year boundary (a Saturday 1 January is observed on 31 December before it).
-  const all = [year - 1, year, year + 1].flatMap((y) => holidayDates(calendar, y));
-  for (const h of all) banned.set(h.day, h.name);
+  const all = [year - 1, year, year + 1].flatMap((y) =>
+    calendar.holidays
+      .filter((h) => yearMatches(h, y))
+      .map((holiday) => ({ holiday, day: dateOf(holiday.date, y), name: holiday.name })),
+  );
+  const ban = (h: (typeof all)[number], day: DayNumber, name: string) => {
+    if (!banned.has(day) && inForce(h.holiday, day)) banned.set(day, name);
+  };
+  for (const h of all) ban(h, h.day, h.name);
   for (const h of all) {
     const wd = weekdayIndex(h.day);
+    const own = h.holiday.observedShift?.[weekdays[wd] as Weekday];
+    if (own !== undefined && own !== 0) ban(h, h.day + own, `${h.name} (observed)`);
     if (wd !== 0 && wd !== 6) continue;
     if (observed === "sat-fri-sun-mon") {
-      const shifted = wd === 6 ? h.day - 1 : h.day + 1;
-      if (!banned.has(shifted)) banned.set(shifted, `${h.name} (observed)`);
+      ban(h, wd === 6 ? h.day - 1 : h.day + 1, `${h.name} (observed)`);
     } else if (observed === "sun-mon" && wd === 0) {
-      if (!banned.has(h.day + 1)) banned.set(h.day + 1, `${h.name} (observed)`);
+      ban(h, h.day + 1, `${h.name} (observed)`);
     } else if (observed === "next-weekday") {
       let d = h.day + 1;
       while (weekdayIndex(d) === 0 || weekdayIndex(d) === 6 || banned.has(d)) d++;
-      banned.set(d, `${h.name} (substitute day)`);
+      ban(h, d, `${h.name} (substitute day)`);
     }
   }
   const from = dayNumber(year, 1, 1);

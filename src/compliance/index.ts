@@ -5,6 +5,7 @@ export {
   type CampaignCompliancePolicyInput,
   campaignCompliancePolicySchema,
 } from "./campaign-policy.js";
+export type { EmergencyBan } from "./emergency.js";
 export type { AttemptHistory } from "./frequency.js";
 export {
   type AllowDecision,
@@ -17,6 +18,7 @@ export {
 } from "./gate.js";
 export { type HolidayDate, holidayDates, holidayOn } from "./holidays.js";
 export { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+export type { RuleRefusal } from "./refusals.js";
 export { defaultRuleSet } from "./rule-set.js";
 export {
   type CallingHoursDataset,

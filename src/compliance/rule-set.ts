@@ -48,6 +48,11 @@ export interface RuleIndex {
 
 const indexes = new WeakMap<RuleSet, RuleIndex>();
 
+/** A calling-hours rule's `holidays.calendar` as a list of ids. */
+export function calendarIds(calendar: string | readonly string[]): readonly string[] {
+  return typeof calendar === "string" ? [calendar] : calendar;
+}
+
 export function indexRuleSet(ruleSet: RuleSet): RuleIndex {
   const cached = indexes.get(ruleSet);
   if (cached) return cached;
@@ -81,10 +86,9 @@ export function indexRuleSet(ruleSet: RuleSet): RuleIndex {
   const calendarData = ruleSet.holidayCalendars;
   const calendars = new Map(calendarData.calendars.map((c) => [c.id, c]));
   for (const { rule } of hours.values()) {
-    if (rule.holidays && !calendars.has(rule.holidays.calendar)) {
-      throw new Error(
-        `calling-hours rule ${rule.jurisdiction} names unknown holiday calendar ${rule.holidays.calendar}`,
-      );
+    for (const id of rule.holidays ? calendarIds(rule.holidays.calendar) : []) {
+      if (!calendars.has(id))
+        throw new Error(`calling-hours rule ${rule.jurisdiction} names unknown holiday calendar ${id}`);
     }
   }
   const index: RuleIndex = {

@@ -53,11 +53,18 @@ export const callingHoursRuleSchema = z.object({
   /** On a holiday of `calendar`, the day's windows are intersected with `windows` (empty = no calls). */
   holidays: z
     .object({
-      calendar: z.string(),
+      /** One calendar id, or several whose days all ban (e.g. a state's own list and the federal one). */
+      calendar: z.union([z.string(), z.array(z.string()).min(1)]),
       observed: observedShiftSchema,
       windows: z.array(timeWindowSchema),
     })
     .optional(),
+  /**
+   * A fixed-offset zone in which the windows must also hold, for a statute that names a standard
+   * time (Mississippi: "Central Standard Time" → `Etc/GMT+6`). The windows still apply in every
+   * candidate zone's wall time as well, so both readings are satisfied.
+   */
+  standardTimeZone: z.string().optional(),
   /** `false` when the hours are an industry default, not law (e.g. the UK). */
   statutory: z.boolean().default(true),
   /** `false` when only secondary or conflicting sources were found (⚠ in the research notes). */
@@ -100,17 +107,48 @@ export const holidayDateRuleSchema = z.discriminatedUnion("kind", [
     month: z.number().int().min(1).max(12),
     weekday: weekdaySchema,
     nth: z.union([z.literal(-1), z.number().int().min(1).max(5)]),
+    /** Days added after finding the weekday (Election Day: the Tuesday after the first Monday = +1). */
+    offsetDays: z.number().int().optional(),
   }),
   /** Days from Western Easter Sunday (Good Friday = -2, Easter Monday = 1). */
   z.object({ kind: z.literal("easter"), offsetDays: z.number().int() }),
 ]);
 export type HolidayDateRule = z.infer<typeof holidayDateRuleSchema>;
 
+/** Where a rule comes from: a citation and, where one exists, the official text's address. */
+export const legalSourceSchema = z.object({ citation: z.string().min(1), url: z.string().url().optional() });
+export type LegalSource = z.infer<typeof legalSourceSchema>;
+
+/**
+ * One holiday of a calendar. `from` / `until` (ISO dates, `until` exclusive) bound the days on which
+ * the holiday bans calls, so a law change adds a new entry instead of rewriting the old one and a
+ * decision about a past instant is still made under the law then in force.
+ */
+export const holidaySchema = z.object({
+  name: z.string(),
+  date: holidayDateRuleSchema,
+  /** Kept for older rule data: same as `from: <year>-01-01`. */
+  sinceYear: z.number().int().optional(),
+  from: isoDateSchema.optional(),
+  until: isoDateSchema.optional(),
+  /** Only in even or odd years (e.g. an election day in the years of a general election). */
+  years: z.enum(["even", "odd"]).optional(),
+  /**
+   * Extra banned days when the actual date falls on a given weekday, as day offsets (Utah's
+   * Juneteenth: `{ tue: -1, … sat: 2, sun: 1 }`). Added to the calling-hours rule's `observed` policy.
+   */
+  observedShift: z.partialRecord(weekdaySchema, z.number().int().min(-6).max(6)).optional(),
+  source: legalSourceSchema.optional(),
+  note: z.string().optional(),
+});
+export type Holiday = z.infer<typeof holidaySchema>;
+
 export const holidayCalendarSchema = z.object({
   id: z.string(),
-  holidays: z.array(
-    z.object({ name: z.string(), date: holidayDateRuleSchema, sinceYear: z.number().int().optional() }),
-  ),
+  /** The jurisdiction whose law lists these days (`US-AL`), when the calendar is one state's. */
+  jurisdiction: jurisdictionSchema.optional(),
+  sources: z.array(legalSourceSchema).optional(),
+  holidays: z.array(holidaySchema),
 });
 export type HolidayCalendar = z.infer<typeof holidayCalendarSchema>;
 

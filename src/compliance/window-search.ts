@@ -1,6 +1,12 @@
 import type { DayNumber } from "./time/civil.js";
 import { localTime, zonedInstant } from "./time/zoned.js";
-import { type DayWindows, intersect, type MinuteIntervals, type WindowSource } from "./window-sources.js";
+import {
+  type DayWindows,
+  type Facet,
+  intersect,
+  type MinuteIntervals,
+  type WindowSource,
+} from "./window-sources.js";
 
 /** Permitted instants `[start, end)` in epoch milliseconds. */
 type Span = readonly [number, number];
@@ -61,27 +67,41 @@ export interface Opening {
   readonly closes: number;
   /** The zone whose window closes first. */
   readonly closingZone: string;
+  readonly closingLane: Lane;
+}
+
+/** A zone and the sources evaluated in its wall time (a candidate zone, or a statute's standard time). */
+export interface Lane {
+  readonly zone: string;
+  readonly sources: readonly WindowSource[];
 }
 
 /**
- * Earliest instant ≥ `from` permitted in every zone by every source, up to `horizon`: each zone
- * proposes its next permitted span, the search jumps to the latest proposed start and repeats until
- * all zones agree.
+ * The lanes to intersect: every candidate zone with every source, plus, for a source whose statute
+ * names a standard time, that fixed-offset zone with that source alone.
  */
-export function earliestOpening(
-  zones: readonly string[],
-  sources: readonly WindowSource[],
-  from: number,
-  horizon: number,
-): Opening | undefined {
-  const sourcesKey = sources.map((s) => s.key).join(";");
-  const lastDay = new Map(zones.map((zone) => [zone, localTime(zone, horizon).day + 1]));
-  const caches = new Map(zones.map((zone) => [zone, zoneCache(sourcesKey, zone)]));
-  const spanFrom = (zone: string, t: number): Span | undefined => {
-    const end = lastDay.get(zone) as number;
-    const cache = caches.get(zone) as DaySpans;
-    for (let day = localTime(zone, t).day; day <= end; day++) {
-      for (const span of daySpans(zone, day, sources, cache)) if (span[1] > t) return span;
+export function lanesFor(zones: readonly string[], sources: readonly WindowSource[]): Lane[] {
+  const lanes: Lane[] = zones.map((zone) => ({ zone, sources }));
+  for (const source of sources) {
+    if (source.standardTimeZone) lanes.push({ zone: source.standardTimeZone, sources: [source] });
+  }
+  return lanes;
+}
+
+/**
+ * Earliest instant ≥ `from` permitted in every lane by every source, up to `horizon`: each lane
+ * proposes its next permitted span, the search jumps to the latest proposed start and repeats until
+ * all lanes agree.
+ */
+export function earliestOpening(lanes: readonly Lane[], from: number, horizon: number): Opening | undefined {
+  const prepared = lanes.map((lane) => ({
+    lane,
+    lastDay: localTime(lane.zone, horizon).day + 1,
+    cache: zoneCache(lane.sources.map((s) => s.key).join(";"), lane.zone),
+  }));
+  const spanFrom = (p: (typeof prepared)[number], t: number): Span | undefined => {
+    for (let day = localTime(p.lane.zone, t).day; day <= p.lastDay; day++) {
+      for (const span of daySpans(p.lane.zone, day, p.lane.sources, p.cache)) if (span[1] > t) return span;
     }
     return undefined;
   };
@@ -89,9 +109,9 @@ export function earliestOpening(
   for (let round = 0; round < 10_000 && t <= horizon; round++) {
     let moved = false;
     let closes = Number.POSITIVE_INFINITY;
-    let closingZone = "";
-    for (const zone of zones) {
-      const span = spanFrom(zone, t);
+    let closing: Lane | undefined;
+    for (const p of prepared) {
+      const span = spanFrom(p, t);
       if (!span) return undefined;
       if (span[0] > t) {
         t = span[0];
@@ -100,15 +120,16 @@ export function earliestOpening(
       }
       if (span[1] < closes) {
         closes = span[1];
-        closingZone = zone;
+        closing = p.lane;
       }
     }
-    if (!moved) return closingZone === "" ? undefined : { at: t, closes, closingZone };
+    if (!moved)
+      return closing ? { at: t, closes, closingZone: closing.zone, closingLane: closing } : undefined;
   }
   return undefined;
 }
 
-/** The first source that forbids instant `t` in some zone, with that zone's local time. */
+/** A source that forbids instant `t` in some lane, with that lane's local time. */
 export interface Refusal {
   readonly zone: string;
   readonly day: DayNumber;
@@ -117,18 +138,57 @@ export interface Refusal {
   readonly windows: DayWindows;
 }
 
-/** Every (zone, source) that forbids instant `t`, in zone then source order. */
-export function refusalsAt(zones: readonly string[], sources: readonly WindowSource[], t: number): Refusal[] {
+const insideOf = (windows: DayWindows, msOfDay: number) =>
+  windows.intervals.some(([s, e]) => msOfDay >= s * 60_000 && msOfDay < e * 60_000);
+
+/** Every (lane, source) that forbids instant `t`, in lane then source order. */
+export function refusalsAt(lanes: readonly Lane[], t: number): Refusal[] {
   const out: Refusal[] = [];
-  for (const zone of zones) {
+  for (const { zone, sources } of lanes) {
     const { day, msOfDay } = localTime(zone, t);
     for (const source of sources) {
       const windows = source.windows(day);
-      const inside = windows.intervals.some(([s, e]) => msOfDay >= s * 60_000 && msOfDay < e * 60_000);
-      if (!inside) out.push({ zone, day, msOfDay, source, windows });
+      if (!insideOf(windows, msOfDay)) out.push({ zone, day, msOfDay, source, windows });
     }
   }
   return out;
+}
+
+/** Every (lane, source, facet) that forbids instant `t` on its own, for a full explanation. */
+export function facetRefusalsAt(lanes: readonly Lane[], t: number): Array<Refusal & { facet: Facet }> {
+  const out: Array<Refusal & { facet: Facet }> = [];
+  for (const { zone, sources } of lanes) {
+    const { day, msOfDay } = localTime(zone, t);
+    for (const source of sources) {
+      for (const facet of source.facets) {
+        const windows = facet(day);
+        if (!insideOf(windows, msOfDay)) out.push({ zone, day, msOfDay, source, windows, facet });
+      }
+    }
+  }
+  return out;
+}
+
+/** The first instant ≥ `t` at which `facet` alone allows a call in `zone`, up to `horizon`. */
+export function nextAllowedBy(
+  zone: string,
+  facet: Facet,
+  t: number,
+  horizon: number,
+  local: { readonly day: DayNumber; readonly msOfDay: number } = localTime(zone, t),
+): number | undefined {
+  const minute = local.msOfDay / 60_000;
+  const last = local.day + Math.ceil((horizon - t) / 86_400_000) + 1;
+  for (let day = local.day; day <= last; day++) {
+    for (const [start, end] of facet(day).intervals) {
+      // Local minutes first; instants only for the answer (zone conversion is the costly part).
+      if (day === local.day && end <= minute) continue;
+      if (day === local.day && start <= minute) return t;
+      const s = zonedInstant(zone, day, start, "later");
+      if (s < zonedInstant(zone, day, end, "earlier") && s >= t) return s;
+    }
+  }
+  return undefined;
 }
 
 /** The source whose window ends at instant `t` in `zone` (for audit of `notAfter`). */

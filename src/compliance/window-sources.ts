@@ -1,6 +1,6 @@
 import type { CampaignCompliancePolicy } from "./campaign-policy.js";
 import { holidayOn } from "./holidays.js";
-import type { IndexedRule, RuleIndex } from "./rule-set.js";
+import { calendarIds, type IndexedRule, type RuleIndex } from "./rule-set.js";
 import { type CallingHoursRule, clockMinutes, type TimeWindow } from "./rules-schema.js";
 import { type DayNumber, formatMinutes, weekdayOf } from "./time/civil.js";
 import { type RuleRef, type Weekday, weekdays } from "./types.js";
@@ -16,13 +16,22 @@ export interface DayWindows {
   readonly label: string;
 }
 
+/** One restriction of a source on its own (a day ban, the daily hours, a holiday), for explanations. */
+export type Facet = (day: DayNumber) => DayWindows;
+
 /** One set of calling hours evaluated in the called party's local time: a jurisdiction's or the campaign's. */
 export interface WindowSource {
   readonly jurisdiction: string;
   /** Identifies the source's data for caches: rule id and dataset versions (bump a version on any change). */
   readonly key: string;
   windows(day: DayNumber): DayWindows;
+  /** The restrictions whose intersection is `windows`, each evaluated alone to list every refusal. */
+  readonly facets: readonly Facet[];
+  /** A fixed-offset zone in which the windows must also hold (a statute naming a standard time). */
+  readonly standardTimeZone?: string;
 }
+
+const fullDay: MinuteIntervals = [[0, 1440]];
 
 export function toIntervals(windows: readonly TimeWindow[]): MinuteIntervals {
   const sorted = windows
@@ -68,26 +77,61 @@ function hoursSource(indexed: IndexedRule<CallingHoursRule>, index: RuleIndex): 
       ];
     }),
   );
+  // On a banned weekday the daily hours still say something: outside them a call would be refused
+  // even if the day were open (Alabama, Sunday 20:30: the Sunday ban and the 20:00 close).
+  const usual = toIntervals(weekdays.flatMap((d) => rule.days[d]));
   const holidays = rule.holidays;
-  const calendar = holidays ? index.calendars.get(holidays.calendar) : undefined;
+  const calendars = holidays
+    ? calendarIds(holidays.calendar).flatMap((id) => {
+        const calendar = index.calendars.get(id);
+        return calendar ? [calendar] : [];
+      })
+    : [];
   const holidayWindows = holidays ? toIntervals(holidays.windows) : [];
   const holidayRef: RuleRef = {
     id: `holiday.${rule.jurisdiction}`,
     version: `${ref.version}+${index.calendarsVersion}`,
   };
   const closed: DayWindows = { intervals: [], ref, label: "no calls" };
+  const holidayName = (day: DayNumber): string | undefined => {
+    if (!holidays) return undefined;
+    for (const calendar of calendars) {
+      const name = holidayOn(calendar, holidays.observed, day);
+      if (name !== undefined) return name;
+    }
+    return undefined;
+  };
+  const holidayFacet = (day: DayNumber): DayWindows | undefined => {
+    const name = holidayName(day);
+    if (name === undefined) return undefined;
+    const label = holidayWindows.length === 0 ? "no calls" : describe(holidayWindows);
+    return { intervals: holidayWindows, ref: holidayRef, label: `holiday ${name}: ${label}` };
+  };
+  const open = (label: string): DayWindows => ({ intervals: fullDay, ref, label });
+  const facets: Facet[] = [
+    (day) => {
+      const wd = weekdayOf(day);
+      return rule.days[wd].length === 0 ? { intervals: [], ref, label: `no calls on ${wd}` } : open("");
+    },
+    (day) => {
+      const own = byDay.get(weekdayOf(day));
+      const intervals = own && own.intervals.length > 0 ? own.intervals : usual;
+      return { intervals, ref, label: `calls only ${describe(intervals)}` };
+    },
+    ...(holidays ? [(day: DayNumber) => holidayFacet(day) ?? open("")] : []),
+  ];
   return {
     jurisdiction: rule.jurisdiction,
     key: holidays ? `${ref.id}@${ref.version}+${index.calendarsVersion}` : `${ref.id}@${ref.version}`,
+    facets,
+    ...(rule.standardTimeZone ? { standardTimeZone: rule.standardTimeZone } : {}),
     windows(day) {
       const base = byDay.get(weekdayOf(day)) ?? closed;
-      if (holidays && calendar) {
-        const name = holidayOn(calendar, holidays.observed, day);
-        if (name !== undefined) {
-          const intervals = intersect(base.intervals, holidayWindows);
-          const label = intervals.length === 0 ? "no calls" : describe(intervals);
-          return { intervals, ref: holidayRef, label: `holiday ${name}: ${label}` };
-        }
+      const holiday = holidayFacet(day);
+      if (holiday) {
+        const intervals = intersect(base.intervals, holiday.intervals);
+        const label = intervals.length === 0 ? "no calls" : describe(intervals);
+        return { intervals, ref: holidayRef, label: `${holiday.label.split(":")[0]}: ${label}` };
       }
       return base;
     },
@@ -113,6 +157,13 @@ function campaignSource(campaign: CampaignCompliancePolicy): WindowSource {
     jurisdiction: "campaign",
     key: `campaign:${[...days].sort().join(",")}:${describe(intervals)}`,
     windows: (day) => byDay.get(weekdayOf(day)) ?? open,
+    facets: [
+      (day) =>
+        days.has(weekdayOf(day))
+          ? { intervals: fullDay, ref: campaignRef, label: "" }
+          : { intervals: [], ref: campaignRef, label: `campaign does not call on ${weekdayOf(day)}` },
+      () => open,
+    ],
   };
   campaignSources.set(campaign, source);
   return source;

@@ -74,20 +74,45 @@ export const dispositionPolicySchema = z.discriminatedUnion("action", [
 ]);
 export type DispositionPolicy = z.infer<typeof dispositionPolicySchema>;
 
+/** Countries whose national do-not-call registry telesync screens against (a snapshot age rule each). */
+export const registryCountries = ["US", "CA", "GB", "AU"] as const;
+
 /**
  * A campaign's compliance policy (`campaigns.<id>.compliance`): calling days and hours, the policy for
  * numbers that give no location, the per-number frequency cap, required do-not-call registries and
  * the abandonment threshold. The gate only ever narrows what the law allows.
  *
- * One default differs from the library's: `requiredRegistries` is empty here. The library requires
- * the US, CA, GB and AU registries, and a required registry without an imported snapshot blocks every
- * lead located there, so a fresh install would call nobody. Import a snapshot with
- * `telesync registry import US <file> --date YYYY-MM-DD`, then require it (`requiredRegistries: [US]`):
- * from then on a snapshot older than the legal limit (31 days US/CA, 28 GB) blocks the campaign.
+ * Registries are required by default: a lead located in the US, Canada, the UK or Australia is called
+ * only once it has been screened against a fresh snapshot of that country's registry
+ * (`telesync registry import US <file> --date YYYY-MM-DD`), and is held until then. Leaving a country
+ * unscreened takes an explicit choice with a reason: `requiredRegistries: none` (or a list without it)
+ * and `unscreenedReason: "…"`; `telesync check` and start-up then say which countries are not screened.
  */
-export const campaignComplianceSchema = campaignCompliancePolicySchema.extend({
-  requiredRegistries: z.array(countrySchema).default([]),
-});
+export const campaignComplianceSchema = campaignCompliancePolicySchema
+  .extend({
+    requiredRegistries: z.union([z.array(countrySchema), z.literal("none")]).default([...registryCountries]),
+    /** Why some registry countries are not screened (required when `requiredRegistries` leaves any out). */
+    unscreenedReason: z.string().trim().min(10, "give the reason in a sentence").optional(),
+  })
+  .superRefine((compliance, ctx) => {
+    const unscreened = unscreenedRegistries(compliance.requiredRegistries);
+    if (unscreened.length > 0 && compliance.unscreenedReason === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["requiredRegistries"],
+        message: `leaves ${unscreened.join(", ")} unscreened against the national do-not-call registry: require ${unscreened.length > 1 ? "them" : "it"} (import a snapshot with \`telesync registry import\`) or say why not in unscreenedReason`,
+      });
+    }
+  })
+  .transform(({ requiredRegistries, ...rest }) => ({
+    ...rest,
+    requiredRegistries: requiredRegistries === "none" ? [] : requiredRegistries,
+  }));
+
+/** The registry countries a campaign does not screen against (`none` → all of them). */
+export function unscreenedRegistries(required: readonly string[] | "none"): string[] {
+  return registryCountries.filter((country) => required === "none" || !required.includes(country));
+}
 
 export const campaignSchema = z.strictObject({
   description: z.string().optional(),

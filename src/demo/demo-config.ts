@@ -1,6 +1,13 @@
 import { configSchema, type TelesyncConfig } from "../config/schema.js";
 
 /** HubSpot's default call outcomes (GUIDs are the same in every portal). */
+/** The demo's leads are made up and there is no registry to screen them against: said explicitly. */
+const demoUnscreened = {
+  requiredRegistries: "none",
+  unscreenedReason:
+    "demo on the built-in CRM sandbox: made-up numbers, no registry snapshot to screen against",
+} as const;
+
 export const hubspotOutcomes = {
   connected: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
   no_answer: "73a0d17f-1163-4015-bdd5-ec830791da20",
@@ -109,10 +116,12 @@ export function demoConfig(options: {
           busy: { action: "retry", delay: "30m", maxAttempts: 5 },
           callback: { action: "callback" },
         },
+        compliance: demoUnscreened,
       },
       hs_outbound: {
         description: "HubSpot contacts",
         outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
+        compliance: demoUnscreened,
       },
     },
     api: { keys: [options.apiKey], port: 0 },

@@ -50,6 +50,17 @@ describe("GET /v1/leads/{leadKey}/decisions", () => {
         zones: ["America/New_York"],
         jurisdictions: ["US", "US-NY"],
         tzVersion: expect.stringMatching(/^20\d\d[a-z]$/),
+        // Every rule refusing at that instant, with when it alone allows (47 CFR 64.1200(c)(1)).
+        refusals: [
+          {
+            rule: { id: "hours.US", version: expect.stringMatching(/^us-federal@/) },
+            jurisdiction: "US",
+            zone: "America/New_York",
+            localTime: "2026-12-08T07:30 tue",
+            reason: "calls only 08:00-21:00",
+            allowsAt: "2026-12-08T13:00:00.000Z",
+          },
+        ],
       },
     ]);
   });

@@ -7,7 +7,7 @@ import { buildProgram } from "../../src/cli/main.js";
 import { configSchema } from "../../src/config/schema.js";
 import type { Lead } from "../../src/model/lead.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { type ConfigInput, salesforceTestConfigInput } from "../support/harness.js";
+import { type ConfigInput, salesforceTestConfigInput, unscreened } from "../support/harness.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
 import { insertLeads, withAddress, writeConfigFile } from "./support.js";
 
@@ -48,8 +48,10 @@ describe("registry snapshots: `telesync registry import` and the gate", () => {
       ],
       campaigns: {
         // q4 may call only numbers screened against a fresh US registry snapshot.
-        q4: { compliance: { requiredRegistries: ["US"] } },
-        open: {},
+        q4: {
+          compliance: { requiredRegistries: ["US"], unscreenedReason: "this campaign calls US numbers only" },
+        },
+        open: { compliance: unscreened },
       },
     };
     telesync = createTelesync({ config: configSchema.parse(input) });

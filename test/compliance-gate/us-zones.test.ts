@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DecisionRecord } from "../../src/compliance-gate/decision-log.js";
-import { type Harness, outcomeBody, startHarness } from "../support/harness.js";
+import { type Harness, outcomeBody, startHarness, unscreened } from "../support/harness.js";
 import { insertLeads, withAddress, type ZoneLead, zoneLeads } from "./support.js";
 
 interface LeaseBody {
@@ -42,9 +42,10 @@ describe("compliance gate, integrated: a campaign across every US zone synced at
           },
         ],
         campaigns: {
-          q4: { lease: { ttl: "30s" } },
+          q4: { lease: { ttl: "30s" }, compliance: unscreened },
           fl: {
             lease: { ttl: "30s" },
+            compliance: unscreened,
             outcomes: { no_answer: { action: "retry", delay: "1h", maxAttempts: 9 } },
           },
         },

@@ -108,28 +108,32 @@ describe("Sunday and holiday bans with observed-day shifts", () => {
     const d = gate(gateInput(alabama, "2026-07-03T17:00:00Z"));
     expectWait(d, "2026-07-06T13:00:00.000Z", "holiday.US-AL");
     if (d.decision === "wait") expect(d.reason).toContain("Independence Day (observed)");
-    expect(d.rule.version).toBe("us-states@2026.11.28+holiday-calendars@2026.11.28");
+    expect(d.rule.version).toBe("us-states@2026.11.30+holiday-calendars@2026.11.30");
   });
 
-  it("Mississippi does not shift a Saturday holiday to Friday, but bans the Saturday itself", () => {
+  // Miss. Code 77-3-723(1) bans Sundays only; the holiday ban of 39 Miss. Admin. Code R.1:28 was
+  // repealed (known by 2024-06-03). Before that, a Sunday holiday was also banned on the Monday after.
+  it("Mississippi: holidays banned only while R.1:28 was in force", () => {
     expectAllow(
       gate(gateInput(mississippi, "2026-07-03T17:00:00Z")),
       "2026-07-04T01:00:00.000Z",
       "hours.US-MS",
     );
+    expect(gate(gateInput(mississippi, "2026-07-04T17:00:00Z")).decision).toBe("allow");
     expectWait(
-      gate(gateInput(mississippi, "2026-07-04T17:00:00Z")),
-      "2026-07-06T13:00:00.000Z",
+      gate(gateInput(mississippi, "2023-07-04T17:00:00Z")),
+      "2023-07-05T14:00:00.000Z",
+      "holiday.US-MS",
+    );
+    expectWait(
+      gate(gateInput(mississippi, "2021-07-05T17:00:00Z")),
+      "2021-07-06T14:00:00.000Z",
       "holiday.US-MS",
     );
   });
 
-  it("Sunday 4 July 2027 is observed Monday 5 July in Mississippi and Alabama", () => {
-    expectWait(
-      gate(gateInput(mississippi, "2027-07-05T17:00:00Z")),
-      "2027-07-06T13:00:00.000Z",
-      "holiday.US-MS",
-    );
+  it("Sunday 4 July 2027 is observed Monday 5 July in Alabama", () => {
+    expect(gate(gateInput(mississippi, "2027-07-05T17:00:00Z")).decision).toBe("allow");
     expectWait(gate(gateInput(alabama, "2027-07-05T17:00:00Z")), "2027-07-06T13:00:00.000Z", "holiday.US-AL");
   });
 

@@ -4,6 +4,7 @@ import { easterSunday, holidayDates, holidayOn } from "../../src/compliance/holi
 import type { HolidayCalendar, ObservedShift } from "../../src/compliance/rules-schema.js";
 import { dayNumber, isoDate } from "../../src/compliance/time/civil.js";
 import { bannedDates } from "./support/oracle.js";
+import { stateBannedDates } from "./support/state-holidays.js";
 
 const calendar = (id: string) => holidayCalendars.calendars.find((c) => c.id === id) as HolidayCalendar;
 const us = calendar("US-federal");
@@ -62,5 +63,30 @@ describe("holiday calendars computed per year", () => {
   it("a Saturday New Year's Day is observed on the Friday before, in the previous year", () => {
     expect(holidayOn(us, "sat-fri-sun-mon", dayNumber(2027, 12, 31))).toBe("New Year's Day (observed)");
     expect(holidayOn(us, "sun-mon", dayNumber(2027, 12, 31))).toBeUndefined();
+  });
+
+  // Each state's banned days as the gate's calendars compute them (state list ∪ federal list where the
+  // rule names both), against the lists derived by hand from the statutes.
+  const stateCalendars: Record<string, { ids: string[]; observed: ObservedShift }> = {
+    "US-AL": { ids: ["US-AL", "US-federal"], observed: "sat-fri-sun-mon" },
+    "US-LA": { ids: ["US-LA", "US-federal"], observed: "sat-fri-sun-mon" },
+    "US-MS": { ids: ["US-MS"], observed: "sun-mon" },
+    "US-PA": { ids: ["US-PA", "US-federal"], observed: "sat-fri-sun-mon" },
+    "US-RI": { ids: ["US-RI", "US-federal"], observed: "sat-fri-sun-mon" },
+    "US-UT": { ids: ["US-UT"], observed: "sat-fri-sun-mon" },
+  };
+  it.each(
+    Object.keys(stateCalendars).flatMap((state) => [2025, 2026, 2027, 2028].map((y) => [state, y] as const)),
+  )("%s bans exactly the statute's days in %i", (state, year) => {
+    const { ids, observed } = stateCalendars[state] as { ids: string[]; observed: ObservedShift };
+    const days = new Set(ids.flatMap((id) => bannedIn(calendar(id), observed, year)));
+    const want = [...(stateBannedDates[state] ?? [])].filter((d) => d.startsWith(`${year}`)).sort();
+    expect([...days].sort()).toEqual(want);
+  });
+
+  it("Mississippi's holidays banned calls until the repeal, not after", () => {
+    const ms = calendar("US-MS");
+    expect(holidayOn(ms, "sun-mon", dayNumber(2023, 12, 25))).toBe("Christmas Day");
+    expect(holidayOn(ms, "sun-mon", dayNumber(2024, 7, 4))).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig, parseConfig } from "../../src/config/load.js";
+import { unscreenedRegistryWarnings } from "../../src/config/registry-coverage.js";
 import { configSchema } from "../../src/config/schema.js";
 import { ConfigError } from "../../src/errors.js";
 
@@ -113,10 +114,10 @@ describe("config", () => {
     expect(error.message).toContain("campaigns.q4.compliance.callingHours[0]");
     expect(error.message).toContain("start must be before end");
     const registry = problemsOf(
-      valid.replace("q4: {}", "q4: { compliance: { requiredRegistries: [US, FR] } }"),
+      valid.replace("q4: {}", "q4: { compliance: { requiredRegistries: [US, CA, GB, AU, FR] } }"),
     );
     expect(registry.problems.map((p) => p.path)).toEqual([
-      expect.stringMatching(/^campaigns\.q4\.compliance\.requiredRegistries\[1\]/),
+      expect.stringMatching(/^campaigns\.q4\.compliance\.requiredRegistries\[4\]/),
     ]);
     expect(registry.message).toContain('no registry rule (snapshot age limit) for FR; expected one of "US"');
   });
@@ -160,22 +161,58 @@ describe("telesync.config.example.yaml", () => {
       callingDays: ["mon", "tue", "wed", "thu", "fri", "sat"],
       callingHours: [{ start: "09:00", end: "20:00" }],
       unknownLocation: "block",
-      requiredRegistries: [],
+      requiredRegistries: ["US", "CA", "GB", "AU"],
       abandonmentThreshold: 0.025,
     });
   });
 
-  it("gives a campaign without a compliance block the defaults, requiring no registry snapshot", () => {
+  it("gives a campaign without a compliance block the defaults, requiring every country's registry", () => {
     const bare = configSchema.parse({ integrations: {}, mappings: {}, campaigns: { plain: {} } });
     expect(bare.campaigns.plain?.compliance).toEqual({
       callingDays: ["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
       callingHours: [{ start: "00:00", end: "24:00" }],
       unknownLocation: "block",
       frequencyCap: { maxAttempts: 5, windowHours: 24 },
-      requiredRegistries: [],
+      requiredRegistries: ["US", "CA", "GB", "AU"],
       registryMaxAgeDays: {},
       abandonmentThreshold: 0.025,
     });
     expect(bare.dispositions).toContain("abandoned");
+  });
+});
+
+describe("registry screening by default (issue 9 item 6)", () => {
+  const parse = (compliance: unknown) =>
+    configSchema.safeParse({ integrations: {}, mappings: {}, campaigns: { c: { compliance } } });
+
+  it("refuses to leave a registry country unscreened without a reason, naming the path and the countries", () => {
+    for (const compliance of [{ requiredRegistries: "none" }, { requiredRegistries: ["US"] }]) {
+      const result = parse(compliance);
+      expect(result.success).toBe(false);
+      const issue = result.error?.issues[0];
+      expect(issue?.path).toEqual(["campaigns", "c", "compliance", "requiredRegistries"]);
+      expect(issue?.message).toContain(
+        compliance.requiredRegistries === "none" ? "US, CA, GB, AU" : "CA, GB, AU",
+      );
+      expect(issue?.message).toContain("unscreenedReason");
+    }
+  });
+
+  it("accepts `none` with a reason, as no required registry, and warns which countries are not screened", () => {
+    const result = parse({
+      requiredRegistries: "none",
+      unscreenedReason: "B2B campaign to business lines only",
+    });
+    expect(result.success).toBe(true);
+    if (!result.success) return;
+    expect(result.data.campaigns.c?.compliance.requiredRegistries).toEqual([]);
+    expect(unscreenedRegistryWarnings(result.data)).toEqual([
+      'NOT SCREENED: campaign "c" calls numbers in US, CA, GB, AU without checking the national do-not-call registry (reason given: B2B campaign to business lines only)',
+    ]);
+  });
+
+  it("a campaign requiring every registry needs no reason and draws no warning", () => {
+    const result = parse({});
+    expect(result.success && unscreenedRegistryWarnings(result.data)).toEqual([]);
   });
 });

@@ -5,6 +5,15 @@ import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 
+/**
+ * The explicit registry opt-out for tests that exercise queues and the gate's hours, not registry
+ * screening (which has its own tests): without it every US lead waits for a registry snapshot.
+ */
+export const unscreened = {
+  requiredRegistries: "none",
+  unscreenedReason: "test fixture: registry screening is tested in test/compliance-gate/registry.test.ts",
+} as const;
+
 export const apiKey = "test-key-0123456789abcdef";
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -67,6 +76,7 @@ export function salesforceTestConfigInput(
           no_answer: { action: "retry", delay: "1h", maxAttempts: 3 },
           callback: { action: "callback" },
         },
+        compliance: unscreened,
       },
     },
     api: { keys: [apiKey], port: 0 },

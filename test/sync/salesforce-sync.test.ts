@@ -2,6 +2,7 @@ import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
+import { unscreened } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 const campaignId = "701TEST00000001AAA";
@@ -36,7 +37,7 @@ function config(sandboxUrl: string, prefix: string): TelesyncConfig {
       { id: "members", integration: "sf", campaign: "q4", mapping: "lead", select: { campaignId } },
       { id: "open_leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
     ],
-    campaigns: { q4: {} },
+    campaigns: { q4: { compliance: unscreened } },
   });
 }
 

@@ -4,6 +4,7 @@ import type { FieldDescription } from "../../../connectors/types.js";
 import { nanpAreaCodesMeta } from "../../compliance/data/nanp-area-codes.js";
 import { tzVersion } from "../../compliance/index.js";
 import { ownEntry } from "../../config/lookup.js";
+import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import { checkAgainstSchema } from "../../mapping/schema-check.js";
 import { createTelesync, type Telesync } from "../../runtime/telesync.js";
@@ -68,6 +69,7 @@ export function registerCheck(program: Command): void {
       console.log(
         `compliance data: IANA tz ${tzVersion} (shipped, not the runtime's ${process.versions.tz ?? "unknown"}), NANP area codes ${nanpAreaCodesMeta.version}`,
       );
+      for (const warning of unscreenedRegistryWarnings(config)) console.warn(`WARNING ${warning}`);
       if (!options.live) return;
       const telesync = createTelesync({ config });
       try {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { tzVersion } from "../../compliance/index.js";
+import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
 import { createLogger } from "../../observability/logger.js";
 import { assertRedisReachable } from "../../runtime/redis-preflight.js";
 import { type Role, TelesyncService } from "../../runtime/service.js";
@@ -34,6 +35,7 @@ export function registerRun(program: Command): void {
         },
       );
       log.info({ config: file, role: options.role, url: service.url, tzVersion }, "telesync running");
+      for (const warning of unscreenedRegistryWarnings(config)) log.warn({ config: file }, warning);
       const signal = await untilSignal();
       log.info({ signal }, "shutting down: no new leases, flushing writeback");
       const timeout = setTimeout(() => {

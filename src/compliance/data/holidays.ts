@@ -1,12 +1,14 @@
 import type { HolidayCalendarDataset } from "../rules-schema.js";
+import { usStateHolidayCalendars } from "./us-state-holidays.js";
 
 /** Holiday rules, from which `holidays.ts` computes the dates of any year. */
 export const holidayCalendars: HolidayCalendarDataset = {
   id: "holiday-calendars",
-  version: "2026.11.28",
-  effectiveFrom: "2026-11-28",
+  version: "2026.11.30",
+  effectiveFrom: "2026-11-30",
   sources: [
     "5 U.S.C. 6103 (US federal holidays; Juneteenth since 2021)",
+    "State holiday statutes: Ala. Code 1-3-8, Utah Code 63G-1-301, R.I. Gen. Laws 25-1-1, La. R.S. 1:55, 44 P.S. 11 (PA), Miss. Code 3-3-7 (us-state-holidays.ts)",
     "Telemarketing and Research Calls Industry Standard 2017 (AU national public holidays)",
   ],
   calendars: [
@@ -44,5 +46,6 @@ export const holidayCalendars: HolidayCalendarDataset = {
         { name: "Boxing Day", date: { kind: "fixed", month: 12, day: 26 } },
       ],
     },
+    ...usStateHolidayCalendars,
   ],
 };

@@ -7,6 +7,7 @@ import type { CampaignCompliancePolicy } from "../../../src/compliance/campaign-
 import type { ResolvedLocation } from "../../../src/compliance/location/resolve-location.js";
 import { defaultRuleSet } from "../../../src/compliance/rule-set.js";
 import type { CallingHoursRule, TimeWindow } from "../../../src/compliance/rules-schema.js";
+import { stateBannedDates } from "./state-holidays.js";
 import { wallTime } from "./wall-clock.js";
 
 const usFederal = {
@@ -96,10 +97,15 @@ export function illegalBecause(
       const rule = hoursRules.get(jurisdiction);
       if (!rule) continue;
       if (!inside(rule.days[weekday], minute)) return `${jurisdiction} hours in ${at}`;
+      if (jurisdiction === "US-MS") {
+        // Miss. Code 77-3-723(1): 8 a.m.-8 p.m. "Central Standard Time", read as also holding at UTC-6.
+        const standard = wallTime("Etc/GMT+6", t);
+        if (standard.minute < 8 * 60 || standard.minute >= 20 * 60) return `US-MS standard time in ${at}`;
+      }
       if (rule.holidays) {
-        const banned = bannedDates[`${rule.holidays.calendar}|${rule.holidays.observed}`];
-        if (!banned)
-          throw new Error(`oracle has no dates for ${rule.holidays.calendar}|${rule.holidays.observed}`);
+        const key = `${rule.holidays.calendar}|${rule.holidays.observed}`;
+        const banned = stateBannedDates[jurisdiction] ?? bannedDates[key];
+        if (!banned) throw new Error(`oracle has no dates for ${jurisdiction} (${key})`);
         if (banned.has(date) && !inside(rule.holidays.windows, minute)) {
           return `${jurisdiction} holiday in ${at}`;
         }
