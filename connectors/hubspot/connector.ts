@@ -16,13 +16,14 @@ import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
 import { hubspotLimits } from "./limits.js";
+import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { pullAllContacts } from "./pull-all.js";
 import { pullList } from "./pull-list.js";
 import { pullSearch } from "./pull-search.js";
 import { objectPageSchema } from "./records.js";
 import { filterBudgetProblems } from "./search-query.js";
 import { HubspotTransport, type TransportOptions } from "./transport.js";
-import { writeActivities, writeConsent } from "./write.js";
+import { type CreateMemory, writeActivities, writeConsent } from "./write.js";
 
 /** Test seams: a clock, a sleep, how many attempts a request gets. */
 export type HubspotConnectorOptions = TransportOptions;
@@ -37,6 +38,7 @@ export class HubspotConnector implements CrmConnector {
   };
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
+  private readonly createMemory: CreateMemory;
 
   constructor(
     private readonly config: HubspotIntegration,
@@ -46,6 +48,11 @@ export class HubspotConnector implements CrmConnector {
     this.integrationId = ctx.integrationId;
     this.now = options.now ?? ctx.now ?? Date.now;
     this.transport = new HubspotTransport(config, ctx, options);
+    this.createMemory = {
+      ledger: ctx.writeLedger ?? new MemoryWriteLedger(this.now),
+      integrationId: ctx.integrationId,
+      inconclusiveMs: config.requestTimeoutMs + config.searchIndexLagMs,
+    };
   }
 
   validateSelect(select: unknown): void {
@@ -82,7 +89,7 @@ export class HubspotConnector implements CrmConnector {
   }
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
-    return writeActivities(this.transport, this.config, batch, options);
+    return writeActivities(this.transport, this.config, batch, options, this.createMemory);
   }
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {

@@ -191,6 +191,10 @@ export class HubspotTransport {
     );
   }
 
+  warn(obj: object, msg: string): void {
+    this.ctx.log.warn(obj, msg);
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
   }

@@ -10,6 +10,7 @@ import { runSync, type SyncOptions, type SyncReport } from "../sync/run-sync.js"
 import { SyncState } from "../sync/sync-state.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisTokenStore } from "./redis-token-store.js";
+import { RedisWriteLedger } from "./redis-write-ledger.js";
 
 export interface TelesyncOptions {
   config: TelesyncConfig;
@@ -42,6 +43,7 @@ export class Telesync {
   private readonly dialQueues = new Map<string, DialQueue>();
   private readonly tokens: RedisTokenStore;
   private readonly rateLimiter: RedisRateLimiter;
+  private readonly writeLedger: RedisWriteLedger;
 
   constructor(options: TelesyncOptions) {
     this.config = options.config;
@@ -51,6 +53,7 @@ export class Telesync {
     this.redis = createRedis(this.config.redis.url);
     this.tokens = new RedisTokenStore(this.redis, this.prefix);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
+    this.writeLedger = new RedisWriteLedger(this.redis, this.prefix);
     this.compliance = new ComplianceGate({
       redis: this.redis,
       prefix: this.prefix,
@@ -69,6 +72,7 @@ export class Telesync {
         integrationId,
         tokens: this.tokens,
         rateLimiter: this.rateLimiter,
+        writeLedger: this.writeLedger,
         log: this.log.child({ integration: integrationId }),
         now: () => this.now().getTime(),
       });
