@@ -64,6 +64,10 @@ export const hubspotIntegrationSchema = z.object({
     .object({
       /** agent id or email → HubSpot owner id. */
       agentOwners: z.record(z.string(), z.string()).default({}),
+      /**
+       * `hs_call_title`. `{disposition}` is the canonical disposition as words ("No answer"), never
+       * the outcome GUID that goes into `hs_call_disposition`; `{campaign}` is the campaign id.
+       */
       title: z.string().default("Call: {disposition}"),
     })
     .prefault({}),

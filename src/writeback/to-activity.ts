@@ -17,13 +17,29 @@ function agentOwner(
   return (agent?.id && owners[agent.id]) || (agent?.email && owners[agent.email]) || undefined;
 }
 
+/** `no_answer` → `No answer`: a canonical disposition as people read it. */
+export function dispositionLabel(disposition: string): string {
+  const words = disposition.replace(/_/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * What `{disposition}` means in a subject/title template: the words a person reads. Salesforce's
+ * CallDisposition value is text ("Left Voicemail"), so the mapped value is kept; HubSpot's
+ * `hs_call_disposition` is an outcome GUID, so the title gets the canonical disposition's label.
+ */
+function titleDisposition(integration: IntegrationConfig, disposition: string, mapped?: string): string {
+  if (integration.vendor === "salesforce" && mapped) return mapped;
+  return dispositionLabel(disposition);
+}
+
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, integration: IntegrationConfig): ActivityWrite {
   const { outcome, lead } = job;
   const mapped = integration.dispositions[outcome.disposition];
   const template =
     integration.vendor === "salesforce" ? integration.writeback.subject : integration.writeback.title;
-  const label = mapped?.value ?? outcome.disposition;
+  const label = titleDisposition(integration, outcome.disposition, mapped?.value);
   const write: ActivityWrite = {
     outcomeId: outcome.outcomeId,
     lead: {
