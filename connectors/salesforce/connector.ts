@@ -36,7 +36,7 @@ const limitsSchema = z
 export interface SalesforceConnectorOptions {
   /** Clock, for tests. */
   now?: () => number;
-  /** Longest wait for one Salesforce response (default `salesforceLimits.requestTimeoutMs`). */
+  /** Longest wait for any one Salesforce response, queries included (tests); default from the config. */
   requestTimeoutMs?: number;
 }
 
