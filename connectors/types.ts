@@ -182,6 +182,17 @@ export interface RateLimiter {
   pause(bucket: string, waitMs: number, reason: string): Promise<void>;
   /** The pause in force on `bucket`, if any. */
   pausedUntil(bucket: string): Promise<{ untilEpochMs: number; reason: string } | undefined>;
+  /**
+   * Adopt what a vendor's rate-limit headers reported: `used` of `max` requests in its window of
+   * `vendorWindowMs` (our window for the bucket is `windowMs`). Optional: limiters without it pace
+   * by the configured limit only.
+   */
+  observe?(
+    bucket: string,
+    report: { used: number; max: number; vendorWindowMs: number; windowMs: number },
+  ): Promise<number>;
+  /** The limit and interval last reported by the vendor for `bucket`, shared by every worker. */
+  learned?(bucket: string): Promise<{ max: number; windowMs: number } | undefined>;
 }
 
 export interface ConnectorLogger {
