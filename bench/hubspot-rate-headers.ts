@@ -4,10 +4,10 @@
  * configured for 100. Reports the share of requests answered 429 and the throughput in the steady
  * state (after the first window) against the real ceiling.
  *
- *   npx tsx bench/hubspot-rate-headers.ts [real=40] [seconds=60] [workers=10]
+ *   npx tsx bench/hubspot-rate-headers.ts [real=40] [seconds=60] [workers=10]  (sandbox sources, not dist)
  */
 import type { AddressInfo } from "node:net";
-import { HubspotSandbox, hubspotSandboxPlugin } from "@telesync/sandbox";
+import { HubspotSandbox, hubspotSandboxPlugin } from "../sandbox/src/hubspot/index.js";
 import Fastify from "fastify";
 import { Redis } from "ioredis";
 import { hubspotIntegrationSchema } from "../connectors/hubspot/config.js";

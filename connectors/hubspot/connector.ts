@@ -77,7 +77,8 @@ export class HubspotConnector implements CrmConnector {
       yield* pullList(this.transport, select.listId, request, cursor);
     } else if ("search" in select) {
       const cursor = parseCursor(searchCursorSchema, request.cursor, "search");
-      yield* pullSearch(this.transport, select, request, cursor, this.now);
+      const lookbackMs = Math.max(this.config.pullLookbackMs, this.config.searchIndexLagMs);
+      yield* pullSearch(this.transport, select, request, cursor, this.now, lookbackMs);
     } else {
       const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
       yield* pullAllContacts(this.transport, request, cursor, this.now);

@@ -115,6 +115,8 @@ export class HubspotTransport {
   /** Burst budget paced by: the configured tier until HubSpot's headers say otherwise. */
   private burst: { max: number; windowMs: number };
   private learnedLoaded: Promise<void> | undefined;
+  /** Recent round trips (ms): how far HubSpot's count of a request can trail ours. */
+  private readonly latencies: number[] = [];
 
   constructor(
     private readonly config: HubspotIntegration,
@@ -150,8 +152,11 @@ export class HubspotTransport {
       const token = spec.authenticated === false ? undefined : await this.auth.token();
       const observe = (headers: Record<string, string> | undefined) =>
         spec.search === true ? Promise.resolve() : this.observe(headers);
+      const sentAt = performance.now();
       try {
-        return await send(this.client, callOptions(token, this.agent, observe), token);
+        return await send(this.client, callOptions(token, this.agent, observe), token).finally(() =>
+          this.noteLatency(performance.now() - sentAt),
+        );
       } catch (error) {
         const verdict = this.classify(error);
         this.ctx.log.debug({ op, attempt, verdict }, "hubspot request failed");
@@ -227,7 +232,29 @@ export class HubspotTransport {
     }
     this.learnedLoaded ??= this.loadLearned();
     await this.learnedLoaded;
-    await this.ctx.rateLimiter.acquire(this.burstBucket, this.burst.max, this.burst.windowMs + margin);
+    await this.ctx.rateLimiter.acquire(
+      this.burstBucket,
+      this.burst.max,
+      this.burst.windowMs + this.burstMargin(),
+    );
+  }
+
+  /**
+   * HubSpot counts a request when it arrives, we when we send it: our window is longer by the
+   * larger of the fixed margin and the slowest recent round trip (capped), so a slow moment does not
+   * let request n+1 into the vendor's window of request 1.
+   */
+  private burstMargin(): number {
+    const slowest = Math.max(0, ...this.latencies);
+    return Math.min(
+      hubspotLimits.maxWindowMarginMs,
+      Math.max(hubspotLimits.windowMarginMs, Math.ceil(slowest)),
+    );
+  }
+
+  private noteLatency(ms: number): void {
+    this.latencies.push(ms);
+    if (this.latencies.length > 32) this.latencies.shift();
   }
 
   private async loadLearned(): Promise<void> {
@@ -249,7 +276,7 @@ export class HubspotTransport {
         used: reported.max - reported.remaining,
         max: this.burst.max,
         vendorWindowMs: reported.intervalMs,
-        windowMs: this.burst.windowMs + hubspotLimits.windowMarginMs,
+        windowMs: this.burst.windowMs + this.burstMargin(),
       });
       if (reported.dailyRemaining === 0) {
         const waitMs = msUntilNextMidnight(this.now(), this.config.dailyResetTimeZone);
