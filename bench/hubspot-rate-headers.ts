@@ -7,11 +7,11 @@
  *   npx tsx bench/hubspot-rate-headers.ts [real=40] [seconds=60] [workers=10]  (sandbox sources, not dist)
  */
 import type { AddressInfo } from "node:net";
-import { HubspotSandbox, hubspotSandboxPlugin } from "../sandbox/src/hubspot/index.js";
 import Fastify from "fastify";
 import { Redis } from "ioredis";
 import { hubspotIntegrationSchema } from "../connectors/hubspot/config.js";
 import { HubspotConnector } from "../connectors/hubspot/connector.js";
+import { HubspotSandbox, hubspotSandboxPlugin } from "../sandbox/src/hubspot/index.js";
 import { dropPrefix } from "../src/runtime/drop-prefix.js";
 import { RedisRateLimiter } from "../src/runtime/redis-rate-limiter.js";
 import { RedisTokenStore } from "../src/runtime/redis-token-store.js";

@@ -77,6 +77,7 @@ export class SalesforceConnector implements CrmConnector {
       sourceId: request.sourceId,
       now: this.now,
       fieldNames: (object) => this.catalog(object),
+      lookbackMs: this.config.pullLookbackMs,
     };
     if ("object" in select) yield* pullObject(ctx, select, request.fields, request.cursor);
     else yield* pullCampaign(ctx, select, request.fields, request.cursor);
