@@ -40,6 +40,14 @@ export const campaignCursorSchema = z.object({
   leads: positionSchema,
   contacts: positionSchema,
   deletedSince: z.iso.datetime(),
+  /** Per stream, rows handed out within the look-back window (see the object cursor's `recent`). */
+  recent: z
+    .object({
+      members: z.record(z.string(), z.array(z.string())).optional(),
+      leads: z.record(z.string(), z.array(z.string())).optional(),
+      contacts: z.record(z.string(), z.array(z.string())).optional(),
+    })
+    .optional(),
 });
 export type CampaignCursor = z.infer<typeof campaignCursorSchema>;
 

@@ -5,7 +5,14 @@ import type { SalesforceSelect } from "./config.js";
 import { type ObjectCursor, objectCursorSchema, selectFingerprint } from "./cursor.js";
 import { deletedSince } from "./deleted.js";
 import { salesforceLimits } from "./limits.js";
-import { type PullContext, positionOf, RecentRecords, removalPageSize, sourceError } from "./pull-shared.js";
+import {
+  lookBack,
+  type PullContext,
+  positionOf,
+  RecentRecords,
+  removalPageSize,
+  sourceError,
+} from "./pull-shared.js";
 import { cursorRowSchema, flattenRecord, queryPages } from "./query-pages.js";
 import { leaverQuery, objectPageQuery, toIso } from "./soql.js";
 
@@ -61,10 +68,7 @@ export async function* pullObject(
   // A transaction that commits late carries an earlier SystemModstamp than records already read:
   // start `lookbackMs` before the cursor, and skip what was handed out with the same stamp.
   const recent = new RecentRecords(cursor.recent, ctx.lookbackMs);
-  const from =
-    cursor.records && ctx.lookbackMs > 0
-      ? { modstamp: new Date(Date.parse(cursor.records.modstamp) - ctx.lookbackMs).toISOString(), id: "" }
-      : (cursor.records ?? undefined);
+  const from = cursor.records ? lookBack(cursor.records, ctx.lookbackMs) : undefined;
   const soql = objectPageQuery({ object, fields, where: select.where, after: from });
   try {
     for await (const rows of queryPages(ctx.session, soql)) {

@@ -17,6 +17,16 @@ export interface PullContext {
   lookbackMs: number;
 }
 
+/**
+ * Where an incremental stream starts again: `lookbackMs` before its cursor (`id: ""` = every record
+ * at or after that stamp), so a record committed late with an earlier SystemModstamp is read.
+ */
+export function lookBack(position: Position, lookbackMs: number): Position {
+  // `id: ""` is a start point (everything since), not a place reached by reading: keep it.
+  if (lookbackMs <= 0 || position.id === "") return position;
+  return { modstamp: new Date(Date.parse(position.modstamp) - lookbackMs).toISOString(), id: "" };
+}
+
 /** Most records remembered for de-duplication in a cursor; older ones may come again (harmless). */
 const maxRecent = 10_000;
 
