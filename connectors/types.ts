@@ -202,6 +202,11 @@ export interface SelectProblem {
 export interface ActivitySettings {
   /** Subject/title of the call activity; `{disposition}` and `{campaign}` are replaced. */
   subjectTemplate: string;
+  /**
+   * Whether the CRM's disposition value reads as words (Salesforce CallDisposition "Left Voicemail")
+   * and so fills `{disposition}`; otherwise (HubSpot outcome GUIDs) the canonical label does.
+   */
+  dispositionValueIsText: boolean;
   /** Dialer agent id or email → CRM user/owner id. */
   agentOwners: Record<string, string>;
 }
@@ -231,8 +236,34 @@ export interface ConnectorContext {
   tokens: TokenStore;
   rateLimiter: RateLimiter;
   log: ConnectorLogger;
+  /**
+   * Durable memory of activity creates (Redis in production). A connector whose lookups are not
+   * read-your-writes (HubSpot search lags writes) uses it to stay exactly-once; without it, it keeps
+   * that memory in the process only.
+   */
+  writeLedger?: WriteLedger;
   /** The clock (epoch ms); tests and simulations drive it, production leaves it unset (Date.now). */
   now?: () => number;
+}
+
+/**
+ * What a connector remembers of its creates, shared by every worker: the ids a batch answer
+ * returned (written before the results go back to the core, so a crash before the outcome is
+ * acknowledged cannot cause a second create), and which creates were sent recently enough that a
+ * lookup missing them proves nothing. Times are durations kept by the store (Redis TTLs), never
+ * deadlines from a host clock.
+ */
+export interface WriteLedger {
+  /** Remember outcomeId → activity id. */
+  recordCreated(integrationId: string, created: ReadonlyMap<string, string>): Promise<void>;
+  /** Activity ids remembered for these outcome ids. */
+  created(integrationId: string, outcomeIds: readonly string[]): Promise<Map<string, string>>;
+  /** These creates are about to be sent: for `forMs` a lookup that misses them is inconclusive. */
+  markSent(integrationId: string, outcomeIds: readonly string[], forMs: number): Promise<void>;
+  /** These creates were answered (written, or refused without being applied): no longer in doubt. */
+  clearSent(integrationId: string, outcomeIds: readonly string[]): Promise<void>;
+  /** Which of these outcome ids were marked sent less than their `forMs` ago. */
+  recentlySent(integrationId: string, outcomeIds: readonly string[]): Promise<Set<string>>;
 }
 
 export interface TokenStore {
@@ -253,6 +284,17 @@ export interface RateLimiter {
   pause(bucket: string, waitMs: number, reason: string): Promise<void>;
   /** The pause in force on `bucket`, if any. */
   pausedUntil(bucket: string): Promise<{ untilEpochMs: number; reason: string } | undefined>;
+  /**
+   * Adopt what a vendor's rate-limit headers reported: `used` of `max` requests in its window of
+   * `vendorWindowMs` (our window for the bucket is `windowMs`). Optional: limiters without it pace
+   * by the configured limit only.
+   */
+  observe?(
+    bucket: string,
+    report: { used: number; max: number; vendorWindowMs: number; windowMs: number },
+  ): Promise<number>;
+  /** The limit and interval last reported by the vendor for `bucket`, shared by every worker. */
+  learned?(bucket: string): Promise<{ max: number; windowMs: number } | undefined>;
 }
 
 export interface ConnectorLogger {

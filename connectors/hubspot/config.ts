@@ -30,8 +30,24 @@ export const hubspotIntegrationSchema = z.strictObject({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), "expected an IANA time zone such as America/New_York")
     .default("UTC"),
-  /** A request without an answer after this long is abandoned (and treated as ambiguous). */
-  requestTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * A request without an answer after this long is abandoned (and treated as ambiguous: a create is
+   * then looked up before it is sent again). Seconds, so an outage does not hold writes for minutes.
+   */
+  requestTimeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * How long HubSpot's search index may lag a write (documented as a short delay, no figure given).
+   * After an ambiguous create, a search that misses the call is trusted only once this long has
+   * passed since the create was sent (plus `requestTimeoutMs`); incremental search pulls look back
+   * at least this far.
+   */
+  searchIndexLagMs: z.number().int().nonnegative().default(60_000),
+  /**
+   * Incremental search pulls re-read records modified this long before the newest one seen (records
+   * indexed late with an older lastmodifieddate are not skipped); records already pulled at the same
+   * modified time are not emitted again. Raised to `searchIndexLagMs` when lower.
+   */
+  pullLookbackMs: z.number().int().nonnegative().default(300_000),
   /** HubSpot has no standard do-not-call field: the contact property that means it. */
   doNotCall: z
     .strictObject({
@@ -48,6 +64,10 @@ export const hubspotIntegrationSchema = z.strictObject({
     .strictObject({
       /** agent id or email → HubSpot owner id. */
       agentOwners: z.record(z.string(), z.string()).default({}),
+      /**
+       * `hs_call_title`. `{disposition}` is the canonical disposition as words ("No answer"), never
+       * the outcome GUID that goes into `hs_call_disposition`; `{campaign}` is the campaign id.
+       */
       title: z.string().default("Call: {disposition}"),
     })
     .prefault({}),

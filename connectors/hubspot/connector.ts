@@ -19,6 +19,7 @@ import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
 import { hubspotLimits } from "./limits.js";
+import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { pullAllContacts } from "./pull-all.js";
 import { pullList, readContacts } from "./pull-list.js";
 import { pullSearch } from "./pull-search.js";
@@ -26,7 +27,7 @@ import { contactProperties, objectPageSchema, toCrmRecord } from "./records.js";
 import { filterBudgetProblems } from "./search-query.js";
 import { HubspotTransport, type TransportOptions } from "./transport.js";
 import { hubspotWebhookReceiver } from "./webhook-receiver.js";
-import { writeActivities, writeConsent } from "./write.js";
+import { type CreateMemory, writeActivities, writeConsent } from "./write.js";
 
 /** Test seams: a clock, a sleep, how many attempts a request gets. */
 export type HubspotConnectorOptions = TransportOptions;
@@ -43,6 +44,7 @@ export class HubspotConnector implements CrmConnector {
   readonly webhooks?: WebhookReceiver;
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
+  private readonly createMemory: CreateMemory;
 
   constructor(
     private readonly config: HubspotIntegration,
@@ -58,6 +60,11 @@ export class HubspotConnector implements CrmConnector {
         webhookSecret: config.webhookSecret,
       });
     }
+    this.createMemory = {
+      ledger: ctx.writeLedger ?? new MemoryWriteLedger(this.now),
+      integrationId: ctx.integrationId,
+      inconclusiveMs: config.requestTimeoutMs + config.searchIndexLagMs,
+    };
   }
 
   validateSelect(select: unknown): void {
@@ -82,7 +89,8 @@ export class HubspotConnector implements CrmConnector {
       yield* pullList(this.transport, select.listId, request, cursor);
     } else if ("search" in select) {
       const cursor = parseCursor(searchCursorSchema, request.cursor, "search");
-      yield* pullSearch(this.transport, select, request, cursor, this.now);
+      const lookbackMs = Math.max(this.config.pullLookbackMs, this.config.searchIndexLagMs);
+      yield* pullSearch(this.transport, select, request, cursor, this.now, lookbackMs);
     } else {
       const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
       yield* pullAllContacts(this.transport, request, cursor, this.now);
@@ -102,7 +110,7 @@ export class HubspotConnector implements CrmConnector {
   }
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
-    return writeActivities(this.transport, this.config, batch, options);
+    return writeActivities(this.transport, this.config, batch, options, this.createMemory);
   }
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {

@@ -30,6 +30,12 @@ export const searchCursorSchema = z.object({
   kind: z.literal("search"),
   pos: searchPositionSchema,
   archived: archivedScanSchema,
+  /**
+   * Contacts handed out inside the look-back window, by lastmodifieddate: epoch ms → their ids
+   * ({@link encodeIdSet}). A contact seen again with the same date is not handed out again; absent
+   * in cursors written before it.
+   */
+  recent: z.record(z.string().regex(/^\d+$/), z.string()).optional(),
 });
 export type SearchCursor = z.infer<typeof searchCursorSchema>;
 

@@ -35,6 +35,8 @@ export const hubspotLimits = {
    * send it, so jitter in latency must not push request n+1 into the vendor's window of request 1.
    */
   windowMarginMs: 300,
+  /** The margin grows with slow round trips (see the transport), up to this. */
+  maxWindowMarginMs: 2_000,
   /** Default association type ids (SDK `AssociationTypes`). */
   associationTypes: { callToContact: 194, noteToContact: 202 },
   /** Longest value of a text property (hs_call_body). */

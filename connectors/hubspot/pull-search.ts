@@ -5,7 +5,13 @@ import type {
 import { z } from "zod";
 import type { PullPage, PullRequest } from "../types.js";
 import type { HubspotSelect } from "./config.js";
-import type { ArchivedScan, SearchCursor, SearchPosition } from "./cursor.js";
+import {
+  type ArchivedScan,
+  decodeIdSet,
+  encodeIdSet,
+  type SearchCursor,
+  type SearchPosition,
+} from "./cursor.js";
 import { hubspotLimits } from "./limits.js";
 import { initialArchivedScan, scanArchived } from "./pull-archived.js";
 import { contactProperties, modifiedMs, pagingSchema, sdkObjectSchema, toPage } from "./records.js";
@@ -33,8 +39,38 @@ function toSdkRequest(body: SearchBody): PublicObjectSearchRequest {
   };
 }
 
-function cursorOf(pos: SearchPosition, archived: ArchivedScan): SearchCursor {
-  return { v: 1, kind: "search", pos, archived };
+function cursorOf(pos: SearchPosition, archived: ArchivedScan, recent: Map<string, number>): SearchCursor {
+  const byTime = new Map<number, string[]>();
+  for (const [id, t] of recent) {
+    const ids = byTime.get(t);
+    if (ids) ids.push(id);
+    else byTime.set(t, [id]);
+  }
+  const encoded: Record<string, string> = {};
+  for (const [t, ids] of byTime) encoded[String(t)] = encodeIdSet(ids);
+  return { v: 1, kind: "search", pos, archived, recent: encoded };
+}
+
+function decodeRecent(recent: SearchCursor["recent"]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (const [t, ids] of Object.entries(recent ?? {}))
+    for (const id of decodeIdSet(ids)) map.set(id, Number(t));
+  return map;
+}
+
+/**
+ * Where a pull starts: a finished position is moved back by the look-back window, because HubSpot's
+ * search index lags writes and a contact modified before the last pull may have become searchable
+ * only after it, carrying its older lastmodifieddate. Inside a walk of one timestamp it resumes as is.
+ */
+export function rewind(pos: SearchPosition, lookbackMs: number): SearchPosition {
+  if (!("op" in pos) || lookbackMs <= 0 || pos.t === 0) return pos;
+  return { t: Math.max(0, pos.t - lookbackMs), op: "GTE" };
+}
+
+/** Forget the contacts handed out before the window that ends at the newest date seen. */
+function prune(recent: Map<string, number>, newest: number, lookbackMs: number): void {
+  for (const [id, t] of recent) if (t < newest - lookbackMs) recent.delete(id);
 }
 
 /**
@@ -49,12 +85,15 @@ export async function* pullSearch(
   request: PullRequest,
   cursor: SearchCursor | undefined,
   now: () => number,
+  lookbackMs: number,
 ): AsyncGenerator<PullPage> {
   const groups: readonly AdminFilterGroup[] = select.search.filterGroups;
   const properties = contactProperties(request.fields);
   const limit = hubspotLimits.search.maxPageSize;
-  let pos: SearchPosition = cursor?.pos ?? { t: 0, op: "GTE" };
+  let pos: SearchPosition = cursor ? rewind(cursor.pos, lookbackMs) : { t: 0, op: "GTE" };
   let archived = cursor?.archived ?? initialArchivedScan(now());
+  const recent = decodeRecent(cursor?.recent);
+  let newest = Math.max(0, ...recent.values());
 
   for (;;) {
     const body = toSdkRequest(buildSearchBody(groups, pos, properties, limit));
@@ -71,13 +110,19 @@ export async function* pullSearch(
       limit,
     );
     pos = step.next;
-    const emitted = response.results.filter((contact) => step.emit.has(contact.id));
-    if (emitted.length > 0) yield { ...toPage(emitted), cursor: cursorOf(pos, archived) };
+    const taken = response.results.filter((contact) => step.emit.has(contact.id));
+    const emitted = taken.filter((contact) => recent.get(contact.id) !== modifiedMs(contact));
+    for (const contact of taken) {
+      recent.set(contact.id, modifiedMs(contact));
+      newest = Math.max(newest, modifiedMs(contact));
+    }
+    prune(recent, newest, lookbackMs);
+    if (taken.length > 0) yield { ...toPage(emitted), cursor: cursorOf(pos, archived, recent) };
     if (step.done) break;
   }
 
   for await (const part of scanArchived(transport, archived, now)) {
     archived = part.scan;
-    yield { records: [], removedRefs: part.removedRefs, cursor: cursorOf(pos, archived) };
+    yield { records: [], removedRefs: part.removedRefs, cursor: cursorOf(pos, archived, recent) };
   }
 }

@@ -4,10 +4,11 @@ import { z } from "zod";
 import { CrmError, type ErrorClass } from "../../src/errors.js";
 import type { ConnectorContext } from "../types.js";
 import { createHubspotAuth, type HubspotAuth, type RefreshForm } from "./auth.js";
-import { classifyHubspotError } from "./classify-error.js";
+import { classifyHubspotError, msUntilNextMidnight } from "./classify-error.js";
 import type { HubspotIntegration } from "./config.js";
 import { createHubspotAgent } from "./http-agent.js";
 import { hubspotLimits } from "./limits.js";
+import { burstBudget, parseRateHeaders } from "./rate-headers.js";
 
 /** What the SDK's per-call middleware sees of a request (its `RequestContext`). */
 interface RequestContextLike {
@@ -20,7 +21,11 @@ interface RequestContextLike {
  * `httpAgent` and `defaultHeaders`) only when call-time middleware is passed, so every call passes
  * this, which sets the bearer token and the timeout agent.
  */
-function callOptions(token: string | undefined, agent: http.Agent) {
+function callOptions(
+  token: string | undefined,
+  agent: http.Agent,
+  onResponse: (headers: Record<string, string> | undefined) => Promise<void>,
+) {
   return {
     middlewareMergeStrategy: "append" as const,
     middleware: [
@@ -31,6 +36,7 @@ function callOptions(token: string | undefined, agent: http.Agent) {
           return context;
         },
         async post<R>(context: R): Promise<R> {
+          await onResponse((context as { headers?: Record<string, string> }).headers);
           return context;
         },
       },
@@ -106,6 +112,11 @@ export class HubspotTransport {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
+  /** Burst budget paced by: the configured tier until HubSpot's headers say otherwise. */
+  private burst: { max: number; windowMs: number };
+  private learnedLoaded: Promise<void> | undefined;
+  /** Recent round trips (ms): how far HubSpot's count of a request can trail ours. */
+  private readonly latencies: number[] = [];
 
   constructor(
     private readonly config: HubspotIntegration,
@@ -120,6 +131,7 @@ export class HubspotTransport {
     this.burstBucket = `hubspot:${ctx.integrationId}:burst`;
     this.searchBucket = `hubspot:${ctx.integrationId}:search`;
     this.auth = createHubspotAuth(config, ctx, (form) => this.requestToken(form));
+    this.burst = burstBudget(config.burstLimitPer10s, undefined);
   }
 
   classify(error: unknown): ErrorClass {
@@ -138,8 +150,13 @@ export class HubspotTransport {
     for (let attempt = 1; ; attempt++) {
       await this.acquire(spec.search === true);
       const token = spec.authenticated === false ? undefined : await this.auth.token();
+      const observe = (headers: Record<string, string> | undefined) =>
+        spec.search === true ? Promise.resolve() : this.observe(headers);
+      const sentAt = performance.now();
       try {
-        return await send(this.client, callOptions(token, this.agent), token);
+        return await send(this.client, callOptions(token, this.agent, observe), token).finally(() =>
+          this.noteLatency(performance.now() - sentAt),
+        );
       } catch (error) {
         const verdict = this.classify(error);
         this.ctx.log.debug({ op, attempt, verdict }, "hubspot request failed");
@@ -149,7 +166,7 @@ export class HubspotTransport {
           continue;
         }
         if (verdict.kind === "rate-limited") {
-          await this.pauseFor(error, verdict);
+          await this.pauseFor(error, verdict, spec.search === true);
           if (verdict.scope === "burst" && attempt < this.maxAttempts) continue;
         } else if (
           verdict.kind === "retry" &&
@@ -178,49 +195,119 @@ export class HubspotTransport {
         );
         const text = await response.text();
         const body = parseJson(text);
-        if (!response.ok) {
-          const answered: Record<string, string> = {};
-          response.headers.forEach((value, name) => {
-            answered[name] = value;
-          });
-          throw new HubspotHttpError(response.status, body, answered);
-        }
+        const answered: Record<string, string> = {};
+        response.headers.forEach((value, name) => {
+          answered[name] = value;
+        });
+        await this.observe(answered);
+        if (!response.ok) throw new HubspotHttpError(response.status, body, answered);
         return body;
       },
       { idempotent: true },
     );
   }
 
+  warn(obj: object, msg: string): void {
+    this.ctx.log.warn(obj, msg);
+  }
+
   async close(): Promise<void> {
     this.agent.destroy();
   }
 
+  /**
+   * Searches take a slot of the search budget only (HubSpot limits them on their own, 5/s), so a
+   * write's 429 never holds a pull; every other request takes a slot of the burst budget, paced by
+   * what HubSpot's headers last reported (shared through Redis for workers without a response yet).
+   */
   private async acquire(search: boolean): Promise<void> {
     const margin = hubspotLimits.windowMarginMs;
-    await this.ctx.rateLimiter.acquire(
-      this.burstBucket,
-      this.config.burstLimitPer10s,
-      hubspotLimits.burstWindowMs + margin,
-    );
     if (search) {
       await this.ctx.rateLimiter.acquire(
         this.searchBucket,
         this.config.searchRequestsPerSecond,
         hubspotLimits.secondlyWindowMs + margin,
       );
+      return;
+    }
+    this.learnedLoaded ??= this.loadLearned();
+    await this.learnedLoaded;
+    await this.ctx.rateLimiter.acquire(
+      this.burstBucket,
+      this.burst.max,
+      this.burst.windowMs + this.burstMargin(),
+    );
+  }
+
+  /**
+   * HubSpot counts a request when it arrives, we when we send it: our window is longer by the
+   * larger of the fixed margin and the slowest recent round trip (capped), so a slow moment does not
+   * let request n+1 into the vendor's window of request 1.
+   */
+  private burstMargin(): number {
+    const slowest = Math.max(0, ...this.latencies);
+    return Math.min(
+      hubspotLimits.maxWindowMarginMs,
+      Math.max(hubspotLimits.windowMarginMs, Math.ceil(slowest)),
+    );
+  }
+
+  private noteLatency(ms: number): void {
+    this.latencies.push(ms);
+    if (this.latencies.length > 32) this.latencies.shift();
+  }
+
+  private async loadLearned(): Promise<void> {
+    const learned = await this.ctx.rateLimiter.learned?.(this.burstBucket).catch(() => undefined);
+    if (learned)
+      this.burst = burstBudget(this.config.burstLimitPer10s, { ...learned, intervalMs: learned.windowMs });
+  }
+
+  /**
+   * Follow HubSpot's rate-limit headers: pace by its limit and interval, count what it counts (other
+   * apps on the account included), and stop at a spent daily quota instead of meeting a 429.
+   */
+  private async observe(headers: Record<string, string> | undefined): Promise<void> {
+    const reported = parseRateHeaders(headers);
+    if (!reported) return;
+    this.burst = burstBudget(this.config.burstLimitPer10s, reported);
+    try {
+      await this.ctx.rateLimiter.observe?.(this.burstBucket, {
+        used: reported.max - reported.remaining,
+        max: this.burst.max,
+        vendorWindowMs: reported.intervalMs,
+        windowMs: this.burst.windowMs + this.burstMargin(),
+      });
+      if (reported.dailyRemaining === 0) {
+        const waitMs = msUntilNextMidnight(this.now(), this.config.dailyResetTimeZone);
+        await this.ctx.rateLimiter.pause(this.burstBucket, waitMs, "HubSpot daily limit used up");
+        await this.ctx.rateLimiter.pause(this.searchBucket, waitMs, "HubSpot daily limit used up");
+      }
+    } catch (error) {
+      // Pacing by the configured limit still holds; a 429 would still be waited out.
+      this.ctx.log.debug(
+        { err: error instanceof Error ? error.message : String(error) },
+        "rate headers not adopted",
+      );
     }
   }
 
-  /** A 429 stops every worker of the integration: the search bucket for SECONDLY, else the whole account. */
+  /**
+   * A 429 stops every worker of the integration on the budget it hit: a search's 429 pauses the
+   * search budget, any other the burst budget (searches go on); DAILY pauses both.
+   */
   private async pauseFor(
     error: unknown,
     verdict: Extract<ErrorClass, { kind: "rate-limited" }>,
+    search: boolean,
   ): Promise<void> {
     const policy = policySchema.safeParse(error);
-    const bucket =
-      policy.success && policy.data.body.policyName === "SECONDLY" ? this.searchBucket : this.burstBucket;
-    await this.ctx.rateLimiter.pause(bucket, verdict.waitMs, verdict.reason);
-    this.ctx.log.warn({ bucket, waitMs: verdict.waitMs, scope: verdict.scope }, verdict.reason);
+    const daily = verdict.scope === "daily" || (policy.success && policy.data.body.policyName === "DAILY");
+    const buckets = daily
+      ? [this.burstBucket, this.searchBucket]
+      : [search ? this.searchBucket : this.burstBucket];
+    for (const bucket of buckets) await this.ctx.rateLimiter.pause(bucket, verdict.waitMs, verdict.reason);
+    this.ctx.log.warn({ buckets, waitMs: verdict.waitMs, scope: verdict.scope }, verdict.reason);
   }
 
   private async requestToken(form: RefreshForm): Promise<unknown> {

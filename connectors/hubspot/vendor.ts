@@ -30,6 +30,7 @@ export const hubspotVendor: VendorModule<HubspotIntegration> = {
   fieldNameProblem: () => undefined,
   activitySettings: (config) => ({
     subjectTemplate: config.writeback.title,
+    dispositionValueIsText: false,
     agentOwners: config.writeback.agentOwners,
   }),
   createConnector: (config, context) => createHubspotConnector(config, context),

@@ -1,10 +1,10 @@
 import { CrmError, type ErrorClass } from "../../src/errors.js";
-import type { ActivityWrite, ConsentResult, ConsentWrite, WriteResult } from "../types.js";
+import type { ActivityWrite, ConsentResult, ConsentWrite, WriteLedger, WriteResult } from "../types.js";
 import type { HubspotIntegration } from "./config.js";
 import type { HubspotTransport } from "./transport.js";
-import { createCalls } from "./write-calls.js";
+import { type CallOutcome, createCalls } from "./write-calls.js";
 import { doNotCallProperties, mergeByContact, propertyValue, updateContacts } from "./write-contacts.js";
-import { findExistingCalls } from "./write-existing.js";
+import { resolveExisting } from "./write-existing.js";
 
 function invalidReason(write: ActivityWrite): string | undefined {
   if (write.lead.objectType !== "contacts")
@@ -29,11 +29,20 @@ function contactChanges(
 
 const failed = (outcomeId: string, error: ErrorClass): WriteResult => ({ outcomeId, ok: false, error });
 
+/** Where a batch's creates are remembered, and for how long a lookup miss is inconclusive. */
+export interface CreateMemory {
+  ledger: WriteLedger;
+  integrationId: string;
+  /** `requestTimeoutMs + searchIndexLagMs`: a create may be applied until the timeout, then indexed. */
+  inconclusiveMs: number;
+}
+
 /**
  * Write call outcomes: contact property changes first (lead status, do-not-call; idempotent, so a
- * failure there stops the call from being created and a retry is clean), then, with
- * `checkExisting`, a search for calls already stored under the outcome ids, then one batch create
- * of the rest. The notes go into the call's body: a separate Note would show the same text twice on
+ * failure there stops the call from being created and a retry is clean), then the calls already
+ * written (the ledger; with `checkExisting` a search too, see `resolveExisting`), then one batch
+ * create of the rest, marked as sent before it goes and recorded in the ledger from the answer
+ * before the results are returned. The notes go into the call's body: a separate Note would show the same text twice on
  * the contact's timeline and give one outcome two records to keep idempotent.
  * One result per input, in input order; a repeated outcomeId shares the first one's call.
  */
@@ -42,6 +51,7 @@ export async function writeActivities(
   config: HubspotIntegration,
   batch: readonly ActivityWrite[],
   options: { checkExisting: boolean },
+  memory: CreateMemory,
 ): Promise<WriteResult[]> {
   const results = new Map<number, WriteResult>();
   const ready: { index: number; write: ActivityWrite }[] = [];
@@ -67,13 +77,17 @@ export async function writeActivities(
   });
 
   let existing = new Map<string, string>();
-  if (options.checkExisting && writable.length > 0) {
+  let unsettled = new Set<string>();
+  if (writable.length > 0) {
     try {
-      existing = await findExistingCalls(
+      ({ existing, unsettled } = await resolveExisting(
         transport,
+        memory.ledger,
+        memory.integrationId,
         config.outcomeIdProperty,
         writable.map(({ write }) => write.outcomeId),
-      );
+        options.checkExisting,
+      ));
     } catch (error) {
       const verdict = error instanceof CrmError ? error.classification : transport.classify(error);
       for (const { index, write } of writable) results.set(index, failed(write.outcomeId, verdict));
@@ -83,10 +97,42 @@ export async function writeActivities(
 
   const firstByOutcome = new Map<string, ActivityWrite>();
   for (const { write } of writable) {
-    if (!existing.has(write.outcomeId) && !firstByOutcome.has(write.outcomeId))
-      firstByOutcome.set(write.outcomeId, write);
+    const id = write.outcomeId;
+    if (!existing.has(id) && !unsettled.has(id) && !firstByOutcome.has(id)) firstByOutcome.set(id, write);
   }
-  const created = await createCalls(transport, config, [...firstByOutcome.values()]);
+  const toCreate = [...firstByOutcome.values()];
+  let created = new Map<string, CallOutcome>();
+  try {
+    await memory.ledger.markSent(
+      memory.integrationId,
+      toCreate.map((w) => w.outcomeId),
+      memory.inconclusiveMs,
+    );
+    created = await createCalls(transport, config, toCreate);
+  } catch (error) {
+    // The ledger is unreachable: nothing was sent.
+    const reason = `write ledger unavailable: ${error instanceof Error ? error.message : String(error)}`;
+    for (const write of toCreate)
+      created.set(write.outcomeId, { ok: false, error: { kind: "retry", reason, ambiguous: false } });
+  }
+  const ids = new Map<string, string>();
+  const settled: string[] = [];
+  for (const [outcomeId, outcome] of created) {
+    if (outcome.ok) ids.set(outcomeId, outcome.activityId);
+    if (outcome.ok || !(outcome.error.kind === "retry" && outcome.error.ambiguous)) settled.push(outcomeId);
+  }
+  // Before the core hears of it: a crash between here and the acknowledgement finds these ids.
+  // Best effort: if Redis is down the results still go back, and a retry falls back to the lookup.
+  // The sent marks are cleared only once the ids are safe, so a lookup never trusts a miss too early.
+  try {
+    await memory.ledger.recordCreated(memory.integrationId, ids);
+    await memory.ledger.clearSent(memory.integrationId, settled);
+  } catch (error) {
+    transport.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      "write ledger not updated",
+    );
+  }
 
   return batch.map((write, index) => {
     const known = results.get(index);
@@ -97,6 +143,11 @@ export async function writeActivities(
     const outcome = created.get(write.outcomeId);
     if (outcome?.ok)
       return { outcomeId: write.outcomeId, ok: true, activityId: outcome.activityId, alreadyExisted: false };
+    if (unsettled.has(write.outcomeId)) {
+      const reason =
+        "call sent recently and not found yet: HubSpot's search index may lag; looked up again later";
+      return failed(write.outcomeId, { kind: "retry", reason, ambiguous: true });
+    }
     return failed(
       write.outcomeId,
       outcome?.error ?? { kind: "retry", reason: "not written", ambiguous: true },

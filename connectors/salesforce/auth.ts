@@ -5,7 +5,6 @@ import type { ConnectorContext } from "../types.js";
 import { apiBudgetExhausted } from "./api-budget.js";
 import type { SalesforceIntegration } from "./config.js";
 import { installCapture, withCapture } from "./http-capture.js";
-import { salesforceLimits } from "./limits.js";
 
 /**
  * OAuth token response (refresh_token and client_credentials flows).
@@ -56,7 +55,7 @@ export class SalesforceSession {
     private readonly config: SalesforceIntegration,
     private readonly ctx: ConnectorContext,
     private readonly now: () => number = Date.now,
-    requestTimeoutMs: number = salesforceLimits.requestTimeoutMs,
+    requestTimeoutMs?: number,
   ) {
     const { auth } = config;
     const loginUrl = tokenHost(config);
@@ -77,7 +76,10 @@ export class SalesforceSession {
         );
       },
     });
-    installCapture(this.conn, requestTimeoutMs);
+    installCapture(this.conn, {
+      requestTimeoutMs: requestTimeoutMs ?? config.requestTimeoutMs,
+      queryTimeoutMs: requestTimeoutMs ?? config.queryTimeoutMs,
+    });
     this.conn.on("refresh", () =>
       this.ctx.log.info({ integration: this.ctx.integrationId }, "salesforce token refreshed"),
     );

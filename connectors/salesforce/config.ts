@@ -28,6 +28,20 @@ export const salesforceIntegrationSchema = z.strictObject({
       clientSecret: z.string().min(1),
     }),
   ]),
+  /**
+   * Longest wait for one response to a write, token or describe request: seconds, so a CRM outage
+   * does not hold writes for minutes. A write that times out is ambiguous and its retry looks the
+   * Task up by CallObject first.
+   */
+  requestTimeoutMs: z.number().int().positive().default(15_000),
+  /** Longest wait for one SOQL query page (Salesforce ends a query at 120 s with QUERY_TIMEOUT). */
+  queryTimeoutMs: z.number().int().positive().default(125_000),
+  /**
+   * Incremental pulls re-read records whose SystemModstamp is this much older than the cursor (a
+   * transaction that committed late carries an earlier stamp); records already pulled with the same
+   * stamp are not emitted again.
+   */
+  pullLookbackMs: z.number().int().nonnegative().default(300_000),
   /** How outcomes become Tasks. */
   writeback: z
     .strictObject({

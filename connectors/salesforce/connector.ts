@@ -36,7 +36,7 @@ const limitsSchema = z
 export interface SalesforceConnectorOptions {
   /** Clock, for tests. */
   now?: () => number;
-  /** Longest wait for one Salesforce response (default `salesforceLimits.requestTimeoutMs`). */
+  /** Longest wait for any one Salesforce response, queries included (tests); default from the config. */
   requestTimeoutMs?: number;
 }
 
@@ -77,6 +77,7 @@ export class SalesforceConnector implements CrmConnector {
       sourceId: request.sourceId,
       now: this.now,
       fieldNames: (object) => this.catalog(object),
+      lookbackMs: this.config.pullLookbackMs,
     };
     if ("object" in select) yield* pullObject(ctx, select, request.fields, request.cursor);
     else yield* pullCampaign(ctx, select, request.fields, request.cursor);

@@ -22,6 +22,11 @@ export const objectCursorSchema = z.object({
   deletedSince: z.iso.datetime(),
   /** Records changed since here are checked against `NOT (where)`; `null` = check every record. */
   leaversSince: z.iso.datetime().nullable(),
+  /**
+   * Records handed out within the look-back window, by SystemModstamp: not handed out again when a
+   * pull re-reads the window. Absent in cursors written before it.
+   */
+  recent: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type ObjectCursor = z.infer<typeof objectCursorSchema>;
 
@@ -35,6 +40,14 @@ export const campaignCursorSchema = z.object({
   leads: positionSchema,
   contacts: positionSchema,
   deletedSince: z.iso.datetime(),
+  /** Per stream, rows handed out within the look-back window (see the object cursor's `recent`). */
+  recent: z
+    .object({
+      members: z.record(z.string(), z.array(z.string())).optional(),
+      leads: z.record(z.string(), z.array(z.string())).optional(),
+      contacts: z.record(z.string(), z.array(z.string())).optional(),
+    })
+    .optional(),
 });
 export type CampaignCursor = z.infer<typeof campaignCursorSchema>;
 

@@ -32,17 +32,25 @@ export class SalesforceHttpError extends Error {
 
 const wrapped = new WeakSet<object>();
 
+/** Per-request deadlines: SOQL query pages may legitimately run long, nothing else should. */
+export interface RequestTimeouts {
+  requestTimeoutMs: number;
+  queryTimeoutMs: number;
+}
+
 /**
  * Note every response the connection's transport receives (once per connection), and give each request a
  * timeout: jsforce's default is 30 minutes (lib/request.js), too long for a hung socket to hold a sync.
  */
-export function installCapture(conn: Connection, timeoutMs: number): void {
+export function installCapture(conn: Connection, timeouts: RequestTimeouts): void {
   const transport = conn._transport;
   if (wrapped.has(transport)) return;
   wrapped.add(transport);
   const original = transport.httpRequest.bind(transport);
   transport.httpRequest = (req, options) => {
-    const promise = original(req, { timeout: timeoutMs, ...options });
+    const query = (req.method ?? "GET").toUpperCase() === "GET" && /\/query(All)?[/?]/.test(req.url);
+    const timeout = query ? timeouts.queryTimeoutMs : timeouts.requestTimeoutMs;
+    const promise = original(req, { timeout, ...options });
     const store = storage.getStore();
     if (store) {
       promise.then(

@@ -37,10 +37,11 @@ export const salesforceLimits = {
   taskDescriptionMax: 32_000,
   taskSubjectMax: 255,
   /**
-   * Longest wait for one response. A SOQL query may run up to 120 s before QUERY_TIMEOUT, so a bit more.
+   * A SOQL query may run up to 120 s before QUERY_TIMEOUT (the default of `queryTimeoutMs` is a bit
+   * more); every other request gets `requestTimeoutMs` (seconds).
    * https://developer.salesforce.com/docs/atlas.en-us.salesforce_app_limits_cheatsheet.meta/salesforce_app_limits_cheatsheet/salesforce_app_limits_platform_api.htm
    */
-  requestTimeoutMs: 180_000,
+  queryTimeoutLimitMs: 120_000,
   /** Default wait when Salesforce reports a limit without saying how long (it never sends Retry-After on REST). */
   burstWaitMs: 30_000,
   /** `REQUEST_LIMIT_EXCEEDED` for the rolling 24-hour quota: check again after an hour. */

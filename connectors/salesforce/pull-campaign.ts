@@ -8,8 +8,10 @@ import { deletedSince } from "./deleted.js";
 import { salesforceLimits } from "./limits.js";
 import {
   type FieldCatalog,
+  lookBack,
   type PullContext,
   positionOf,
+  RecentRecords,
   removalPageSize,
   sourceError,
 } from "./pull-shared.js";
@@ -20,6 +22,7 @@ import {
   memberRecordQuery,
   membersOfRecordsQuery,
   type Position,
+  toIso,
 } from "./soql.js";
 
 type CampaignSelect = Extract<SalesforceSelect, { campaignId: string }>;
@@ -136,12 +139,25 @@ export async function* pullCampaign(
     });
   }
 
+  // Each stream starts `lookbackMs` before its position (late commits carry earlier stamps) and
+  // skips rows it handed out with the same stamp.
+  const recent = {
+    members: new RecentRecords(cursor.recent?.members, ctx.lookbackMs),
+    leads: new RecentRecords(cursor.recent?.leads, ctx.lookbackMs),
+    contacts: new RecentRecords(cursor.recent?.contacts, ctx.lookbackMs),
+  };
+  const remembered = () => ({
+    members: recent.members.save(),
+    leads: recent.leads.save(),
+    contacts: recent.contacts.save(),
+  });
+
   // 1. Member rows.
   const memberSoql = campaignMemberQuery({
     campaignId,
     leadFields,
     contactFields,
-    after: cursor.members ?? undefined,
+    after: cursor.members ? lookBack(cursor.members, ctx.lookbackMs) : undefined,
   });
   try {
     for await (const rows of queryPages(ctx.session, memberSoql)) {
@@ -149,6 +165,8 @@ export async function* pullCampaign(
       const removedRefs: string[] = [];
       for (const raw of rows) {
         const row = memberRowSchema.parse(raw);
+        const stamp = cursorRowSchema.parse(raw);
+        if (recent.members.seen(stamp.Id, toIso(stamp.SystemModstamp))) continue;
         const target = memberTarget(row);
         const related = target ? relatedSchema.safeParse(raw[target.objectType]) : undefined;
         // Out of the status filter, or a record the integration user cannot see: not callable from here.
@@ -157,7 +175,7 @@ export async function* pullCampaign(
       }
       const last = rows.at(-1);
       if (!last) continue;
-      cursor = { ...cursor, members: positionOf(cursorRowSchema.parse(last)) };
+      cursor = { ...cursor, members: positionOf(cursorRowSchema.parse(last)), recent: remembered() };
       yield { records, removedRefs, cursor };
     }
   } catch (error) {
@@ -176,13 +194,14 @@ export async function* pullCampaign(
       campaignId,
       fields: object === "Lead" ? leadFields : contactFields,
       statuses: select.memberStatuses,
-      after: cursor[key],
+      after: lookBack(cursor[key], ctx.lookbackMs),
     });
     try {
       for await (const rows of queryPages(ctx.session, soql)) {
-        const parsed = rows.map((row) => cursorRowSchema.parse(row));
-        const last = parsed.at(-1);
+        const all = rows.map((row) => cursorRowSchema.parse(row));
+        const last = all.at(-1);
         if (!last) continue;
+        const parsed = all.filter((row) => !recent[key].seen(row.Id, toIso(row.SystemModstamp)));
         const members = await membersOf(
           ctx,
           object,
@@ -197,7 +216,7 @@ export async function* pullCampaign(
           if (target?.objectType !== object) continue;
           records.push(memberRecord(member, target, row, row.SystemModstamp));
         }
-        cursor = { ...cursor, [key]: positionOf(last) };
+        cursor = { ...cursor, [key]: positionOf(last), recent: remembered() };
         yield { records, removedRefs: [], cursor };
       }
     } catch (error) {

@@ -5,7 +5,14 @@ import type { SalesforceSelect } from "./config.js";
 import { type ObjectCursor, objectCursorSchema, selectFingerprint } from "./cursor.js";
 import { deletedSince } from "./deleted.js";
 import { salesforceLimits } from "./limits.js";
-import { type PullContext, positionOf, removalPageSize, sourceError } from "./pull-shared.js";
+import {
+  lookBack,
+  type PullContext,
+  positionOf,
+  RecentRecords,
+  removalPageSize,
+  sourceError,
+} from "./pull-shared.js";
 import { cursorRowSchema, flattenRecord, queryPages } from "./query-pages.js";
 import { leaverQuery, objectPageQuery, toIso } from "./soql.js";
 
@@ -58,14 +65,19 @@ export async function* pullObject(
   let cursor = resumeCursor(ctx, select, rawCursor, checkFrom);
   const { object } = select;
 
-  const soql = objectPageQuery({ object, fields, where: select.where, after: cursor.records ?? undefined });
+  // A transaction that commits late carries an earlier SystemModstamp than records already read:
+  // start `lookbackMs` before the cursor, and skip what was handed out with the same stamp.
+  const recent = new RecentRecords(cursor.recent, ctx.lookbackMs);
+  const from = cursor.records ? lookBack(cursor.records, ctx.lookbackMs) : undefined;
+  const soql = objectPageQuery({ object, fields, where: select.where, after: from });
   try {
     for await (const rows of queryPages(ctx.session, soql)) {
       const parsed = rows.map((row) => cursorRowSchema.parse(row));
       const last = parsed.at(-1);
       if (!last) continue;
-      cursor = { ...cursor, records: positionOf(last) };
-      const records = parsed.map((row) => ({
+      const fresh = parsed.filter((row) => !recent.seen(row.Id, toIso(row.SystemModstamp)));
+      cursor = { ...cursor, records: positionOf(last), recent: recent.save() };
+      const records = fresh.map((row) => ({
         objectType: object,
         id: row.Id,
         modifiedAt: toIso(row.SystemModstamp),

@@ -13,6 +13,65 @@ export interface PullContext {
   now: () => number;
   /** Fields of an object as `describe` reports them (cached by the connector). */
   fieldNames: (object: string) => Promise<FieldCatalog>;
+  /** How far before its cursor an incremental object pull starts again (`pullLookbackMs`). */
+  lookbackMs: number;
+}
+
+/**
+ * Where an incremental stream starts again: `lookbackMs` before its cursor (`id: ""` = every record
+ * at or after that stamp), so a record committed late with an earlier SystemModstamp is read.
+ */
+export function lookBack(position: Position, lookbackMs: number): Position {
+  // `id: ""` is a start point (everything since), not a place reached by reading: keep it.
+  if (lookbackMs <= 0 || position.id === "") return position;
+  return { modstamp: new Date(Date.parse(position.modstamp) - lookbackMs).toISOString(), id: "" };
+}
+
+/** Most records remembered for de-duplication in a cursor; older ones may come again (harmless). */
+const maxRecent = 10_000;
+
+/**
+ * Records handed out inside the look-back window (id → SystemModstamp ISO): a record read again
+ * with the same stamp is not handed out again. Keeps those within `lookbackMs` of the newest stamp.
+ */
+export class RecentRecords {
+  private readonly byId: Map<string, string>;
+
+  constructor(
+    saved: Record<string, string[]> | undefined,
+    private readonly lookbackMs: number,
+  ) {
+    this.byId = new Map();
+    for (const [modstamp, ids] of Object.entries(saved ?? {}))
+      for (const id of ids) this.byId.set(id, modstamp);
+  }
+
+  /** True when this id was handed out with this stamp already; notes it either way. */
+  seen(id: string, modstamp: string): boolean {
+    const known = this.byId.get(id) === modstamp;
+    this.byId.delete(id);
+    this.byId.set(id, modstamp);
+    return known;
+  }
+
+  /** For the cursor: ids grouped by stamp, pruned to the window and to `maxRecent`. */
+  save(): Record<string, string[]> {
+    const newest = Math.max(0, ...[...this.byId.values()].map((m) => Date.parse(m)));
+    for (const [id, modstamp] of this.byId)
+      if (Date.parse(modstamp) < newest - this.lookbackMs) this.byId.delete(id);
+    while (this.byId.size > maxRecent) {
+      const oldest = this.byId.keys().next().value;
+      if (oldest === undefined) break;
+      this.byId.delete(oldest);
+    }
+    const grouped: Record<string, string[]> = {};
+    for (const [id, modstamp] of this.byId) {
+      const ids = grouped[modstamp];
+      if (ids) ids.push(id);
+      else grouped[modstamp] = [id];
+    }
+    return grouped;
+  }
 }
 
 /** Field names and relationship names of an object, lower-cased, for "does this field exist here". */

@@ -40,6 +40,7 @@ export const salesforceVendor: VendorModule<SalesforceIntegration> = {
   sourceObjectTypes: (select) => (typeof select.object === "string" ? [select.object] : ["Lead", "Contact"]),
   activitySettings: (config) => ({
     subjectTemplate: config.writeback.subject,
+    dispositionValueIsText: true,
     agentOwners: config.writeback.agentUsers,
   }),
   createConnector: createSalesforceConnector,

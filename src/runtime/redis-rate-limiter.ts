@@ -36,6 +36,28 @@ redis.call('PEXPIREAT', KEYS[1], untilMs)
 return 1
 `;
 
+/**
+ * What the vendor's rate-limit headers say, adopted into the shared window (on Redis' clock): when
+ * the vendor counts more requests in its window than the log holds (other apps or hosts on the same
+ * account), the log is topped up with placeholder entries, so the next acquires wait for them; the
+ * vendor's limit and interval are kept for workers that have not seen a response yet.
+ */
+const OBSERVE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local used = tonumber(ARGV[2])
+redis.call('HSET', KEYS[2], 'max', ARGV[3], 'windowMs', ARGV[4])
+redis.call('PEXPIRE', KEYS[2], 86400000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local missing = used - redis.call('ZCARD', KEYS[1])
+for i = 1, missing do
+  redis.call('ZADD', KEYS[1], now, ARGV[5] .. ':' .. i)
+end
+if missing > 0 then redis.call('PEXPIRE', KEYS[1], window) end
+return math.max(missing, 0)
+`;
+
 const sha1 = (script: string) => createHash("sha1").update(script).digest("hex");
 
 export interface RedisRateLimiterOptions {
@@ -117,6 +139,41 @@ export class RedisRateLimiter implements RateLimiter {
     const until = Number(pause.until);
     if (!Number.isFinite(until) || until <= Date.now()) return undefined;
     return { untilEpochMs: until, reason: pause.reason ?? "" };
+  }
+
+  /**
+   * Adopt the vendor's view of a bucket from a response's rate-limit headers: `used` requests in its
+   * window of `vendorWindowMs` with a limit of `max`. Returns how many placeholder slots were added.
+   */
+  async observe(
+    bucket: string,
+    report: { used: number; max: number; vendorWindowMs: number; windowMs: number },
+  ): Promise<number> {
+    const [added = 0] = await this.run(
+      OBSERVE,
+      [this.windowKey(bucket), this.learnedKey(bucket)],
+      [
+        String(Math.ceil(report.windowMs)),
+        String(Math.max(0, Math.floor(report.used))),
+        String(report.max),
+        String(report.vendorWindowMs),
+        randomUUID(),
+      ],
+    );
+    return added;
+  }
+
+  /** The limit and interval the vendor last reported for `bucket` (see `observe`), if any. */
+  async learned(bucket: string): Promise<{ max: number; windowMs: number } | undefined> {
+    const learned = await this.redis.hgetall(this.learnedKey(bucket));
+    const max = Number(learned.max);
+    const windowMs = Number(learned.windowMs);
+    if (!Number.isInteger(max) || max < 1 || !Number.isFinite(windowMs) || windowMs <= 0) return undefined;
+    return { max, windowMs };
+  }
+
+  private learnedKey(bucket: string): string {
+    return `${this.prefix}:rl-learned:${bucket}`;
   }
 
   /** Requests counted in the current window (for stats). */

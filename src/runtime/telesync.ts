@@ -13,6 +13,7 @@ import { type SyncRecordsResult, syncRecords } from "../sync/sync-records.js";
 import { SyncState } from "../sync/sync-state.js";
 import { RedisRateLimiter } from "./redis-rate-limiter.js";
 import { RedisTokenStore } from "./redis-token-store.js";
+import { RedisWriteLedger } from "./redis-write-ledger.js";
 
 export interface TelesyncOptions {
   config: TelesyncConfig;
@@ -55,6 +56,7 @@ export class Telesync {
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly tokens: RedisTokenStore;
   private readonly rateLimiter: RedisRateLimiter;
+  private readonly writeLedger: RedisWriteLedger;
 
   constructor(options: TelesyncOptions) {
     this.config = options.config;
@@ -71,6 +73,7 @@ export class Telesync {
     this.redis = createRedis(this.config.redis.url);
     this.tokens = new RedisTokenStore(this.redis, this.prefix, this.keys.tokens);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
+    this.writeLedger = new RedisWriteLedger(this.redis, this.prefix);
     this.compliance = new ComplianceGate({
       redis: this.redis,
       prefix: this.prefix,
@@ -97,6 +100,7 @@ export class Telesync {
         integrationId,
         tokens: this.tokens,
         rateLimiter: this.rateLimiter,
+        writeLedger: this.writeLedger,
         log: this.log.child({ integration: integrationId }),
         now: () => this.now().getTime(),
       });

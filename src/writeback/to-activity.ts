@@ -30,11 +30,27 @@ function agentOwner(
   );
 }
 
+/** `no_answer` → `No answer`: a canonical disposition as people read it. */
+export function dispositionLabel(disposition: string): string {
+  const words = disposition.replace(/_/g, " ").trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/**
+ * What `{disposition}` means in a subject/title template: the words a person reads. Where the CRM's
+ * disposition value is text (Salesforce CallDisposition), the mapped value; where it is an id
+ * (HubSpot's outcome GUIDs), the canonical disposition's label. The connector says which.
+ */
+function titleDisposition(activity: ActivitySettings, disposition: string, mapped?: string): string {
+  if (activity.dispositionValueIsText && mapped) return mapped;
+  return dispositionLabel(disposition);
+}
+
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
   const mapped = ownEntry(settings.dispositions, outcome.disposition);
-  const label = mapped?.value ?? outcome.disposition;
+  const label = titleDisposition(settings.activity, outcome.disposition, mapped?.value);
   const write: ActivityWrite = {
     outcomeId: outcome.outcomeId,
     lead: {

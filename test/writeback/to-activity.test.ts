@@ -46,17 +46,18 @@ describe("toActivityWrite with each vendor's writeback settings, normalised by i
       dispositions: { no_answer: { value: "73a0d17f-1163-4015-bdd5-ec830791da20" } },
     });
     const write = toActivityWrite(job, writebackSettings(integration));
-    expect(write.call.subject).toBe("Dialer: 73a0d17f-1163-4015-bdd5-ec830791da20");
+    // The title is for people: the outcome GUID stays in hs_call_disposition, not in the title.
+    expect(write.call.subject).toBe("Dialer: No answer");
     expect(write.call.ownerId).toBe("7012345");
     expect(write.call.disposition).toBe("73a0d17f-1163-4015-bdd5-ec830791da20");
   });
 
-  it("an unmapped disposition keeps its canonical name in the subject and sets no CRM disposition", () => {
+  it("an unmapped disposition puts its canonical name, in words, in the subject and sets no CRM disposition", () => {
     const write = toActivityWrite(job, {
       dispositions: {},
-      activity: { subjectTemplate: "Call: {disposition}", agentOwners: {} },
+      activity: { subjectTemplate: "Call: {disposition}", agentOwners: {}, dispositionValueIsText: true },
     });
-    expect(write.call.subject).toBe("Call: no_answer");
+    expect(write.call.subject).toBe("Call: No answer");
     expect(write.call.disposition).toBeUndefined();
     expect(write.call.ownerId).toBeUndefined();
   });

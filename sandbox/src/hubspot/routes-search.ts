@@ -50,7 +50,8 @@ const operators = new Set([
 
 /**
  * `POST /crm/v3/objects/{type}/search` with HubSpot's limits: 5 groups × 6 filters, 18 in all, one
- * sort, 200 per page, and no paging past 10,000 results.
+ * sort, 200 per page, and no paging past 10,000 results. With `indexDelayMs` set, it searches what
+ * the index held that long ago (see `HubspotStore.searchable`).
  * https://developers.hubspot.com/docs/api/crm/search#limitations
  */
 export function searchRoutes(sandbox: HubspotSandbox): RouteSpec[] {
@@ -83,7 +84,7 @@ export function searchRoutes(sandbox: HubspotSandbox): RouteSpec[] {
           throw fail("Search results are limited to 10,000 per query; narrow the filters to page further.");
         }
         const lookup = (name: string) => store.property(type, name);
-        const matched = store.listLive(type).filter((o) => matchesGroups(o, request.filterGroups, lookup));
+        const matched = store.searchable(type).filter((o) => matchesGroups(o, request.filterGroups, lookup));
         const sort = request.sorts[0];
         const sorted = sortObjects(matched, sort === undefined ? undefined : parseSort(sort), lookup);
         const page = sorted.slice(offset, offset + request.limit);

@@ -20,6 +20,11 @@ export interface HubspotSandboxOptions extends Partial<RateLimitOptions> {
   doNotCallProperty?: string;
   /** Seed of the search index's tie order. */
   seed?: number;
+  /**
+   * Search index lag (sandbox clock): a created or changed record reaches `/search` this long after
+   * the write; until then searches miss it or return its previous version. Default 0.
+   */
+  indexDelayMs?: number;
 }
 
 export interface SeedOptions {
@@ -79,6 +84,17 @@ export class HubspotSandbox {
       dailyLimit: options.dailyLimit ?? 250_000,
     });
     this.store = new HubspotStore(() => this.now(), defaultProperties(this.options), options.seed);
+    this.store.indexDelayMs = options.indexDelayMs ?? 0;
+  }
+
+  /** Change the search index lag for writes from now on. */
+  setIndexDelay(ms: number): void {
+    this.store.indexDelayMs = ms;
+  }
+
+  /** Move the sandbox clock forward (fixing it if it ran in real time), e.g. past an index delay. */
+  advance(ms: number): void {
+    this.fixedNow = this.now() + ms;
   }
 
   /** The sandbox clock: real time unless `setNow` fixed it. Rate windows always use real time. */

@@ -21,6 +21,18 @@ export interface StoredObject {
   /** Associated contact (calls and notes), with the association type id used. */
   contact?: { id: string; typeId: number };
   objectWriteTraceId?: string;
+  /**
+   * What the search index holds of this record, oldest first, while the index lags writes: each
+   * version becomes searchable at `visibleAt` (sandbox clock). Absent = indexed as it is now.
+   */
+  indexed?: IndexedVersion[];
+}
+
+/** A record as the search index saw it at one write. */
+export interface IndexedVersion {
+  visibleAt: number;
+  properties: Record<string, string>;
+  updatedAt: number;
 }
 
 /** Deterministic pseudo-random numbers (mulberry32), so test runs repeat. */
@@ -45,6 +57,12 @@ export class HubspotStore {
   readonly dispositions = [...defaultDispositions];
   private readonly nextId: Record<ObjectType, number> = { ...firstIds };
   private readonly rand: () => number;
+  /**
+   * How long a write takes to reach the search index (sandbox clock). HubSpot's search index lags
+   * writes: a record created or changed just before a search may be missing from it, or found with
+   * its old values, for a short while (https://developers.hubspot.com/docs/api/crm/search, Limitations).
+   */
+  indexDelayMs = 0;
 
   constructor(
     private readonly clock: () => number,
@@ -79,6 +97,7 @@ export class HubspotStore {
     object.properties.hs_object_id = object.id;
     object.properties.createdate = new Date(now).toISOString();
     this.stamp(object, object.updatedAt);
+    this.index(object);
     this.objects[type].set(object.id, object);
     return object;
   }
@@ -114,11 +133,55 @@ export class HubspotStore {
 
   /** Set properties (`""` clears one) and bump the modified date. */
   update(object: StoredObject, properties: Record<string, string>, at = this.clock()): void {
+    if (this.indexDelayMs > 0 && object.indexed === undefined) {
+      // Indexed before the index began to lag: its current state is what searches see until then.
+      object.indexed = [{ visibleAt: 0, properties: { ...object.properties }, updatedAt: object.updatedAt }];
+    }
     for (const [name, value] of Object.entries(properties)) {
       if (value === "") delete object.properties[name];
       else object.properties[name] = value;
     }
     this.stamp(object, at);
+    this.index(object);
+  }
+
+  /** Queue the record's current state for the search index (only while the index lags). */
+  private index(object: StoredObject): void {
+    if (this.indexDelayMs <= 0) {
+      delete object.indexed;
+      return;
+    }
+    const version = {
+      visibleAt: this.clock() + this.indexDelayMs,
+      properties: { ...object.properties },
+      updatedAt: object.updatedAt,
+    };
+    const now = this.clock();
+    // Versions already visible before the newest visible one can never be read again.
+    const kept = (object.indexed ?? []).filter(
+      (v, i, all) => v.visibleAt > now || !all.slice(i + 1).some((w) => w.visibleAt <= now),
+    );
+    object.indexed = [...kept, version];
+  }
+
+  /**
+   * Live records as the search index sees them at `now`: records whose first write is not indexed
+   * yet are missing; changed records show their last indexed version (old values, old timestamp).
+   */
+  searchable(type: ObjectType): StoredObject[] {
+    const now = this.clock();
+    const out: StoredObject[] = [];
+    for (const object of this.listLive(type)) {
+      if (object.indexed === undefined) {
+        out.push(object);
+        continue;
+      }
+      const version = object.indexed.filter((v) => v.visibleAt <= now).at(-1);
+      if (version === undefined) continue;
+      if (version === object.indexed.at(-1)) out.push(object);
+      else out.push({ ...object, properties: version.properties, updatedAt: version.updatedAt });
+    }
+    return out;
   }
 
   /** Archive (delete) a record: it leaves lists and listings, and shows under `archived=true`. */

@@ -64,7 +64,7 @@ describe("HubSpot contract: search", () => {
     },
   };
 
-  it("sends the incremental search body and resumes after the page's latest lastmodifieddate", async () => {
+  it("sends the incremental search body, looking back pullLookbackMs (5 min) before the cursor, and resumes after the page's latest lastmodifieddate", async () => {
     let body: unknown;
     nock(API)
       .post("/crm/v3/objects/contacts/search", (b) => {
@@ -90,7 +90,8 @@ describe("HubSpot contract: search", () => {
         {
           filters: [
             { propertyName: "hs_lead_status", operator: "EQ", value: "NEW" },
-            { propertyName: "lastmodifieddate", operator: "GT", value: String(t) },
+            // The index lags writes: start 5 minutes (the default look-back) before the cursor.
+            { propertyName: "lastmodifieddate", operator: "GTE", value: String(t - 300_000) },
           ],
         },
       ],
@@ -103,17 +104,21 @@ describe("HubSpot contract: search", () => {
     expect(pages).toHaveLength(2);
     expect(pages[0]?.records.map((r) => r.id)).toEqual(["61", "62", "63"]);
     expect(pages[0]?.removedRefs).toEqual(["60"]);
+    // Only 63 is within 5 minutes of the newest date seen: the others cannot come back as repeats.
+    const recent = { [String(latest)]: encodeIdSet(["63"]) };
     expect(pages[0]?.cursor).toEqual({
       v: 1,
       kind: "search",
       pos: { t: latest, op: "GT" },
       archived: { since: t },
+      recent,
     });
     expect(pages[1]?.cursor).toEqual({
       v: 1,
       kind: "search",
       pos: { t: latest, op: "GT" },
       archived: { since: NOW - ARCHIVED_CLOCK_SKEW_MS },
+      recent,
     });
     expect(nocked.setup.rateLimiter.acquired.filter((a) => a.bucket === "hubspot:hs1:search")).toHaveLength(
       1,

@@ -63,8 +63,10 @@ describe("HubSpot contract: when writing calls fails", () => {
       ok: false,
       error: { kind: "rate-limited", scope: "daily", waitMs: midnight - NOW },
     });
+    // The daily quota covers every request: the burst and the search budgets both stop.
     expect(nocked.setup.rateLimiter.paused).toEqual([
       { bucket: "hubspot:hs1:burst", waitMs: midnight - NOW, reason: expect.stringContaining("DAILY") },
+      { bucket: "hubspot:hs1:search", waitMs: midnight - NOW, reason: expect.stringContaining("DAILY") },
     ]);
   });
 

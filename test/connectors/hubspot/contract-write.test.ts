@@ -120,12 +120,12 @@ describe("HubSpot contract: writing calls", () => {
       { outcomeId: "out-1", ok: true, activityId: "88001", alreadyExisted: true },
       { outcomeId: "out-2", ok: true, activityId: "90002", alreadyExisted: false },
     ]);
+    // The search takes only the search budget (HubSpot limits searches on their own).
     expect(nocked.setup.rateLimiter.acquired.map((a) => a.bucket)).toEqual([
-      "hubspot:hs1:burst",
       "hubspot:hs1:search",
       "hubspot:hs1:burst",
     ]);
-    expect(nocked.setup.rateLimiter.acquired[1]).toEqual({
+    expect(nocked.setup.rateLimiter.acquired[0]).toEqual({
       bucket: "hubspot:hs1:search",
       max: 5,
       windowMs: 1_300,

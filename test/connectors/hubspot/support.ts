@@ -14,6 +14,7 @@ import type {
 } from "../../../connectors/types.js";
 import { RedisRateLimiter } from "../../../src/runtime/redis-rate-limiter.js";
 import { RedisTokenStore } from "../../../src/runtime/redis-token-store.js";
+import { RedisWriteLedger } from "../../../src/runtime/redis-write-ledger.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../../support/redis.js";
 
 export const silentLog: ConnectorLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -36,6 +37,7 @@ export async function redisContext(integrationId = "hs1", prefix = uniquePrefix(
     integrationId,
     tokens: new RedisTokenStore(redis, prefix),
     rateLimiter,
+    writeLedger: new RedisWriteLedger(redis, prefix),
     log: silentLog,
   };
   return {

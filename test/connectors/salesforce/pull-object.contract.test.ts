@@ -68,11 +68,23 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
         },
       ],
       removedRefs: [],
-      cursor: { ...base, records: { modstamp: "2024-05-01T10:05:00.000Z", id: "00QRO000001aAAAAA2" } },
+      cursor: {
+        ...base,
+        records: { modstamp: "2024-05-01T10:05:00.000Z", id: "00QRO000001aAAAAA2" },
+        // Handed out within pullLookbackMs (5 min) of the newest stamp: not handed out again.
+        recent: {
+          "2024-05-01T10:00:00.000Z": ["00QRO000001aAAAAA1"],
+          "2024-05-01T10:05:00.000Z": ["00QRO000001aAAAAA2"],
+        },
+      },
     });
     const afterRecords = {
       ...base,
       records: { modstamp: "2024-05-01T10:05:00.000Z", id: "00QRO000001aAAAAA3" },
+      recent: {
+        "2024-05-01T10:00:00.000Z": ["00QRO000001aAAAAA1"],
+        "2024-05-01T10:05:00.000Z": ["00QRO000001aAAAAA2", "00QRO000001aAAAAA3"],
+      },
     };
     expect(pages[1]?.records.map((r) => r.id)).toEqual(["00QRO000001aAAAAA3"]);
     expect(pages[1]?.cursor).toEqual(afterRecords);
@@ -87,7 +99,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
     expect(JSON.parse(JSON.stringify(pages[4]?.cursor))).toEqual(pages[4]?.cursor);
   });
 
-  it("resumes after a tie on SystemModstamp, and says so when deletions are older than Salesforce keeps", async () => {
+  it("resumes 5 minutes (pullLookbackMs) before its cursor, hands out only what it has not handed out at the same stamp, and says so when deletions are older than Salesforce keeps", async () => {
     await h.tokens.set("sf", storedToken);
     const cursor = {
       v: 1,
@@ -97,15 +109,18 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
       records: { modstamp: "2024-05-01T10:05:00.000Z", id: "00QRO000001aAAAAA2" },
       deletedSince: "2024-04-11T00:00:00.000Z",
       leaversSince: "2024-05-01T11:00:00.000Z",
+      recent: { "2024-05-01T10:05:00.000Z": ["00QRO000001aAAAAA2"] },
     };
     instance()
       .get(`${api}/query`)
       .query({
         q:
           `SELECT Id, SystemModstamp, Phone, FirstName, DoNotCall, Owner.Email FROM Lead WHERE (${where}) AND ` +
-          "(SystemModstamp > 2024-05-01T10:05:00Z OR (SystemModstamp = 2024-05-01T10:05:00Z AND Id > '00QRO000001aAAAAA2')) " +
-          "ORDER BY SystemModstamp, Id",
+          "SystemModstamp >= 2024-05-01T10:00:00Z ORDER BY SystemModstamp, Id",
       })
+      // A1 (10:00) committed late: new to us. A2 was handed out at the same stamp already.
+      .reply(200, fixture("query-leads-page1.json"))
+      .get(`${api}/query/01gRO0000016PIAYA2-2000`)
       .reply(200, fixture("query-leads-page2.json"))
       // Clamped to the 15-day window Salesforce keeps.
       .get(`${api}/sobjects/Lead/deleted`)
@@ -118,6 +133,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
     const pages = await collect(h.connector().pull({ select, fields, cursor, sourceId: "open_leads" }));
 
     expect(pages.map((p) => [p.records.map((r) => r.id), p.removedRefs])).toEqual([
+      [["00QRO000001aAAAAA1"], []],
       [["00QRO000001aAAAAA3"], []],
       [[], ["00QRO000001aAAAAA7", "00QRO000001aAAAAA8"]],
       [[], []],

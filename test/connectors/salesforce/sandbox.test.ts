@@ -37,13 +37,14 @@ afterEach(async () => {
 });
 
 /** A connector on the sandbox over real HTTP, on the sandbox's clock. */
-function connector(requestTimeoutMs?: number): SalesforceConnector {
+function connector(requestTimeoutMs?: number, overrides: Record<string, unknown> = {}): SalesforceConnector {
   const { clientId, clientSecret, refreshToken } = sandbox.salesforce.credentials;
   const config = salesforceIntegrationSchema.parse({
     vendor: "salesforce",
     instanceUrl: sandbox.url,
     loginUrl: sandbox.url,
     auth: { type: "refresh_token", clientId, clientSecret, refreshToken },
+    ...overrides,
   });
   return new SalesforceConnector(config, testContext(tokens), {
     now: () => sandbox.salesforce.now().getTime(),
@@ -256,6 +257,28 @@ describe("Salesforce connector against the built-in sandbox", () => {
       kind: "rate-limited",
       scope: "daily",
     });
+  });
+
+  it("a slow CRM: a write gives up after requestTimeoutMs (seconds by default, not minutes), and the retry finds the Task by CallObject", async () => {
+    expect(salesforceIntegrationSchema.shape.requestTimeoutMs.parse(undefined)).toBeLessThanOrEqual(30_000);
+    const [lead] = sandbox.salesforce.seedLeads(1, { seed: 23 }) as [string];
+    const item: ActivityWrite = {
+      outcomeId: `slow-${prefix}`,
+      lead: { objectType: "Lead", crmId: lead },
+      call: { direction: "outbound", startedAt: "2026-03-02T09:58:00Z", durationSec: 5, subject: "Call" },
+    };
+    // Answered (and applied) after 1.5 s; the connector waits 300 ms for writes, queries keep their own deadline.
+    sandbox.salesforce.injectFault({ kind: "timeout", delayMs: 1_500, match: "composite" });
+    const sf = connector(undefined, { requestTimeoutMs: 300 });
+    const [first] = await sf
+      .writeActivities([item], { checkExisting: false })
+      .catch((e: unknown) => [{ ok: false as const, error: sf.classifyError(e) }]);
+    expect(first).toMatchObject({ ok: false, error: { kind: "retry", ambiguous: true } });
+    const stored = () => sandbox.salesforce.all("Task").filter((t) => t.CallObject === item.outcomeId);
+    for (let i = 0; i < 40 && stored().length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const [retried] = await sf.writeActivities([item], { checkExisting: true });
+    expect(retried).toMatchObject({ ok: true, alreadyExisted: true });
+    expect(stored()).toHaveLength(1);
   });
 
   it("refreshes an expired token, shares it, and retries", async () => {
