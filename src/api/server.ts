@@ -9,6 +9,8 @@ import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import { bearerKeyChecker } from "./auth.js";
+import type { HealthOptions } from "./health.js";
+import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-unavailable.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -21,6 +23,7 @@ export interface ApiDependencies {
   deadLetters: DeadLetterQueue;
   metrics: Metrics;
   trigger: SyncTrigger;
+  health?: HealthOptions;
   /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }
@@ -57,8 +60,11 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
     if (!authorized(request.headers.authorization)) {
       return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
     }
+    // Redis away: answer at once rather than let the request wait for a reconnect.
+    if (!redisReady([deps.telesync.redis])) return sendRedisUnavailable(reply);
   });
   app.setErrorHandler((error, _request, reply) => {
+    if (isRedisUnavailable(error)) return sendRedisUnavailable(reply);
     if (error instanceof LeaseError)
       return reply.code(error.status).send({ error: "lease", message: error.message });
     const fastifyError = error as {

@@ -65,7 +65,7 @@ export class LeaseService {
       stalledIntervalMs?: number;
     },
   ) {
-    this.connection = createRedis(telesync.config.redis.url);
+    this.connection = createRedis(telesync.config.redis.url, "lease");
   }
 
   private now(): Date {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { HealthOptions } from "../api/health.js";
 import { hubspotWebhookRoutes } from "../api/routes/hubspot-webhooks.js";
 import { buildApi } from "../api/server.js";
 import { ConsentService } from "../consent/consent-service.js";
@@ -30,6 +31,8 @@ export interface ServiceOptions {
   /** The lease service's clock. Default: telesync's (`TelesyncOptions.now`). */
   now?: () => Date;
   stalledIntervalMs?: number;
+  /** `/healthz` settings (when writeback counts as stuck). */
+  health?: HealthOptions;
 }
 
 /**
@@ -95,6 +98,7 @@ export class TelesyncService {
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
+        ...(options.health ? { health: options.health } : {}),
         plugins: [hubspotWebhookRoutes({ telesync, consent: service.consent, trigger: service.trigger })],
       });
       const { host, port } = telesync.config.api;

@@ -48,7 +48,8 @@ export class Telesync {
     this.log = options.log ?? silentLogger();
     this.now = options.now ?? (() => new Date());
     this.prefix = this.config.redis.prefix;
-    this.redis = createRedis(this.config.redis.url);
+    // Shared with the HTTP path: fails fast when Redis is away (workers have their own connections).
+    this.redis = createRedis(this.config.redis.url, "producer");
     this.tokens = new RedisTokenStore(this.redis, this.prefix);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
     this.compliance = new ComplianceGate({
@@ -121,6 +122,7 @@ export class Telesync {
         state: this.syncState(source.id),
         queue: this.dialQueue(source.campaign),
         bulkSize: this.config.sync.bulkSize,
+        lockTtlMs: this.config.sync.lockTtl,
         ...(this.complianceEnforced ? { gate: this.compliance } : {}),
         now: () => this.now(),
       },

@@ -1,4 +1,4 @@
-import { Queue, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
@@ -7,7 +7,12 @@ import { SyncAlreadyRunningError } from "./run-sync.js";
 
 interface SyncJob {
   sourceId: string;
+  /** Set when the job found the source locked: the holder's fence it waits out (see `waitOrSkip`). */
+  waitingFor?: number;
 }
+
+/** Margin past the lock's expiry before looking again (clock-free: a duration). */
+const lockRecheckMarginMs = 1_000;
 
 /**
  * Runs every source on its `every` with BullMQ job schedulers (upserted from this one place), and
@@ -45,16 +50,13 @@ export class SyncScheduler {
     this.connection = createRedis(this.telesync.config.redis.url);
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
-      async (job) => {
+      async (job, token) => {
         try {
           const report = await this.telesync.sync(job.data.sourceId);
           const { problems: _problems, ...summary } = report;
           return summary;
         } catch (error) {
-          if (error instanceof SyncAlreadyRunningError) {
-            log.info({ source: job.data.sourceId }, "sync skipped: another run is in progress");
-            return { skipped: true };
-          }
+          if (error instanceof SyncAlreadyRunningError) return this.waitOrSkip(job, token, error);
           log.error({ source: job.data.sourceId, err: error }, "sync failed");
           throw error;
         }
@@ -62,6 +64,30 @@ export class SyncScheduler {
       { connection: this.connection, prefix: this.telesync.prefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
+  }
+
+  /**
+   * The source is locked. Its holder may be alive (then its run does the work: skip) or dead (a
+   * crashed run: its lock lapses within the TTL and this job must resume it). So wait the lock out
+   * once; if the same holder still has it then, it is renewing it, hence alive.
+   */
+  private async waitOrSkip(
+    job: Job<SyncJob>,
+    token: string | undefined,
+    error: SyncAlreadyRunningError,
+  ): Promise<{ skipped: true }> {
+    const log = this.telesync.log.child({ source: job.data.sourceId });
+    if (job.data.waitingFor === error.heldBy || token === undefined) {
+      log.info({ fence: error.heldBy }, "sync skipped: another run is in progress");
+      return { skipped: true };
+    }
+    log.info(
+      { fence: error.heldBy, retryInMs: error.expiresInMs + lockRecheckMarginMs },
+      "sync waits: the source is locked; resuming if its holder is gone",
+    );
+    await job.updateData({ ...job.data, waitingFor: error.heldBy });
+    await job.moveToDelayed(Date.now() + error.expiresInMs + lockRecheckMarginMs, token);
+    throw new DelayedError();
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { CircuitBreaker } from "../../writeback/circuit-breaker.js";
+import { readWritebackStatus } from "../../writeback/writeback-status.js";
+import { checkHealth } from "../health.js";
 import { campaignParams } from "../schemas.js";
 import type { ApiDependencies } from "../server.js";
-
-/** How long writeback may hold waiting jobs without completing any before /healthz says so. */
-const stuckAfterMs = 5 * 60_000;
 
 /** What operators look at: campaign stats, sync history, dead letters, health, metrics. */
 export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): void {
@@ -82,47 +82,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   }));
 
   api.get("/healthz", async (_request, reply) => {
-    const checks: Record<string, unknown> = {};
-    let healthy = true;
-    try {
-      checks.redis = (await telesync.redis.ping()) === "PONG" ? "ok" : "unexpected reply";
-    } catch (error) {
-      healthy = false;
-      checks.redis = error instanceof Error ? error.message : String(error);
-    }
-    if (healthy) {
-      const writeback: Record<string, unknown> = {};
-      for (const integration of Object.keys(telesync.config.integrations)) {
-        const queue = intake.queue(integration);
-        const [waiting, lastDone] = await Promise.all([
-          queue.getWaitingCount(),
-          queue.getJobs(["completed"], 0, 0, false),
-        ]);
-        const lastFinished = lastDone[0]?.finishedOn;
-        const paused = await queue.getRateLimitTtl();
-        const stuck =
-          waiting > 0 &&
-          paused <= 0 &&
-          lastFinished !== undefined &&
-          Date.now() - lastFinished > stuckAfterMs;
-        if (stuck) healthy = false;
-        writeback[integration] = {
-          waiting,
-          lastCompletedAt: lastFinished ? new Date(lastFinished).toISOString() : null,
-          rateLimitedForMs: Math.max(0, paused),
-          status: stuck ? "stuck" : "ok",
-        };
-      }
-      checks.writeback = writeback;
-      // A CRM that said "daily limit reached" pauses its integration until the reset: expected, but visible.
-      const paused: Record<string, unknown> = {};
-      for (const id of Object.keys(telesync.config.integrations)) {
-        const pause = await telesync.connector(id).currentPause?.();
-        if (pause) paused[id] = { until: new Date(pause.untilEpochMs).toISOString(), reason: pause.reason };
-      }
-      checks.pausedIntegrations = paused;
-    }
-    return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unhealthy", checks });
+    const report = await checkHealth(telesync, intake, deps.health);
+    return reply.code(report.status === "unhealthy" ? 503 : 200).send(report);
   });
 
   api.get("/metrics", async (_request, reply) => {
@@ -130,6 +91,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       const counts = await telesync.dialQueue(campaign).queue.getJobCounts("waiting", "delayed", "active");
       for (const [state, n] of Object.entries(counts))
         metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
+    }
+    for (const integration of Object.keys(telesync.config.integrations)) {
+      const breaker = new CircuitBreaker(telesync.redis, telesync.prefix, integration);
+      metrics.writeback(
+        integration,
+        await readWritebackStatus(intake.queue(integration), breaker, telesync.redis),
+      );
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
