@@ -53,6 +53,8 @@ local function open()
 end
 if op == 'permit' then
   if state == 'closed' then return {1, 0, 'closed', ''} end
+  -- While a probe is out, ask again soon (it may close the breaker any moment), not at its deadline.
+  if state == 'half-open' and now < untilMs then return {0, math.min(untilMs - now, openMs), state, ''} end
   if now < untilMs then return {0, untilMs - now, state, ''} end
   -- Open past its time, or a half-open probe that never reported: this caller probes.
   redis.call('HSET', KEYS[1], 'state', 'half-open', 'until', now + probeMs)

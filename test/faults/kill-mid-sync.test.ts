@@ -2,15 +2,15 @@ import type { ChildProcess } from "node:child_process";
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { killHard, seededRandom, startWorkerChild } from "../support/child-process.js";
+import { killHard, startWorkerChild } from "../support/child-process.js";
 import { eventually, salesforceTestConfig } from "../support/harness.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
+import { faultsSize, leadLedger, random, report } from "./support.js";
 
 /** Salesforce query pages hold 2,000 records (the connector's batchSize): 5,000 leads = 3 pages. */
-const leads = 5_000;
-const seed = Number(process.env.FAULTS_SEED ?? 20261130);
+const leads = Math.max(5_000, faultsSize);
 
-describe("a sync killed mid-run resumes by itself", () => {
+describe("fault: kill -9 of a worker mid-sync", () => {
   let sandbox: CrmSandbox;
   let telesync: Telesync;
   let prefix: string;
@@ -39,7 +39,8 @@ describe("a sync killed mid-run resumes by itself", () => {
     const first = await startWorkerChild(env);
     children.push(first);
     await eventually(async () => (await state.memberCount()) >= 2_000, 60_000, "the first page checkpointed");
-    await new Promise((r) => setTimeout(r, Math.floor(seededRandom(seed)() * 1_000)));
+    // A seeded random point after the first checkpoint (before, there is nothing to resume).
+    await new Promise((r) => setTimeout(r, Math.floor(random() * 1_000)));
     await killHard(first);
     const atKill = await state.memberCount();
     expect(atKill).toBeLessThan(leads);
@@ -74,5 +75,18 @@ describe("a sync killed mid-run resumes by itself", () => {
     const keys = jobs.map((job) => (job.data as { lead: { key: string } }).lead.key);
     expect(keys).toHaveLength(leads);
     expect(new Set(keys)).toEqual(new Set(ids.map((id) => `sf/Lead/${id}`)));
-  });
+    const ledger = await leadLedger(
+      queue,
+      ids.map((id) => `sf/Lead/${id}`),
+    );
+    expect(ledger).toEqual({ duplicates: 0, losses: 0 });
+    report({
+      scenario: "kill -9 mid-sync",
+      leads,
+      outcomes: 0,
+      faults: [`SIGKILL after ${atKill} of ${leads} leads checkpointed`],
+      ...ledger,
+      deadLettered: 0,
+    });
+  }, 300_000);
 });
