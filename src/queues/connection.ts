@@ -45,3 +45,10 @@ export function createRedis(url: string, role: RedisRole = "worker"): Redis {
   redis.on("error", () => {});
   return redis;
 }
+
+/**
+ * For BullMQ queues' `error` event: a Queue re-emits each failed reconnect of its connection, and
+ * without a listener BullMQ prints every one to stderr (dozens a second while Redis is away). An
+ * outage shows as 503 `redis_unavailable` and in `/healthz` instead.
+ */
+export function ignoreReconnectErrors(): void {}

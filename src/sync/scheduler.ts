@@ -1,6 +1,6 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import { createRedis } from "../queues/connection.js";
+import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { Telesync } from "../runtime/telesync.js";
 import { SyncAlreadyRunningError } from "./run-sync.js";
@@ -25,6 +25,7 @@ export class SyncScheduler {
 
   constructor(private readonly telesync: Telesync) {
     this.queue = new Queue<SyncJob>(queueNames.sync, { connection: telesync.redis, prefix: telesync.prefix });
+    this.queue.on("error", ignoreReconnectErrors);
   }
 
   /** Make the schedulers match the config: add or update each source's, remove stale ones. */

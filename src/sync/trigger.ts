@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import { ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { Telesync } from "../runtime/telesync.js";
 
@@ -11,6 +12,7 @@ export class SyncTrigger {
 
   constructor(private readonly telesync: Telesync) {
     this.queue = new Queue(queueNames.sync, { connection: telesync.redis, prefix: telesync.prefix });
+    this.queue.on("error", ignoreReconnectErrors);
   }
 
   async trigger(sourceId: string, debounceMs = 5_000): Promise<void> {

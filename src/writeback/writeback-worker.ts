@@ -2,7 +2,7 @@ import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { ErrorClass } from "../errors.js";
-import { createRedis } from "../queues/connection.js";
+import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { Telesync } from "../runtime/telesync.js";
 import { MicroBatcher } from "./batcher.js";
@@ -78,6 +78,7 @@ export class WritebackWorker {
       connection: telesync.redis,
       prefix: telesync.prefix,
     });
+    this.queue.on("error", ignoreReconnectErrors);
     this.breaker = new CircuitBreaker(telesync.redis, telesync.prefix, integrationId, options.breaker);
     const maxSize = this.connector.limits.writeBatchSize;
     const maxWaitMs = options.batchWindowMs ?? 2_000;
