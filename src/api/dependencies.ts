@@ -14,6 +14,7 @@ import type { SyncRunRecord } from "../sync/sync-state.js";
 import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { HealthOptions } from "./health.js";
 
 /** What the HTTP API calls: each route takes what it needs from here. */
 export interface ApiDependencies {
@@ -21,8 +22,10 @@ export interface ApiDependencies {
   log: Logger;
   /** telesync's clock. */
   now: () => Date;
-  /** `/healthz` pings it. */
-  redis: Pick<Redis, "ping">;
+  /** `/healthz` pings it and reads the breakers' state in it; a request meets a 503 while it is away. */
+  redis: Redis;
+  prefix: string;
+  health?: HealthOptions;
   dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
   outcomes: Pick<OutcomeService, "report" | "dispositionCounts">;

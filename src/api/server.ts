@@ -13,6 +13,7 @@ import type { ApiScope } from "../config/api-keys.js";
 import { ApiKeyStore, isAdmin, type Principal } from "./auth.js";
 import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
+import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-unavailable.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -93,8 +94,11 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
         .code(403)
         .send({ error: "forbidden_scope", message: `key "${principal.keyName}" lacks the ${scope} scope` });
     }
+    // Redis away: answer at once rather than let the request wait for a reconnect.
+    if (!redisReady([deps.redis])) return sendRedisUnavailable(reply);
   });
   app.setErrorHandler((error, _request, reply) => {
+    if (isRedisUnavailable(error)) return sendRedisUnavailable(reply);
     const refused = toErrorReply(error);
     if (refused) return reply.code(refused.status).send(refused.body);
     deps.log.error({ err: error }, "API error");

@@ -191,6 +191,11 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Jobs per addBulk call. */
       bulkSize: z.number().int().min(1).max(10_000).default(1_000),
+      /**
+       * How long a source's sync lock outlives a holder that stopped renewing it (crashed): a run
+       * interrupted by a crash is resumed by the next attempt after at most this long.
+       */
+      lockTtl: durationSchema.default(15_000),
     })
     .prefault({}),
 });

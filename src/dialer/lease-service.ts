@@ -79,7 +79,7 @@ export class LeaseService {
   private readonly connection: Redis;
 
   constructor(private readonly deps: LeaseServiceDependencies) {
-    this.connection = createRedis(deps.redisUrl);
+    this.connection = createRedis(deps.redisUrl, "lease");
   }
 
   private campaign(name: string): CampaignConfig {

@@ -1,4 +1,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { WritebackStatus } from "../writeback/writeback-status.js";
+
+const breakerStates = { closed: 0, "half-open": 1, open: 2 } as const;
 
 /** Prometheus metrics of one process; `/metrics` serves `registry`. */
 export class Metrics {
@@ -34,6 +37,39 @@ export class Metrics {
     labelNames: ["queue", "state"] as const,
     registers: [this.registry],
   });
+
+  readonly breakerState = new Gauge({
+    name: "telesync_crm_breaker_state",
+    help: "CRM circuit breaker per integration: 0 closed, 1 half-open (probing), 2 open (writeback paused)",
+    labelNames: ["integration"] as const,
+    registers: [this.registry],
+  });
+  readonly breakerOpens = new Gauge({
+    name: "telesync_crm_breaker_opens",
+    help: "Times the integration's CRM circuit breaker opened (cumulative, shared by all workers)",
+    labelNames: ["integration"] as const,
+    registers: [this.registry],
+  });
+  readonly writebackBacklog = new Gauge({
+    name: "telesync_writeback_backlog",
+    help: "Outcomes and consent changes not yet written to the CRM (waiting, retrying, in flight)",
+    labelNames: ["integration"] as const,
+    registers: [this.registry],
+  });
+  readonly writebackOldestAge = new Gauge({
+    name: "telesync_writeback_oldest_age_seconds",
+    help: "Age of the oldest outcome or consent change not yet written to the CRM (0 when none)",
+    labelNames: ["integration"] as const,
+    registers: [this.registry],
+  });
+
+  /** Refresh the writeback gauges of one integration (on scrape: every worker shares the state). */
+  writeback(integration: string, status: WritebackStatus): void {
+    this.breakerState.set({ integration }, breakerStates[status.breaker.state]);
+    this.breakerOpens.set({ integration }, status.breaker.opens);
+    this.writebackBacklog.set({ integration }, status.backlog);
+    this.writebackOldestAge.set({ integration }, (status.oldestAgeMs ?? 0) / 1000);
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

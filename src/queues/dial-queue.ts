@@ -2,6 +2,7 @@ import { Job, Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Lead } from "../model/lead.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import { ignoreReconnectErrors } from "./connection.js";
 import { DueIndex } from "./due-index.js";
 import { dialJobId, queueNames } from "./names.js";
 import { PhoneIndex } from "./phone-index.js";
@@ -60,6 +61,7 @@ export class DialQueue {
     private readonly now: () => Date = () => new Date(),
   ) {
     this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
+    this.queue.on("error", ignoreReconnectErrors);
     this.phones = new PhoneIndex(redis, prefix, phoneKeys);
     this.dueIndex = new DueIndex(redis, prefix, campaign);
   }

@@ -26,12 +26,18 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {0, math.max(1, tonumber(oldest[2]) + window - now), 0}
 `;
 
-/** A pause only ever extends: two workers reporting different waits keep the later one. */
+/**
+ * A pause only ever extends: two workers reporting different waits keep the later one. The deadline
+ * is Redis' TIME plus the wait (a duration), never a host's clock: a host hours off would otherwise
+ * pause for hours (ahead) or not at all (behind).
+ */
 const PAUSE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local current = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
-local untilMs = tonumber(ARGV[1])
+local untilMs = now + tonumber(ARGV[1])
 if untilMs <= current then return 0 end
-redis.call('HSET', KEYS[1], 'until', ARGV[1], 'reason', ARGV[2])
+redis.call('HSET', KEYS[1], 'until', untilMs, 'reason', ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], untilMs)
 return 1
 `;
@@ -58,6 +64,21 @@ if missing > 0 then redis.call('PEXPIRE', KEYS[1], window) end
 return math.max(missing, 0)
 `;
 
+/** {remaining ms of the pause or 0, reason}: measured on Redis' clock. */
+const PAUSE_LEFT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local untilMs = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
+return {math.max(0, untilMs - now), redis.call('HGET', KEYS[1], 'reason') or ''}
+`;
+
+/** Slots taken in the last ARGV[1] ms, on Redis' clock (the window's scores are Redis times). */
+const USED = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZCOUNT', KEYS[1], now - tonumber(ARGV[1]), '+inf')
+`;
+
 const sha1 = (script: string) => createHash("sha1").update(script).digest("hex");
 
 export interface RedisRateLimiterOptions {
@@ -68,11 +89,19 @@ export interface RedisRateLimiterOptions {
   maxPauseWaitMs?: number;
   /** Test seam. */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * This process's clock, used only to express a pause's end as a date for people
+   * (`BucketPause.untilEpochMs`); every decision is taken on Redis' clock. Default: `Date.now`.
+   */
+  now?: () => number;
 }
 
 /** What `pausedUntil` reports, for stats and /healthz. */
 export interface BucketPause {
+  /** The end of the pause on this process's clock (Redis' remaining time added to it). */
   untilEpochMs: number;
+  /** What is left of the pause (Redis' clock). */
+  remainingMs: number;
   reason: string;
 }
 
@@ -84,6 +113,7 @@ export interface BucketPause {
 export class RedisRateLimiter implements RateLimiter {
   private readonly maxPauseWaitMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
 
   constructor(
     private readonly redis: Redis,
@@ -92,6 +122,7 @@ export class RedisRateLimiter implements RateLimiter {
   ) {
     this.maxPauseWaitMs = options.maxPauseWaitMs ?? 60_000;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.now = options.now ?? Date.now;
   }
 
   private windowKey(bucket: string): string {
@@ -130,15 +161,18 @@ export class RedisRateLimiter implements RateLimiter {
 
   async pause(bucket: string, waitMs: number, reason: string): Promise<void> {
     if (waitMs <= 0) return;
-    await this.run(PAUSE, [this.pauseKey(bucket)], [String(Math.ceil(Date.now() + waitMs)), reason]);
+    await this.run(PAUSE, [this.pauseKey(bucket)], [String(Math.ceil(waitMs)), reason]);
   }
 
   /** The pause in force on `bucket`, if any. */
   async pausedUntil(bucket: string): Promise<BucketPause | undefined> {
-    const pause = await this.redis.hgetall(this.pauseKey(bucket));
-    const until = Number(pause.until);
-    if (!Number.isFinite(until) || until <= Date.now()) return undefined;
-    return { untilEpochMs: until, reason: pause.reason ?? "" };
+    const [remaining, reason] = (await this.runRaw(PAUSE_LEFT, [this.pauseKey(bucket)], [])) as [
+      number,
+      string,
+    ];
+    const remainingMs = Number(remaining);
+    if (!(remainingMs > 0)) return undefined;
+    return { untilEpochMs: this.now() + remainingMs, remainingMs, reason: String(reason) };
   }
 
   /**
@@ -178,11 +212,16 @@ export class RedisRateLimiter implements RateLimiter {
 
   /** Requests counted in the current window (for stats). */
   async used(bucket: string, windowMs: number): Promise<number> {
-    const key = this.windowKey(bucket);
-    return this.redis.zcount(key, Date.now() - windowMs, "+inf");
+    const [count = 0] = await this.run(USED, [this.windowKey(bucket)], [String(Math.ceil(windowMs))]);
+    return count;
   }
 
   private async run(script: string, keys: string[], args: string[]): Promise<number[]> {
+    const result = await this.runRaw(script, keys, args);
+    return Array.isArray(result) ? result.map(Number) : [Number(result)];
+  }
+
+  private async runRaw(script: string, keys: string[], args: string[]): Promise<unknown> {
     let result: unknown;
     try {
       result = await this.redis.evalsha(sha1(script), keys.length, ...keys, ...args);
@@ -190,6 +229,6 @@ export class RedisRateLimiter implements RateLimiter {
       if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
       result = await this.redis.eval(script, keys.length, ...keys, ...args);
     }
-    return Array.isArray(result) ? result.map(Number) : [Number(result)];
+    return result;
   }
 }

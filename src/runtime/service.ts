@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { AdminPluginDependencies } from "../admin/plugin.js";
 import { adminPlugin } from "../admin/plugin.js";
 import { ApiKeyStore, isAdmin } from "../api/auth.js";
+import type { HealthOptions } from "../api/health.js";
 import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
@@ -39,6 +40,8 @@ export interface ServiceOptions {
    */
   gate?: LeaseGate | false;
   stalledIntervalMs?: number;
+  /** `/healthz` settings (when writeback counts as stuck). */
+  health?: HealthOptions;
 }
 
 /**
@@ -156,6 +159,7 @@ export class TelesyncService {
         log,
         now: telesync.now,
         redis,
+        prefix,
         dialQueues: telesync.dialQueues,
         leases: service.leases,
         outcomes: service.outcomes,
@@ -168,6 +172,7 @@ export class TelesyncService {
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
+        ...(options.health ? { health: options.health } : {}),
         plugins: [
           webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
           adminPlugin(service.adminDependencies()),

@@ -70,7 +70,8 @@ export class Telesync {
         "development keys in use for data at rest (not set in the environment): never in production",
       );
     }
-    this.redis = createRedis(this.config.redis.url);
+    // Shared with the HTTP path: fails fast when Redis is away (workers have their own connections).
+    this.redis = createRedis(this.config.redis.url, "producer");
     this.tokens = new RedisTokenStore(this.redis, this.prefix, this.keys.tokens);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
     this.writeLedger = new RedisWriteLedger(this.redis, this.prefix);
@@ -133,6 +134,7 @@ export class Telesync {
       state: this.syncState(source.id),
       queue: this.dialQueues.get(source.campaign),
       bulkSize: this.config.sync.bulkSize,
+      lockTtlMs: this.config.sync.lockTtl,
       ...(this.complianceEnforced ? { gate: this.compliance } : {}),
       now: this.now,
     };

@@ -7,6 +7,7 @@ import { fieldsRead } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import type { DialQueue } from "../queues/dial-queue.js";
 import { applyPage } from "./apply-page.js";
+import type { SyncLock } from "./sync-lock.js";
 import type { SyncRunRecord, SyncState } from "./sync-state.js";
 
 export interface RecordProblem {
@@ -30,6 +31,8 @@ export interface SyncDependencies {
   gate?: Pick<ComplianceGate, "check" | "decide">;
   /** The clock the gate decides on (telesync's). Default: the system clock. */
   now?: () => Date;
+  /** How long the source's lock outlives its holder (renewed every third of it while running). */
+  lockTtlMs?: number;
 }
 
 export interface SyncOptions {
@@ -49,6 +52,14 @@ export type SyncReport = SyncRunRecord & { problems: RecordProblem[] };
 
 export class SyncAlreadyRunningError extends Error {
   override readonly name = "SyncAlreadyRunningError";
+  constructor(
+    message: string,
+    /** The holder's fence: if the same fence still holds after `expiresInMs`, its holder is alive. */
+    readonly heldBy: number,
+    readonly expiresInMs: number,
+  ) {
+    super(message);
+  }
 }
 
 /**
@@ -59,9 +70,17 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   const { source, connector, mapping, state, queue } = deps;
   const full = options.full === true;
   const dryRun = options.dryRun === true;
-  const lock = dryRun ? undefined : await state.acquireLock();
-  if (!dryRun && !lock) {
-    throw new SyncAlreadyRunningError(`source "${source.id}" is already being synced by another process`);
+  let lock: SyncLock | undefined;
+  if (!dryRun) {
+    const attempt = await state.acquireLock(deps.lockTtlMs);
+    if (!attempt.acquired) {
+      throw new SyncAlreadyRunningError(
+        `source "${source.id}" is already being synced (lock fence ${attempt.heldBy})`,
+        attempt.heldBy,
+        attempt.expiresInMs,
+      );
+    }
+    lock = attempt.lock;
   }
   const runId = randomUUID();
   const report: SyncReport = {
@@ -85,7 +104,20 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     problems: [],
   };
   const seenKey = full && !dryRun ? state.seenSetKey(runId) : undefined;
+  // Renew the lock on a timer, not per page: a slow CRM page must not let it lapse.
+  const heartbeat = lock
+    ? setInterval(() => void lock.heartbeat().catch(() => {}), lock.ttlMs / 3)
+    : undefined;
+  heartbeat?.unref();
   try {
+    if (lock) {
+      const resumedFrom = await state.beginRun(report, report.startedAt);
+      if (resumedFrom) {
+        report.resumedFrom = resumedFrom;
+        // A full run's seen set cannot be finished by an incremental resume.
+        await state.dropKey(state.seenSetKey(resumedFrom));
+      }
+    }
     const cursor = full ? undefined : await state.readCursor();
     const pages = connector.pull({
       select: source.select,
@@ -97,8 +129,15 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       options.signal?.throwIfAborted();
       const applied = await applyPage(deps, page, report, options);
       if (!dryRun) {
-        await state.checkpoint(page.cursor, applied.joined, applied.leftRefs, seenKey);
-        await lock?.refresh();
+        const { problems: _sample, ...progress } = report;
+        await state.checkpoint(
+          lock?.fence ?? 0,
+          page.cursor,
+          applied.joined,
+          applied.leftRefs,
+          seenKey,
+          progress,
+        );
       }
       options.onPage?.(report);
     }
@@ -106,7 +145,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       for await (const unseen of state.unseenRefs(seenKey)) {
         const leaving = await state.leadKeysFor(unseen);
         report.removed += await queue.remove([...leaving.values()]);
-        await state.checkpoint(await state.readCursor(), new Map(), unseen);
+        await state.checkpoint(lock?.fence ?? 0, await state.readCursor(), new Map(), unseen);
       }
     }
   } catch (error) {
@@ -114,10 +153,11 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     report.error = error instanceof Error ? error.message : String(error);
     throw Object.assign(error instanceof Error ? error : new Error(String(error)), { report });
   } finally {
+    clearInterval(heartbeat);
     report.finishedAt = new Date().toISOString();
     if (!dryRun) {
       const { problems: _problems, ...run } = report;
-      await state.recordRun(run).catch(() => {});
+      await state.recordRun(run, lock?.fence).catch(() => {});
       if (seenKey) await state.dropKey(seenKey).catch(() => {});
       await lock?.release().catch(() => {});
     }

@@ -1,13 +1,15 @@
-import { Queue, Worker } from "bullmq";
+import { DelayedError, type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { SourceConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
-import { createRedis } from "../queues/connection.js";
+import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import { SyncAlreadyRunningError, type SyncReport } from "./run-sync.js";
 
 interface SyncJob {
   sourceId: string;
+  /** Set when the job found the source locked: the holder's fence it waits out (see `waitOrSkip`). */
+  waitingFor?: number;
 }
 
 export interface SyncSchedulerDependencies {
@@ -20,6 +22,8 @@ export interface SyncSchedulerDependencies {
   sync: (sourceId: string) => Promise<SyncReport>;
   log: Logger;
 }
+/** Margin past the lock's expiry before looking again (clock-free: a duration). */
+const lockRecheckMarginMs = 1_000;
 
 /**
  * Runs every source on its `every` with BullMQ job schedulers (upserted from this one place), and
@@ -32,6 +36,7 @@ export class SyncScheduler {
 
   constructor(private readonly deps: SyncSchedulerDependencies) {
     this.queue = new Queue<SyncJob>(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
+    this.queue.on("error", ignoreReconnectErrors);
   }
 
   /** Make the schedulers match the config: add or update each source's, remove stale ones. */
@@ -57,16 +62,13 @@ export class SyncScheduler {
     this.connection = createRedis(this.deps.redisUrl);
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
-      async (job) => {
+      async (job, token) => {
         try {
           const report = await this.deps.sync(job.data.sourceId);
           const { problems: _problems, ...summary } = report;
           return summary;
         } catch (error) {
-          if (error instanceof SyncAlreadyRunningError) {
-            log.info({ source: job.data.sourceId }, "sync skipped: another run is in progress");
-            return { skipped: true };
-          }
+          if (error instanceof SyncAlreadyRunningError) return this.waitOrSkip(job, token, error);
           log.error({ source: job.data.sourceId, err: error }, "sync failed");
           throw error;
         }
@@ -74,6 +76,30 @@ export class SyncScheduler {
       { connection: this.connection, prefix: this.deps.prefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
+  }
+
+  /**
+   * The source is locked. Its holder may be alive (then its run does the work: skip) or dead (a
+   * crashed run: its lock lapses within the TTL and this job must resume it). So wait the lock out
+   * once; if the same holder still has it then, it is renewing it, hence alive.
+   */
+  private async waitOrSkip(
+    job: Job<SyncJob>,
+    token: string | undefined,
+    error: SyncAlreadyRunningError,
+  ): Promise<{ skipped: true }> {
+    const log = this.deps.log.child({ source: job.data.sourceId });
+    if (job.data.waitingFor === error.heldBy || token === undefined) {
+      log.info({ fence: error.heldBy }, "sync skipped: another run is in progress");
+      return { skipped: true };
+    }
+    log.info(
+      { fence: error.heldBy, retryInMs: error.expiresInMs + lockRecheckMarginMs },
+      "sync waits: the source is locked; resuming if its holder is gone",
+    );
+    await job.updateData({ ...job.data, waitingFor: error.heldBy });
+    await job.moveToDelayed(Date.now() + error.expiresInMs + lockRecheckMarginMs, token);
+    throw new DelayedError();
   }
 
   async close(): Promise<void> {

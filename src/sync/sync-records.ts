@@ -24,9 +24,10 @@ export async function syncRecords(
 ): Promise<SyncRecordsResult> {
   const { connector, source, state } = deps;
   if (!connector.fetchRecords) return { outcome: "unsupported" };
-  const lock = await state.acquireLock();
+  const attempt = await state.acquireLock(deps.lockTtlMs);
   // A pull in progress would checkpoint its own view of these members after ours.
-  if (!lock) return { outcome: "busy" };
+  if (!attempt.acquired) return { outcome: "busy" };
+  const { lock } = attempt;
   const report: SyncReport = {
     runId: "",
     sourceId: source.id,

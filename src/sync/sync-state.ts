@@ -1,5 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
+import { acquireSyncLock, type LockAttempt } from "./sync-lock.js";
 
 /** One finished (or failed) sync run, kept for operators (`telesync status`, API). */
 export interface SyncRunRecord {
@@ -8,8 +8,16 @@ export interface SyncRunRecord {
   full: boolean;
   startedAt: string;
   finishedAt: string;
-  outcome: "completed" | "failed" | "aborted";
+  /**
+   * `interrupted`: the run stopped without finishing (its process was killed, or lost Redis) and was
+   * found so by the next run, which resumed from its checkpoint (`resumedBy`).
+   */
+  outcome: "completed" | "failed" | "aborted" | "interrupted";
   error?: string;
+  /** The interrupted run this one resumed from its checkpoint. */
+  resumedFrom?: string;
+  /** For an interrupted run: the run that resumed it. */
+  resumedBy?: string;
   pages: number;
   records: number;
   added: number;
@@ -29,6 +37,43 @@ export interface SyncRunRecord {
 }
 
 const historyLength = 100;
+
+/** Thrown when a newer run holds the source's fence: this run's writes would be stale. */
+export class SyncLockLostError extends Error {
+  override readonly name = "SyncLockLostError";
+}
+
+/**
+ * Membership changes, cursor and run progress of one page, written only by the fence holder.
+ * KEYS: fence, members, cursor, current-run, [seen set]. ARGV: fence, cursor, progress, n joined,
+ * then n (ref, lead key) pairs, then the refs that left.
+ */
+const CHECKPOINT = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+local n = tonumber(ARGV[4])
+local first, last = 5, 4 + 2 * n
+local i = first
+while i <= last do
+  local stop = math.min(i + 399, last)
+  redis.call('HSET', KEYS[2], unpack(ARGV, i, stop))
+  if KEYS[5] then
+    for j = i, stop, 2 do redis.call('SADD', KEYS[5], ARGV[j]) end
+  end
+  i = stop + 1
+end
+for j = last + 1, #ARGV do redis.call('HDEL', KEYS[2], ARGV[j]) end
+redis.call('SET', KEYS[3], ARGV[2])
+if ARGV[3] ~= '' then redis.call('SET', KEYS[4], ARGV[3]) end
+return 1
+`;
+
+/** Record a finished run; clear the in-progress marker if it is still this run's. */
+const FINISH = `
+redis.call('LPUSH', KEYS[1], ARGV[2])
+redis.call('LTRIM', KEYS[1], 0, tonumber(ARGV[3]) - 1)
+if redis.call('GET', KEYS[2]) == ARGV[1] then redis.call('DEL', KEYS[3]) end
+return 0
+`;
 
 /** Per-source state in Redis: cursor checkpoint, membership (ref → lead key), run lock, history. */
 export class SyncState {
@@ -51,19 +96,36 @@ export class SyncState {
     await this.redis.del(this.key("cursor"));
   }
 
-  /** Record the page's membership changes and its cursor together, so a crash resumes after the page. */
+  /**
+   * Record the page's membership changes, its cursor and the run's progress together, so a crash
+   * resumes after the page. Only the holder of `fence` may: a stale run gets `SyncLockLostError`.
+   */
   async checkpoint(
+    fence: number,
     cursor: unknown,
     joined: Map<string, string>,
     leftRefs: string[],
     seenSetKey?: string,
+    progress?: SyncRunRecord,
   ): Promise<void> {
-    const tx = this.redis.multi();
-    if (joined.size > 0) tx.hset(this.key("members"), joined);
-    if (leftRefs.length > 0) tx.hdel(this.key("members"), ...leftRefs);
-    if (seenSetKey && joined.size > 0) tx.sadd(seenSetKey, ...joined.keys());
-    tx.set(this.key("cursor"), JSON.stringify(cursor));
-    await tx.exec();
+    const keys = [this.key("fence"), this.key("members"), this.key("cursor"), this.key("current")];
+    if (seenSetKey) keys.push(seenSetKey);
+    const written = await this.redis.eval(
+      CHECKPOINT,
+      keys.length,
+      ...keys,
+      String(fence),
+      JSON.stringify(cursor),
+      progress ? JSON.stringify(progress) : "",
+      String(joined.size),
+      ...[...joined].flat(),
+      ...leftRefs,
+    );
+    if (written !== 1) {
+      throw new SyncLockLostError(
+        `source "${this.sourceId}": a newer run took over its lock; this run stops`,
+      );
+    }
   }
 
   /** Record membership changes without moving the cursor (a few records re-read between pulls). */
@@ -117,34 +179,53 @@ export class SyncState {
   }
 
   /**
-   * One sync of a source at a time, across processes. Returns a release function, or undefined when
-   * another run holds the lock. The lock expires by itself if its holder dies.
+   * One sync of a source at a time, across processes, with a fence (see `SyncLock`). The lock lives
+   * `ttlMs` unless renewed, so a crashed holder's lapses by itself.
    */
-  async acquireLock(
-    ttlMs = 60_000,
-  ): Promise<{ release(): Promise<void>; refresh(): Promise<void> } | undefined> {
-    const token = randomUUID();
-    const key = this.key("lock");
-    const ok = await this.redis.set(key, token, "PX", ttlMs, "NX");
-    if (ok !== "OK") return undefined;
-    const ifOwner = (command: string) =>
-      `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call(${command}) else return 0 end`;
-    return {
-      release: async () => {
-        await this.redis.eval(ifOwner('"del", KEYS[1]'), 1, key, token);
-      },
-      refresh: async () => {
-        await this.redis.eval(ifOwner('"pexpire", KEYS[1], ARGV[2]'), 1, key, token, String(ttlMs));
-      },
-    };
+  acquireLock(ttlMs = 15_000): Promise<LockAttempt> {
+    return acquireSyncLock(this.redis, { lock: this.key("lock"), fence: this.key("fence") }, ttlMs);
   }
 
-  async recordRun(run: SyncRunRecord): Promise<void> {
-    await this.redis
-      .multi()
-      .lpush(this.key("runs"), JSON.stringify(run))
-      .ltrim(this.key("runs"), 0, historyLength - 1)
-      .exec();
+  /**
+   * Mark `run` as in progress (its progress follows with each checkpoint). A marker left by an
+   * earlier run means that run never finished: it goes into the history as interrupted, and its id
+   * is returned so this run can say it resumed it.
+   */
+  async beginRun(run: SyncRunRecord, detectedAt: string): Promise<string | undefined> {
+    const raw = await this.redis.get(this.key("current"));
+    const tx = this.redis.multi();
+    let interrupted: SyncRunRecord | undefined;
+    if (raw !== null) {
+      interrupted = {
+        ...(JSON.parse(raw) as SyncRunRecord),
+        outcome: "interrupted",
+        finishedAt: detectedAt,
+        error:
+          "the run stopped without finishing (its process died or lost Redis); resumed from its checkpoint",
+        resumedBy: run.runId,
+      };
+      tx.lpush(this.key("runs"), JSON.stringify(interrupted)).ltrim(this.key("runs"), 0, historyLength - 1);
+    }
+    tx.set(
+      this.key("current"),
+      JSON.stringify({ ...run, ...(interrupted ? { resumedFrom: interrupted.runId } : {}) }),
+    );
+    await tx.exec();
+    return interrupted?.runId;
+  }
+
+  /** Add a finished run to the history (and end its in-progress marker if `fence` still holds). */
+  async recordRun(run: SyncRunRecord, fence?: number): Promise<void> {
+    await this.redis.eval(
+      FINISH,
+      3,
+      this.key("runs"),
+      this.key("fence"),
+      this.key("current"),
+      String(fence ?? ""),
+      JSON.stringify(run),
+      String(historyLength),
+    );
   }
 
   async history(limit = 20): Promise<SyncRunRecord[]> {

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { SourceConfig } from "../config/schema.js";
+import { ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 
 export interface SyncTriggerDependencies {
@@ -19,6 +20,7 @@ export class SyncTrigger {
 
   constructor(private readonly deps: SyncTriggerDependencies) {
     this.queue = new Queue(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
+    this.queue.on("error", ignoreReconnectErrors);
   }
 
   async trigger(sourceId: string, debounceMs = 5_000): Promise<void> {

@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ErrorClass } from "../errors.js";
+import { ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
 
@@ -26,6 +27,7 @@ export class DeadLetterQueue {
 
   constructor(redis: Redis, prefix: string) {
     this.queue = new Queue<DeadLetter>(queueNames.deadLetter, { connection: redis, prefix });
+    this.queue.on("error", ignoreReconnectErrors);
   }
 
   async add(letter: DeadLetter): Promise<string> {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
+import { ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
 
@@ -35,6 +36,7 @@ export class WritebackIntake {
         prefix: this.prefix,
         defaultJobOptions: writebackJobOptions,
       });
+      queue.on("error", ignoreReconnectErrors);
       this.queues.set(integration, queue);
     }
     return queue;

@@ -4,9 +4,15 @@ import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "..
 import type { IntegrationConfig } from "../config/schema.js";
 import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
-import { createRedis } from "../queues/connection.js";
+import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import { MicroBatcher } from "./batcher.js";
+import {
+  BreakerOpenError,
+  type BreakerOptions,
+  type BreakerVerdict,
+  CircuitBreaker,
+} from "./circuit-breaker.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
 import { toActivityWrite, writebackSettings } from "./to-activity.js";
@@ -40,6 +46,8 @@ export interface WritebackWorkerOptions {
   /** Lock on a writeback job; a crashed worker's jobs are retried after it (with a lookup first). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  /** The integration's CRM circuit breaker (shared by every worker through Redis). */
+  breaker?: BreakerOptions;
 }
 
 export interface WritebackWorkerDependencies {
@@ -70,6 +78,7 @@ export class WritebackWorker {
   private readonly queue: Queue<WritebackJob>;
   /** The worker's own connection: BullMQ does not close a connection it was handed. */
   private readonly connection: Redis;
+  readonly breaker: CircuitBreaker;
 
   constructor(
     private readonly deps: WritebackWorkerDependencies,
@@ -81,27 +90,33 @@ export class WritebackWorker {
       connection: deps.redis,
       prefix: deps.prefix,
     });
+    this.queue.on("error", ignoreReconnectErrors);
+    this.breaker = new CircuitBreaker(deps.redis, deps.prefix, integrationId, options.breaker);
     const maxSize = this.connector.limits.writeBatchSize;
     const maxWaitMs = options.batchWindowMs ?? 2_000;
     this.activities = new MicroBatcher({
       maxSize,
       maxWaitMs,
       flush: (items) =>
-        this.connector.writeActivities(
-          items.map((i) => i.write),
-          { checkExisting: items.some((i) => i.checkExisting) },
+        this.guarded(() =>
+          this.connector.writeActivities(
+            items.map((i) => i.write),
+            { checkExisting: items.some((i) => i.checkExisting) },
+          ),
         ),
     });
     this.consents = new MicroBatcher({
       maxSize,
       maxWaitMs,
       flush: (items) =>
-        this.connector.writeConsent(
-          items.map((c) => ({
-            id: c.id,
-            lead: { objectType: c.lead.objectType, crmId: c.lead.crmId },
-            doNotCall: c.doNotCall,
-          })),
+        this.guarded(() =>
+          this.connector.writeConsent(
+            items.map((c) => ({
+              id: c.id,
+              lead: { objectType: c.lead.objectType, crmId: c.lead.crmId },
+              doNotCall: c.doNotCall,
+            })),
+          ),
         ),
     });
     this.connection = createRedis(deps.redisUrl);
@@ -136,6 +151,11 @@ export class WritebackWorker {
         result = await this.consents.submit(data);
       }
     } catch (error) {
+      if (error instanceof BreakerOpenError) {
+        // Every worker of this integration waits; the job keeps its attempts.
+        await this.queue.rateLimit(error.waitMs);
+        throw new RateLimitError();
+      }
       result = { ok: false, error: this.connector.classifyError(error) };
     }
     if (result.ok) return result;
@@ -165,6 +185,53 @@ export class WritebackWorker {
         throw new WritebackRetryError(failure);
       case "auth":
         throw new WritebackRetryError(failure);
+    }
+  }
+
+  /**
+   * One CRM call (a whole batch) through the breaker: refused while it is open, counted as a failure
+   * when the CRM fails in a retryable way, as a success when it answers.
+   */
+  private async guarded<T>(call: () => Promise<T>): Promise<T> {
+    const permit = await this.breaker.permit();
+    this.breakerChanged(permit);
+    if (!permit.allowed) throw new BreakerOpenError(this.deps.integrationId, permit.waitMs);
+    let outcome: T;
+    try {
+      outcome = await call();
+    } catch (error) {
+      const failure = this.connector.classifyError(error);
+      if (failure.kind === "retry") {
+        await this.breaker.failure(failure.reason).then(
+          (verdict) => this.breakerChanged(verdict),
+          () => {},
+        );
+      }
+      throw error;
+    }
+    await this.breaker.success().then(
+      (verdict) => this.breakerChanged(verdict),
+      () => {},
+    );
+    return outcome;
+  }
+
+  /** One log line per state change (the caller that made it), and on closing drain at full speed. */
+  private breakerChanged(verdict: BreakerVerdict): void {
+    if (!verdict.changedFrom) return;
+    const log = this.deps.log.child({ integration: this.deps.integrationId, breaker: verdict.state });
+    if (verdict.state === "open") {
+      log.warn(
+        { from: verdict.changedFrom, retryInMs: verdict.waitMs },
+        "CRM failing: circuit breaker open, writeback paused",
+      );
+      void this.queue.rateLimit(verdict.waitMs).catch(() => {});
+    } else if (verdict.state === "half-open") {
+      log.info({ from: verdict.changedFrom }, "CRM circuit breaker half-open: probing with one batch");
+    } else {
+      log.info({ from: verdict.changedFrom }, "CRM answered: circuit breaker closed, writeback resumes");
+      // Retries parked by backoff during the outage go now, and the pause is lifted.
+      void Promise.all([this.queue.removeRateLimitKey(), this.queue.promoteJobs()]).catch(() => {});
     }
   }
 

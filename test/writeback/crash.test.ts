@@ -7,6 +7,8 @@ function startWorkerProcess(h: Harness): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", "test/support/writeback-child.ts"], {
     env: {
       ...process.env,
+      // The child imports test helpers that import the sandbox package: load it from its sources.
+      TSX_TSCONFIG_PATH: "test/support/tsconfig.child.json",
       SANDBOX_URL: h.sandbox.url,
       TELESYNC_PREFIX: h.telesync.prefix,
       AGENT_USER_ID: h.agentUserId,

@@ -2,12 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ownEntry } from "../../config/lookup.js";
+import { CircuitBreaker } from "../../writeback/circuit-breaker.js";
+import { readWritebackStatus } from "../../writeback/writeback-status.js";
 import { mayUseCampaign } from "../auth.js";
 import type { ApiDependencies } from "../dependencies.js";
+import { checkHealth } from "../health.js";
 import { campaignParams } from "../schemas.js";
-
-/** How long writeback may hold waiting jobs without completing any before /healthz says so. */
-const stuckAfterMs = 5 * 60_000;
 
 /** Campaign stats are what dialers show their agents: the dialer scope reads them (own campaigns). */
 const statsRoute = { schema: { params: campaignParams }, config: { scope: "dialer" as const } };
@@ -90,47 +90,8 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   }));
 
   api.get("/healthz", async (_request, reply) => {
-    const checks: Record<string, unknown> = {};
-    let healthy = true;
-    try {
-      checks.redis = (await deps.redis.ping()) === "PONG" ? "ok" : "unexpected reply";
-    } catch (error) {
-      healthy = false;
-      checks.redis = error instanceof Error ? error.message : String(error);
-    }
-    if (healthy) {
-      const writeback: Record<string, unknown> = {};
-      for (const integration of Object.keys(config.integrations)) {
-        const queue = intake.queue(integration);
-        const [waiting, lastDone] = await Promise.all([
-          queue.getWaitingCount(),
-          queue.getJobs(["completed"], 0, 0, false),
-        ]);
-        const lastFinished = lastDone[0]?.finishedOn;
-        const paused = await queue.getRateLimitTtl();
-        const stuck =
-          waiting > 0 &&
-          paused <= 0 &&
-          lastFinished !== undefined &&
-          Date.now() - lastFinished > stuckAfterMs;
-        if (stuck) healthy = false;
-        writeback[integration] = {
-          waiting,
-          lastCompletedAt: lastFinished ? new Date(lastFinished).toISOString() : null,
-          rateLimitedForMs: Math.max(0, paused),
-          status: stuck ? "stuck" : "ok",
-        };
-      }
-      checks.writeback = writeback;
-      // A CRM that said "daily limit reached" pauses its integration until the reset: expected, but visible.
-      const paused: Record<string, unknown> = {};
-      for (const id of Object.keys(config.integrations)) {
-        const pause = await deps.connector(id).currentPause?.();
-        if (pause) paused[id] = { until: new Date(pause.untilEpochMs).toISOString(), reason: pause.reason };
-      }
-      checks.pausedIntegrations = paused;
-    }
-    return reply.code(healthy ? 200 : 503).send({ status: healthy ? "ok" : "unhealthy", checks });
+    const report = await checkHealth(deps, intake, deps.health);
+    return reply.code(report.status === "unhealthy" ? 503 : 200).send(report);
   });
 
   api.get("/metrics", async (_request, reply) => {
@@ -138,6 +99,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       const counts = await dialQueues.get(campaign).queue.getJobCounts("waiting", "delayed", "active");
       for (const [state, n] of Object.entries(counts))
         metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
+    }
+    for (const integration of Object.keys(config.integrations)) {
+      const breaker = new CircuitBreaker(deps.redis, deps.prefix, integration);
+      metrics.writeback(
+        integration,
+        await readWritebackStatus(intake.queue(integration), breaker, deps.redis),
+      );
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -1,0 +1,70 @@
+import type { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import type { BreakerStatus, CircuitBreaker } from "./circuit-breaker.js";
+
+/** How long the oldest queued outcome may wait, with nothing completed meanwhile, before "stuck". */
+export const defaultStuckAfterMs = 5 * 60_000;
+
+/** One integration's writeback as `/healthz` and `/metrics` show it. */
+export interface WritebackStatus {
+  /**
+   * ok; rate-limited (the CRM asked us to wait); breaker-open / breaker-half-open (the CRM is
+   * failing, writeback paused or probing); stuck (outcomes wait and nothing completes, unexplained).
+   */
+  status: "ok" | "rate-limited" | "breaker-open" | "breaker-half-open" | "stuck";
+  /** Outcomes and consent changes not yet in the CRM (waiting, retrying, in flight). */
+  backlog: number;
+  /** Age of the oldest of them (ms, on Redis' clock against the enqueuing host's timestamp). */
+  oldestAgeMs: number | null;
+  lastCompletedAt: string | null;
+  rateLimitedForMs: number;
+  breaker: BreakerStatus;
+}
+
+/** Jobs read per state to find the oldest (delayed jobs are ordered by due time, not age). */
+const oldestSample = 50;
+
+export async function redisNowMs(redis: Redis): Promise<number> {
+  const [seconds, micros] = await redis.time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+export async function readWritebackStatus(
+  queue: Queue,
+  breaker: CircuitBreaker,
+  redis: Redis,
+  stuckAfterMs = defaultStuckAfterMs,
+): Promise<WritebackStatus> {
+  const [counts, pending, lastDone, rateLimitTtl, breakerStatus, now] = await Promise.all([
+    queue.getJobCounts("waiting", "prioritized", "delayed", "active"),
+    queue.getJobs(["waiting", "prioritized", "delayed", "active"], 0, oldestSample - 1, true),
+    queue.getJobs(["completed"], 0, 0, false),
+    queue.getRateLimitTtl(),
+    breaker.status(),
+    redisNowMs(redis),
+  ]);
+  const backlog = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const oldest = pending.reduce<number | undefined>(
+    (min, job) => (job && (min === undefined || job.timestamp < min) ? job.timestamp : min),
+    undefined,
+  );
+  const oldestAgeMs = backlog > 0 && oldest !== undefined ? Math.max(0, now - oldest) : null;
+  const lastFinished = lastDone[0]?.finishedOn;
+  const rateLimitedForMs = Math.max(0, rateLimitTtl);
+  // Stuck: the oldest outcome waits past the threshold and nothing completed within it (or ever),
+  // with no pause that explains it. A backlog draining at the CRM's ceiling is not stuck.
+  const noRecentCompletion = lastFinished === undefined || now - lastFinished > stuckAfterMs;
+  let status: WritebackStatus["status"] = "ok";
+  if (breakerStatus.state === "open") status = "breaker-open";
+  else if (breakerStatus.state === "half-open") status = "breaker-half-open";
+  else if (rateLimitedForMs > 0) status = "rate-limited";
+  else if (oldestAgeMs !== null && oldestAgeMs > stuckAfterMs && noRecentCompletion) status = "stuck";
+  return {
+    status,
+    backlog,
+    oldestAgeMs,
+    lastCompletedAt: lastFinished ? new Date(lastFinished).toISOString() : null,
+    rateLimitedForMs,
+    breaker: breakerStatus,
+  };
+}
