@@ -1,7 +1,12 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, describe, expect, it } from "vitest";
 import { signatureV3 } from "../../connectors/hubspot/webhook-signature.js";
-import { configSchema } from "../../src/config/schema.js";
+import {
+  hubspotOutcomes,
+  sandboxConfig,
+  sandboxHubspot,
+  sandboxMappings,
+} from "../../src/demo/sandbox-config.js";
 import { RedisRateLimiter } from "../../src/runtime/redis-rate-limiter.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
@@ -21,28 +26,16 @@ interface Loop {
 async function startLoop(contacts: number): Promise<Loop> {
   const sandbox = await startSandbox({ port: 0 });
   const prefix = uniquePrefix();
-  const config = configSchema.parse({
+  const config = sandboxConfig({
     redis: { url: redisUrl(), prefix },
     integrations: {
-      hs: {
-        vendor: "hubspot",
-        basePath: sandbox.hubspotBasePath,
-        auth: { type: "private_app", accessToken: "sandbox-token" },
+      hs: sandboxHubspot(sandbox.hubspotBasePath, {
         webhookSecret,
         burstLimitPer10s: 100,
-        dispositions: { connected: { value: "f240bbac-87c9-4f6e-bf70-924b57d47db7" } },
-      },
+        dispositions: { connected: { value: hubspotOutcomes.connected } },
+      }),
     },
-    mappings: {
-      contact: {
-        fields: [
-          { to: "phone", from: "phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "firstname" },
-          { to: "lastName", from: "lastname" },
-          { to: "doNotCall", from: "telesync_do_not_call", transform: ["boolean"] },
-        ],
-      },
-    },
+    mappings: { contact: sandboxMappings.hubspotContact },
     sources: [
       {
         id: "hs_all",
@@ -53,7 +46,7 @@ async function startLoop(contacts: number): Promise<Loop> {
       },
     ],
     campaigns: { hs_q4: {} },
-    api: { keys: [apiKey], port: 0 },
+    apiKeys: [apiKey],
   });
   sandbox.hubspot.seedContacts(contacts);
   // The loop is about HubSpot plumbing, at whatever hour the test runs: no calling-hours gate.

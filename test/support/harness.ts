@@ -1,13 +1,19 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
-import type { z } from "zod";
 import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
+import {
+  type ConfigInput,
+  sandboxConfigInput,
+  sandboxDispositions,
+  sandboxMappings,
+  sandboxSalesforce,
+} from "../../src/demo/sandbox-config.js";
 import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
 
 export const apiKey = "test-key-0123456789abcdef";
 
-export type ConfigInput = z.input<typeof configSchema>;
+export type { ConfigInput };
 
 /** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
 export function salesforceTestConfig(
@@ -25,38 +31,16 @@ export function salesforceTestConfigInput(
   prefix: string,
   agentUserId: string,
 ): ConfigInput {
-  return {
+  return sandboxConfigInput({
     redis: { url: redisUrl(), prefix },
     integrations: {
-      sf: {
-        vendor: "salesforce",
-        instanceUrl: sandboxUrl,
-        loginUrl: sandboxUrl,
-        auth: {
-          type: "refresh_token",
-          clientId: "sandbox-client",
-          clientSecret: "sandbox-secret",
-          refreshToken: "sandbox-refresh",
-        },
+      sf: sandboxSalesforce(sandboxUrl, {
         writeback: { agentUsers: { "agent-7": agentUserId } },
-        dispositions: {
-          connected: { value: "Connected" },
-          no_answer: { value: "No Answer" },
-          voicemail: { value: "Left Voicemail" },
-          not_interested: { value: "Not Interested", leadUpdates: { Status: "Closed - Not Converted" } },
-        },
-      },
+        // A conversation writes only the Task here: tests count the CRM's write requests.
+        dispositions: { ...sandboxDispositions.salesforce, connected: { value: "Connected" } },
+      }),
     },
-    mappings: {
-      lead: {
-        fields: [
-          { to: "phone", from: "Phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "FirstName" },
-          { to: "lastName", from: "LastName" },
-          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
-        ],
-      },
-    },
+    mappings: { lead: sandboxMappings.salesforceLead },
     sources: [
       { id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
     ],
@@ -69,8 +53,8 @@ export function salesforceTestConfigInput(
         },
       },
     },
-    api: { keys: [apiKey], port: 0 },
-  };
+    apiKeys: [apiKey],
+  });
 }
 
 export interface Harness {
