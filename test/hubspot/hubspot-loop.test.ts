@@ -80,8 +80,10 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
     await dropPrefix(loop.telesync.prefix);
   });
 
-  it("1,000 outcomes become exactly 1,000 calls, in batches within HubSpot's size and rate limits", async () => {
-    loop = await startLoop(1_000);
+  // 500 outcomes: five batches at HubSpot's maximum of 100, enough to show batching, cheap enough for a
+  // busy machine; the time limits are generous because only the properties below are under test.
+  it("500 outcomes become exactly 500 calls, in batches within HubSpot's size and rate limits", async () => {
+    loop = await startLoop(500);
     const before = loop.sandbox.hubspot.stats().byKind["calls.batchCreate"] ?? 0;
     await Promise.all(
       Array.from({ length: 20 }, async (_v, client) => {
@@ -98,27 +100,28 @@ describe("HubSpot through telesync (sandbox, real @hubspot/api-client, real Redi
         }
       }),
     );
-    await eventually(() => loop.sandbox.hubspot.calls().length === 1_000, 60_000, "1,000 calls");
+    await eventually(() => loop.sandbox.hubspot.calls().length === 500, 150_000, "500 calls");
     const calls = loop.sandbox.hubspot.calls();
-    expect(new Set(calls.map((c) => c.properties.telesync_outcome_id)).size).toBe(1_000);
+    expect(calls).toHaveLength(500);
+    expect(new Set(calls.map((c) => c.properties.telesync_outcome_id)).size).toBe(500);
     expect(calls[0]?.properties).toMatchObject({
       hs_call_direction: "OUTBOUND",
       hs_call_duration: "95000",
       hs_call_disposition: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
     });
-    // How many batches the 1,000 calls take depends on how fast 20 clients report against the batch
-    // window, so the count is bounded by what holds at any speed: at least 10 (HubSpot takes ≤ 100
+    // How many batches the 500 calls take depends on how fast 20 clients report against the batch
+    // window, so the count is bounded by what holds at any speed: at least 5 (HubSpot takes ≤ 100
     // inputs per batch and the sandbox answers 400 above that, so none was refused), and fewer than
     // one request per call (outcomes were batched).
     const stats = loop.sandbox.hubspot.stats();
     const batches = (stats.byKind["calls.batchCreate"] ?? 0) - before;
-    expect(batches).toBeGreaterThanOrEqual(10);
-    expect(batches).toBeLessThan(1_000);
+    expect(batches).toBeGreaterThanOrEqual(5);
+    expect(batches).toBeLessThan(500);
     expect(stats.byStatus["400"] ?? 0).toBe(0);
     // The whole test sends far fewer than 100 requests, so any 429 would mean the limiter broke.
     expect(stats.rateLimited).toEqual({});
     expect(await loop.service.deadLetters.count()).toBe(0);
-  });
+  }, 240_000);
 
   it("a DAILY limit pause shows in /healthz", async () => {
     loop = await startLoop(5);
