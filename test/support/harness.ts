@@ -1,61 +1,10 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
-import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
-import {
-  type ConfigInput,
-  sandboxConfigInput,
-  sandboxDispositions,
-  sandboxMappings,
-  sandboxSalesforce,
-} from "../../src/demo/sandbox-config.js";
 import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
+import { dropPrefix, uniquePrefix } from "./redis.js";
+import { apiKey, type ConfigInput, salesforceTestConfig } from "./test-config.js";
 
-export const apiKey = "test-key-0123456789abcdef";
-
-export type { ConfigInput };
-
-/** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
-export function salesforceTestConfig(
-  sandboxUrl: string,
-  prefix: string,
-  agentUserId = "005000000000007AAA",
-  configure: (input: ConfigInput) => ConfigInput = (input) => input,
-): TelesyncConfig {
-  return configSchema.parse(configure(salesforceTestConfigInput(sandboxUrl, prefix, agentUserId)));
-}
-
-/** The unparsed form of `salesforceTestConfig`, for tests that change it. */
-export function salesforceTestConfigInput(
-  sandboxUrl: string,
-  prefix: string,
-  agentUserId: string,
-): ConfigInput {
-  return sandboxConfigInput({
-    redis: { url: redisUrl(), prefix },
-    integrations: {
-      sf: sandboxSalesforce(sandboxUrl, {
-        writeback: { agentUsers: { "agent-7": agentUserId } },
-        // A conversation writes only the Task here: tests count the CRM's write requests.
-        dispositions: { ...sandboxDispositions.salesforce, connected: { value: "Connected" } },
-      }),
-    },
-    mappings: { lead: sandboxMappings.salesforceLead },
-    sources: [
-      { id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
-    ],
-    campaigns: {
-      q4: {
-        lease: { ttl: "30s" },
-        outcomes: {
-          no_answer: { action: "retry", delay: "1h", maxAttempts: 3 },
-          callback: { action: "callback" },
-        },
-      },
-    },
-    apiKeys: [apiKey],
-  });
-}
+export { apiKey, type ConfigInput, salesforceTestConfig, salesforceTestConfigInput } from "./test-config.js";
 
 export interface Harness {
   sandbox: CrmSandbox;
