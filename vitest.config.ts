@@ -9,6 +9,8 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
+    // Fails a test file that leaves a worker, timer, server or connection open.
+    setupFiles: ["test/support/leak-guard.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -19,6 +19,12 @@ import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { stringify } from "yaml";
 import { configSchema } from "../src/config/schema.js";
+import {
+  sandboxConfigInput,
+  sandboxCredentials,
+  sandboxMappings,
+  sandboxSalesforce,
+} from "../src/demo/sandbox-config.js";
 import { ensureLocalRedis } from "../src/runtime/local-redis.js";
 import { createTelesync, type Telesync } from "../src/runtime/telesync.js";
 import { type Child, spawnNode } from "./support/child.js";
@@ -77,35 +83,20 @@ async function startCliSandbox(
 
 function rawConfig(sandboxUrl: string, redisUrl: string, prefix: string, secrets: "inline" | "env") {
   const env = (name: string, value: string) => (secrets === "env" ? `\${${name}:-${value}}` : value);
-  return {
+  return sandboxConfigInput({
     redis: { url: env("REDIS_URL", redisUrl), prefix },
     integrations: {
-      sf: {
-        vendor: "salesforce",
-        instanceUrl: env("SF_INSTANCE_URL", sandboxUrl),
+      sf: sandboxSalesforce(env("SF_INSTANCE_URL", sandboxUrl), {
         loginUrl: env("SF_LOGIN_URL", sandboxUrl),
         auth: {
           type: "refresh_token",
-          clientId: "sandbox-client",
-          clientSecret: env("SF_CLIENT_SECRET", "sandbox-secret"),
-          refreshToken: env("SF_REFRESH_TOKEN", "sandbox-refresh"),
+          clientId: sandboxCredentials.salesforce.clientId,
+          clientSecret: env("SF_CLIENT_SECRET", sandboxCredentials.salesforce.clientSecret),
+          refreshToken: env("SF_REFRESH_TOKEN", sandboxCredentials.salesforce.refreshToken),
         },
-      },
+      }),
     },
-    mappings: {
-      lead: {
-        fields: [
-          { to: "phone", from: "Phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "FirstName", transform: ["trim"] },
-          { to: "lastName", from: "LastName", transform: ["trim"] },
-          { to: "company", from: "Company" },
-          { to: "email", from: "Email", transform: ["lower"] },
-          { to: "region", from: "State" },
-          { to: "postalCode", from: "PostalCode" },
-          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
-        ],
-      },
-    },
+    mappings: { lead: sandboxMappings.salesforceLeadWithAddress },
     sources: [
       {
         id: "bench",
@@ -116,7 +107,7 @@ function rawConfig(sandboxUrl: string, redisUrl: string, prefix: string, secrets
       },
     ],
     campaigns: { bench: {} },
-  };
+  });
 }
 
 async function queueFigures(telesync: Telesync) {

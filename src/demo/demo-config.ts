@@ -1,6 +1,12 @@
-import { configSchema, type TelesyncConfig } from "../config/schema.js";
+import type { TelesyncConfig } from "../config/schema.js";
+import {
+  sandboxConfig,
+  sandboxDispositions,
+  sandboxHubspot,
+  sandboxMappings,
+  sandboxSalesforce,
+} from "./sandbox-config.js";
 
-/** HubSpot's default call outcomes (GUIDs are the same in every portal). */
 /** The demo's leads are made up and there is no registry to screen them against: said explicitly. */
 const demoUnscreened = {
   requiredRegistries: "none",
@@ -8,13 +14,7 @@ const demoUnscreened = {
     "demo on the built-in CRM sandbox: made-up numbers, no registry snapshot to screen against",
 } as const;
 
-export const hubspotOutcomes = {
-  connected: "f240bbac-87c9-4f6e-bf70-924b57d47db7",
-  no_answer: "73a0d17f-1163-4015-bdd5-ec830791da20",
-  busy: "9d9162e7-6cf3-4944-bf63-4dff82258764",
-  voicemail: "b2cf5968-551e-4856-9783-52b3da59a7d0",
-  wrong_number: "17b47fee-58de-441e-a44c-c6300d46f273",
-} as const;
+export { hubspotOutcomes } from "./sandbox-config.js";
 
 /** The config `telesync demo` runs with: Salesforce and HubSpot, both on the built-in sandbox. */
 export function demoConfig(options: {
@@ -24,73 +24,18 @@ export function demoConfig(options: {
   campaignId: string;
   apiKey: string;
 }): TelesyncConfig {
-  return configSchema.parse({
+  return sandboxConfig({
     redis: { url: options.redisUrl, prefix: "{telesync-demo}" },
     integrations: {
-      sandbox_sf: {
-        vendor: "salesforce",
-        instanceUrl: options.sandboxUrl,
-        loginUrl: options.sandboxUrl,
+      sandbox_sf: sandboxSalesforce(options.sandboxUrl, {
         apiVersion: "62.0",
-        auth: {
-          type: "refresh_token",
-          clientId: "sandbox-client",
-          clientSecret: "sandbox-secret",
-          refreshToken: "sandbox-refresh",
-        },
-        dispositions: {
-          connected: {
-            value: "Connected",
-            leadUpdates: { Status: "Working - Contacted" },
-            memberStatus: "Responded",
-          },
-          no_answer: { value: "No Answer" },
-          busy: { value: "Busy" },
-          voicemail: { value: "Left Voicemail" },
-          not_interested: { value: "Not Interested", leadUpdates: { Status: "Closed - Not Converted" } },
-        },
-      },
-      sandbox_hs: {
-        vendor: "hubspot",
-        basePath: options.hubspotBasePath,
-        auth: { type: "private_app", accessToken: "sandbox-token" },
-        dispositions: {
-          connected: { value: hubspotOutcomes.connected, leadUpdates: { hs_lead_status: "IN_PROGRESS" } },
-          no_answer: { value: hubspotOutcomes.no_answer },
-          busy: { value: hubspotOutcomes.busy },
-          voicemail: { value: hubspotOutcomes.voicemail },
-          not_interested: {
-            value: hubspotOutcomes.connected,
-            leadUpdates: { hs_lead_status: "UNQUALIFIED" },
-          },
-        },
-      },
+        dispositions: sandboxDispositions.salesforce,
+      }),
+      sandbox_hs: sandboxHubspot(options.hubspotBasePath, { dispositions: sandboxDispositions.hubspot }),
     },
     mappings: {
-      sf_lead: {
-        defaultCountry: "US",
-        fields: [
-          { to: "phone", from: "Phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "FirstName", transform: ["trim"] },
-          { to: "lastName", from: "LastName", transform: ["trim"] },
-          { to: "company", from: "Company", transform: ["trim"] },
-          { to: "email", from: "Email", transform: ["trim", "lower"] },
-          { to: "region", from: "State", transform: ["upper"] },
-          { to: "postalCode", from: "PostalCode" },
-          { to: "country", constant: "US" },
-          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
-        ],
-      },
-      hs_contact: {
-        defaultCountry: "US",
-        fields: [
-          { to: "phone", from: "phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "firstname" },
-          { to: "lastName", from: "lastname" },
-          { to: "email", from: "email", transform: ["lower"] },
-          { to: "doNotCall", from: "telesync_do_not_call", transform: ["boolean"] },
-        ],
-      },
+      sf_lead: sandboxMappings.salesforceLeadWithAddress,
+      hs_contact: sandboxMappings.hubspotContact,
     },
     sources: [
       {
@@ -124,6 +69,6 @@ export function demoConfig(options: {
         compliance: demoUnscreened,
       },
     },
-    api: { keys: [options.apiKey], port: 0 },
+    apiKeys: [options.apiKey],
   });
 }

@@ -1,5 +1,11 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
-import type { WritebackStatus } from "../writeback/writeback-status.js";
+
+/** What the writeback gauges show of an integration (the writeback's own status has more). */
+export interface WritebackGauges {
+  backlog: number;
+  oldestAgeMs: number | null;
+  breaker: { state: "closed" | "half-open" | "open"; opens: number };
+}
 
 const breakerStates = { closed: 0, "half-open": 1, open: 2 } as const;
 
@@ -64,7 +70,7 @@ export class Metrics {
   });
 
   /** Refresh the writeback gauges of one integration (on scrape: every worker shares the state). */
-  writeback(integration: string, status: WritebackStatus): void {
+  writeback(integration: string, status: WritebackGauges): void {
     this.breakerState.set({ integration }, breakerStates[status.breaker.state]);
     this.breakerOpens.set({ integration }, status.breaker.opens);
     this.writebackBacklog.set({ integration }, status.backlog);

@@ -1,87 +1,16 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
-import type { z } from "zod";
-import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
 import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { dropPrefix, redisUrl, uniquePrefix } from "./redis.js";
+import { dropPrefix, uniquePrefix } from "./redis.js";
+import { apiKey, type ConfigInput, salesforceTestConfig } from "./test-config.js";
 
-/**
- * The explicit registry opt-out for tests that exercise queues and the gate's hours, not registry
- * screening (which has its own tests): without it every US lead waits for a registry snapshot.
- */
-export const unscreened = {
-  requiredRegistries: "none",
-  unscreenedReason: "test fixture: registry screening is tested in test/compliance-gate/registry.test.ts",
-} as const;
-
-export const apiKey = "test-key-0123456789abcdef";
-
-export type ConfigInput = z.input<typeof configSchema>;
-
-/** A config for one Salesforce integration on the sandbox; `campaign` q4 with a retry policy. */
-export function salesforceTestConfig(
-  sandboxUrl: string,
-  prefix: string,
-  agentUserId = "005000000000007AAA",
-  configure: (input: ConfigInput) => ConfigInput = (input) => input,
-): TelesyncConfig {
-  return configSchema.parse(configure(salesforceTestConfigInput(sandboxUrl, prefix, agentUserId)));
-}
-
-/** The unparsed form of `salesforceTestConfig`, for tests that change it. */
-export function salesforceTestConfigInput(
-  sandboxUrl: string,
-  prefix: string,
-  agentUserId: string,
-): ConfigInput {
-  return {
-    redis: { url: redisUrl(), prefix },
-    integrations: {
-      sf: {
-        vendor: "salesforce",
-        instanceUrl: sandboxUrl,
-        loginUrl: sandboxUrl,
-        auth: {
-          type: "refresh_token",
-          clientId: "sandbox-client",
-          clientSecret: "sandbox-secret",
-          refreshToken: "sandbox-refresh",
-        },
-        writeback: { agentUsers: { "agent-7": agentUserId } },
-        dispositions: {
-          connected: { value: "Connected" },
-          no_answer: { value: "No Answer" },
-          voicemail: { value: "Left Voicemail" },
-          not_interested: { value: "Not Interested", leadUpdates: { Status: "Closed - Not Converted" } },
-        },
-      },
-    },
-    mappings: {
-      lead: {
-        fields: [
-          { to: "phone", from: "Phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "FirstName" },
-          { to: "lastName", from: "LastName" },
-          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
-        ],
-      },
-    },
-    sources: [
-      { id: "leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
-    ],
-    campaigns: {
-      q4: {
-        lease: { ttl: "30s" },
-        outcomes: {
-          no_answer: { action: "retry", delay: "1h", maxAttempts: 3 },
-          callback: { action: "callback" },
-        },
-        compliance: unscreened,
-      },
-    },
-    api: { keys: [apiKey], port: 0 },
-  };
-}
+export {
+  apiKey,
+  type ConfigInput,
+  salesforceTestConfig,
+  salesforceTestConfigInput,
+  unscreened,
+} from "./test-config.js";
 
 export interface Harness {
   sandbox: CrmSandbox;

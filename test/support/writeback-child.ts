@@ -4,7 +4,7 @@
  */
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
-import { salesforceTestConfig } from "./harness.js";
+import { salesforceTestConfig } from "./test-config.js";
 
 const config = salesforceTestConfig(
   process.env.SANDBOX_URL as string,

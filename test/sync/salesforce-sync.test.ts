@@ -1,6 +1,7 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { configSchema, type TelesyncConfig } from "../../src/config/schema.js";
+import type { TelesyncConfig } from "../../src/config/schema.js";
+import { sandboxConfig, sandboxMappings, sandboxSalesforce } from "../../src/demo/sandbox-config.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { unscreened } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
@@ -8,31 +9,10 @@ import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 const campaignId = "701TEST00000001AAA";
 
 function config(sandboxUrl: string, prefix: string): TelesyncConfig {
-  return configSchema.parse({
+  return sandboxConfig({
     redis: { url: redisUrl(), prefix },
-    integrations: {
-      sf: {
-        vendor: "salesforce",
-        instanceUrl: sandboxUrl,
-        loginUrl: sandboxUrl,
-        auth: {
-          type: "refresh_token",
-          clientId: "sandbox-client",
-          clientSecret: "sandbox-secret",
-          refreshToken: "sandbox-refresh",
-        },
-      },
-    },
-    mappings: {
-      lead: {
-        fields: [
-          { to: "phone", from: "Phone", transform: ["phone"], required: true },
-          { to: "firstName", from: "FirstName" },
-          { to: "lastName", from: "LastName" },
-          { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
-        ],
-      },
-    },
+    integrations: { sf: sandboxSalesforce(sandboxUrl) },
+    mappings: { lead: sandboxMappings.salesforceLead },
     sources: [
       { id: "members", integration: "sf", campaign: "q4", mapping: "lead", select: { campaignId } },
       { id: "open_leads", integration: "sf", campaign: "q4", mapping: "lead", select: { object: "Lead" } },
