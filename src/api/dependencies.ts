@@ -25,7 +25,7 @@ export interface ApiDependencies {
   redis: Pick<Redis, "ping">;
   dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
-  outcomes: Pick<OutcomeService, "report" | "dispositionCounts">;
+  outcomes: Pick<OutcomeService, "report" | "dispositionCounts" | "answerDistribution">;
   consent: Pick<ConsentService, "apply">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;

@@ -12,6 +12,7 @@ import { adminPaths } from "../admin/plugin.js";
 import { bearerKeyChecker } from "./auth.js";
 import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
+import { registerAnswerRoutes } from "./routes/answers.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -88,6 +89,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerDialerRoutes(app, deps);
   registerOpsRoutes(app, deps);
   registerDecisionRoutes(app, deps);
+  registerAnswerRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

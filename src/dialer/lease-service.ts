@@ -11,6 +11,7 @@ import { createRedis } from "../queues/connection.js";
 import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { queueNames } from "../queues/names.js";
+import type { Script } from "../scripts/script-schema.js";
 import { LeaseError } from "./errors.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef } from "./lease-id.js";
 
@@ -26,6 +27,8 @@ export interface Lease {
   previewOnly: boolean;
   attempts: number;
   lead: Lead;
+  /** The campaign's call script, when it has one: outcomes may carry answers to it. */
+  script?: Script;
 }
 
 /** A lease still held: its parts and the leased job, whose lock was just renewed. */
@@ -153,6 +156,7 @@ export class LeaseService {
         previewOnly,
         attempts: job.data.attempts ?? 0,
         lead,
+        ...(config.script ? { script: config.script } : {}),
       };
     }
     return undefined;

@@ -6,6 +6,7 @@ import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
+import type { Script } from "../scripts/script-schema.js";
 import { MicroBatcher } from "./batcher.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
@@ -45,6 +46,8 @@ export interface WritebackWorkerOptions {
 export interface WritebackWorkerDependencies {
   integrationId: string;
   integration: IntegrationConfig;
+  /** Campaign → its script, for the survey summary and answer fields of outcomes. */
+  scripts?: Readonly<Record<string, Script>> | undefined;
   connector: CrmConnector;
   deadLetters: Pick<DeadLetterQueue, "add">;
   /** For pausing the queue; the worker opens its own connection from `redisUrl`. */
@@ -129,7 +132,7 @@ export class WritebackWorker {
     try {
       if (data.kind === "outcome") {
         result = await this.activities.submit({
-          write: toActivityWrite(data, writebackSettings(this.deps.integration)),
+          write: toActivityWrite(data, writebackSettings(this.deps.integration, this.deps.scripts)),
           checkExisting,
         });
       } else {

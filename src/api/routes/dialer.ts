@@ -1,8 +1,16 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { decodeLeaseId } from "../../dialer/lease-id.js";
 import type { ApiDependencies } from "../dependencies.js";
-import { campaignParams, consentBodySchema, leaseParams, outcomeBodySchema } from "../schemas.js";
+import {
+  campaignParams,
+  consentBodySchema,
+  leaseBodySchema,
+  leaseParams,
+  outcomeBodySchema,
+} from "../schemas.js";
+import { answersProblem } from "./answers.js";
 
 /** Leasing, outcomes and consent: what a dialer calls. */
 export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
@@ -11,14 +19,19 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
 
   api.post(
     "/v1/campaigns/:campaign/leases",
-    { schema: { params: campaignParams } },
+    {
+      schema: {
+        params: campaignParams,
+        response: { 200: leaseBodySchema, 204: z.null().describe("no lead callable now") },
+      },
+    },
     async (request, reply) => {
       const { campaign } = request.params;
       const timer = metrics.leaseLatency.startTimer({ campaign });
       const lease = await leases.lease(campaign);
       timer();
       metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
-      if (!lease) return reply.code(204).send();
+      if (!lease) return reply.code(204).send(null);
       return reply.code(200).send(lease);
     },
   );
@@ -37,6 +50,8 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
     { schema: { params: leaseParams, body: outcomeBodySchema(deps.config.dispositions) } },
     async (request, reply) => {
       const { consent, ...body } = request.body;
+      const problem = answersProblem(deps.config, request.params.leaseId, body.answers);
+      if (problem) throw problem;
       const result = await outcomes.report(request.params.leaseId, {
         ...body,
         ...(consent ? { consentRevoked: true } : {}),
