@@ -80,7 +80,7 @@ export function scriptProblems(questions: readonly Question[]): ScriptProblem[] 
     seen.add(q.id);
     if (q.type === "choice" && !q.options)
       problems.push({
-        path: [i, "options"],
+        path: [i, "type"],
         message: "found no options: a choice question lists its answers",
       });
     if (q.type !== "choice" && q.options)
