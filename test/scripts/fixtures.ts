@@ -7,7 +7,7 @@ import { type Script, scriptSchema } from "../../src/scripts/script-schema.js";
  *                    ├ undecided → issue → visit_date → end
  *                    └ oppose → end
  */
-export const outreachScript: Script = scriptSchema.parse({
+export const outreachScriptInput = {
   questions: [
     {
       id: "support",
@@ -37,4 +37,6 @@ export const outreachScript: Script = scriptSchema.parse({
     { id: "issue", text: "Which issue matters most to you?", type: "text" },
     { id: "visit_date", text: "When could we visit?", type: "date" },
   ],
-});
+};
+
+export const outreachScript: Script = scriptSchema.parse(outreachScriptInput);
