@@ -13,4 +13,7 @@ export type { CallOutcome, ConsentChange } from "./model/outcome.js";
 export type { OutcomeReport } from "./outcomes/outcome-service.js";
 export { type Role, type ServiceOptions, TelesyncService } from "./runtime/service.js";
 export { createTelesync, Telesync, type TelesyncOptions } from "./runtime/telesync.js";
+export type { AnswerDistribution } from "./scripts/distribution.js";
+export type { Answers, Question, Script } from "./scripts/script-schema.js";
+export { type AnswerProblem, validateAnswers } from "./scripts/validate-answers.js";
 export type { SyncReport } from "./sync/run-sync.js";
