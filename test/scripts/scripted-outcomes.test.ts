@@ -1,52 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
-import { outreachScriptInput } from "./fixtures.js";
-
-type Answers = Record<string, string | number | boolean>;
-
-/** Seven answer patterns, one per outcome in turn; the expected CRM values are written out by hand. */
-const patterns: Array<{ answers: Answers; fields: Record<string, unknown>; summary: string }> = [
-  {
-    answers: { support: "strong", volunteer: true, hours: 4 },
-    fields: { Support__c: "Strong Support", Volunteer__c: true, Volunteer_Hours__c: 4 },
-    summary:
-      "Survey:\nWill you support Measure 4? → strong\nWould you volunteer? → yes\nHow many hours a week? → 4",
-  },
-  {
-    answers: { support: "strong", volunteer: true, hours: 12 },
-    fields: { Support__c: "Strong Support", Volunteer__c: true, Volunteer_Hours__c: 12 },
-    summary:
-      "Survey:\nWill you support Measure 4? → strong\nWould you volunteer? → yes\nHow many hours a week? → 12",
-  },
-  {
-    answers: { support: "lean", volunteer: false },
-    fields: { Support__c: "Leaning", Volunteer__c: false },
-    summary: "Survey:\nWill you support Measure 4? → lean\nWould you volunteer? → no",
-  },
-  {
-    answers: { support: "oppose" },
-    fields: { Support__c: "Opposed" },
-    summary: "Survey:\nWill you support Measure 4? → oppose",
-  },
-  {
-    answers: { support: "undecided", issue: "roads", visit_date: "2026-12-01" },
-    fields: { Support__c: "Undecided" },
-    summary:
-      "Survey:\nWill you support Measure 4? → undecided\nWhich issue matters most to you? → roads\nWhen could we visit? → 2026-12-01",
-  },
-  {
-    answers: { support: "strong", volunteer: true, hours: 25 },
-    fields: { Support__c: "Strong Support", Volunteer__c: true, Volunteer_Hours__c: 25 },
-    summary:
-      "Survey:\nWill you support Measure 4? → strong\nWould you volunteer? → yes\nHow many hours a week? → 25",
-  },
-  {
-    answers: { support: "lean", volunteer: true, hours: 10 },
-    fields: { Support__c: "Leaning", Volunteer__c: true, Volunteer_Hours__c: 10 },
-    summary:
-      "Survey:\nWill you support Measure 4? → lean\nWould you volunteer? → yes\nHow many hours a week? → 10",
-  },
-];
+import { outreachScriptInput, surveyPatterns as patterns } from "./fixtures.js";
 
 interface LeaseBody {
   leaseId: string;
