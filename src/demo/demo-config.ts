@@ -9,6 +9,28 @@ export const hubspotOutcomes = {
   wrong_number: "17b47fee-58de-441e-a44c-c6300d46f273",
 } as const;
 
+/** The HubSpot campaign's survey: support, then (unless opposed) volunteering and hours. */
+const outreachSurvey = {
+  questions: [
+    {
+      id: "support",
+      text: "Will you support Measure 4?",
+      type: "choice",
+      options: ["strong", "lean", "undecided", "oppose"],
+      required: true,
+      next: { when: { oppose: "end" } },
+    },
+    {
+      id: "volunteer",
+      text: "Would you volunteer?",
+      type: "yes-no",
+      required: true,
+      next: { when: { no: "end" } },
+    },
+    { id: "hours", text: "How many hours a week?", type: "number", min: 0, max: 40, buckets: [5, 10, 20] },
+  ],
+};
+
 /** The config `telesync demo` runs with: Salesforce and HubSpot, both on the built-in sandbox. */
 export function demoConfig(options: {
   sandboxUrl: string;
@@ -56,6 +78,14 @@ export function demoConfig(options: {
             value: hubspotOutcomes.connected,
             leadUpdates: { hs_lead_status: "UNQUALIFIED" },
           },
+        },
+        answerFields: {
+          support: {
+            field: "support_level",
+            values: { strong: "Strong Support", lean: "Leaning", undecided: "Undecided", oppose: "Opposed" },
+          },
+          volunteer: { field: "volunteer" },
+          hours: { field: "volunteer_hours" },
         },
       },
     },
@@ -111,8 +141,9 @@ export function demoConfig(options: {
         },
       },
       hs_outbound: {
-        description: "HubSpot contacts",
+        description: "HubSpot contacts, with an outreach survey",
         outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
+        script: outreachSurvey,
       },
     },
     api: { keys: [options.apiKey], port: 0 },
