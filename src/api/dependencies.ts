@@ -28,7 +28,7 @@ export interface ApiDependencies {
   health?: HealthOptions;
   dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
-  outcomes: Pick<OutcomeService, "report" | "dispositionCounts">;
+  outcomes: Pick<OutcomeService, "report" | "dispositionCounts" | "answerDistribution">;
   consent: Pick<ConsentService, "apply" | "leads" | "ledger">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;

@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { answerValueSchema, scriptSchema } from "../config/script-schema.js";
 import { toE164 } from "../mapping/transforms.js";
+import { leadSchema } from "../model/lead.js";
 
 /** Dialer → telesync payloads. Strict: an unknown field is a 400, not silently ignored. */
 export function outcomeBodySchema(dispositions: readonly string[]) {
@@ -17,6 +19,11 @@ export function outcomeBodySchema(dispositions: readonly string[]) {
     recordingUrl: z.url({ protocol: /^https?$/ }).optional(),
     callbackAt: z.iso.datetime({ offset: true }).optional(),
     consent: z.strictObject({ phone: z.literal("revoked") }).optional(),
+    /** Answers to the campaign's script by question id; checked against it (types, options, branching). */
+    answers: z
+      .record(z.string().max(64), answerValueSchema)
+      .refine((answers) => Object.keys(answers).length <= 200, { message: "at most 200 answers" })
+      .optional(),
   });
 }
 
@@ -56,6 +63,19 @@ export const consentBodySchema = z
   .refine((body) => body.status === "opted_in" || body.overrideInternalDnc === undefined, {
     message: "overrideInternalDnc only goes with an opt-in",
   });
+
+/** A lease (200 of `POST /v1/campaigns/{campaign}/leases`). */
+export const leaseBodySchema = z
+  .object({
+    leaseId: z.string(),
+    expiresAt: z.string().describe("call under the lease until then (ISO 8601)"),
+    notAfter: z.string().optional().describe("the lead's calling window closes then"),
+    previewOnly: z.boolean().describe("dial in preview: the campaign's abandonment rate is at its threshold"),
+    attempts: z.number().int(),
+    lead: leadSchema,
+    script: scriptSchema.optional().describe("the campaign's call script; outcomes may carry answers to it"),
+  })
+  .meta({ id: "Lease" });
 
 export const campaignParams = z.strictObject({ campaign: z.string().min(1).max(64) });
 export const leaseParams = z.strictObject({ leaseId: z.string().min(1).max(600) });

@@ -14,6 +14,7 @@ import { ApiKeyStore, isAdmin, type Principal } from "./auth.js";
 import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-unavailable.js";
+import { registerAnswerRoutes } from "./routes/answers.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerOpsRoutes } from "./routes/ops.js";
@@ -113,6 +114,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerDialerRoutes(app, deps);
   registerOpsRoutes(app, deps);
   registerDecisionRoutes(app, deps);
+  registerAnswerRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

@@ -24,7 +24,11 @@ function oneOf(names: string[]): string {
  * are fine, its own cross-checks are skipped.
  */
 export interface CheckableConfig {
-  integrations: Record<string, Pick<IntegrationConfig, "vendor" | "dispositions"> | undefined>;
+  integrations: Record<
+    string,
+    | (Pick<IntegrationConfig, "vendor" | "dispositions"> & Partial<Pick<IntegrationConfig, "answerFields">>)
+    | undefined
+  >;
   mappings: Record<string, FieldMapping | undefined>;
   campaigns: Record<string, CampaignConfig | undefined>;
   sources: Array<SourceConfig | undefined>;
@@ -72,6 +76,7 @@ export function crossCheckConfig(config: CheckableConfig, errorMap?: z.core.$Zod
     }
   });
   problems.push(...mappedFieldProblems(config));
+  problems.push(...answerFieldProblems(config));
   const registries = defaultRuleSet().registries.rules.map((rule) => rule.country);
   for (const [name, campaign] of Object.entries(config.campaigns)) {
     if (!campaign) continue;
@@ -114,6 +119,33 @@ export function crossCheckConfig(config: CheckableConfig, errorMap?: z.core.$Zod
         path: ["mappings", name, "fields"],
         message: 'no rule maps to "phone": a lead needs a number',
       });
+    }
+  }
+  return problems;
+}
+
+/** `answerFields` naming a question no campaign's script asks, or a field the vendor could not have. */
+function answerFieldProblems(config: CheckableConfig): CrossProblem[] {
+  const problems: CrossProblem[] = [];
+  const campaigns = Object.values(config.campaigns);
+  // A campaign with mistakes of its own may hold the question: its script is not checked against.
+  if (campaigns.includes(undefined)) return problems;
+  const asked = [...new Set(campaigns.flatMap((c) => c?.script?.questions.map((q) => q.id) ?? []))];
+  for (const [name, integration] of Object.entries(config.integrations)) {
+    for (const [questionId, rule] of Object.entries(integration?.answerFields ?? {})) {
+      if (!asked.includes(questionId)) {
+        problems.push({
+          path: ["integrations", name, "answerFields", questionId],
+          message: `no campaign's script asks "${questionId}"; expected ${oneOf(asked)}`,
+        });
+      }
+      const problem = integration && fieldNameProblem(integration.vendor, rule.field);
+      if (problem) {
+        problems.push({
+          path: ["integrations", name, "answerFields", questionId, "field"],
+          message: `${JSON.stringify(rule.field)}: ${problem}`,
+        });
+      }
     }
   }
   return problems;

@@ -5,6 +5,7 @@ import { countrySchema } from "../compliance/rules-schema.js";
 import { mappableLeadFields } from "../model/lead.js";
 import { apiKeysSchema } from "./api-keys.js";
 import { durationSchema } from "./duration.js";
+import { questionIdSchema, scriptSchema } from "./script-schema.js";
 
 /** Ids used in keys, job ids and URLs: no `:` (BullMQ), no `/` (lead keys), not all digits. */
 const idSchema = z
@@ -122,6 +123,8 @@ export const campaignSchema = z.strictObject({
   /** Per canonical disposition; dispositions not listed are `done`. */
   outcomes: z.record(z.string(), dispositionPolicySchema).default({}),
   compliance: campaignComplianceSchema.prefault({}),
+  /** Questions the agent asks, branching by answer; outcomes may carry `answers` to them. */
+  script: scriptSchema.optional(),
 });
 export type CampaignConfig = z.infer<typeof campaignSchema>;
 
@@ -137,9 +140,24 @@ export const dispositionMappingSchema = z.strictObject({
   memberStatus: z.string().optional(),
 });
 
+/**
+ * A script answer → a field of the lead's CRM record, written beside the call's activity. `values`
+ * maps an answer (an option, `yes` / `no`, a number as text) to the CRM's value; an answer it does
+ * not list is written after `transform`.
+ */
+export const answerFieldSchema = z.strictObject({
+  /** Salesforce field API name / HubSpot property name on the lead's object. */
+  field: z.string().min(1),
+  transform: z.array(transformSchema).default([]),
+  values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+});
+export type AnswerFieldConfig = z.infer<typeof answerFieldSchema>;
+
 /** An integration: its vendor's own block (from `connectors/registry.ts`) plus the disposition mapping. */
 export const integrationSchema = integrationSchemaWith({
   dispositions: z.record(z.string(), dispositionMappingSchema).default({}),
+  /** Script question id → the CRM field its answer is written to (any campaign's script). */
+  answerFields: z.record(questionIdSchema, answerFieldSchema).default({}),
 });
 export type IntegrationConfig = z.infer<typeof integrationSchema>;
 

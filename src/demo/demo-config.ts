@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import type { TelesyncConfig } from "../config/schema.js";
+import type { scriptSchema } from "../config/script-schema.js";
 import {
   sandboxConfig,
   sandboxDispositions,
@@ -16,6 +18,28 @@ const demoUnscreened = {
 
 export { hubspotOutcomes } from "./sandbox-config.js";
 
+/** The HubSpot campaign's survey: support, then (unless opposed) volunteering and hours. */
+const outreachSurvey: z.input<typeof scriptSchema> = {
+  questions: [
+    {
+      id: "support",
+      text: "Will you support Measure 4?",
+      type: "choice",
+      options: ["strong", "lean", "undecided", "oppose"],
+      required: true,
+      next: { when: { oppose: "end" } },
+    },
+    {
+      id: "volunteer",
+      text: "Would you volunteer?",
+      type: "yes-no",
+      required: true,
+      next: { when: { no: "end" } },
+    },
+    { id: "hours", text: "How many hours a week?", type: "number", min: 0, max: 40, buckets: [5, 10, 20] },
+  ],
+};
+
 /** The config `telesync demo` runs with: Salesforce and HubSpot, both on the built-in sandbox. */
 export function demoConfig(options: {
   sandboxUrl: string;
@@ -31,7 +55,17 @@ export function demoConfig(options: {
         apiVersion: "62.0",
         dispositions: sandboxDispositions.salesforce,
       }),
-      sandbox_hs: sandboxHubspot(options.hubspotBasePath, { dispositions: sandboxDispositions.hubspot }),
+      sandbox_hs: sandboxHubspot(options.hubspotBasePath, {
+        dispositions: sandboxDispositions.hubspot,
+        answerFields: {
+          support: {
+            field: "support_level",
+            values: { strong: "Strong Support", lean: "Leaning", undecided: "Undecided", oppose: "Opposed" },
+          },
+          volunteer: { field: "volunteer" },
+          hours: { field: "volunteer_hours" },
+        },
+      }),
     },
     mappings: {
       sf_lead: sandboxMappings.salesforceLeadWithAddress,
@@ -64,9 +98,10 @@ export function demoConfig(options: {
         compliance: demoUnscreened,
       },
       hs_outbound: {
-        description: "HubSpot contacts",
+        description: "HubSpot contacts, with an outreach survey",
         outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
         compliance: demoUnscreened,
+        script: outreachSurvey,
       },
     },
     apiKeys: [options.apiKey],

@@ -168,6 +168,23 @@ export async function runDemo(options: {
       // not_interested is logged as "Connected" plus hs_lead_status UNQUALIFIED in this demo's mapping.
       print(`     ${d.padEnd(24)} ${n}`);
     }
+    const survey = await service.outcomes.answerDistribution(
+      "hs_outbound",
+      config.campaigns.hs_outbound?.script ?? { questions: [] },
+    );
+    print(
+      `   survey answers on hs_outbound (GET /v1/campaigns/hs_outbound/answers), ${survey.outcomes} calls:`,
+    );
+    for (const q of survey.questions) {
+      const shown = q.counts
+        ? Object.entries(q.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(", ")
+        : q.numbers
+          ? `mean ${q.numbers.mean.toFixed(1)}, ${q.numbers.min}–${q.numbers.max}`
+          : `${q.answered} answered`;
+      print(`     ${q.text.padEnd(32)} ${shown}`);
+    }
     print(`   dead letters: ${await service.deadLetters.count()}`);
 
     print("\n5. Queues now:");

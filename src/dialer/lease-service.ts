@@ -5,6 +5,7 @@ import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
+import type { Script } from "../config/script-schema.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
 import type { Logger } from "../observability/logger.js";
@@ -27,6 +28,8 @@ export interface Lease {
   previewOnly: boolean;
   attempts: number;
   lead: Lead;
+  /** The campaign's call script, when it has one: outcomes may carry answers to it. */
+  script?: Script;
 }
 
 /** A lease still held: its parts and the leased job, whose lock was just renewed. */
@@ -154,6 +157,7 @@ export class LeaseService {
         previewOnly,
         attempts: job.data.attempts ?? 0,
         lead,
+        ...(config.script ? { script: config.script } : {}),
       };
     }
     return undefined;

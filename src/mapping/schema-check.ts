@@ -1,5 +1,5 @@
 import type { FieldDescription } from "../../connectors/types.js";
-import type { FieldMapping } from "../config/schema.js";
+import type { AnswerFieldConfig, FieldMapping } from "../config/schema.js";
 
 export interface SchemaProblem {
   where: string;
@@ -18,6 +18,8 @@ export function checkAgainstSchema(input: {
   fields: FieldDescription[];
   mapping?: FieldMapping;
   leadUpdates?: Record<string, Record<string, string | number | boolean | null>>;
+  /** Script answers → fields (`answerFields`): the field exists, is updateable, mapped values are allowed. */
+  answerFields?: Record<string, AnswerFieldConfig>;
 }): SchemaProblem[] {
   const byName = new Map(input.fields.map((f) => [f.name.toLowerCase(), f]));
   const problems: SchemaProblem[] = [];
@@ -57,6 +59,24 @@ export function checkAgainstSchema(input: {
         problems.push({
           where,
           message: `"${value}" is not a value of ${name}; expected one of ${field.picklistValues.map((v) => `"${v}"`).join(", ")}`,
+        });
+      }
+    }
+  }
+  for (const [questionId, rule] of Object.entries(input.answerFields ?? {})) {
+    const where = `answerFields.${questionId}.field`;
+    const field = find(rule.field);
+    if (!field) {
+      problems.push({ where, message: `${input.objectType} has no field "${rule.field}"` });
+      continue;
+    }
+    if (!field.updateable) problems.push({ where, message: `${rule.field} is not updateable` });
+    const allowed = field.picklistValues ?? [];
+    for (const [answer, value] of Object.entries(rule.values ?? {})) {
+      if (allowed.length > 0 && value !== null && !allowed.includes(String(value))) {
+        problems.push({
+          where: `answerFields.${questionId}.values.${answer}`,
+          message: `"${value}" is not a value of ${rule.field}; expected one of ${allowed.map((v) => `"${v}"`).join(", ")}`,
         });
       }
     }

@@ -27,5 +27,7 @@ export const callOutcomeSchema = z.object({
   recordingUrl: z.string().optional(),
   callbackAt: z.string().optional(),
   consentRevoked: z.boolean().optional(),
+  /** Answers to the campaign's script, by question id (validated against it at the API). */
+  answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 export type CallOutcome = z.infer<typeof callOutcomeSchema>;

@@ -1,5 +1,6 @@
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { AttemptLog } from "../compliance-gate/attempt-log.js";
+import type { Script } from "../config/script-schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
 import { decodeLeaseId, type LeaseRef } from "../dialer/lease-id.js";
@@ -8,7 +9,9 @@ import { nextStep } from "../dialer/outcome-policy.js";
 import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { type AnswerDistribution, answerDistribution } from "../scripts/distribution.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { AnswerStats } from "./answer-stats.js";
 import type { DispositionStats } from "./disposition-stats.js";
 import { OutcomeConflictError } from "./errors.js";
 import type { OutcomeLedger } from "./outcome-ledger.js";
@@ -29,6 +32,8 @@ export interface OutcomeServiceDependencies {
   stats: Pick<DispositionStats, "record" | "counts">;
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
+  /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
+  answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
   /** telesync's clock: attempt and abandonment times, retry and callback times. */
   now: () => Date;
 }
@@ -65,6 +70,7 @@ export class OutcomeService {
       if (report.direction !== "inbound")
         this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
       this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
+      this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
     });
     if (!acceptance.accepted) {
       // Accepted meanwhile: by a concurrent copy of this request (it finishes the job) or on another lease.
@@ -79,6 +85,13 @@ export class OutcomeService {
   /** Outcomes per disposition in a campaign. */
   dispositionCounts(campaign: string): Promise<Record<string, number>> {
     return this.deps.stats.counts(campaign);
+  }
+
+  /** The distribution of a scripted campaign's answers (empty counts without answer counters). */
+  answerDistribution(campaign: string, script: Script): Promise<AnswerDistribution> {
+    return (
+      this.deps.answers?.distribution(campaign, script) ?? Promise.resolve(answerDistribution(script, {}))
+    );
   }
 
   /**

@@ -12,6 +12,7 @@ import { LeadDirectory } from "../consent/lead-directory.js";
 import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
+import { AnswerStats } from "../outcomes/answer-stats.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
 import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
@@ -20,6 +21,7 @@ import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
 import { WritebackIntake } from "../writeback/outcome-intake.js";
+import { campaignScripts } from "../writeback/to-activity.js";
 import { WritebackWorker, type WritebackWorkerOptions } from "../writeback/writeback-worker.js";
 import type { Telesync } from "./telesync.js";
 
@@ -114,6 +116,7 @@ export class TelesyncService {
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
+      answers: new AnswerStats(redis, prefix),
       now,
     });
   }
@@ -129,6 +132,7 @@ export class TelesyncService {
             {
               integrationId,
               integration,
+              scripts: campaignScripts(config.campaigns),
               connector: telesync.connector(integrationId),
               deadLetters: service.deadLetters,
               redis,

@@ -1,7 +1,9 @@
 import { vendorFor } from "../../connectors/registry.js";
 import type { ActivitySettings, ActivityWrite } from "../../connectors/types.js";
 import { ownEntry } from "../config/lookup.js";
-import type { IntegrationConfig } from "../config/schema.js";
+import type { CampaignConfig, IntegrationConfig } from "../config/schema.js";
+import type { Script } from "../config/script-schema.js";
+import { answerFieldUpdates, surveySummary } from "../scripts/answer-fields.js";
 import type { OutcomeJob } from "./jobs.js";
 
 /** What turning an outcome into a CRM activity needs of its integration, whatever the vendor. */
@@ -10,11 +12,40 @@ export interface WritebackSettings {
   dispositions: IntegrationConfig["dispositions"];
   /** Subject template and agent → CRM user, normalised by the integration's connector. */
   activity: ActivitySettings;
+  /** Script question id → CRM field (`answerFields`); absent: answers only in the notes. */
+  answerFields?: IntegrationConfig["answerFields"];
+  /** Campaign → its script: question texts for the notes' survey summary, types for the fields. */
+  scripts?: Readonly<Record<string, Script>>;
 }
 
 /** An integration's writeback settings; the vendor's own names for them stay in its connector. */
-export function writebackSettings(integration: IntegrationConfig): WritebackSettings {
-  return { dispositions: integration.dispositions, activity: vendorFor(integration).activitySettings() };
+export function writebackSettings(
+  integration: IntegrationConfig,
+  scripts: Readonly<Record<string, Script>> = {},
+): WritebackSettings {
+  return {
+    dispositions: integration.dispositions,
+    activity: vendorFor(integration).activitySettings(),
+    answerFields: integration.answerFields,
+    scripts,
+  };
+}
+
+/** The scripts of the campaigns that have one. */
+export function campaignScripts(campaigns: Readonly<Record<string, CampaignConfig>>): Record<string, Script> {
+  return Object.fromEntries(
+    Object.entries(campaigns).flatMap(([name, c]) => (c.script ? [[name, c.script]] : [])),
+  );
+}
+
+/** Salesforce Task.Description holds 32k characters; HubSpot's call body more. */
+const notesLimit = 32_000;
+
+/** The dialer's notes, then the survey summary, within the notes limit. */
+function notesWithSurvey(notes: string | undefined, survey: string | undefined): string | undefined {
+  const joined = [notes, survey].filter((part) => part !== undefined && part !== "").join("\n\n");
+  if (joined === "") return undefined;
+  return joined.length > notesLimit ? `${joined.slice(0, notesLimit - 1)}…` : joined;
 }
 
 function fill(template: string, values: Record<string, string>): string {
@@ -49,6 +80,8 @@ function titleDisposition(activity: ActivitySettings, disposition: string, mappe
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
+  const script = settings.scripts?.[outcome.campaign];
+  const notes = notesWithSurvey(outcome.notes, outcome.answers && surveySummary(outcome.answers, script));
   const mapped = ownEntry(settings.dispositions, outcome.disposition);
   const label = titleDisposition(settings.activity, outcome.disposition, mapped?.value);
   const write: ActivityWrite = {
@@ -65,14 +98,20 @@ export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): A
       subject: fill(settings.activity.subjectTemplate, { disposition: label, campaign: outcome.campaign }),
       ...(mapped ? { disposition: mapped.value } : {}),
       ...(mapped?.callStatus ? { status: mapped.callStatus } : {}),
-      ...(outcome.notes ? { notes: outcome.notes } : {}),
+      ...(notes ? { notes } : {}),
       ...(outcome.recordingUrl ? { recordingUrl: outcome.recordingUrl } : {}),
       ...(lead.phone ? { toNumber: lead.phone } : {}),
     },
   };
   const owner = agentOwner(settings.activity.agentOwners, outcome.agent);
   if (owner) write.call.ownerId = owner;
-  if (mapped?.leadUpdates) write.leadUpdates = mapped.leadUpdates;
+  // Answers ride in the same record update as the disposition's, so the outcomeId makes both exactly once.
+  const answerUpdates =
+    outcome.answers && settings.answerFields
+      ? answerFieldUpdates(outcome.answers, settings.answerFields, script)
+      : {};
+  if (mapped?.leadUpdates || Object.keys(answerUpdates).length > 0)
+    write.leadUpdates = { ...mapped?.leadUpdates, ...answerUpdates };
   if (mapped?.memberStatus && lead.membershipId) write.membershipStatus = mapped.memberStatus;
   if (outcome.consentRevoked) write.doNotCall = true;
   return write;

@@ -2,6 +2,7 @@ import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
+import type { Script } from "../config/script-schema.js";
 import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
@@ -53,6 +54,8 @@ export interface WritebackWorkerOptions {
 export interface WritebackWorkerDependencies {
   integrationId: string;
   integration: IntegrationConfig;
+  /** Campaign → its script, for the survey summary and answer fields of outcomes. */
+  scripts?: Readonly<Record<string, Script>> | undefined;
   connector: CrmConnector;
   deadLetters: Pick<DeadLetterQueue, "add">;
   /** For pausing the queue; the worker opens its own connection from `redisUrl`. */
@@ -144,7 +147,7 @@ export class WritebackWorker {
     try {
       if (data.kind === "outcome") {
         result = await this.activities.submit({
-          write: toActivityWrite(data, writebackSettings(this.deps.integration)),
+          write: toActivityWrite(data, writebackSettings(this.deps.integration, this.deps.scripts)),
           checkExisting,
         });
       } else {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FieldDescription } from "../../connectors/types.js";
-import { fieldMappingSchema } from "../../src/config/schema.js";
+import { answerFieldSchema, fieldMappingSchema } from "../../src/config/schema.js";
 import { checkAgainstSchema } from "../../src/mapping/schema-check.js";
 
 const fields: FieldDescription[] = [
@@ -55,6 +55,21 @@ describe("checkAgainstSchema", () => {
       'dispositions.connected.leadUpdates.Status: "Contacted" is not a value of Status; expected one of "Open", "Working"',
       "dispositions.connected.leadUpdates.CreatedDate: CreatedDate is not updateable",
       'dispositions.connected.leadUpdates.Nope__c: Lead has no field "Nope__c"',
+    ]);
+  });
+
+  it("checks answer fields: the field exists, is updateable, and mapped values are picklist values", () => {
+    const answerFields = {
+      support: answerFieldSchema.parse({ field: "status", values: { strong: "Working", oppose: "Lost" } }),
+      age: answerFieldSchema.parse({ field: "CreatedDate" }),
+      issue: answerFieldSchema.parse({ field: "Issue__c" }),
+      name: answerFieldSchema.parse({ field: "FirstName", transform: ["title"] }),
+    };
+    const problems = checkAgainstSchema({ objectType: "Lead", fields, answerFields });
+    expect(problems.map((p) => `${p.where}: ${p.message}`)).toEqual([
+      'answerFields.support.values.oppose: "Lost" is not a value of status; expected one of "Open", "Working"',
+      "answerFields.age.field: CreatedDate is not updateable",
+      'answerFields.issue.field: Lead has no field "Issue__c"',
     ]);
   });
 });

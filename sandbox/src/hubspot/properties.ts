@@ -100,6 +100,10 @@ export function defaultProperties(options: {
       ]),
       readOnly(bool("hs_email_optout", "Unsubscribed from all email")),
       bool(options.doNotCallProperty, "Do not call (telesync)"),
+      // Custom properties an outreach portal adds for its survey: telesync writes script answers to them.
+      enumeration("support_level", "Support level", ["Strong Support", "Leaning", "Undecided", "Opposed"]),
+      bool("volunteer", "Volunteer"),
+      number("volunteer_hours", "Volunteer hours"),
     ],
     calls: [
       ...common,

@@ -187,6 +187,12 @@ const lead = defineObject(
     bool("DoNotCall", "Do Not Call"),
     bool("HasOptedOutOfEmail", "Email Opt Out"),
     date("LastActivityDate", "Last Activity", readOnly),
+    // Custom fields an outreach org adds for its survey: telesync writes script answers to them.
+    picklist("Support__c", "Support", ["Strong Support", "Leaning", "Undecided", "Opposed"], {
+      restricted: true,
+    }),
+    bool("Volunteer__c", "Volunteer"),
+    field("Volunteer_Hours__c", "Volunteer Hours", "double", 18),
   ],
   fullName,
 );

@@ -1,11 +1,20 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { ownEntry } from "../../config/lookup.js";
 import { decodeLeaseId } from "../../dialer/lease-id.js";
 import { mayUseCampaign, type Principal } from "../auth.js";
 import { authorizeConsent } from "../consent-authority.js";
 import type { ApiDependencies } from "../dependencies.js";
-import { campaignParams, consentBodySchema, leaseParams, outcomeBodySchema } from "../schemas.js";
+import { errorBodySchema } from "../errors.js";
+import {
+  campaignParams,
+  consentBodySchema,
+  leaseBodySchema,
+  leaseParams,
+  outcomeBodySchema,
+} from "../schemas.js";
+import { answersProblem } from "./answers.js";
 
 const dialer = { scope: "dialer" } as const;
 
@@ -26,7 +35,18 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
 
   api.post(
     "/v1/campaigns/:campaign/leases",
-    { schema: { params: campaignParams }, config: dialer },
+    {
+      schema: {
+        params: campaignParams,
+        response: {
+          200: leaseBodySchema,
+          204: z.null().describe("no lead callable now"),
+          403: errorBodySchema,
+          404: errorBodySchema,
+        },
+      },
+      config: dialer,
+    },
     async (request, reply) => {
       const { campaign } = request.params;
       if (!ownEntry(deps.config.campaigns, campaign)) {
@@ -43,7 +63,7 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
       const lease = await leases.lease(campaign);
       timer();
       metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
-      if (!lease) return reply.code(204).send();
+      if (!lease) return reply.code(204).send(null);
       return reply.code(200).send(lease);
     },
   );
@@ -79,6 +99,8 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
       const refused = refuseForeignLease(request.principal, request.params.leaseId);
       if (refused) return reply.code(403).send(forbidden(refused));
       const { consent, ...body } = request.body;
+      const problem = answersProblem(deps.config, request.params.leaseId, body.answers);
+      if (problem) throw problem;
       const result = await outcomes.report(request.params.leaseId, {
         ...body,
         ...(consent ? { consentRevoked: true } : {}),

@@ -10,7 +10,10 @@ import { checkAgainstSchema } from "../../mapping/schema-check.js";
 import { createTelesync, type Telesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
 
-/** Credentials, then every source's mapping and its integration's disposition updates, against the CRM. */
+/**
+ * Credentials, then every source's mapping and its integration's disposition updates and answer
+ * fields, against the CRM.
+ */
 async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
   let ok = true;
   const say = (line: string) => console.log(line);
@@ -37,7 +40,13 @@ async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<bo
           m.leadUpdates ? [[d, m.leadUpdates]] : [],
         ),
       );
-      const problems = checkAgainstSchema({ objectType: objects.join("/"), fields, mapping, leadUpdates });
+      const problems = checkAgainstSchema({
+        objectType: objects.join("/"),
+        fields,
+        mapping,
+        leadUpdates,
+        answerFields: integration.answerFields,
+      });
       if (problems.length === 0)
         say(`source ${source.id}: mapping "${source.mapping}" fits ${objects.join("/")}`);
       for (const p of problems) {
