@@ -158,6 +158,18 @@ export const configSchema = z.strictObject({
       keys: z.array(z.string().min(16, "API keys must be at least 16 characters")).default([]),
     })
     .prefault({}),
+  /** Inbound calls (`POST /v1/calls`): how a caller's number is attributed to one lead. */
+  inbound: z
+    .strictObject({
+      /** A lead leased for the number within this long is the one the caller calls back. */
+      attributionWindow: durationSchema.default(7 * 86_400_000),
+      /**
+       * Several leads carry the number and none was leased within the window: `ask` answers 409 with
+       * the candidates for the agent to pick, `newest` takes the most recently modified record.
+       */
+      policy: z.enum(["ask", "newest"]).default("ask"),
+    })
+    .prefault({}),
   sync: z
     .strictObject({
       /** Jobs per addBulk call. */

@@ -10,8 +10,10 @@ import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
+import { InboundCallService } from "../outcomes/inbound-call-service.js";
 import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
+import { LastLeased } from "../queues/last-leased.js";
 import { PhoneIndex } from "../queues/phone-index.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
@@ -51,6 +53,7 @@ export class TelesyncService {
   readonly consent: ConsentService;
   readonly leases: LeaseService;
   readonly outcomes: OutcomeService;
+  readonly inbound: InboundCallService;
   readonly metrics = new Metrics();
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
@@ -74,6 +77,8 @@ export class TelesyncService {
       now,
     });
     this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
+    const lastLeased = new LastLeased(redis, prefix);
+    const ledger = new OutcomeLedger(redis, prefix);
     const gate =
       options.gate === undefined
         ? telesync.complianceEnforced
@@ -90,17 +95,30 @@ export class TelesyncService {
       prefix,
       now,
       log,
+      lastLeased,
       stalledIntervalMs: options.stalledIntervalMs,
     });
     this.outcomes = new OutcomeService({
       leases: this.leases,
       dialQueues,
-      ledger: new OutcomeLedger(redis, prefix),
+      ledger,
       intake: this.intake,
       consent: this.consent,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
+      now,
+    });
+    this.inbound = new InboundCallService({
+      dialQueues,
+      phones: new PhoneIndex(redis, prefix),
+      lastLeased,
+      ledger,
+      intake: this.intake,
+      receipts: this.intake.receipts,
+      consent: this.consent,
+      integrations: Object.keys(config.integrations),
+      settings: { attributionWindowMs: config.inbound.attributionWindow, policy: config.inbound.policy },
       now,
     });
   }
@@ -118,6 +136,7 @@ export class TelesyncService {
               integration,
               connector: telesync.connector(integrationId),
               deadLetters: service.deadLetters,
+              receipts: service.intake.receipts,
               redis,
               redisUrl: config.redis.url,
               prefix,
@@ -150,6 +169,8 @@ export class TelesyncService {
         leases: service.leases,
         outcomes: service.outcomes,
         consent: service.consent,
+        inbound: service.inbound,
+        receipts: service.intake.receipts,
         abandonment: telesync.compliance.abandonment,
         decisions: telesync.compliance.decisions,
         syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),

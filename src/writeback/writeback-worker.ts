@@ -9,6 +9,8 @@ import { queueNames } from "../queues/names.js";
 import { MicroBatcher } from "./batcher.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
+import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
+import type { OutcomeReceipts } from "./receipts.js";
 import { toActivityWrite, writebackSettings } from "./to-activity.js";
 
 /** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
@@ -52,6 +54,8 @@ export interface WritebackWorkerDependencies {
   redisUrl: string;
   prefix: string;
   log: Logger;
+  /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
+  receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
 }
 
 type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
@@ -114,12 +118,45 @@ export class WritebackWorker {
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 5,
       limiter: { max: 100_000, duration: 1_000 },
-      settings: { backoffStrategy: (attemptsMade, _type, error) => writebackBackoff(attemptsMade, error) },
+      settings: {
+        backoffStrategy: async (attemptsMade, _type, error, job) => {
+          const delay = writebackBackoff(attemptsMade, error);
+          const data = job?.data as WritebackJob | undefined;
+          if (data?.kind === "outcome")
+            await this.receipt((r) =>
+              r.retrying(data.outcome.outcomeId, new Date(Date.now() + delay), error?.message ?? "unknown"),
+            );
+          return delay;
+        },
+      },
     });
     this.worker.on("failed", (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.exhausted(job, error);
     });
     this.worker.on("error", (error) => deps.log.error({ err: error }, "writeback worker error"));
+  }
+
+  /** Receipts are a view: a failure to update one is logged, never fails the write. */
+  private async receipt(
+    update: (receipts: NonNullable<WritebackWorkerDependencies["receipts"]>) => Promise<unknown>,
+  ): Promise<void> {
+    if (!this.deps.receipts) return;
+    try {
+      await update(this.deps.receipts);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "outcome receipt not updated");
+    }
+  }
+
+  private receiptDetails(): ReceiptDetails {
+    const connector = this.connector;
+    return {
+      activityObjectType: connector.activityObjectType ?? "activity",
+      recordUrl: (objectType, id) => connector.recordUrl?.(objectType, id),
+      ...(connector.recordUrl
+        ? {}
+        : { urlUnknown: `the ${connector.vendor} connector gives no record URLs` }),
+    };
   }
 
   private async process(job: Job<WritebackJob>): Promise<unknown> {
@@ -128,10 +165,17 @@ export class WritebackWorker {
     let result: ItemResult;
     try {
       if (data.kind === "outcome") {
-        result = await this.activities.submit({
-          write: toActivityWrite(data, writebackSettings(this.deps.integration)),
-          checkExisting,
-        });
+        const write = toActivityWrite(data, writebackSettings(this.deps.integration));
+        const outcomeId = data.outcome.outcomeId;
+        // A dead-letter replay (job id r-…) is in flight again after a final state.
+        const replay = String(job.id).startsWith("r-");
+        await this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
+        const written = await this.activities.submit({ write, checkExisting });
+        if (written.ok) {
+          const records = receiptRecords(write, written.activityId, this.receiptDetails());
+          await this.receipt((r) => r.written(outcomeId, records));
+        }
+        result = written;
       } else {
         result = await this.consents.submit(data);
       }
@@ -151,6 +195,8 @@ export class WritebackWorker {
           failedAt: new Date().toISOString(),
         });
         log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
+        if (data.kind === "outcome")
+          await this.receipt((r) => r.deadLettered(data.outcome.outcomeId, failure.reason));
         return { deadLettered: id };
       }
       case "rate-limited":
@@ -159,6 +205,10 @@ export class WritebackWorker {
           "CRM rate limit: pausing this integration's writeback",
         );
         await this.queue.rateLimit(failure.waitMs);
+        if (data.kind === "outcome")
+          await this.receipt((r) =>
+            r.retrying(data.outcome.outcomeId, new Date(Date.now() + failure.waitMs), failure.reason),
+          );
         throw new RateLimitError();
       case "retry":
         if (failure.ambiguous && !data.ambiguous) await job.updateData({ ...data, ambiguous: true });
@@ -179,6 +229,10 @@ export class WritebackWorker {
       attempts: job.attemptsStarted,
       failedAt: new Date().toISOString(),
     });
+    if (job.data.kind === "outcome") {
+      const outcomeId = job.data.outcome.outcomeId;
+      await this.receipt((r) => r.deadLettered(outcomeId, `out of attempts: ${classification.reason}`));
+    }
     await job.remove().catch(() => {});
   }
 
