@@ -15,6 +15,7 @@ import type { SyncRunRecord } from "../sync/sync-state.js";
 import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { OutcomeNotifier } from "../writeback/outcome-notifier.js";
 import type { OutcomeReceipts } from "../writeback/receipts.js";
 
 /** What the HTTP API calls: each route takes what it needs from here. */
@@ -33,6 +34,8 @@ export interface ApiDependencies {
   inbound: Pick<InboundCallService, "report">;
   /** Outcome receipts (`GET /v1/outcomes/{outcomeId}`). */
   receipts: Pick<OutcomeReceipts, "read">;
+  /** An accepted outcome's final state goes to the webhook of the API key that posted it. */
+  notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;
   /** A source's recent sync runs, newest first. */

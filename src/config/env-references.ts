@@ -5,6 +5,7 @@ const secretKeys = new Set([
   "accessToken",
   "webhookSecret",
   "keys",
+  "apiKey",
   "password",
 ]);
 

@@ -156,6 +156,19 @@ export const configSchema = z.strictObject({
       publicUrl: z.url().optional(),
       /** Bearer keys, by reference: `- ${TELESYNC_API_KEY}`. */
       keys: z.array(z.string().min(16, "API keys must be at least 16 characters")).default([]),
+      /**
+       * Per API key, where the dialer wants to hear that an outcome it posted is final (written or
+       * dead-lettered): a POST of the receipt signed with `webhookSecret` (HMAC-SHA256 of the body).
+       */
+      outcomeWebhooks: z
+        .array(
+          z.strictObject({
+            apiKey: z.string().min(16),
+            url: z.url({ protocol: /^https?$/ }),
+            webhookSecret: z.string().min(16, "webhook secrets must be at least 16 characters"),
+          }),
+        )
+        .default([]),
     })
     .prefault({}),
   /** Inbound calls (`POST /v1/calls`): how a caller's number is attributed to one lead. */

@@ -19,6 +19,7 @@ import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
 import { WritebackIntake } from "../writeback/outcome-intake.js";
+import { OutcomeNotifier } from "../writeback/outcome-notifier.js";
 import { WritebackWorker, type WritebackWorkerOptions } from "../writeback/writeback-worker.js";
 import type { Telesync } from "./telesync.js";
 
@@ -54,6 +55,8 @@ export class TelesyncService {
   readonly leases: LeaseService;
   readonly outcomes: OutcomeService;
   readonly inbound: InboundCallService;
+  /** Signed webhooks to dialers when their outcomes are final (`api.outcomeWebhooks`). */
+  readonly notifier: OutcomeNotifier;
   readonly metrics = new Metrics();
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
@@ -109,6 +112,13 @@ export class TelesyncService {
       abandonment: compliance.abandonmentGuard,
       now,
     });
+    this.notifier = new OutcomeNotifier({
+      redis,
+      prefix,
+      hooks: config.api.outcomeWebhooks,
+      receipts: this.intake.receipts,
+      log,
+    });
     this.inbound = new InboundCallService({
       dialQueues,
       phones: new PhoneIndex(redis, prefix),
@@ -137,6 +147,7 @@ export class TelesyncService {
               connector: telesync.connector(integrationId),
               deadLetters: service.deadLetters,
               receipts: service.intake.receipts,
+              onFinal: (outcomeId) => service.notifier.final(outcomeId),
               redis,
               redisUrl: config.redis.url,
               prefix,
@@ -146,6 +157,7 @@ export class TelesyncService {
           ),
         );
       }
+      if (config.api.outcomeWebhooks.length > 0) service.notifier.start(config.redis.url);
       if (options.schedule !== false) {
         service.scheduler = new SyncScheduler({
           redis,
@@ -171,6 +183,7 @@ export class TelesyncService {
         consent: service.consent,
         inbound: service.inbound,
         receipts: service.intake.receipts,
+        notifier: service.notifier,
         abandonment: telesync.compliance.abandonment,
         decisions: telesync.compliance.decisions,
         syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
@@ -233,6 +246,7 @@ export class TelesyncService {
     await this.leases.close();
     await this.scheduler?.close();
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
+    await this.notifier.close();
     await this.intake.close();
     await this.deadLetters.close();
     await this.trigger.close();

@@ -126,6 +126,23 @@ export class OutcomeReceipts {
     return this.update(outcomeId, "dead-lettered", { reason });
   }
 
+  /** Notify `hookId` when the outcome is final; returns the state now (the caller notifies if already final). */
+  async watch(outcomeId: string, hookId: string): Promise<ReceiptState | undefined> {
+    const key = this.key(outcomeId);
+    const [, , state] = (await this.redis
+      .multi()
+      .hset(key, "notify", hookId)
+      .expire(key, receiptTtlSeconds)
+      .hget(key, "state")
+      .exec()) as [unknown, unknown, [Error | null, string | null]];
+    return (state[1] ?? undefined) as ReceiptState | undefined;
+  }
+
+  /** The hook to notify when the outcome is final, if any. */
+  async watcher(outcomeId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.key(outcomeId), "notify")) ?? undefined;
+  }
+
   async read(outcomeId: string): Promise<Receipt | undefined> {
     const hash = await this.redis.hgetall(this.key(outcomeId));
     if (!hash.state || !hash.updatedAt) return undefined;

@@ -56,6 +56,8 @@ export interface WritebackWorkerDependencies {
   log: Logger;
   /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
   receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
+  /** Called once an outcome's receipt is final (written, dead-lettered): the dialer's webhook. */
+  onFinal?: (outcomeId: string) => Promise<void>;
 }
 
 type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
@@ -148,6 +150,14 @@ export class WritebackWorker {
     }
   }
 
+  private async final(outcomeId: string): Promise<void> {
+    try {
+      await this.deps.onFinal?.(outcomeId);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "outcome notification not queued");
+    }
+  }
+
   private receiptDetails(): ReceiptDetails {
     const connector = this.connector;
     return {
@@ -169,11 +179,14 @@ export class WritebackWorker {
         const outcomeId = data.outcome.outcomeId;
         // A dead-letter replay (job id r-…) is in flight again after a final state.
         const replay = String(job.id).startsWith("r-");
-        await this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
+        // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
+        const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
         const written = await this.activities.submit({ write, checkExisting });
+        await marked;
         if (written.ok) {
           const records = receiptRecords(write, written.activityId, this.receiptDetails());
           await this.receipt((r) => r.written(outcomeId, records));
+          await this.final(outcomeId);
         }
         result = written;
       } else {
@@ -197,6 +210,7 @@ export class WritebackWorker {
         log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
         if (data.kind === "outcome")
           await this.receipt((r) => r.deadLettered(data.outcome.outcomeId, failure.reason));
+        if (data.kind === "outcome") await this.final(data.outcome.outcomeId);
         return { deadLettered: id };
       }
       case "rate-limited":
@@ -232,6 +246,7 @@ export class WritebackWorker {
     if (job.data.kind === "outcome") {
       const outcomeId = job.data.outcome.outcomeId;
       await this.receipt((r) => r.deadLettered(outcomeId, `out of attempts: ${classification.reason}`));
+      await this.final(outcomeId);
     }
     await job.remove().catch(() => {});
   }
