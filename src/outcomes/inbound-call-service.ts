@@ -3,6 +3,7 @@ import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import type { LastLeased } from "../queues/last-leased.js";
 import type { PhoneIndex } from "../queues/phone-index.js";
+import { parseLeadKey } from "../writeback/jobs.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import {
   type AttributedBy,
@@ -119,8 +120,8 @@ export class InboundCallService {
   }
 
   private async known(leadKey: string): Promise<KnownLead | undefined> {
-    const integration = leadKey.slice(0, leadKey.indexOf("/"));
-    if (!this.deps.integrations.includes(integration)) return undefined;
+    const ref = parseLeadKey(leadKey);
+    if (!ref || !this.deps.integrations.includes(ref.integration)) return undefined;
     const [first] = await this.deps.dialQueues.jobsOfLead(leadKey);
     return first ? { lead: first.job.data.lead, campaign: first.campaign } : undefined;
   }
