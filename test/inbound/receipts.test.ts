@@ -50,6 +50,33 @@ describe("outcome receipts over HTTP (sandbox, real jsforce, real Redis)", () =>
       CallObject: "r-1",
     });
   });
+
+  it("goes dead-lettered with the CRM's reason, and written after the dead letter is replayed", async () => {
+    h = await startHarness({ leads: 2 });
+    const leased = (await (await h.call("POST", "/v1/campaigns/q4/leases")).json()) as {
+      leaseId: string;
+      lead: { crmId: string };
+    };
+    const lift = h.sandbox.salesforce.rejectRecord(
+      (record, info) => info.type === "Task" && record.WhoId === leased.lead.crmId,
+      { message: "Call Result is required for this lead source" },
+    );
+    await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody("r-2"));
+    const read = async () =>
+      (await (await h.call("GET", "/v1/outcomes/r-2")).json()) as Receipt & { reason?: string };
+    await eventually(async () => (await read()).state === "dead-lettered", 30_000, "dead-lettered");
+    expect((await read()).reason).toContain("Call Result is required");
+    lift();
+    const [letter] = await h.service.deadLetters.list();
+    expect(await h.service.replayDeadLetter(letter?.id as string)).toBe(true);
+    await eventually(async () => (await read()).state === "written", 30_000, "written after replay");
+    const written = await read();
+    expect(written.reason).toBeUndefined();
+    expect(h.sandbox.salesforce.get("Task", written.records?.[0]?.id as string)).toMatchObject({
+      WhoId: leased.lead.crmId,
+      CallObject: "r-2",
+    });
+  });
 });
 
 describe("the records a receipt names", () => {
