@@ -131,6 +131,13 @@ export interface CrmConnector {
    * the CRM no longer has are left out. Lets the core re-sync one record instead of a whole source.
    */
   fetchRecords?(request: FetchRequest): Promise<CrmRecord[]>;
+  /** The CRM object a call activity is stored as (Salesforce `Task`, HubSpot `calls`), for receipts. */
+  readonly activityObjectType?: string;
+  /**
+   * Where a person opens a record in the CRM's UI, for receipts; undefined when the connector cannot
+   * tell (e.g. a HubSpot portal id not configured).
+   */
+  recordUrl?(objectType: string, id: string): string | undefined;
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
   close(): Promise<void>;

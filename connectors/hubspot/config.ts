@@ -15,6 +15,8 @@ export const hubspotIntegrationSchema = z.strictObject({
       refreshToken: z.string().min(1),
     }),
   ]),
+  /** The account (portal / hub) id, for record links in receipts; without it receipts carry no URL. */
+  portalId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).optional(),
   /** Client secret of the HubSpot app, for webhook signature v3. */
   webhookSecret: z.string().min(1).optional(),
   /** Burst limit of the account's tier (requests per 10 s): 100 Free/Starter, 190 Pro/Enterprise. */

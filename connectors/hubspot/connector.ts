@@ -33,6 +33,9 @@ import { type CreateMemory, writeActivities, writeConsent } from "./write.js";
 export type HubspotConnectorOptions = TransportOptions;
 
 /** HubSpot CRM v3 through @hubspot/api-client 13.x: contacts in, calls and contact updates out. */
+/** HubSpot's object type ids (developers.hubspot.com, "Using the object APIs"). */
+const hubspotObjectTypeIds: Record<string, string> = { contacts: "0-1", calls: "0-48", meetings: "0-47" };
+
 export class HubspotConnector implements CrmConnector {
   readonly vendor = "hubspot";
   readonly integrationId: string;
@@ -115,6 +118,18 @@ export class HubspotConnector implements CrmConnector {
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     return writeConsent(this.transport, this.config, batch);
+  }
+
+  readonly activityObjectType = "calls";
+
+  /**
+   * The record page in HubSpot's app: `/contacts/<portalId>/record/<objectTypeId>/<id>` (object type
+   * ids from HubSpot's object API docs: contacts 0-1, calls 0-48). Needs `portalId` in the config.
+   */
+  recordUrl(objectType: string, id: string): string | undefined {
+    const typeId = hubspotObjectTypeIds[objectType];
+    if (this.config.portalId === undefined || !typeId) return undefined;
+    return `https://app.hubspot.com/contacts/${this.config.portalId}/record/${typeId}/${encodeURIComponent(id)}`;
   }
 
   classifyError(error: unknown): ErrorClass {

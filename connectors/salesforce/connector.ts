@@ -98,6 +98,14 @@ export class SalesforceConnector implements CrmConnector {
     return writeConsent(this.session, batch);
   }
 
+  readonly activityObjectType = "Task";
+
+  /** Lightning Experience record page; `/lightning/r/<Object>/<id>/view` on the org's domain. */
+  recordUrl(objectType: string, id: string): string {
+    const base = this.config.instanceUrl.replace(/\/+$/, "");
+    return `${base}/lightning/r/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}/view`;
+  }
+
   classifyError(error: unknown): ErrorClass {
     return classifyError(error, this.now());
   }

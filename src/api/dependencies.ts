@@ -8,12 +8,15 @@ import type { ConsentService } from "../consent/consent-service.js";
 import type { LeaseService } from "../dialer/lease-service.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
+import type { InboundCallService } from "../outcomes/inbound-call-service.js";
 import type { OutcomeService } from "../outcomes/outcome-service.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import type { SyncRunRecord } from "../sync/sync-state.js";
 import type { SyncTrigger } from "../sync/trigger.js";
 import type { DeadLetterQueue } from "../writeback/dead-letter.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { OutcomeNotifier } from "../writeback/outcome-notifier.js";
+import type { OutcomeReceipts } from "../writeback/receipts.js";
 import type { HealthOptions } from "./health.js";
 
 /** What the HTTP API calls: each route takes what it needs from here. */
@@ -30,6 +33,12 @@ export interface ApiDependencies {
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
   outcomes: Pick<OutcomeService, "report" | "dispositionCounts" | "answerDistribution">;
   consent: Pick<ConsentService, "apply" | "leads" | "ledger">;
+  /** Inbound calls (`POST /v1/calls`). */
+  inbound: Pick<InboundCallService, "report">;
+  /** Outcome receipts (`GET /v1/outcomes/{outcomeId}`). */
+  receipts: Pick<OutcomeReceipts, "read">;
+  /** An accepted outcome's final state goes to the webhook of the API key that posted it. */
+  notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;
   /** A source's recent sync runs, newest first. */

@@ -27,7 +27,7 @@ export function outcomeBodySchema(dispositions: readonly string[]) {
   });
 }
 
-const phoneSchema = z.string().transform((value, ctx) => {
+export const phoneSchema = z.string().transform((value, ctx) => {
   const e164 = toE164(value, "US");
   if (!e164) {
     ctx.addIssue({ code: "custom", message: "not a valid phone number (use E.164, e.g. +14155550100)" });

@@ -17,6 +17,7 @@ import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-un
 import { registerAnswerRoutes } from "./routes/answers.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
+import { registerInboundRoutes } from "./routes/inbound.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
 export type { ApiDependencies } from "./dependencies.js";
@@ -115,6 +116,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerOpsRoutes(app, deps);
   registerDecisionRoutes(app, deps);
   registerAnswerRoutes(app, deps);
+  registerInboundRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

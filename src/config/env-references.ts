@@ -6,6 +6,7 @@ const secretKeys = new Set([
   "webhookSecret",
   "keys",
   "key",
+  "apiKey",
   "password",
 ]);
 

@@ -203,6 +203,31 @@ export const configSchema = z.strictObject({
        * `- { name: dialer-main, key: ${DIALER_KEY}, scopes: [dialer] }`. See `apiKeysSchema`.
        */
       keys: apiKeysSchema,
+      /**
+       * Per API key, where the dialer wants to hear that an outcome it posted is final (written or
+       * dead-lettered): a POST of the receipt signed with `webhookSecret` (HMAC-SHA256 of the body).
+       */
+      outcomeWebhooks: z
+        .array(
+          z.strictObject({
+            apiKey: z.string().min(16),
+            url: z.url({ protocol: /^https?$/ }),
+            webhookSecret: z.string().min(16, "webhook secrets must be at least 16 characters"),
+          }),
+        )
+        .default([]),
+    })
+    .prefault({}),
+  /** Inbound calls (`POST /v1/calls`): how a caller's number is attributed to one lead. */
+  inbound: z
+    .strictObject({
+      /** A lead leased for the number within this long is the one the caller calls back. */
+      attributionWindow: durationSchema.default(7 * 86_400_000),
+      /**
+       * Several leads carry the number and none was leased within the window: `ask` answers 409 with
+       * the candidates for the agent to pick, `newest` takes the most recently modified record.
+       */
+      policy: z.enum(["ask", "newest"]).default("ask"),
     })
     .prefault({}),
   sync: z

@@ -12,6 +12,7 @@ import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import type { LastLeased } from "../queues/last-leased.js";
 import { queueNames } from "../queues/names.js";
 import { LeaseError } from "./errors.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef } from "./lease-id.js";
@@ -55,6 +56,8 @@ export interface LeaseServiceDependencies {
   /** telesync's clock. */
   now: () => Date;
   log: Logger;
+  /** Which lead was last leased for a number: inbound calls from it are attributed to that lead. */
+  lastLeased?: Pick<LastLeased, "record"> | undefined;
   /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
   returnAbandoned?: boolean | undefined;
   stalledIntervalMs?: number | undefined;
@@ -150,6 +153,7 @@ export class LeaseService {
       }
       previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
       const notAfter = verdict.notAfter?.getTime();
+      await this.deps.lastLeased?.record([lead.phone, ...(lead.altPhones ?? [])], lead.key, now);
       return {
         leaseId: encodeLeaseId({ campaign, jobId: job.id, token, ...(notAfter ? { notAfter } : {}) }),
         expiresAt: expiresAt(now.getTime(), config.lease.ttl, notAfter),

@@ -14,13 +14,16 @@ import { LeaseService } from "../dialer/lease-service.js";
 import { Metrics } from "../observability/metrics.js";
 import { AnswerStats } from "../outcomes/answer-stats.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
+import { InboundCallService } from "../outcomes/inbound-call-service.js";
 import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
+import { LastLeased } from "../queues/last-leased.js";
 import { PhoneIndex } from "../queues/phone-index.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
 import { WritebackIntake } from "../writeback/outcome-intake.js";
+import { OutcomeNotifier } from "../writeback/outcome-notifier.js";
 import { campaignScripts } from "../writeback/to-activity.js";
 import { WritebackWorker, type WritebackWorkerOptions } from "../writeback/writeback-worker.js";
 import type { Telesync } from "./telesync.js";
@@ -58,6 +61,9 @@ export class TelesyncService {
   readonly consent: ConsentService;
   readonly leases: LeaseService;
   readonly outcomes: OutcomeService;
+  readonly inbound: InboundCallService;
+  /** Signed webhooks to dialers when their outcomes are final (`api.outcomeWebhooks`). */
+  readonly notifier: OutcomeNotifier;
   readonly metrics = new Metrics();
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
@@ -89,6 +95,8 @@ export class TelesyncService {
       now,
     });
     this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
+    const lastLeased = new LastLeased(redis, prefix, telesync.keys.phones);
+    const ledger = new OutcomeLedger(redis, prefix);
     const gate =
       options.gate === undefined
         ? telesync.complianceEnforced
@@ -105,18 +113,38 @@ export class TelesyncService {
       prefix,
       now,
       log,
+      lastLeased,
       stalledIntervalMs: options.stalledIntervalMs,
     });
     this.outcomes = new OutcomeService({
       leases: this.leases,
       dialQueues,
-      ledger: new OutcomeLedger(redis, prefix),
+      ledger,
       intake: this.intake,
       consent: this.consent,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
       answers: new AnswerStats(redis, prefix),
+      now,
+    });
+    this.notifier = new OutcomeNotifier({
+      redis,
+      prefix,
+      hooks: config.api.outcomeWebhooks,
+      receipts: this.intake.receipts,
+      log,
+    });
+    this.inbound = new InboundCallService({
+      dialQueues,
+      phones: new PhoneIndex(redis, prefix, telesync.keys.phones),
+      lastLeased,
+      ledger,
+      intake: this.intake,
+      receipts: this.intake.receipts,
+      consent: this.consent,
+      integrations: Object.keys(config.integrations),
+      settings: { attributionWindowMs: config.inbound.attributionWindow, policy: config.inbound.policy },
       now,
     });
   }
@@ -135,6 +163,8 @@ export class TelesyncService {
               scripts: campaignScripts(config.campaigns),
               connector: telesync.connector(integrationId),
               deadLetters: service.deadLetters,
+              receipts: service.intake.receipts,
+              onFinal: (outcomeId) => service.notifier.final(outcomeId),
               redis,
               redisUrl: config.redis.url,
               prefix,
@@ -144,6 +174,7 @@ export class TelesyncService {
           ),
         );
       }
+      if (config.api.outcomeWebhooks.length > 0) service.notifier.start(config.redis.url);
       if (options.schedule !== false) {
         service.scheduler = new SyncScheduler({
           redis,
@@ -168,6 +199,9 @@ export class TelesyncService {
         leases: service.leases,
         outcomes: service.outcomes,
         consent: service.consent,
+        inbound: service.inbound,
+        receipts: service.intake.receipts,
+        notifier: service.notifier,
         abandonment: telesync.compliance.abandonment,
         decisions: telesync.compliance.decisions,
         syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
@@ -233,6 +267,7 @@ export class TelesyncService {
     await this.leases.close();
     await this.scheduler?.close();
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
+    await this.notifier.close();
     await this.intake.close();
     await this.deadLetters.close();
     await this.trigger.close();

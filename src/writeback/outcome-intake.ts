@@ -4,6 +4,7 @@ import type { Redis } from "ioredis";
 import { ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
+import { OutcomeReceipts } from "./receipts.js";
 
 /** Retries with backoff (see writeback-worker); finished jobs kept a day, failed ones until handled. */
 export const writebackJobOptions = {
@@ -21,11 +22,15 @@ export function writebackJobId(kind: string, key: string): string {
 /** The durable front of the writeback: once `enqueue` resolves the job is in Redis. */
 export class WritebackIntake {
   private readonly queues = new Map<string, Queue<WritebackJob>>();
+  /** Each outcome's receipt starts here, as `accepted`. */
+  readonly receipts: OutcomeReceipts;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    this.receipts = new OutcomeReceipts(redis, prefix);
+  }
 
   /** The writeback queue of one integration. */
   queue(integration: string): Queue<WritebackJob> {
@@ -48,6 +53,12 @@ export class WritebackIntake {
    */
   async enqueue(job: WritebackJob): Promise<void> {
     if (job.kind === "outcome") {
+      // Before the job: a worker's later steps must find the receipt (they never move it back).
+      await this.receipts.accepted(job.outcome.outcomeId, {
+        direction: job.outcome.direction,
+        leadKey: job.outcome.leadKey,
+        at: new Date(),
+      });
       await this.queue(job.lead.integration).add("outcome", job, {
         jobId: writebackJobId("o", job.outcome.outcomeId),
       });

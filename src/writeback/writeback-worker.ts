@@ -16,6 +16,8 @@ import {
 } from "./circuit-breaker.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
+import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
+import type { OutcomeReceipts } from "./receipts.js";
 import { toActivityWrite, writebackSettings } from "./to-activity.js";
 
 /** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
@@ -63,6 +65,10 @@ export interface WritebackWorkerDependencies {
   redisUrl: string;
   prefix: string;
   log: Logger;
+  /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
+  receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
+  /** Called once an outcome's receipt is final (written, dead-lettered): the dialer's webhook. */
+  onFinal?: (outcomeId: string) => Promise<void>;
 }
 
 type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
@@ -132,12 +138,53 @@ export class WritebackWorker {
       stalledInterval: options.stalledIntervalMs ?? 30_000,
       maxStalledCount: 5,
       limiter: { max: 100_000, duration: 1_000 },
-      settings: { backoffStrategy: (attemptsMade, _type, error) => writebackBackoff(attemptsMade, error) },
+      settings: {
+        backoffStrategy: async (attemptsMade, _type, error, job) => {
+          const delay = writebackBackoff(attemptsMade, error);
+          const data = job?.data as WritebackJob | undefined;
+          if (data?.kind === "outcome")
+            await this.receipt((r) =>
+              r.retrying(data.outcome.outcomeId, new Date(Date.now() + delay), error?.message ?? "unknown"),
+            );
+          return delay;
+        },
+      },
     });
     this.worker.on("failed", (job, error) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.exhausted(job, error);
     });
     this.worker.on("error", (error) => deps.log.error({ err: error }, "writeback worker error"));
+  }
+
+  /** Receipts are a view: a failure to update one is logged, never fails the write. */
+  private async receipt(
+    update: (receipts: NonNullable<WritebackWorkerDependencies["receipts"]>) => Promise<unknown>,
+  ): Promise<void> {
+    if (!this.deps.receipts) return;
+    try {
+      await update(this.deps.receipts);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "outcome receipt not updated");
+    }
+  }
+
+  private async final(outcomeId: string): Promise<void> {
+    try {
+      await this.deps.onFinal?.(outcomeId);
+    } catch (error) {
+      this.deps.log.warn({ err: error }, "outcome notification not queued");
+    }
+  }
+
+  private receiptDetails(): ReceiptDetails {
+    const connector = this.connector;
+    return {
+      activityObjectType: connector.activityObjectType ?? "activity",
+      recordUrl: (objectType, id) => connector.recordUrl?.(objectType, id),
+      ...(connector.recordUrl
+        ? {}
+        : { urlUnknown: `the ${connector.vendor} connector gives no record URLs` }),
+    };
   }
 
   private async process(job: Job<WritebackJob>): Promise<unknown> {
@@ -146,10 +193,20 @@ export class WritebackWorker {
     let result: ItemResult;
     try {
       if (data.kind === "outcome") {
-        result = await this.activities.submit({
-          write: toActivityWrite(data, writebackSettings(this.deps.integration, this.deps.scripts)),
-          checkExisting,
-        });
+        const write = toActivityWrite(data, writebackSettings(this.deps.integration, this.deps.scripts));
+        const outcomeId = data.outcome.outcomeId;
+        // A dead-letter replay (job id r-…) is in flight again after a final state.
+        const replay = String(job.id).startsWith("r-");
+        // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
+        const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
+        const written = await this.activities.submit({ write, checkExisting });
+        await marked;
+        if (written.ok) {
+          const records = receiptRecords(write, written.activityId, this.receiptDetails());
+          await this.receipt((r) => r.written(outcomeId, records));
+          await this.final(outcomeId);
+        }
+        result = written;
       } else {
         result = await this.consents.submit(data);
       }
@@ -174,6 +231,9 @@ export class WritebackWorker {
           failedAt: new Date().toISOString(),
         });
         log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
+        if (data.kind === "outcome")
+          await this.receipt((r) => r.deadLettered(data.outcome.outcomeId, failure.reason));
+        if (data.kind === "outcome") await this.final(data.outcome.outcomeId);
         return { deadLettered: id };
       }
       case "rate-limited":
@@ -182,6 +242,10 @@ export class WritebackWorker {
           "CRM rate limit: pausing this integration's writeback",
         );
         await this.queue.rateLimit(failure.waitMs);
+        if (data.kind === "outcome")
+          await this.receipt((r) =>
+            r.retrying(data.outcome.outcomeId, new Date(Date.now() + failure.waitMs), failure.reason),
+          );
         throw new RateLimitError();
       case "retry":
         if (failure.ambiguous && !data.ambiguous) await job.updateData({ ...data, ambiguous: true });
@@ -249,6 +313,11 @@ export class WritebackWorker {
       attempts: job.attemptsStarted,
       failedAt: new Date().toISOString(),
     });
+    if (job.data.kind === "outcome") {
+      const outcomeId = job.data.outcome.outcomeId;
+      await this.receipt((r) => r.deadLettered(outcomeId, `out of attempts: ${classification.reason}`));
+      await this.final(outcomeId);
+    }
     await job.remove().catch(() => {});
   }
 

@@ -1,0 +1,164 @@
+import { createHash } from "node:crypto";
+import type { Redis } from "ioredis";
+
+/** Same lifetime as the outcome's seen key: a receipt can be asked for as long as a retry is deduplicated. */
+const receiptTtlSeconds = 30 * 86_400;
+
+export type ReceiptState = "accepted" | "batched" | "retrying" | "written" | "dead-lettered";
+
+/** A CRM record an outcome created or updated. */
+export interface ReceiptRecord {
+  /** activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead. */
+  role: "activity" | "lead" | "consent";
+  objectType: string;
+  id: string;
+  /** Where a person opens it; absent when the connector cannot tell (`urlUnknown` says why). */
+  url?: string;
+  urlUnknown?: string;
+  /** The fields written, for lead updates. */
+  fields?: string[];
+}
+
+/** What became of an outcome, as `GET /v1/outcomes/{outcomeId}` answers. */
+export interface Receipt {
+  outcomeId: string;
+  state: ReceiptState;
+  direction?: string;
+  leadKey?: string;
+  acceptedAt?: string;
+  updatedAt: string;
+  /** Writeback attempts started. */
+  attempts?: number;
+  /** `retrying`: when the next attempt is due and what failed. */
+  nextAttemptAt?: string;
+  lastError?: string;
+  /** `dead-lettered`: the CRM's reason. */
+  reason?: string;
+  records?: ReceiptRecord[];
+}
+
+/**
+ * States by rank: a late copy of an earlier step (a batch report arriving after the write was
+ * confirmed) never moves a receipt back. `retrying` and `batched` alternate; final states stay,
+ * except that a replayed dead letter (rank 1 with `force`) is in flight again.
+ */
+const rank: Record<ReceiptState, number> = {
+  accepted: 0,
+  batched: 1,
+  retrying: 1,
+  written: 2,
+  "dead-lettered": 2,
+};
+
+const updateScript = `
+local current = redis.call('HGET', KEYS[1], 'rank')
+if current and tonumber(current) > tonumber(ARGV[1]) and ARGV[2] ~= 'force' then return 0 end
+if current and tonumber(ARGV[1]) == 0 then return 0 end
+redis.call('HDEL', KEYS[1], 'nextAttemptAt', 'lastError')
+for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('HSET', KEYS[1], 'rank', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+`;
+
+/** Receipts of outcomes: one small Redis hash per outcomeId (`receipt:<hash>`, 30 days). */
+export class OutcomeReceipts {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(outcomeId: string): string {
+    // Hashed like the seen key: outcomeIds are the client's (any characters, any length).
+    return `${this.prefix}:receipt:${createHash("sha256").update(outcomeId).digest("hex").slice(0, 32)}`;
+  }
+
+  private async update(
+    outcomeId: string,
+    state: ReceiptState,
+    fields: Record<string, string | undefined>,
+    options: { force?: boolean; at?: Date } = {},
+  ): Promise<boolean> {
+    const values: string[] = [];
+    const all = { ...fields, outcomeId, state, updatedAt: (options.at ?? new Date()).toISOString() };
+    for (const [name, value] of Object.entries(all)) if (value !== undefined) values.push(name, value);
+    const done = await this.redis.eval(
+      updateScript,
+      1,
+      this.key(outcomeId),
+      String(rank[state]),
+      options.force ? "force" : "",
+      String(receiptTtlSeconds),
+      ...values,
+    );
+    return done === 1;
+  }
+
+  /** Intake: the outcome is durably queued for the CRM (first write only). */
+  accepted(outcomeId: string, details: { direction: string; leadKey: string; at: Date }): Promise<boolean> {
+    return this.update(
+      outcomeId,
+      "accepted",
+      { direction: details.direction, leadKey: details.leadKey, acceptedAt: details.at.toISOString() },
+      { at: details.at },
+    );
+  }
+
+  /** The writeback worker put it into a CRM batch request. */
+  batched(outcomeId: string, attempts: number, options: { replay?: boolean } = {}): Promise<boolean> {
+    return this.update(
+      outcomeId,
+      "batched",
+      { attempts: String(attempts) },
+      { force: options.replay === true },
+    );
+  }
+
+  retrying(outcomeId: string, nextAttemptAt: Date, lastError: string): Promise<boolean> {
+    return this.update(outcomeId, "retrying", { nextAttemptAt: nextAttemptAt.toISOString(), lastError });
+  }
+
+  written(outcomeId: string, records: ReceiptRecord[]): Promise<boolean> {
+    return this.update(outcomeId, "written", { records: JSON.stringify(records), reason: "" });
+  }
+
+  deadLettered(outcomeId: string, reason: string): Promise<boolean> {
+    return this.update(outcomeId, "dead-lettered", { reason });
+  }
+
+  /** Notify `hookId` when the outcome is final; returns the state now (the caller notifies if already final). */
+  async watch(outcomeId: string, hookId: string): Promise<ReceiptState | undefined> {
+    const key = this.key(outcomeId);
+    const [, , state] = (await this.redis
+      .multi()
+      .hset(key, "notify", hookId)
+      .expire(key, receiptTtlSeconds)
+      .hget(key, "state")
+      .exec()) as [unknown, unknown, [Error | null, string | null]];
+    return (state[1] ?? undefined) as ReceiptState | undefined;
+  }
+
+  /** The hook to notify when the outcome is final, if any. */
+  async watcher(outcomeId: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.key(outcomeId), "notify")) ?? undefined;
+  }
+
+  async read(outcomeId: string): Promise<Receipt | undefined> {
+    const hash = await this.redis.hgetall(this.key(outcomeId));
+    if (!hash.state || !hash.updatedAt) return undefined;
+    const receipt: Receipt = {
+      outcomeId: hash.outcomeId ?? outcomeId,
+      state: hash.state as ReceiptState,
+      updatedAt: hash.updatedAt,
+    };
+    if (hash.direction) receipt.direction = hash.direction;
+    if (hash.leadKey) receipt.leadKey = hash.leadKey;
+    if (hash.acceptedAt) receipt.acceptedAt = hash.acceptedAt;
+    if (hash.attempts) receipt.attempts = Number(hash.attempts);
+    if (hash.nextAttemptAt) receipt.nextAttemptAt = hash.nextAttemptAt;
+    if (hash.lastError) receipt.lastError = hash.lastError;
+    if (hash.reason) receipt.reason = hash.reason;
+    if (hash.records) receipt.records = JSON.parse(hash.records) as ReceiptRecord[];
+    return receipt;
+  }
+}
