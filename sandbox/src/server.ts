@@ -3,6 +3,7 @@ import { z } from "zod";
 import { HubspotSandbox, type HubspotSandboxOptions, hubspotSandboxPlugin } from "./hubspot/index.js";
 import {
   faultSpecSchema,
+  cometdPlugin,
   SalesforceApiError,
   SalesforceSandbox,
   type SalesforceSandboxOptions,
@@ -74,6 +75,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
   };
 
   await app.register(salesforcePlugin(salesforce), { prefix: "/services" });
+  // Salesforce serves the Streaming API beside the REST API: https://<instance>/cometd/<version>.
+  await app.register(cometdPlugin(salesforce));
   await app.register(hubspotSandboxPlugin(hubspot), { prefix: "/hubspot" });
   await app.register(async (scope) => {
     scope.setErrorHandler((error: Error, _request, reply) => {

@@ -1,4 +1,6 @@
 export type { Credentials } from "./auth.js";
+export { changeChannel, type ChangeType } from "./change-events.js";
+export { cometdPlugin } from "./routes-cometd.js";
 export { SalesforceApiError, type SalesforceErrorItem } from "./errors.js";
 export { type FaultKind, type FaultSpec, faultSpecSchema } from "./faults.js";
 export { salesforcePlugin } from "./plugin.js";
