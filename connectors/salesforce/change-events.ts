@@ -49,18 +49,30 @@ export function channelsForSelects(selects: readonly unknown[]): string[] {
 }
 
 /**
+ * Whether records of these sources can be re-read one by one: an object source's members are its
+ * records; a campaign source's are CampaignMembers, which an edited Lead does not name, so an edit
+ * there asks for a pull instead.
+ */
+export function recordsRereadable(selects: readonly unknown[]): boolean {
+  return selects.every((raw) => "object" in parseSalesforceSelect(raw));
+}
+
+/**
  * The canonical events of one CDC message. DoNotCall set in the change is an opt-out applied at once;
  * cleared, it is re-read like any edit (mapping decides). A delete removes the lead; create and
  * undelete may add members, which only a pull can tell. GAP_* events carry no field values: the
  * records are read again. A CampaignMember change moves campaign membership: its sources pull.
  */
-export function changeEventMeaning(message: ChangeEventMessage): ChangeEventMeaning {
+export function changeEventMeaning(message: ChangeEventMessage, rereadable = true): ChangeEventMeaning {
   const { ChangeEventHeader: header, ...values } = message.payload;
   const objectType = header.entityName;
   const ids = header.recordIds;
   const type = header.changeType;
   if (type === "GAP_OVERFLOW") {
-    return { events: [], gap: `${objectType} change events overflowed (more than Salesforce reports one by one)` };
+    return {
+      events: [],
+      gap: `${objectType} change events overflowed (more than Salesforce reports one by one)`,
+    };
   }
   if (objectType === "CampaignMember") {
     return { events: ids.map((crmId) => ({ kind: "created", objectType, crmId })) };
@@ -79,12 +91,16 @@ export function changeEventMeaning(message: ChangeEventMessage): ChangeEventMean
       if (doNotCall === true) {
         return { events: ids.map((crmId) => ({ kind: "consent", objectType, crmId, doNotCall: true })) };
       }
-      return { events: ids.map((crmId) => ({ kind: "changed", objectType, crmId })) };
+      return { events: ids.map((crmId) => edited(objectType, crmId, rereadable)) };
     }
     default:
       // GAP_UPDATE, and any change type added later: read the records again.
-      return { events: ids.map((crmId) => ({ kind: "changed", objectType, crmId })) };
+      return { events: ids.map((crmId) => edited(objectType, crmId, rereadable)) };
   }
+}
+
+function edited(objectType: string, crmId: string, rereadable: boolean): CrmChangeEvent {
+  return rereadable ? { kind: "changed", objectType, crmId } : { kind: "created", objectType, crmId };
 }
 
 /** Salesforce's refusal of a replay id it no longer keeps ("400::The replayId {n} you provided was invalid…"). */

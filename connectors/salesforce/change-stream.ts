@@ -1,6 +1,12 @@
 import type { ChangeStream, ChangeStreamHandlers, ConnectorLogger } from "../types.js";
 import type { SalesforceSession } from "./auth.js";
-import { changeEventMeaning, changeEventMessageSchema, channelsForSelects, isExpiredReplay } from "./change-events.js";
+import {
+  changeEventMeaning,
+  changeEventMessageSchema,
+  channelsForSelects,
+  isExpiredReplay,
+  recordsRereadable,
+} from "./change-events.js";
 
 /** The part of faye's Client (jsforce's Streaming API client) used here; faye ships no types. */
 interface FayeClient {
@@ -35,6 +41,7 @@ const reauthenticateDelayMs = 5_000;
  */
 export class SalesforceChangeStream implements ChangeStream {
   readonly channels: readonly string[];
+  private readonly rereadable: boolean;
   /** channel → replay id to subscribe from: the last applied, or -1. */
   private readonly replayFrom = new Map<string, number>();
   private client: FayeClient | undefined;
@@ -52,6 +59,7 @@ export class SalesforceChangeStream implements ChangeStream {
     private readonly onClosed: () => void = () => {},
   ) {
     this.channels = channelsForSelects(handlers.selects);
+    this.rereadable = recordsRereadable(handlers.selects);
   }
 
   /** Subscribe every channel; resolves once Salesforce acknowledged them (and any catch-up pull ran). */
@@ -92,7 +100,10 @@ export class SalesforceChangeStream implements ChangeStream {
         this.firstSubscribes.delete(channel);
       }
     }
-    this.log.info({ integration: this.integrationId, channels: this.channels }, "salesforce change stream live");
+    this.log.info(
+      { integration: this.integrationId, channels: this.channels },
+      "salesforce change stream live",
+    );
     if (gaps.length > 0) await this.catchUp(gaps.join("; "));
   }
 
@@ -102,7 +113,9 @@ export class SalesforceChangeStream implements ChangeStream {
       outgoing: (message, callback) => {
         if (message.channel === "/meta/subscribe") {
           const channels = [message.subscription ?? []].flat();
-          const replay = Object.fromEntries(channels.map((c) => [c, this.replayFrom.get(c) ?? newEventsOnly]));
+          const replay = Object.fromEntries(
+            channels.map((c) => [c, this.replayFrom.get(c) ?? newEventsOnly]),
+          );
           message.ext = { ...message.ext, replay };
         }
         callback(message);
@@ -142,14 +155,20 @@ export class SalesforceChangeStream implements ChangeStream {
     try {
       for (const channel of channels) await client.subscribe(channel, true);
     } catch (error) {
-      this.log.warn({ integration: this.integrationId, err: errorText(error) }, "change stream resubscribe failed");
+      this.log.warn(
+        { integration: this.integrationId, err: errorText(error) },
+        "change stream resubscribe failed",
+      );
     }
     await this.catchUp(`${channels.join(", ")}: replay id no longer kept by Salesforce`);
   }
 
   private scheduleReauthentication(reason: string): void {
     if (this.reauthenticating || this.closed) return;
-    this.log.warn({ integration: this.integrationId, reason }, "salesforce refused the change stream session; reconnecting");
+    this.log.warn(
+      { integration: this.integrationId, reason },
+      "salesforce refused the change stream session; reconnecting",
+    );
     this.client?.disconnect();
     this.client = undefined;
     this.reauthenticating = setTimeout(() => {
@@ -175,29 +194,42 @@ export class SalesforceChangeStream implements ChangeStream {
       return;
     }
     const replayId = parsed.data.event.replayId;
-    const meaning = changeEventMeaning(parsed.data);
+    const meaning = changeEventMeaning(parsed.data, this.rereadable);
     try {
       if (meaning.events.length > 0) await this.handlers.onChanges(meaning.events);
     } catch (error) {
       // The events are not lost to the leads: a pull reads the same records.
-      this.log.error({ integration: this.integrationId, channel, err: errorText(error) }, "applying change events failed");
+      this.log.error(
+        { integration: this.integrationId, channel, err: errorText(error) },
+        "applying change events failed",
+      );
       await this.catchUp(`${channel}: applying replay id ${replayId} failed`);
     }
     if (meaning.gap) await this.catchUp(meaning.gap);
     this.replayFrom.set(channel, replayId);
     await this.handlers.positions.set(channel, String(replayId)).catch((error: unknown) => {
-      this.log.warn({ integration: this.integrationId, channel, err: errorText(error) }, "storing the replay id failed");
+      this.log.warn(
+        { integration: this.integrationId, channel, err: errorText(error) },
+        "storing the replay id failed",
+      );
     });
   }
 
   private async catchUp(reason: string): Promise<void> {
     this.log.info({ integration: this.integrationId, reason }, "change stream catching up with a pull");
     await this.handlers.onGap(reason).catch((error: unknown) => {
-      this.log.error({ integration: this.integrationId, err: errorText(error) }, "catch-up pull could not be started");
+      this.log.error(
+        { integration: this.integrationId, err: errorText(error) },
+        "catch-up pull could not be started",
+      );
     });
   }
 }
 
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : typeof error === "object" ? JSON.stringify(error) : String(error);
+  return error instanceof Error
+    ? error.message
+    : typeof error === "object"
+      ? JSON.stringify(error)
+      : String(error);
 }

@@ -9,6 +9,8 @@ import type {
   ConsentResult,
   ConsentWrite,
   CrmConnector,
+  CrmRecord,
+  FetchRequest,
   FieldDescription,
   PullPage,
   PullRequest,
@@ -19,6 +21,7 @@ import { SalesforceChangeStream } from "./change-stream.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
+import { fetchRecords } from "./fetch-records.js";
 import { salesforceLimits } from "./limits.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
@@ -107,6 +110,12 @@ export class SalesforceConnector implements CrmConnector {
   async describe(objectType: string): Promise<FieldDescription[]> {
     this.assertOpen();
     return toFieldDescriptions(await describeObject(this.session, objectType));
+  }
+
+  /** Re-read Leads/Contacts a change event named (`syncRecords`); SOQL by id, at most 200 ids a query. */
+  fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
+    this.assertOpen();
+    return fetchRecords(this.session, request);
   }
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {

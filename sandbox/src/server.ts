@@ -2,8 +2,8 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { HubspotSandbox, type HubspotSandboxOptions, hubspotSandboxPlugin } from "./hubspot/index.js";
 import {
-  faultSpecSchema,
   cometdPlugin,
+  faultSpecSchema,
   SalesforceApiError,
   SalesforceSandbox,
   type SalesforceSandboxOptions,

@@ -193,7 +193,10 @@ export class TelesyncService {
         });
         if (stream) this.changeStreams.push(stream);
       } catch (error) {
-        log.error({ err: error, integration: integrationId }, "change stream did not start; pulls carry on alone");
+        log.error(
+          { err: error, integration: integrationId },
+          "change stream did not start; pulls carry on alone",
+        );
       }
     }
   }

@@ -43,7 +43,9 @@ export interface CrmChangeFollowerDependencies {
  * dequeue, edits re-read the records); a gap asks every source of the integration to pull.
  * Returns undefined when the integration has no stream (the scheduled pulls then carry it alone).
  */
-export async function followCrmChanges(deps: CrmChangeFollowerDependencies): Promise<ChangeStream | undefined> {
+export async function followCrmChanges(
+  deps: CrmChangeFollowerDependencies,
+): Promise<ChangeStream | undefined> {
   const { connector, targets, log } = deps;
   if (!connector.subscribeChanges || deps.selects.length === 0) return undefined;
   return connector.subscribeChanges({
@@ -51,7 +53,10 @@ export async function followCrmChanges(deps: CrmChangeFollowerDependencies): Pro
     positions: deps.positions,
     onChanges: async (events) => {
       const effects = await applyCrmChanges(events, targets);
-      log.info({ integration: targets.integrationId, events: events.length, ...effects }, "crm change events applied");
+      log.info(
+        { integration: targets.integrationId, events: events.length, ...effects },
+        "crm change events applied",
+      );
     },
     onGap: async (reason) => {
       log.warn({ integration: targets.integrationId, reason }, "change stream gap: pulling the sources");

@@ -111,7 +111,8 @@ export class ChangeEventLog {
     if (replayId === -1) return this.lastReplayId;
     const oldest = this.events[0]?.replayId ?? this.lastReplayId + 1;
     if (replayId === -2) return oldest - 1;
-    if (!Number.isInteger(replayId) || replayId < oldest - 1 || replayId > this.lastReplayId) return undefined;
+    if (!Number.isInteger(replayId) || replayId < oldest - 1 || replayId > this.lastReplayId)
+      return undefined;
     return replayId;
   }
 

@@ -10,7 +10,9 @@ const bayeuxMessage = z.looseObject({
   id: z.string().optional(),
   clientId: z.string().optional(),
   subscription: z.union([z.string(), z.array(z.string())]).optional(),
-  ext: z.looseObject({ replay: z.record(z.string(), z.union([z.number(), z.string()])).optional() }).optional(),
+  ext: z
+    .looseObject({ replay: z.record(z.string(), z.union([z.number(), z.string()])).optional() })
+    .optional(),
   /** A client's first connect asks `{ timeout: 0 }`: answer at once instead of holding it. */
   advice: z.looseObject({ timeout: z.number().optional() }).optional(),
 });
@@ -77,17 +79,32 @@ export function cometdPlugin(sandbox: SalesforceSandbox) {
       const channels = [message.subscription ?? []].flat();
       for (const channel of channels) {
         if (!/^\/data\/\w+ChangeEvent$/.test(channel)) {
-          return { ...base(message), subscription: message.subscription, successful: false, error: `400::Unknown channel ${channel}` };
+          return {
+            ...base(message),
+            subscription: message.subscription,
+            successful: false,
+            error: `400::Unknown channel ${channel}`,
+          };
         }
         const requested = Number(message.ext?.replay?.[channel] ?? -1);
         const start = log.startAfter(requested);
         if (start === undefined) {
-          return { ...base(message), subscription: message.subscription, successful: false, error: invalidReplayError(requested) };
+          return {
+            ...base(message),
+            subscription: message.subscription,
+            successful: false,
+            error: invalidReplayError(requested),
+          };
         }
         client.cursors.set(channel, start);
       }
       client.wake?.();
-      return { ...base(message), subscription: message.subscription, successful: true, ext: { replay: message.ext?.replay ?? {} } };
+      return {
+        ...base(message),
+        subscription: message.subscription,
+        successful: true,
+        ext: { replay: message.ext?.replay ?? {} },
+      };
     };
 
     const connect = async (client: StreamingClient, message: BayeuxMessage): Promise<Reply[]> => {
@@ -108,14 +125,26 @@ export function cometdPlugin(sandbox: SalesforceSandbox) {
       }
       return [
         ...deliver(client, events),
-        { ...base(message), successful: true, advice: { interval: 0, timeout: sandbox.cometdHoldMs, reconnect: "retry" } },
+        {
+          ...base(message),
+          successful: true,
+          advice: { interval: 0, timeout: sandbox.cometdHoldMs, reconnect: "retry" },
+        },
       ];
     };
 
     const handle = async (message: BayeuxMessage, authorized: boolean): Promise<Reply[]> => {
       if (message.channel === "/meta/handshake") {
         if (!authorized) {
-          return [{ ...base(message), successful: false, error: "403::Handshake denied", ext: authFailure, advice: { reconnect: "none" } }];
+          return [
+            {
+              ...base(message),
+              successful: false,
+              error: "403::Handshake denied",
+              ext: authFailure,
+              advice: { reconnect: "none" },
+            },
+          ];
         }
         return [handshake(message)];
       }
@@ -144,15 +173,25 @@ export function cometdPlugin(sandbox: SalesforceSandbox) {
           clients.delete(message.clientId ?? "");
           return [{ ...base(message), successful: true }];
         default:
-          return [{ ...base(message), successful: false, error: `403::Publishing to ${message.channel} is not allowed` }];
+          return [
+            {
+              ...base(message),
+              successful: false,
+              error: `403::Publishing to ${message.channel} is not allowed`,
+            },
+          ];
       }
     };
 
     app.post("/cometd/:version", async (request: FastifyRequest, reply: FastifyReply) => {
       const { version } = request.params as { version: string };
-      if (!/^\d{2,3}\.0$/.test(version)) return reply.code(404).send([{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]);
+      if (!/^\d{2,3}\.0$/.test(version))
+        return reply
+          .code(404)
+          .send([{ errorCode: "NOT_FOUND", message: "The requested resource does not exist" }]);
       const parsed = z.array(bayeuxMessage).safeParse([request.body].flat());
-      if (!parsed.success) return reply.code(400).send([{ successful: false, error: "400::Invalid message" }]);
+      if (!parsed.success)
+        return reply.code(400).send([{ successful: false, error: "400::Invalid message" }]);
       const token = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(request.headers.authorization ?? "")?.[1];
       const authorized = sandbox.auth.isValid(token);
       // A batch's connect is answered last, after its subscribes took effect (as CometD servers do).

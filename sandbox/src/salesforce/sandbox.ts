@@ -1,4 +1,5 @@
 import { type Credentials, TokenRegistry } from "./auth.js";
+import { ChangeEventLog } from "./change-events.js";
 import { CursorStore } from "./cursors.js";
 import { type DeletedResponse, deletedBetween } from "./deleted.js";
 import { invalidType, SalesforceApiError } from "./errors.js";
@@ -10,7 +11,6 @@ import { ensureCampaign, LeadGenerator, type SeedLeadsOptions, seedLeads } from 
 import { executeQuery, type QueryResult } from "./soql-eval.js";
 import { RequestStats, type SalesforceStats } from "./stats.js";
 import { SalesforceStore } from "./store.js";
-import { ChangeEventLog } from "./change-events.js";
 import { recordView } from "./values.js";
 import {
   createOne,
