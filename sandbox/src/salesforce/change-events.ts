@@ -17,8 +17,8 @@ export interface PublishedChange {
 
 /** Objects whose changes the org publishes (Setup → Change Data Capture, selected entities). */
 const publishedEntities: ReadonlySet<string> = new Set(["Lead", "Contact", "CampaignMember", "Account"]);
-/** Fields the header and audit already cover; never listed as changes of their own. */
-const ignoredFields: ReadonlySet<string> = new Set(["Id", "IsDeleted"]);
+/** Fields a change event never carries (CDC guide, "Change Event Fields"); the id is in the header. */
+const ignoredFields: ReadonlySet<string> = new Set(["Id", "IsDeleted", "SystemModstamp"]);
 
 export function changeChannel(entity: string): string {
   return `/data/${entity}ChangeEvent`;
