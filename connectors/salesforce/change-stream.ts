@@ -31,6 +31,8 @@ interface FayeExtension {
 const newEventsOnly = -1;
 /** Wait before building a new client after Salesforce refused the session on the stream. */
 const reauthenticateDelayMs = 5_000;
+/** Longest wait for the handshake and subscribes at start (faye itself waits forever). */
+const startTimeoutMs = 30_000;
 
 /**
  * Follows Change Data Capture channels through jsforce's Streaming API client (CometD long-polling
@@ -70,7 +72,18 @@ export class SalesforceChangeStream implements ChangeStream {
       this.replayFrom.set(channel, Number.isInteger(stored) ? stored : newEventsOnly);
       if (!Number.isInteger(stored)) gaps.push(`${channel}: no stored replay id`);
     }
-    await this.connect(gaps);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the change stream did not start within ${startTimeoutMs / 1000} s`)),
+        startTimeoutMs,
+      );
+    });
+    try {
+      await Promise.race([this.connect(gaps), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async close(): Promise<void> {
@@ -174,8 +187,10 @@ export class SalesforceChangeStream implements ChangeStream {
     this.reauthenticating = setTimeout(() => {
       this.reauthenticating = undefined;
       if (this.closed) return;
-      // Positions are the last applied events: the new client resumes there; the pull covers an expiry.
-      this.connect([]).catch((error: unknown) => {
+      // Positions are the last applied events: the new client resumes there. A channel that has
+      // applied none yet (-1) cannot say what it missed while down: the sources pull.
+      const unknown = this.channels.filter((c) => this.replayFrom.get(c) === newEventsOnly);
+      this.connect(unknown.map((c) => `${c}: reconnected without a replay id`)).catch((error: unknown) => {
         this.scheduleReauthentication(errorText(error));
       });
     }, reauthenticateDelayMs);

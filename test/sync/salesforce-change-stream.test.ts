@@ -1,10 +1,12 @@
-import type { CrmSandbox } from "@telesync/sandbox";
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { Queue } from "bullmq";
 import { afterEach, describe, expect, it } from "vitest";
 import { leadKey } from "../../src/model/lead.js";
 import { queueNames } from "../../src/queues/names.js";
 import { TelesyncService } from "../../src/runtime/service.js";
-import { type ConfigInput, type Harness, startHarness } from "../support/harness.js";
+import { createTelesync } from "../../src/runtime/telesync.js";
+import { type ConfigInput, type Harness, salesforceTestConfig, startHarness } from "../support/harness.js";
+import { dropPrefix, uniquePrefix } from "../support/redis.js";
 
 /** Leads with numbers written here, so the expected E.164 forms below come from the test, not the code. */
 const people = [
@@ -160,4 +162,37 @@ describe("Salesforce Change Data Capture", () => {
     h.sandbox.salesforce.update("Lead", edsger, { DoNotCall: true });
     await eventually(() => suppressed(h, e164[3]!), "Edsger's number suppressed by the stream");
   });
+
+  it("reconnects with a fresh token when Salesforce stops accepting the stream's session", async () => {
+    // Tokens live 1.5 s and a long poll is held 300 ms, so the stream meets an expired session soon.
+    const sandbox = await startSandbox({ port: 0, salesforce: { tokenTtlMs: 1_500, cometdHoldMs: 300 } });
+    const prefix = uniquePrefix();
+    const telesync = createTelesync({
+      config: salesforceTestConfig(sandbox.url, prefix, undefined, realtime),
+      compliance: false,
+    });
+    const [ada, grace] = seed(sandbox) as [string, string];
+    let service: TelesyncService | undefined;
+    try {
+      await telesync.sync("leads");
+      service = await TelesyncService.start(telesync, { port: 0, schedule: false, role: "worker" });
+      sandbox.salesforce.update("Lead", grace, { FirstName: "Amazing Grace" });
+      const stored = () => telesync.redis.hget(`${prefix}:change-stream:sf`, "/data/LeadChangeEvent");
+      await eventually(async () => (await stored()) !== null, "a position stored");
+      // Past the token's life: the stream's next long poll is refused; this change happens meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      sandbox.salesforce.update("Lead", ada, { DoNotCall: true });
+      const suppression = service.consent.suppression;
+      await eventually(
+        async () => (await suppression.entry(e164[0]!)) !== undefined,
+        "opt-out after re-auth",
+        30_000,
+      );
+    } finally {
+      await service?.close();
+      await telesync.close();
+      await sandbox.close();
+      await dropPrefix(prefix);
+    }
+  }, 60_000);
 });
