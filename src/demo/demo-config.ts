@@ -31,6 +31,8 @@ export function demoConfig(options: {
           clientSecret: "sandbox-secret",
           refreshToken: "sandbox-refresh",
         },
+        // The sandbox serves Change Data Capture: an opt-out ticked in Salesforce stops calls at once.
+        realtime: { changeDataCapture: true },
         dispositions: {
           connected: {
             value: "Connected",
