@@ -140,6 +140,12 @@ export interface CrmConnector {
   recordUrl?(objectType: string, id: string): string | undefined;
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
+  /**
+   * Present when the integration is set up to stream the CRM's changes (Salesforce Change Data
+   * Capture): subscribes for the objects the sources read and emits the same canonical change events
+   * as the webhook receivers, resuming from the stored positions.
+   */
+  readonly subscribeChanges?: (handlers: ChangeStreamHandlers) => Promise<ChangeStream>;
   close(): Promise<void>;
 }
 
@@ -173,6 +179,33 @@ export type CrmChangeEvent =
   | { kind: "changed"; objectType: string; crmId: string }
   /** A new record: it may belong to sources whose membership only the CRM can tell, so they sync. */
   | { kind: "created"; objectType: string; crmId: string };
+
+/** Where a change stream stands, per channel, kept across restarts (Redis, under the config prefix). */
+export interface ChangeStreamPositions {
+  get(channel: string): Promise<string | undefined>;
+  set(channel: string, position: string): Promise<void>;
+}
+
+export interface ChangeStreamHandlers {
+  /** The `select` blocks of the integration's sources: the connector follows the objects they read. */
+  selects: unknown[];
+  positions: ChangeStreamPositions;
+  /** Apply events in order; the stored position moves past them only once this resolves. */
+  onChanges(events: CrmChangeEvent[]): Promise<void>;
+  /**
+   * Events may have been missed (no stored position, a position older than the CRM keeps, an
+   * overflow, a failed apply): pull the sources. Called once the stream is live again, so no change
+   * falls between the pull and the stream.
+   */
+  onGap(reason: string): Promise<void>;
+}
+
+/** A live change stream; `close()` stops it (the stored positions stay for the next start). */
+export interface ChangeStream {
+  /** The channels followed, for logs and `/healthz`. */
+  readonly channels: readonly string[];
+  close(): Promise<void>;
+}
 
 export type WebhookVerdict =
   | {

@@ -52,6 +52,13 @@ export const salesforceIntegrationSchema = z.strictObject({
       agentUsers: z.record(z.string(), z.string()).default({}),
     })
     .prefault({}),
+  /**
+   * Real-time changes. `changeDataCapture`: follow Change Data Capture events (Streaming API) for the
+   * sources' objects, so opt-outs, deletions and edits in Salesforce reach the queues within seconds;
+   * the scheduled pulls stay as the fallback. The org must publish the objects (Setup → Change Data
+   * Capture). Off by default.
+   */
+  realtime: z.strictObject({ changeDataCapture: z.boolean().default(false) }).prefault({}),
 });
 export type SalesforceIntegration = z.infer<typeof salesforceIntegrationSchema>;
 

@@ -2,20 +2,26 @@ import { z } from "zod";
 import type { ErrorClass } from "../../src/errors.js";
 import type {
   ActivityWrite,
+  ChangeStream,
+  ChangeStreamHandlers,
   ConnectorContext,
   ConnectorLimits,
   ConsentResult,
   ConsentWrite,
   CrmConnector,
+  CrmRecord,
+  FetchRequest,
   FieldDescription,
   PullPage,
   PullRequest,
   WriteResult,
 } from "../types.js";
 import { SalesforceSession } from "./auth.js";
+import { SalesforceChangeStream } from "./change-stream.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
+import { fetchRecords } from "./fetch-records.js";
 import { salesforceLimits } from "./limits.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
@@ -52,6 +58,8 @@ export class SalesforceConnector implements CrmConnector {
   private readonly now: () => number;
   private readonly catalogs = new Map<string, { at: number; catalog: Promise<FieldCatalog> }>();
   private closed = false;
+  private readonly streams = new Set<SalesforceChangeStream>();
+  readonly subscribeChanges?: (handlers: ChangeStreamHandlers) => Promise<ChangeStream>;
 
   constructor(
     private readonly config: SalesforceIntegration,
@@ -61,6 +69,23 @@ export class SalesforceConnector implements CrmConnector {
     this.integrationId = ctx.integrationId;
     this.now = options.now ?? ctx.now ?? Date.now;
     this.session = new SalesforceSession(config, ctx, this.now, options.requestTimeoutMs);
+    if (config.realtime.changeDataCapture) this.subscribeChanges = (handlers) => this.followChanges(handlers);
+  }
+
+  /** Follow Change Data Capture for the sources' objects (see `SalesforceChangeStream`). */
+  private async followChanges(handlers: ChangeStreamHandlers): Promise<ChangeStream> {
+    this.assertOpen();
+    const stream = new SalesforceChangeStream(this.session, handlers, this.ctx.log, this.integrationId, () =>
+      this.streams.delete(stream),
+    );
+    this.streams.add(stream);
+    try {
+      await stream.start();
+    } catch (error) {
+      await stream.close();
+      throw error;
+    }
+    return stream;
   }
 
   validateSelect(select: unknown): void {
@@ -86,6 +111,12 @@ export class SalesforceConnector implements CrmConnector {
   async describe(objectType: string): Promise<FieldDescription[]> {
     this.assertOpen();
     return toFieldDescriptions(await describeObject(this.session, objectType));
+  }
+
+  /** Re-read Leads/Contacts a change event named (`syncRecords`); SOQL by id, at most 200 ids a query. */
+  fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
+    this.assertOpen();
+    return fetchRecords(this.session, request);
   }
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
@@ -123,9 +154,10 @@ export class SalesforceConnector implements CrmConnector {
     );
   }
 
-  /** jsforce keeps no sockets or timers open; closing only refuses further calls. */
+  /** jsforce keeps no sockets or timers open but the change streams' long polls, closed here. */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all([...this.streams].map((stream) => stream.close()));
   }
 
   private assertOpen(): void {

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { z } from "zod";
 import { HubspotSandbox, type HubspotSandboxOptions, hubspotSandboxPlugin } from "./hubspot/index.js";
 import {
+  cometdPlugin,
   faultSpecSchema,
   SalesforceApiError,
   SalesforceSandbox,
@@ -74,6 +75,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
   };
 
   await app.register(salesforcePlugin(salesforce), { prefix: "/services" });
+  // Salesforce serves the Streaming API beside the REST API: https://<instance>/cometd/<version>.
+  await app.register(cometdPlugin(salesforce));
   await app.register(hubspotSandboxPlugin(hubspot), { prefix: "/hubspot" });
   await app.register(async (scope) => {
     scope.setErrorHandler((error: Error, _request, reply) => {

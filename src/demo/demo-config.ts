@@ -53,6 +53,8 @@ export function demoConfig(options: {
     integrations: {
       sandbox_sf: sandboxSalesforce(options.sandboxUrl, {
         apiVersion: "62.0",
+        // The sandbox serves Change Data Capture: an opt-out ticked in Salesforce stops calls at once.
+        realtime: { changeDataCapture: true },
         dispositions: sandboxDispositions.salesforce,
       }),
       sandbox_hs: sandboxHubspot(options.hubspotBasePath, {

@@ -145,6 +145,23 @@ export async function runDemo(options: {
         `   an inbound opt-out for ${maskPhone(optOut.phone)}: HTTP ${response.status}, suppressed at once`,
       );
     }
+    const crmOptOut = (
+      await telesync.dialQueues.get("q4_outbound").queue.getJobs(["waiting", "delayed"], 41, 41)
+    )[0]?.data.lead;
+    if (crmOptOut && service.changeStreams.length > 0) {
+      const startedAt = Date.now();
+      sf.update("Lead", crmOptOut.crmId, { DoNotCall: true });
+      let suppressed = false;
+      while (!suppressed && Date.now() - startedAt < 10_000) {
+        suppressed = (await service.consent.suppression.entry(crmOptOut.phone)) !== undefined;
+        if (!suppressed) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      print(
+        suppressed
+          ? `   DoNotCall ticked on a Lead in Salesforce: ${maskPhone(crmOptOut.phone)} suppressed ${Date.now() - startedAt} ms later (Change Data Capture)`
+          : `   DoNotCall ticked on a Lead in Salesforce: not suppressed within 10 s (the next pull will)`,
+      );
+    }
 
     await writebackIdle(service, telesync);
     print("\n4. What reached the CRMs (batched writeback, exactly once per outcome):");
@@ -155,7 +172,7 @@ export async function runDemo(options: {
     );
     for (const [d, n] of countBy(tasks, (t) => String(t.CallDisposition))) print(`     ${d.padEnd(24)} ${n}`);
     const dnc = sf.all("Lead").filter((l) => l.DoNotCall === true).length;
-    print(`     Leads with DoNotCall=true: ${dnc} (3 set in the CRM, the rest by telesync)`);
+    print(`     Leads with DoNotCall=true: ${dnc} (4 set in the CRM, the rest by telesync)`);
     const calls = sandbox.hubspot.calls();
     const labels = new Map<string, string>(Object.entries(hubspotOutcomes).map(([k, v]) => [v, k]));
     print(

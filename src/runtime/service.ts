@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { ChangeStream } from "../../connectors/types.js";
 import type { AdminPluginDependencies } from "../admin/plugin.js";
 import { adminPlugin } from "../admin/plugin.js";
 import { ApiKeyStore, isAdmin } from "../api/auth.js";
@@ -19,6 +20,8 @@ import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
 import { LastLeased } from "../queues/last-leased.js";
 import { PhoneIndex } from "../queues/phone-index.js";
+import { followCrmChanges, RedisChangeStreamPositions } from "../sync/change-stream.js";
+import type { CrmChangeTargets } from "../sync/crm-changes.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
@@ -68,6 +71,8 @@ export class TelesyncService {
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
   private scheduler: SyncScheduler | undefined;
+  /** Live CRM change streams (Salesforce Change Data Capture), one per integration that has one. */
+  readonly changeStreams: ChangeStream[] = [];
   api: FastifyInstance | undefined;
   url: string | undefined;
 
@@ -187,6 +192,7 @@ export class TelesyncService {
         await service.scheduler.reconcile();
         service.scheduler.startWorker();
       }
+      await service.followChangeStreams();
     }
     if (role !== "worker" && options.listen !== false) {
       service.api = await buildApi({
@@ -220,6 +226,48 @@ export class TelesyncService {
       service.url = await service.api.listen({ host, port: options.port ?? port });
     }
     return service;
+  }
+
+  /**
+   * Follow the change stream of each integration whose connector streams changes (worker role). One
+   * that cannot start is logged and left to the scheduled pulls, which carry every integration anyway.
+   */
+  private async followChangeStreams(): Promise<void> {
+    const { config, redis, prefix, log } = this.telesync;
+    for (const integrationId of Object.keys(config.integrations)) {
+      const sources = config.sources.filter((s) => s.integration === integrationId);
+      try {
+        const stream = await followCrmChanges({
+          connector: this.telesync.connector(integrationId),
+          selects: sources.map((s) => s.select),
+          positions: new RedisChangeStreamPositions(redis, prefix, integrationId),
+          targets: this.crmChangeTargets(integrationId),
+          log,
+        });
+        if (stream) this.changeStreams.push(stream);
+      } catch (error) {
+        log.error(
+          { err: error, integration: integrationId },
+          "change stream did not start; pulls carry on alone",
+        );
+      }
+    }
+  }
+
+  /** Where an integration's CRM change events land (as for its webhooks). */
+  private crmChangeTargets(integrationId: string): CrmChangeTargets {
+    const telesync = this.telesync;
+    return {
+      integrationId,
+      sourceIds: telesync.config.sources.filter((s) => s.integration === integrationId).map((s) => s.id),
+      removeLead: (leadKey) => telesync.dialQueues.removeLead(leadKey),
+      optOut: async (leadKey) => {
+        // The CRM already says do-not-call: nothing to write back.
+        await this.consent.apply({ leadKey, status: "opted_out", source: "crm" }, { writeToCrm: false });
+      },
+      syncRecords: (sourceId, objectType, crmIds) => telesync.syncRecords(sourceId, objectType, crmIds),
+      triggerSync: (sourceId) => this.trigger.trigger(sourceId),
+    };
   }
 
   /** What the admin page reads and may change. */
@@ -265,6 +313,7 @@ export class TelesyncService {
   async close(): Promise<void> {
     await this.api?.close();
     await this.leases.close();
+    await Promise.all(this.changeStreams.map((stream) => stream.close()));
     await this.scheduler?.close();
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
     await this.notifier.close();

@@ -62,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.service,
   });
   const url = service.url as string;
-  return {
+  const harness: Harness = {
     sandbox,
     telesync,
     service,
@@ -79,13 +79,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         },
         ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
       }),
+    // The service a test runs now (a test may restart it), not the first one.
     close: async () => {
-      await service.close();
+      await harness.service.close();
       await telesync.close();
       await sandbox.close();
       await dropPrefix(prefix);
     },
   };
+  return harness;
 }
 
 /** Poll until `check` is true (or fail after `timeoutMs`). */

@@ -1,8 +1,10 @@
 export type { Credentials } from "./auth.js";
+export { type ChangeType, changeChannel } from "./change-events.js";
 export { SalesforceApiError, type SalesforceErrorItem } from "./errors.js";
 export { type FaultKind, type FaultSpec, faultSpecSchema } from "./faults.js";
 export { salesforcePlugin } from "./plugin.js";
 export type { Operation } from "./record-check.js";
+export { cometdPlugin } from "./routes-cometd.js";
 export { salesforceControlRoutes } from "./routes-control.js";
 export {
   type RejectPredicate,

@@ -1,4 +1,5 @@
 import { type Credentials, TokenRegistry } from "./auth.js";
+import { ChangeEventLog } from "./change-events.js";
 import { CursorStore } from "./cursors.js";
 import { type DeletedResponse, deletedBetween } from "./deleted.js";
 import { invalidType, SalesforceApiError } from "./errors.js";
@@ -37,6 +38,10 @@ export interface SalesforceSandboxOptions {
   cursorTtlMs?: number;
   /** Seed for generated leads and fault probabilities (default 1). */
   seed?: number;
+  /** Change events kept for CometD replay before the oldest is dropped (default 10,000). */
+  changeEventRetention?: number;
+  /** How long a CometD `/meta/connect` is held open without events, real time (default 110 s, as Salesforce). */
+  cometdHoldMs?: number;
 }
 
 /** A record as the REST API shows it: every field of the object, datetimes as `2026-01-01T00:00:00.000+0000`. */
@@ -72,6 +77,8 @@ export class SalesforceSandbox {
   /** @internal */ readonly cursors: CursorStore;
   /** @internal */ readonly requests = new RequestStats();
   /** @internal */ readonly apiLimit: number;
+  /** @internal */ readonly changeEvents: ChangeEventLog;
+  /** @internal */ readonly cometdHoldMs: number;
   private readonly ids = new IdGenerator();
   private readonly rules: RejectionRule[] = [];
   private generator: LeadGenerator;
@@ -111,6 +118,23 @@ export class SalesforceSandbox {
       refreshToken: options.refreshToken ?? "sandbox-refresh",
     };
     this.auth = new TokenRegistry(credentials, this.orgId, this.userId, options.tokenTtlMs ?? 2 * 3600_000);
+    this.cometdHoldMs = options.cometdHoldMs ?? 110_000;
+    this.changeEvents = new ChangeEventLog(options.changeEventRetention ?? 10_000, this.userId);
+    this.store.observer = (type, previous, next) =>
+      this.changeEvents.record(type, previous, next, Number(next.SystemModstamp ?? this.nowMs()));
+  }
+
+  /**
+   * Drops every retained change event, as if the subscriber had been away longer than Salesforce's
+   * retention (three days): resuming from a stored replay id is then refused.
+   */
+  expireChangeEvents(): void {
+    this.changeEvents.expireAll();
+  }
+
+  /** The newest change event's replay id (0 before any write). */
+  get latestReplayId(): number {
+    return this.changeEvents.latest;
   }
 
   /** The OAuth client id, secret and refresh token the token endpoint accepts. */

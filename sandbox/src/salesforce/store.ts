@@ -25,6 +25,10 @@ export class SalesforceStore {
   /** CampaignId / LeadOrContactId → CampaignMember ids, so membership checks and cascades are O(1). */
   private readonly membersByParent = new Map<string, Set<string>>();
   private journal: Undo[] | undefined;
+  /** Committed writes for the change event bus; held back until the outermost `atomically` commits. */
+  private committed: Array<() => void> | undefined;
+  /** Told of every committed insert/replace (`previous` undefined for an insert). */
+  observer: ((type: string, previous: SfRecord | undefined, next: SfRecord) => void) | undefined;
 
   table(type: string): Table {
     const def = objectDef(type);
@@ -60,6 +64,7 @@ export class SalesforceStore {
     table.position.set(id, table.rows.length);
     table.rows.push(record);
     this.indexMember(table.def, record, true);
+    this.notify(table.def.name, undefined, record);
     this.journal?.push(() => {
       table.rows.pop();
       table.position.delete(id);
@@ -73,6 +78,7 @@ export class SalesforceStore {
     if (at === undefined) throw new Error(`replace of unknown ${type} ${String(record.Id)}`);
     const previous = table.rows[at]!;
     table.rows[at] = record;
+    this.notify(table.def.name, previous, record);
     this.journal?.push(() => {
       table.rows[at] = previous;
     });
@@ -93,17 +99,31 @@ export class SalesforceStore {
   /** Runs `fn`; when it returns false every change it made is undone (allOrNone). */
   atomically(fn: () => boolean): boolean {
     const outer = this.journal;
+    const outerCommitted = this.committed;
     const journal: Undo[] = [];
+    const committed: Array<() => void> = [];
     this.journal = journal;
+    this.committed = committed;
     let ok = false;
     try {
       ok = fn();
     } finally {
       this.journal = outer;
+      this.committed = outerCommitted;
       if (!ok) for (let i = journal.length - 1; i >= 0; i--) journal[i]!();
       else outer?.push(...journal);
+      // A rolled-back write was never visible, so it publishes no change event.
+      if (ok && outerCommitted) outerCommitted.push(...committed);
+      else if (ok) for (const publish of committed) publish();
     }
     return ok;
+  }
+
+  private notify(type: string, previous: SfRecord | undefined, next: SfRecord): void {
+    const observer = this.observer;
+    if (!observer) return;
+    if (this.committed) this.committed.push(() => observer(type, previous, next));
+    else observer(type, previous, next);
   }
 
   private indexMember(def: ObjectDef, record: SfRecord, add: boolean): void {
