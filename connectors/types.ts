@@ -131,9 +131,38 @@ export interface CrmConnector {
    * the CRM no longer has are left out. Lets the core re-sync one record instead of a whole source.
    */
   fetchRecords?(request: FetchRequest): Promise<CrmRecord[]>;
+  /**
+   * The lead records carrying this number (screen-pop lookup): Lead/Contact phone fields, HubSpot
+   * contact phone properties. Takes its slot of the integration's shared rate budget like every call.
+   * Only exact matches of the number come back (the CRM's own search may be fuzzier).
+   */
+  findByPhone?(query: PhoneQuery): Promise<PhoneMatch[]>;
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
   close(): Promise<void>;
+}
+
+/** One number in the forms a CRM may store it, computed by the core (connectors hold no phone library). */
+export interface PhoneQuery {
+  /** E.164, e.g. +14155550100. */
+  e164: string;
+  /** The national significant number's digits, e.g. 4155550100. */
+  nationalDigits: string;
+  /** Written forms people and imports store: E.164, national, international, digits only… (distinct). */
+  forms: string[];
+}
+
+/** A CRM record that carries the number looked up. */
+export interface PhoneMatch {
+  /** As in `CrmRecord.objectType` (Lead, Contact, contacts). */
+  objectType: string;
+  id: string;
+  name?: string;
+  /** The field/property holding the number, and its value as stored. */
+  phoneField: string;
+  phone: string;
+  /** Where a person opens the record in the CRM, when the connector knows the UI host. */
+  url?: string;
 }
 
 export interface FetchRequest {

@@ -15,6 +15,12 @@ export const hubspotIntegrationSchema = z.strictObject({
       refreshToken: z.string().min(1),
     }),
   ]),
+  /**
+   * The account's Hub ID, for links to records in HubSpot's UI (screen-pop lookup); without it records
+   * come back without a URL. `appUrl` is the UI host (https://app-eu1.hubspot.com for EU accounts).
+   */
+  portalId: z.string().regex(/^\d+$/, "expected the numeric Hub ID").optional(),
+  appUrl: z.url().default("https://app.hubspot.com"),
   /** Client secret of the HubSpot app, for webhook signature v3. */
   webhookSecret: z.string().min(1).optional(),
   /** Burst limit of the account's tier (requests per 10 s): 100 Free/Starter, 190 Pro/Enterprise. */

@@ -10,6 +10,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  PhoneMatch,
+  PhoneQuery,
   PullPage,
   PullRequest,
   WebhookReceiver,
@@ -18,6 +20,7 @@ import type {
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
+import { findContactsByPhone } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
 import { pullAllContacts } from "./pull-all.js";
 import { pullList, readContacts } from "./pull-list.js";
@@ -107,6 +110,16 @@ export class HubspotConnector implements CrmConnector {
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     return writeConsent(this.transport, this.config, batch);
+  }
+
+  /** Contacts whose `phone` or `mobilephone` is this number; URLs when `portalId` is configured. */
+  findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
+    const { portalId, appUrl } = this.config;
+    const recordUrl =
+      portalId === undefined
+        ? undefined
+        : (id: string) => `${appUrl.replace(/\/$/, "")}/contacts/${portalId}/record/0-1/${id}`;
+    return findContactsByPhone(this.transport, recordUrl, query);
   }
 
   classifyError(error: unknown): ErrorClass {

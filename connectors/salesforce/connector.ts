@@ -8,6 +8,8 @@ import type {
   ConsentWrite,
   CrmConnector,
   FieldDescription,
+  PhoneMatch,
+  PhoneQuery,
   PullPage,
   PullRequest,
   WriteResult,
@@ -16,6 +18,7 @@ import { SalesforceSession } from "./auth.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
+import { findByPhone } from "./find-by-phone.js";
 import { salesforceLimits } from "./limits.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
@@ -95,6 +98,17 @@ export class SalesforceConnector implements CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     this.assertOpen();
     return writeConsent(this.session, batch);
+  }
+
+  findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
+    this.assertOpen();
+    return findByPhone(
+      this.session,
+      this.ctx.rateLimiter,
+      this.integrationId,
+      this.config.instanceUrl,
+      query,
+    );
   }
 
   classifyError(error: unknown): ErrorClass {

@@ -14,6 +14,7 @@ import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
+import { registerLookupRoutes } from "./routes/lookup.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
 export type { ApiDependencies } from "./dependencies.js";
@@ -88,6 +89,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerDialerRoutes(app, deps);
   registerOpsRoutes(app, deps);
   registerDecisionRoutes(app, deps);
+  registerLookupRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

@@ -8,6 +8,7 @@ import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
+import { PhoneLookup } from "../lookup/phone-lookup.js";
 import { Metrics } from "../observability/metrics.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
 import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
@@ -158,6 +159,7 @@ export class TelesyncService {
         deadLetters: service.deadLetters,
         metrics: service.metrics,
         trigger: service.trigger,
+        lookup: service.phoneLookup(),
         plugins: [
           webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
           adminPlugin(service.adminDependencies()),
@@ -167,6 +169,22 @@ export class TelesyncService {
       service.url = await service.api.listen({ host, port: options.port ?? port });
     }
     return service;
+  }
+
+  /** Screen pop over every integration whose connector can search by phone. */
+  phoneLookup(): PhoneLookup {
+    const { config, redis, prefix, dialQueues } = this.telesync;
+    return new PhoneLookup({
+      redis,
+      prefix,
+      defaultCountry: Object.values(config.mappings)[0]?.defaultCountry ?? "US",
+      connectors: Object.keys(config.integrations).map((integrationId) => ({
+        integrationId,
+        connector: this.telesync.connector(integrationId),
+      })),
+      dialQueues,
+      suppression: this.consent.suppression,
+    });
   }
 
   /** What the admin page reads and may change. */
