@@ -28,6 +28,11 @@ export const salesforceIntegrationSchema = z.strictObject({
       clientSecret: z.string().min(1),
     }),
   ]),
+  /**
+   * Screen-pop searches (SOSL) per second telesync allows itself on this org. Salesforce documents no
+   * per-second REST limit, but each search spends the daily API quota the writeback needs.
+   */
+  searchRequestsPerSecond: z.number().int().positive().max(1_000).default(20),
   /** How outcomes become Tasks. */
   writeback: z
     .strictObject({

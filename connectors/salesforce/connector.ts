@@ -102,13 +102,7 @@ export class SalesforceConnector implements CrmConnector {
 
   findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
     this.assertOpen();
-    return findByPhone(
-      this.session,
-      this.ctx.rateLimiter,
-      this.integrationId,
-      this.config.instanceUrl,
-      query,
-    );
+    return findByPhone(this.session, this.ctx.rateLimiter, this.integrationId, this.config, query);
   }
 
   classifyError(error: unknown): ErrorClass {

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { PhoneMatch, PhoneQuery, RateLimiter } from "../types.js";
 import type { SalesforceSession } from "./auth.js";
-import { salesforceLimits } from "./limits.js";
 
 /**
  * Characters SOSL's FIND clause reserves; each is written with a backslash before it.
@@ -62,17 +61,13 @@ export async function findByPhone(
   session: SalesforceSession,
   rateLimiter: RateLimiter,
   integrationId: string,
-  instanceUrl: string,
+  config: { instanceUrl: string; searchRequestsPerSecond: number },
   query: PhoneQuery,
 ): Promise<PhoneMatch[]> {
-  await rateLimiter.acquire(
-    `salesforce:${integrationId}:search`,
-    salesforceLimits.searchRequestsPerSecond,
-    1_000,
-  );
+  await rateLimiter.acquire(`salesforce:${integrationId}:search`, config.searchRequestsPerSecond, 1_000);
   const raw = await session.call((conn) => conn.search(phoneSosl(query.nationalDigits)));
   const { searchRecords } = searchResultSchema.parse(raw);
-  const host = instanceUrl.replace(/\/$/, "");
+  const host = config.instanceUrl.replace(/\/$/, "");
   const matches: PhoneMatch[] = [];
   for (const record of searchRecords) {
     const object = record.attributes.type;

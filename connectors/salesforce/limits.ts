@@ -47,11 +47,6 @@ export const salesforceLimits = {
   dailyWaitMs: 3600_000,
   /** Share of the org's daily API quota telesync leaves to other apps and users (see api-budget.ts). */
   dailyApiReserve: 0.02,
-  /**
-   * Screen-pop searches (SOSL) per second telesync allows itself per org: Salesforce documents no
-   * per-second REST limit, but each search spends the daily quota the writeback needs.
-   */
-  searchRequestsPerSecond: 20,
   /** Wait after a plain 429 without Retry-After. */
   tooManyRequestsWaitMs: 10_000,
 } as const;

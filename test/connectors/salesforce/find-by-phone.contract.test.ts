@@ -48,7 +48,13 @@ describe("SalesforceConnector.findByPhone (nock, documented wire format)", () =>
       salesforceConfig(),
       {
         ...ctx,
-        rateLimiter: { ...ctx.rateLimiter, acquire: async (bucket) => (buckets.push(bucket), 0) },
+        rateLimiter: {
+          ...ctx.rateLimiter,
+          acquire: async (bucket) => {
+            buckets.push(bucket);
+            return 0;
+          },
+        },
       },
       { now: () => now },
     );
