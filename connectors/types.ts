@@ -74,6 +74,22 @@ export interface ActivityWrite {
   membershipStatus?: string;
   /** Do-not-call change to write to the lead record. */
   doNotCall?: boolean;
+  /** An appointment set on the call (Salesforce Event, HubSpot meeting), written with it. */
+  appointment?: AppointmentWrite;
+}
+
+/** An appointment as the connector writes it; `appointmentId` is stored on it so a retry finds it. */
+export interface AppointmentWrite {
+  /** Derived from the outcomeId: the same outcome always names the same appointment. */
+  appointmentId: string;
+  /** ISO 8601 in UTC. */
+  startsAt: string;
+  endsAt: string;
+  title: string;
+  notes?: string;
+  location?: string;
+  /** CRM user/owner id. */
+  ownerId?: string;
 }
 
 export type WriteResult =

@@ -41,6 +41,14 @@ export const salesforceIntegrationSchema = z.strictObject({
       subject: z.string().default("Call: {disposition}"),
       /** agent id or email → Salesforce User id, for Task.OwnerId. */
       agentUsers: z.record(z.string(), z.string()).default({}),
+      /**
+       * Custom text field on Event (unique, external id recommended) holding telesync's appointment
+       * id, so a retried write finds the Event it already created. An admin creates it.
+       */
+      appointmentIdField: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, "expected a custom field name like Telesync_Appointment_Id__c")
+        .default("Telesync_Appointment_Id__c"),
     })
     .prefault({}),
 });
