@@ -50,6 +50,8 @@ export const hubspotIntegrationSchema = z.strictObject({
     .prefault({}),
   /** The call property that stores telesync's outcomeId, for idempotent retries. */
   outcomeIdProperty: z.string().default("telesync_outcome_id"),
+  /** The meeting property that stores telesync's appointment id, so a retry finds the meeting. */
+  appointmentIdProperty: z.string().default("telesync_appointment_id"),
   writeback: z
     .strictObject({
       /** agent id or email → HubSpot owner id. */

@@ -36,7 +36,7 @@ export const hubspotLimits = {
    */
   windowMarginMs: 300,
   /** Default association type ids (SDK `AssociationTypes`). */
-  associationTypes: { callToContact: 194, noteToContact: 202 },
+  associationTypes: { callToContact: 194, noteToContact: 202, meetingToContact: 200 },
   /** Longest value of a text property (hs_call_body). */
   textPropertyMaxChars: 65_536,
   /** Archived records stay listable (`archived=true`) this long, then are purged. */

@@ -5,6 +5,7 @@ import type { HubspotTransport } from "./transport.js";
 import { createCalls } from "./write-calls.js";
 import { doNotCallProperties, mergeByContact, propertyValue, updateContacts } from "./write-contacts.js";
 import { findExistingCalls } from "./write-existing.js";
+import { writeMeetings } from "./write-meetings.js";
 
 function invalidReason(write: ActivityWrite): string | undefined {
   if (write.lead.objectType !== "contacts")
@@ -87,6 +88,29 @@ export async function writeActivities(
       firstByOutcome.set(write.outcomeId, write);
   }
   const created = await createCalls(transport, config, [...firstByOutcome.values()]);
+  // Appointments: a meeting per item whose call is stored; a failure is retried with checkExisting.
+  const meetingFailures = await writeMeetings(
+    transport,
+    config,
+    writable.flatMap(({ index, write }) =>
+      write.appointment && (existing.has(write.outcomeId) || created.get(write.outcomeId)?.ok)
+        ? [{ index, write, appointment: write.appointment }]
+        : [],
+    ),
+    options.checkExisting,
+  );
+  for (const [index, error] of meetingFailures) {
+    const write = batch[index];
+    if (!write) continue;
+    const reason = `call stored; meeting failed: ${error.reason}`;
+    results.set(
+      index,
+      failed(
+        write.outcomeId,
+        error.kind === "permanent" ? { ...error, reason } : { kind: "retry", reason, ambiguous: true },
+      ),
+    );
+  }
 
   return batch.map((write, index) => {
     const known = results.get(index);
