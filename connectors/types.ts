@@ -153,6 +153,11 @@ export interface CrmConnector {
    * Only exact matches of the number come back (the CRM's own search may be fuzzier).
    */
   findByPhone?(query: PhoneQuery): Promise<PhoneMatch[]>;
+  /**
+   * Where appointments go and the field/property that must hold telesync's appointment id (an admin
+   * creates it), for `telesync check --live`.
+   */
+  readonly appointments?: { objectType: string; idField: string };
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
   close(): Promise<void>;

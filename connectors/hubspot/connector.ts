@@ -44,6 +44,7 @@ export class HubspotConnector implements CrmConnector {
   };
   /** Only with a `webhookSecret`: without it no delivery could be verified. */
   readonly webhooks?: WebhookReceiver;
+  readonly appointments: { objectType: string; idField: string };
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
 
@@ -53,6 +54,7 @@ export class HubspotConnector implements CrmConnector {
     options: HubspotConnectorOptions = {},
   ) {
     this.integrationId = ctx.integrationId;
+    this.appointments = { objectType: "meetings", idField: config.appointmentIdProperty };
     this.now = options.now ?? ctx.now ?? Date.now;
     this.transport = new HubspotTransport(config, ctx, options);
     if (config.webhookSecret) {

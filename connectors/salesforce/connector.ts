@@ -51,6 +51,7 @@ export class SalesforceConnector implements CrmConnector {
     pullPageSize: salesforceLimits.queryBatchSize,
     writeBatchSize: salesforceLimits.collectionSize,
   };
+  readonly appointments: { objectType: string; idField: string };
   private readonly session: SalesforceSession;
   private readonly now: () => number;
   private readonly catalogs = new Map<string, { at: number; catalog: Promise<FieldCatalog> }>();
@@ -62,6 +63,7 @@ export class SalesforceConnector implements CrmConnector {
     options: SalesforceConnectorOptions = {},
   ) {
     this.integrationId = ctx.integrationId;
+    this.appointments = { objectType: "Event", idField: config.writeback.appointmentIdField };
     this.now = options.now ?? ctx.now ?? Date.now;
     this.session = new SalesforceSession(config, ctx, this.now, options.requestTimeoutMs);
   }
