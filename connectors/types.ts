@@ -74,6 +74,22 @@ export interface ActivityWrite {
   membershipStatus?: string;
   /** Do-not-call change to write to the lead record. */
   doNotCall?: boolean;
+  /** An appointment set on the call (Salesforce Event, HubSpot meeting), written with it. */
+  appointment?: AppointmentWrite;
+}
+
+/** An appointment as the connector writes it; `appointmentId` is stored on it so a retry finds it. */
+export interface AppointmentWrite {
+  /** Derived from the outcomeId: the same outcome always names the same appointment. */
+  appointmentId: string;
+  /** ISO 8601 in UTC. */
+  startsAt: string;
+  endsAt: string;
+  title: string;
+  notes?: string;
+  location?: string;
+  /** CRM user/owner id. */
+  ownerId?: string;
 }
 
 export type WriteResult =
@@ -138,6 +154,17 @@ export interface CrmConnector {
    * tell (e.g. a HubSpot portal id not configured).
    */
   recordUrl?(objectType: string, id: string): string | undefined;
+  /**
+   * The lead records carrying this number (screen-pop lookup): Lead/Contact phone fields, HubSpot
+   * contact phone properties. Takes its slot of the integration's shared rate budget like every call.
+   * Only exact matches of the number come back (the CRM's own search may be fuzzier).
+   */
+  findByPhone?(query: PhoneQuery): Promise<PhoneMatch[]>;
+  /**
+   * Where appointments go and the field/property that must hold telesync's appointment id (an admin
+   * creates it), for `telesync check --live`.
+   */
+  readonly appointments?: { objectType: string; idField: string };
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
   /**
@@ -147,6 +174,29 @@ export interface CrmConnector {
    */
   readonly subscribeChanges?: (handlers: ChangeStreamHandlers) => Promise<ChangeStream>;
   close(): Promise<void>;
+}
+
+/** One number in the forms a CRM may store it, computed by the core (connectors hold no phone library). */
+export interface PhoneQuery {
+  /** E.164, e.g. +14155550100. */
+  e164: string;
+  /** The national significant number's digits, e.g. 4155550100. */
+  nationalDigits: string;
+  /** Written forms people and imports store: E.164, national, international, digits only… (distinct). */
+  forms: string[];
+}
+
+/** A CRM record that carries the number looked up. */
+export interface PhoneMatch {
+  /** As in `CrmRecord.objectType` (Lead, Contact, contacts). */
+  objectType: string;
+  id: string;
+  name?: string;
+  /** The field/property holding the number, and its value as stored. */
+  phoneField: string;
+  phone: string;
+  /** Where a person opens the record in the CRM, when the connector knows the UI host. */
+  url?: string;
 }
 
 export interface FetchRequest {

@@ -15,8 +15,18 @@ export const hubspotIntegrationSchema = z.strictObject({
       refreshToken: z.string().min(1),
     }),
   ]),
-  /** The account (portal / hub) id, for record links in receipts; without it receipts carry no URL. */
-  portalId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).optional(),
+  /**
+   * The account's Hub ID (portal id), for links to records in HubSpot's UI (receipts, screen-pop
+   * lookup); without it records come back without a URL. `appUrl` is the UI host
+   * (https://app-eu1.hubspot.com for EU accounts).
+   */
+  portalId: z
+    .union([
+      z.number().int().positive().transform(String),
+      z.string().regex(/^\d+$/, "expected the numeric Hub ID"),
+    ])
+    .optional(),
+  appUrl: z.url().default("https://app.hubspot.com"),
   /** Client secret of the HubSpot app, for webhook signature v3. */
   webhookSecret: z.string().min(1).optional(),
   /** Burst limit of the account's tier (requests per 10 s): 100 Free/Starter, 190 Pro/Enterprise. */
@@ -62,6 +72,8 @@ export const hubspotIntegrationSchema = z.strictObject({
     .prefault({}),
   /** The call property that stores telesync's outcomeId, for idempotent retries. */
   outcomeIdProperty: z.string().default("telesync_outcome_id"),
+  /** The meeting property that stores telesync's appointment id, so a retry finds the meeting. */
+  appointmentIdProperty: z.string().default("telesync_appointment_id"),
   writeback: z
     .strictObject({
       /** agent id or email → HubSpot owner id. */

@@ -10,6 +10,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  PhoneMatch,
+  PhoneQuery,
   PullPage,
   PullRequest,
   WebhookReceiver,
@@ -18,6 +20,7 @@ import type {
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
+import { findContactsByPhone } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { pullAllContacts } from "./pull-all.js";
@@ -45,6 +48,7 @@ export class HubspotConnector implements CrmConnector {
   };
   /** Only with a `webhookSecret`: without it no delivery could be verified. */
   readonly webhooks?: WebhookReceiver;
+  readonly appointments: { objectType: string; idField: string };
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
   private readonly createMemory: CreateMemory;
@@ -55,6 +59,7 @@ export class HubspotConnector implements CrmConnector {
     options: HubspotConnectorOptions = {},
   ) {
     this.integrationId = ctx.integrationId;
+    this.appointments = { objectType: "meetings", idField: config.appointmentIdProperty };
     this.now = options.now ?? ctx.now ?? Date.now;
     this.transport = new HubspotTransport(config, ctx, options);
     if (config.webhookSecret) {
@@ -129,7 +134,14 @@ export class HubspotConnector implements CrmConnector {
   recordUrl(objectType: string, id: string): string | undefined {
     const typeId = hubspotObjectTypeIds[objectType];
     if (this.config.portalId === undefined || !typeId) return undefined;
-    return `https://app.hubspot.com/contacts/${this.config.portalId}/record/${typeId}/${encodeURIComponent(id)}`;
+    return `${this.config.appUrl.replace(/\/$/, "")}/contacts/${this.config.portalId}/record/${typeId}/${encodeURIComponent(id)}`;
+  }
+
+  /** Contacts whose `phone` or `mobilephone` is this number; URLs when `portalId` is configured. */
+  findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
+    const recordUrl =
+      this.config.portalId === undefined ? undefined : (id: string) => this.recordUrl("contacts", id) ?? "";
+    return findContactsByPhone(this.transport, recordUrl, query);
   }
 
   classifyError(error: unknown): ErrorClass {

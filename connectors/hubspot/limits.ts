@@ -38,7 +38,7 @@ export const hubspotLimits = {
   /** The margin grows with slow round trips (see the transport), up to this. */
   maxWindowMarginMs: 2_000,
   /** Default association type ids (SDK `AssociationTypes`). */
-  associationTypes: { callToContact: 194, noteToContact: 202 },
+  associationTypes: { callToContact: 194, noteToContact: 202, meetingToContact: 200 },
   /** Longest value of a text property (hs_call_body). */
   textPropertyMaxChars: 65_536,
   /** Archived records stay listable (`archived=true`) this long, then are purged. */

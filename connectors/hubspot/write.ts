@@ -5,6 +5,7 @@ import type { HubspotTransport } from "./transport.js";
 import { type CallOutcome, createCalls } from "./write-calls.js";
 import { doNotCallProperties, mergeByContact, propertyValue, updateContacts } from "./write-contacts.js";
 import { resolveExisting } from "./write-existing.js";
+import { writeMeetings } from "./write-meetings.js";
 
 function invalidReason(write: ActivityWrite): string | undefined {
   if (write.lead.objectType !== "contacts")
@@ -131,6 +132,29 @@ export async function writeActivities(
     transport.warn(
       { err: error instanceof Error ? error.message : String(error) },
       "write ledger not updated",
+    );
+  }
+  // Appointments: a meeting per item whose call is stored; a failure is retried with checkExisting.
+  const meetingFailures = await writeMeetings(
+    transport,
+    config,
+    writable.flatMap(({ index, write }) =>
+      write.appointment && (existing.has(write.outcomeId) || created.get(write.outcomeId)?.ok)
+        ? [{ index, write, appointment: write.appointment }]
+        : [],
+    ),
+    options.checkExisting,
+  );
+  for (const [index, error] of meetingFailures) {
+    const write = batch[index];
+    if (!write) continue;
+    const reason = `call stored; meeting failed: ${error.reason}`;
+    results.set(
+      index,
+      failed(
+        write.outcomeId,
+        error.kind === "permanent" ? { ...error, reason } : { kind: "retry", reason, ambiguous: true },
+      ),
     );
   }
 

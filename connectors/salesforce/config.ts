@@ -42,6 +42,11 @@ export const salesforceIntegrationSchema = z.strictObject({
    * stamp are not emitted again.
    */
   pullLookbackMs: z.number().int().nonnegative().default(300_000),
+  /**
+   * Screen-pop searches (SOSL) per second telesync allows itself on this org. Salesforce documents no
+   * per-second REST limit, but each search spends the daily API quota the writeback needs.
+   */
+  searchRequestsPerSecond: z.number().int().positive().max(1_000).default(20),
   /** How outcomes become Tasks. */
   writeback: z
     .strictObject({
@@ -50,6 +55,14 @@ export const salesforceIntegrationSchema = z.strictObject({
       subject: z.string().default("Call: {disposition}"),
       /** agent id or email → Salesforce User id, for Task.OwnerId. */
       agentUsers: z.record(z.string(), z.string()).default({}),
+      /**
+       * Custom text field on Event (unique, external id recommended) holding telesync's appointment
+       * id, so a retried write finds the Event it already created. An admin creates it.
+       */
+      appointmentIdField: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9_]*__c$/, "expected a custom field name like Telesync_Appointment_Id__c")
+        .default("Telesync_Appointment_Id__c"),
     })
     .prefault({}),
   /**

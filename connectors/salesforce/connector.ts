@@ -12,6 +12,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  PhoneMatch,
+  PhoneQuery,
   PullPage,
   PullRequest,
   WriteResult,
@@ -22,6 +24,7 @@ import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
 import { fetchRecords } from "./fetch-records.js";
+import { findByPhone } from "./find-by-phone.js";
 import { salesforceLimits } from "./limits.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
@@ -54,6 +57,7 @@ export class SalesforceConnector implements CrmConnector {
     pullPageSize: salesforceLimits.queryBatchSize,
     writeBatchSize: salesforceLimits.collectionSize,
   };
+  readonly appointments: { objectType: string; idField: string };
   private readonly session: SalesforceSession;
   private readonly now: () => number;
   private readonly catalogs = new Map<string, { at: number; catalog: Promise<FieldCatalog> }>();
@@ -67,6 +71,7 @@ export class SalesforceConnector implements CrmConnector {
     options: SalesforceConnectorOptions = {},
   ) {
     this.integrationId = ctx.integrationId;
+    this.appointments = { objectType: "Event", idField: config.writeback.appointmentIdField };
     this.now = options.now ?? ctx.now ?? Date.now;
     this.session = new SalesforceSession(config, ctx, this.now, options.requestTimeoutMs);
     if (config.realtime.changeDataCapture) this.subscribeChanges = (handlers) => this.followChanges(handlers);
@@ -135,6 +140,11 @@ export class SalesforceConnector implements CrmConnector {
   recordUrl(objectType: string, id: string): string {
     const base = this.config.instanceUrl.replace(/\/+$/, "");
     return `${base}/lightning/r/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}/view`;
+  }
+
+  findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
+    this.assertOpen();
+    return findByPhone(this.session, this.ctx.rateLimiter, this.integrationId, this.config, query);
   }
 
   classifyError(error: unknown): ErrorClass {

@@ -14,6 +14,7 @@ import { type SalesforceIntegration, salesforceLeadObjects } from "./config.js";
 import { salesforceIdPattern, salesforceLimits } from "./limits.js";
 import { queryAll } from "./query-pages.js";
 import { chunkForIn, tasksByCallObjectQuery } from "./soql.js";
+import { writeEvents } from "./write-events.js";
 
 /** Field names a lead update may set: plain fields only (no relationship paths). */
 const updatableField = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -198,6 +199,21 @@ export async function writeActivities(
         );
       }
     });
+  }
+
+  // Appointments: one Event per item whose Task is stored; a failure is retried like an update's.
+  const withAppointments = batch.flatMap((item, i) =>
+    item.appointment && tasks[i]?.ok ? [{ index: i, item, appointment: item.appointment }] : [],
+  );
+  const eventFailures = await writeEvents(
+    session,
+    config.writeback.appointmentIdField,
+    withAppointments,
+    options.checkExisting,
+  );
+  for (const [i, error] of eventFailures) {
+    const task = tasks[i];
+    if (!failures.has(i)) failures.set(i, afterTask(task?.ok ? task.id : "?", "Event create", error));
   }
 
   return batch.map((item, i): WriteResult => {

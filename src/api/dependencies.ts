@@ -6,6 +6,7 @@ import type { DecisionLog } from "../compliance-gate/decision-log.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { LeaseService } from "../dialer/lease-service.js";
+import type { PhoneLookup } from "../lookup/phone-lookup.js";
 import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { InboundCallService } from "../outcomes/inbound-call-service.js";
@@ -49,6 +50,8 @@ export interface ApiDependencies {
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;
   trigger: Pick<SyncTrigger, "trigger">;
+  /** Screen-pop lookup (`GET /v1/lookup`); the route is absent without it. */
+  lookup?: Pick<PhoneLookup, "lookup">;
   /** Extra routes that bring their own authentication (webhook receivers verify signatures). */
   plugins?: Array<(app: FastifyInstance) => Promise<void> | void>;
 }

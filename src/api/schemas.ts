@@ -24,6 +24,17 @@ export function outcomeBodySchema(dispositions: readonly string[]) {
       .record(z.string().max(64), answerValueSchema)
       .refine((answers) => Object.keys(answers).length <= 200, { message: "at most 200 answers" })
       .optional(),
+    /** An appointment set on this call: one Salesforce Event / HubSpot meeting, written once. */
+    appointment: z
+      .strictObject({
+        startsAt: z.iso.datetime({ offset: true }),
+        durationMin: z.number().int().min(1).max(1_440),
+        title: z.string().min(1).max(255),
+        notes: z.string().max(32_000).optional(),
+        owner: z.strictObject({ id: z.string().max(200).optional(), email: z.email().optional() }).optional(),
+        location: z.string().max(255).optional(),
+      })
+      .optional(),
   });
 }
 

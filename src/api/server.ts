@@ -18,6 +18,7 @@ import { registerAnswerRoutes } from "./routes/answers.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerInboundRoutes } from "./routes/inbound.js";
+import { registerLookupRoutes } from "./routes/lookup.js";
 import { registerOpsRoutes } from "./routes/ops.js";
 
 export type { ApiDependencies } from "./dependencies.js";
@@ -117,6 +118,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerDecisionRoutes(app, deps);
   registerAnswerRoutes(app, deps);
   registerInboundRoutes(app, deps);
+  registerLookupRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

@@ -13,6 +13,19 @@ export const consentChangeSchema = z.object({
 });
 export type ConsentChange = z.infer<typeof consentChangeSchema>;
 
+/** An appointment set on the call: becomes a Salesforce Event or a HubSpot meeting, once. */
+export const appointmentSchema = z.object({
+  /** ISO 8601 with an offset (the dialer's local time is fine: it is converted to UTC for the CRM). */
+  startsAt: z.string(),
+  durationMin: z.number().int().positive(),
+  title: z.string(),
+  notes: z.string().optional(),
+  /** The agent who owns the appointment (default: the agent of the call), through the agent map. */
+  owner: z.object({ id: z.string().optional(), email: z.string().optional() }).optional(),
+  location: z.string().optional(),
+});
+export type Appointment = z.infer<typeof appointmentSchema>;
+
 /** A call outcome reported by a dialer. `outcomeId` is the idempotency key, end to end. */
 export const callOutcomeSchema = z.object({
   outcomeId: z.string(),
@@ -29,5 +42,6 @@ export const callOutcomeSchema = z.object({
   consentRevoked: z.boolean().optional(),
   /** Answers to the campaign's script, by question id (validated against it at the API). */
   answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  appointment: appointmentSchema.optional(),
 });
 export type CallOutcome = z.infer<typeof callOutcomeSchema>;

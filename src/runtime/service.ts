@@ -12,6 +12,7 @@ import { ConsentService } from "../consent/consent-service.js";
 import { LeadDirectory } from "../consent/lead-directory.js";
 import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
+import { PhoneLookup } from "../lookup/phone-lookup.js";
 import { Metrics } from "../observability/metrics.js";
 import { AnswerStats } from "../outcomes/answer-stats.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
@@ -217,6 +218,7 @@ export class TelesyncService {
         metrics: service.metrics,
         trigger: service.trigger,
         ...(options.health ? { health: options.health } : {}),
+        lookup: service.phoneLookup(),
         plugins: [
           webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
           adminPlugin(service.adminDependencies()),
@@ -268,6 +270,22 @@ export class TelesyncService {
       syncRecords: (sourceId, objectType, crmIds) => telesync.syncRecords(sourceId, objectType, crmIds),
       triggerSync: (sourceId) => this.trigger.trigger(sourceId),
     };
+  }
+
+  /** Screen pop over every integration whose connector can search by phone. */
+  phoneLookup(): PhoneLookup {
+    const { config, redis, prefix, dialQueues } = this.telesync;
+    return new PhoneLookup({
+      redis,
+      prefix,
+      defaultCountry: Object.values(config.mappings)[0]?.defaultCountry ?? "US",
+      connectors: Object.keys(config.integrations).map((integrationId) => ({
+        integrationId,
+        connector: this.telesync.connector(integrationId),
+      })),
+      dialQueues,
+      suppression: this.consent.suppression,
+    });
   }
 
   /** What the admin page reads and may change. */

@@ -77,6 +77,11 @@ function titleDisposition(activity: ActivitySettings, disposition: string, mappe
   return dispositionLabel(disposition);
 }
 
+/** The appointment id of an outcome: stable, so a retry names (and finds) the same appointment. */
+export function appointmentIdOf(outcomeId: string): string {
+  return `${outcomeId}#appointment`;
+}
+
 /** Outcome → the activity write a connector understands, via the integration's mappings. Pure. */
 export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
@@ -114,5 +119,19 @@ export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): A
     write.leadUpdates = { ...mapped?.leadUpdates, ...answerUpdates };
   if (mapped?.memberStatus && lead.membershipId) write.membershipStatus = mapped.memberStatus;
   if (outcome.consentRevoked) write.doNotCall = true;
+  const appointment = outcome.appointment;
+  if (appointment) {
+    const starts = Date.parse(appointment.startsAt);
+    const appointmentOwner = agentOwner(settings.activity.agentOwners, appointment.owner ?? outcome.agent);
+    write.appointment = {
+      appointmentId: appointmentIdOf(outcome.outcomeId),
+      startsAt: new Date(starts).toISOString(),
+      endsAt: new Date(starts + appointment.durationMin * 60_000).toISOString(),
+      title: appointment.title,
+      ...(appointment.notes ? { notes: appointment.notes } : {}),
+      ...(appointment.location ? { location: appointment.location } : {}),
+      ...(appointmentOwner ? { ownerId: appointmentOwner } : {}),
+    };
+  }
   return write;
 }

@@ -62,3 +62,64 @@ describe("toActivityWrite with each vendor's writeback settings, normalised by i
     expect(write.call.ownerId).toBeUndefined();
   });
 });
+
+describe("toActivityWrite: appointments", () => {
+  const settings = {
+    dispositions: {},
+    activity: {
+      subjectTemplate: "Call: {disposition}",
+      agentOwners: { "ana@example.com": "005A", "bo@example.com": "005B" },
+      dispositionValueIsText: true,
+    },
+  };
+
+  it("converts a start with an offset to UTC, adds the duration across midnight, and derives the id from the outcomeId", () => {
+    const write = toActivityWrite(
+      {
+        ...job,
+        outcome: {
+          ...job.outcome,
+          appointment: {
+            startsAt: "2026-12-08T23:30:00-08:00",
+            durationMin: 90,
+            title: "Demo",
+            location: "Zoom",
+          },
+        },
+      },
+      settings,
+    );
+    // 23:30 at UTC-8 is 07:30 UTC the next day; +90 min is 09:00 UTC. Owner: the call's agent.
+    expect(write.appointment).toEqual({
+      appointmentId: "out-1#appointment",
+      startsAt: "2026-12-09T07:30:00.000Z",
+      endsAt: "2026-12-09T09:00:00.000Z",
+      title: "Demo",
+      location: "Zoom",
+      ownerId: "005A",
+    });
+  });
+
+  it("maps the appointment's own owner through the agent map", () => {
+    const write = toActivityWrite(
+      {
+        ...job,
+        outcome: {
+          ...job.outcome,
+          appointment: {
+            startsAt: "2026-12-08T10:00:00+05:30",
+            durationMin: 30,
+            title: "Demo",
+            owner: { email: "bo@example.com" },
+          },
+        },
+      },
+      settings,
+    );
+    expect(write.appointment).toMatchObject({
+      startsAt: "2026-12-08T04:30:00.000Z",
+      endsAt: "2026-12-08T05:00:00.000Z",
+      ownerId: "005B",
+    });
+  });
+});

@@ -1,5 +1,5 @@
 /** Object types the sandbox serves. */
-export const objectTypes = ["contacts", "calls", "notes"] as const;
+export const objectTypes = ["contacts", "calls", "notes", "meetings"] as const;
 export type ObjectType = (typeof objectTypes)[number];
 
 export type PropertyType = "string" | "number" | "datetime" | "date" | "enumeration" | "bool";
@@ -137,6 +137,27 @@ export function defaultProperties(options: {
       datetime("hs_timestamp", "Activity date"),
       { ...text("hs_note_body", "Note body"), fieldType: "html" },
     ],
+    // Meetings guide: https://developers.hubspot.com/docs/api-reference/latest/crm/activities/meetings/guide
+    meetings: [
+      ...common,
+      datetime("hs_timestamp", "Activity date"),
+      text("hs_meeting_title", "Meeting name"),
+      { ...text("hs_meeting_body", "Meeting description"), fieldType: "html" },
+      text("hs_internal_meeting_notes", "Internal notes"),
+      text("hs_meeting_external_url", "External URL"),
+      text("hs_meeting_location", "Location"),
+      datetime("hs_meeting_start_time", "Start time"),
+      datetime("hs_meeting_end_time", "End time"),
+      enumeration("hs_meeting_outcome", "Meeting outcome", [
+        "SCHEDULED",
+        "COMPLETED",
+        "RESCHEDULED",
+        "NO_SHOW",
+        "CANCELED",
+      ]),
+      text("hs_activity_type", "Call and meeting type"),
+      text("telesync_appointment_id", "telesync appointment id"),
+    ],
   };
 }
 
@@ -154,4 +175,6 @@ export const defaultDispositions = [
 export const contactAssociationTypes: Record<Exclude<ObjectType, "contacts">, number> = {
   calls: 194,
   notes: 202,
+  /** meeting → contact (SDK `AssociationTypes.meetingToContact`). */
+  meetings: 200,
 };

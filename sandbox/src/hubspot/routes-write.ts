@@ -118,7 +118,7 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
       handler: ({ params, body }) => {
         const type = objectTypeOr404(store, parseOr400(typeParams, params).objectType);
         if (type === "contacts")
-          throw new ReplyError(validationError("The sandbox creates calls and notes only"));
+          throw new ReplyError(validationError("The sandbox creates calls, notes and meetings only"));
         const { inputs } = parseOr400(batchCreateBody, body);
         if (inputs.length > BATCH_MAX)
           throw new ReplyError(validationError(`Batch size must be at most ${BATCH_MAX}`));

@@ -205,6 +205,10 @@ export class HubspotSandbox {
     return this.store.listLive("notes");
   }
 
+  meetings(): StoredObject[] {
+    return this.store.listLive("meetings");
+  }
+
   /** Issue an OAuth access token (what `POST /oauth/v1/token` does). */
   issueAccessToken(): { accessToken: string; expiresIn: number } {
     const expiresIn = this.options.accessTokenTtlSec ?? 1800;

@@ -18,7 +18,7 @@ export interface StoredObject {
    * id, and neither does the sandbox, so a client that assumes it finds out here.
    */
   order: number;
-  /** Associated contact (calls and notes), with the association type id used. */
+  /** Associated contact (calls, notes, meetings), with the association type id used. */
   contact?: { id: string; typeId: number };
   objectWriteTraceId?: string;
   /**
@@ -47,7 +47,12 @@ function random(seed: number): () => number {
   };
 }
 
-const firstIds: Record<ObjectType, number> = { contacts: 1001, calls: 50_000_001, notes: 70_000_001 };
+const firstIds: Record<ObjectType, number> = {
+  contacts: 1001,
+  calls: 50_000_001,
+  notes: 70_000_001,
+  meetings: 90_000_001,
+};
 
 /** The sandbox's data: objects by type, lists, dispositions and property definitions. */
 export class HubspotStore {
@@ -69,7 +74,7 @@ export class HubspotStore {
     readonly properties: Record<ObjectType, PropertyDefinition[]>,
     seed = 42,
   ) {
-    this.objects = { contacts: new Map(), calls: new Map(), notes: new Map() };
+    this.objects = { contacts: new Map(), calls: new Map(), notes: new Map(), meetings: new Map() };
     this.rand = random(seed);
   }
 

@@ -47,11 +47,13 @@ const alwaysReturned: Record<ObjectType, string[]> = {
   contacts: ["createdate", "hs_object_id", "lastmodifieddate"],
   calls: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
+  meetings: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 const returnedByDefault: Record<ObjectType, string[]> = {
   contacts: ["email", "firstname", "lastname"],
   calls: ["hs_timestamp"],
   notes: ["hs_timestamp"],
+  meetings: ["hs_timestamp", "hs_meeting_title"],
 };
 
 function value(object: StoredObject, name: string): string | null {

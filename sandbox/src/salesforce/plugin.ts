@@ -5,6 +5,7 @@ import type { ActiveFault } from "./faults.js";
 import { apiVersion, kindOf, type RouteContext } from "./http.js";
 import { authRoutes } from "./routes-auth.js";
 import { queryRoutes } from "./routes-query.js";
+import { searchRoutes } from "./routes-search.js";
 import { sobjectRoutes } from "./routes-sobject.js";
 import { writeRoutes } from "./routes-write.js";
 import type { SalesforceSandbox } from "./sandbox.js";
@@ -126,6 +127,7 @@ export function salesforcePlugin(sandbox: SalesforceSandbox) {
 
     authRoutes(ctx);
     queryRoutes(ctx);
+    searchRoutes(ctx);
     sobjectRoutes(ctx);
     writeRoutes(ctx);
   };

@@ -106,6 +106,20 @@ export function checkObjectRules(
       ["WhatId"],
     );
   }
+  // An Event needs a start and either an end or a duration.
+  if (
+    def.name === "Event" &&
+    operation === "create" &&
+    (!record.StartDateTime && !record.ActivityDateTime
+      ? true
+      : record.EndDateTime == null && record.DurationInMinutes == null)
+  ) {
+    return error(
+      "REQUIRED_FIELD_MISSING",
+      "Required fields are missing: [StartDateTime, EndDateTime or DurationInMinutes]",
+      ["StartDateTime", "EndDateTime", "DurationInMinutes"],
+    );
+  }
   if (def.name === "CampaignMember" && operation === "create") {
     const person = record.LeadId ?? record.ContactId;
     if (typeof person !== "string") {

@@ -253,6 +253,26 @@ const task = defineObject("Task", "Tasks", "00T", [
   str("CallObject", "Call Object Identifier", 255),
 ]);
 
+/**
+ * Event (a calendar entry, e.g. an appointment set on a call). `Telesync_Appointment_Id__c` is the
+ * custom field an admin creates so a retried write finds the Event it already made.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_event.htm
+ */
+const event = defineObject("Event", "Events", "00U", [
+  ref("WhoId", "Name ID", ["Contact", "Lead"], "Who"),
+  ref("WhatId", "Related To ID", ["Account", "Campaign"], "What"),
+  str("Subject", "Subject", 255),
+  field("StartDateTime", "Start", "datetime", 0),
+  field("EndDateTime", "End", "datetime", 0),
+  field("ActivityDateTime", "Due Date Time", "datetime", 0),
+  field("DurationInMinutes", "Duration", "int", 0),
+  bool("IsAllDayEvent", "All-Day Event"),
+  str("Location", "Location", 255),
+  ownerField,
+  text("Description", "Description", 32000),
+  str("Telesync_Appointment_Id__c", "telesync appointment id", 255),
+]);
+
 const campaignMember = defineObject(
   "CampaignMember",
   "Campaign Members",
@@ -303,7 +323,16 @@ const user = defineObject(
   fullName,
 );
 
-export const OBJECTS: readonly ObjectDef[] = [lead, contact, task, campaignMember, campaign, account, user];
+export const OBJECTS: readonly ObjectDef[] = [
+  lead,
+  contact,
+  task,
+  event,
+  campaignMember,
+  campaign,
+  account,
+  user,
+];
 
 const byLowerName = new Map(OBJECTS.map((o) => [o.name.toLowerCase(), o]));
 const byPrefix = new Map(OBJECTS.map((o) => [o.keyPrefix, o]));

@@ -4,6 +4,7 @@ export const REQUEST_KINDS = [
   "query",
   "queryAll",
   "queryMore",
+  "search",
   "describe",
   "describeGlobal",
   "deleted",

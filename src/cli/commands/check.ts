@@ -10,11 +10,37 @@ import { checkAgainstSchema } from "../../mapping/schema-check.js";
 import { createTelesync, type Telesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
 
+/** Every integration's appointment id field/property exists on its appointment object. */
+async function checkAppointmentFields(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
+  let ok = true;
+  for (const id of Object.keys(config.integrations)) {
+    const target = telesync.connector(id).appointments;
+    if (!target) continue;
+    try {
+      const fields = await telesync.connector(id).describe(target.objectType);
+      if (fields.some((field) => field.name === target.idField)) {
+        console.log(`integration ${id}: appointments go to ${target.objectType}; ${target.idField} ok`);
+      } else {
+        ok = false;
+        console.log(
+          `integration ${id}: ${target.objectType} has no field ${target.idField}: create it (text) before outcomes carry appointments`,
+        );
+      }
+    } catch (error) {
+      ok = false;
+      console.log(
+        `integration ${id}: could not read the ${target.objectType} schema: ${error instanceof Error ? error.message : error}`,
+      );
+    }
+  }
+  return ok;
+}
+
 /**
  * Credentials, then every source's mapping and its integration's disposition updates and answer
- * fields, against the CRM.
+ * fields, then the appointment id fields, against the CRM.
  */
-async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
+export async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
   let ok = true;
   const say = (line: string) => console.log(line);
   for (const id of Object.keys(config.integrations)) {
@@ -60,6 +86,7 @@ async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<bo
       );
     }
   }
+  if (!(await checkAppointmentFields(telesync, config))) ok = false;
   return ok;
 }
 

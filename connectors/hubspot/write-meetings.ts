@@ -1,0 +1,162 @@
+import type {
+  AssociationSpecAssociationCategoryEnum,
+  FilterOperatorEnum,
+  SimplePublicObjectBatchInputForCreate,
+} from "@hubspot/api-client/lib/codegen/crm/objects/meetings/index.js";
+import { z } from "zod";
+import type { ErrorClass } from "../../src/errors.js";
+import type { ActivityWrite, AppointmentWrite } from "../types.js";
+import type { HubspotIntegration } from "./config.js";
+import { chunk } from "./isolate.js";
+import { hubspotLimits } from "./limits.js";
+import { batchResultSchema, pagingSchema, sdkObjectSchema } from "./records.js";
+import type { HubspotTransport } from "./transport.js";
+import { notesToCallBody } from "./write-calls.js";
+
+export interface MeetingItem {
+  index: number;
+  write: ActivityWrite;
+  appointment: AppointmentWrite;
+}
+
+/**
+ * A meeting engagement's properties (meetings guide:
+ * https://developers.hubspot.com/docs/api-reference/latest/crm/activities/meetings/guide); every value a string.
+ */
+export function meetingProperties(
+  appointment: AppointmentWrite,
+  config: HubspotIntegration,
+): Record<string, string> {
+  return {
+    hs_timestamp: appointment.startsAt,
+    hs_meeting_title: appointment.title,
+    hs_meeting_start_time: appointment.startsAt,
+    hs_meeting_end_time: appointment.endsAt,
+    hs_meeting_outcome: "SCHEDULED",
+    [config.appointmentIdProperty]: appointment.appointmentId,
+    ...(appointment.notes ? { hs_meeting_body: notesToCallBody(appointment.notes) } : {}),
+    ...(appointment.location ? { hs_meeting_location: appointment.location } : {}),
+    ...(appointment.ownerId ? { hubspot_owner_id: appointment.ownerId } : {}),
+  };
+}
+
+function meetingInput(item: MeetingItem, config: HubspotIntegration): SimplePublicObjectBatchInputForCreate {
+  return {
+    properties: meetingProperties(item.appointment, config),
+    associations: [
+      {
+        to: { id: item.write.lead.crmId },
+        types: [
+          {
+            associationCategory: "HUBSPOT_DEFINED" as AssociationSpecAssociationCategoryEnum,
+            associationTypeId: hubspotLimits.associationTypes.meetingToContact,
+          },
+        ],
+      },
+    ],
+    objectWriteTraceId: item.appointment.appointmentId,
+  };
+}
+
+const searchPageSchema = z.object({ results: z.array(sdkObjectSchema), paging: pagingSchema });
+
+/** Meetings already stored under these appointment ids (search; eventually consistent, like calls). */
+async function existingMeetings(
+  transport: HubspotTransport,
+  property: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const values of chunk([...new Set(ids)], hubspotLimits.search.maxInValues)) {
+    const page = searchPageSchema.parse(
+      await transport.call(
+        "meetings.search",
+        (client, options) =>
+          client.crm.objects.meetings.searchApi.doSearch(
+            {
+              filterGroups: [
+                { filters: [{ propertyName: property, operator: "IN" as FilterOperatorEnum, values }] },
+              ],
+              sorts: ["hs_object_id"],
+              properties: [property],
+              limit: hubspotLimits.search.maxPageSize,
+              after: "0",
+            },
+            options,
+          ),
+        { search: true, idempotent: true },
+      ),
+    );
+    for (const meeting of page.results) {
+      const id = meeting.properties[property];
+      if (id) found.add(id);
+    }
+  }
+  return found;
+}
+
+/**
+ * Create the meeting of each item (its call is stored), associated with the contact (type 200):
+ * `POST /crm/v3/objects/meetings/batch/create`, 100 a request, matched by `objectWriteTraceId`.
+ * With `checkExisting`, meetings already stored under the appointment id are skipped. Returns the
+ * failures by item index.
+ */
+export async function writeMeetings(
+  transport: HubspotTransport,
+  config: HubspotIntegration,
+  items: readonly MeetingItem[],
+  checkExisting: boolean,
+): Promise<Map<number, ErrorClass>> {
+  const failures = new Map<number, ErrorClass>();
+  if (items.length === 0) return failures;
+  let existing = new Set<string>();
+  try {
+    if (checkExisting)
+      existing = await existingMeetings(
+        transport,
+        config.appointmentIdProperty,
+        items.map((item) => item.appointment.appointmentId),
+      );
+  } catch (error) {
+    const verdict = transport.classify(error);
+    for (const item of items) failures.set(item.index, verdict);
+    return failures;
+  }
+  const seen = new Set<string>();
+  const toCreate = items.filter(({ appointment }) => {
+    if (existing.has(appointment.appointmentId) || seen.has(appointment.appointmentId)) return false;
+    seen.add(appointment.appointmentId);
+    return true;
+  });
+  for (const part of chunk(toCreate, hubspotLimits.objects.batchCreate)) {
+    try {
+      const answer = batchResultSchema.parse(
+        await transport.call(
+          "meetings.batchCreate",
+          (client, options) =>
+            client.crm.objects.meetings.batchApi.create(
+              { inputs: part.map((item) => meetingInput(item, config)) },
+              options,
+            ),
+          { idempotent: false },
+        ),
+      );
+      const created = new Set(
+        answer.results.map((m) => m.objectWriteTraceId ?? m.properties[config.appointmentIdProperty] ?? ""),
+      );
+      for (const item of part) {
+        if (!created.has(item.appointment.appointmentId)) {
+          failures.set(item.index, {
+            kind: "retry",
+            reason: "meeting missing from HubSpot's batch answer",
+            ambiguous: true,
+          });
+        }
+      }
+    } catch (error) {
+      const verdict = transport.classify(error);
+      for (const item of part) failures.set(item.index, verdict);
+    }
+  }
+  return failures;
+}

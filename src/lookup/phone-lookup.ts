@@ -1,0 +1,186 @@
+import { createHmac, randomBytes } from "node:crypto";
+import type { Redis } from "ioredis";
+import type { CrmConnector, PhoneMatch, PhoneQuery } from "../../connectors/types.js";
+import type { SuppressionList } from "../consent/suppression.js";
+import { leadKey } from "../model/lead.js";
+import { maskPhone } from "../observability/mask.js";
+import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { phoneQuery } from "./phone-forms.js";
+
+/** The CRM part of a screen pop is cached this long: long enough for a ringing phone and a retry. */
+export const lookupCacheTtlMs = 30_000;
+
+export interface LookupRecord {
+  integration: string;
+  objectType: string;
+  id: string;
+  /** telesync's key for the lead (`<integration>/<objectType>/<crmId>`). */
+  leadKey: string;
+  name?: string;
+  phoneField: string;
+  /** Masked: the caller already has the number; a response body is not the place to repeat it. */
+  phone: string;
+  url?: string;
+  /** The lead's job in each campaign queue that has one (waiting, delayed, active = leased, completed…). */
+  queued: Array<{ campaign: string; state: string; attempts: number }>;
+}
+
+export interface LookupResult {
+  phone: string;
+  /** Internal do-not-call list: a suppressed number is never leased, whatever the CRM says. */
+  consent: { suppressed: boolean; source?: string; at?: string; reason?: string };
+  records: LookupRecord[];
+  /** Integrations that could not answer now (their records are missing from `records`). */
+  unavailable: Array<{ integration: string; reason: string }>;
+  /** Whether the CRM records came from the short-lived cache. */
+  cached: boolean;
+}
+
+export class InvalidPhoneError extends Error {
+  override readonly name = "InvalidPhoneError";
+}
+
+export interface PhoneLookupDependencies {
+  redis: Pick<Redis, "get" | "set">;
+  prefix: string;
+  /** Reads numbers written without a country code. */
+  defaultCountry: string;
+  /** Connectors that can search by phone, by integration id. */
+  connectors: ReadonlyArray<{
+    integrationId: string;
+    connector: Pick<CrmConnector, "findByPhone" | "classifyError">;
+  }>;
+  dialQueues: Pick<DialQueueRegistry, "jobsOfLead">;
+  suppression: Pick<SuppressionList, "firstSuppressed" | "entry">;
+  cacheTtlMs?: number;
+}
+
+interface CachedMatches {
+  matches: Array<PhoneMatch & { integration: string }>;
+}
+
+/**
+ * Screen pop: the CRM records carrying a number, across integrations, with telesync's own view of
+ * each lead (queue state per campaign) and of the number (consent). The CRM answer is cached in Redis
+ * under a keyed hash of the number (no digits in key names); queue and consent state are read fresh
+ * on every call, so an opt-out shows at once.
+ */
+export class PhoneLookup {
+  private hashKey: Promise<Buffer> | undefined;
+
+  constructor(private readonly deps: PhoneLookupDependencies) {}
+
+  async lookup(input: string, country?: string): Promise<LookupResult> {
+    const query = phoneQuery(input, country ?? this.deps.defaultCountry);
+    if (!query) throw new InvalidPhoneError(`"${maskPhone(input)}" is not a valid phone number`);
+    const cacheKey = `${this.deps.prefix}:lookup:${await this.hash(query.e164)}`;
+    const cachedRaw = await this.deps.redis.get(cacheKey);
+    let cached = cachedRaw !== null;
+    let matches = cachedRaw ? (JSON.parse(cachedRaw) as CachedMatches).matches : [];
+    const unavailable: LookupResult["unavailable"] = [];
+    if (!cachedRaw) {
+      const answers = await this.searchAll(query);
+      matches = answers.matches;
+      unavailable.push(...answers.unavailable);
+      // A partial answer is not cached: the next screen pop asks the integration that failed again.
+      if (unavailable.length === 0) {
+        await this.deps.redis.set(
+          cacheKey,
+          JSON.stringify({ matches } satisfies CachedMatches),
+          "PX",
+          this.deps.cacheTtlMs ?? lookupCacheTtlMs,
+        );
+      }
+      cached = false;
+    }
+    const [records, consent] = await Promise.all([
+      Promise.all(matches.map((match) => this.withQueueState(match))),
+      this.consentOf(query.e164),
+    ]);
+    return { phone: maskPhone(query.e164), consent, records, unavailable, cached };
+  }
+
+  private async searchAll(query: PhoneQuery): Promise<{
+    matches: CachedMatches["matches"];
+    unavailable: LookupResult["unavailable"];
+  }> {
+    const searchable = this.deps.connectors.filter((each) => each.connector.findByPhone !== undefined);
+    const settled = await Promise.allSettled(
+      searchable.map(async ({ integrationId, connector }) =>
+        ((await connector.findByPhone?.(query)) ?? []).map((match) => ({
+          ...match,
+          integration: integrationId,
+        })),
+      ),
+    );
+    const matches: CachedMatches["matches"] = [];
+    const unavailable: LookupResult["unavailable"] = [];
+    settled.forEach((outcome, i) => {
+      const each = searchable[i];
+      if (!each) return;
+      if (outcome.status === "fulfilled") matches.push(...outcome.value);
+      else
+        unavailable.push({
+          integration: each.integrationId,
+          reason: each.connector.classifyError(outcome.reason).reason,
+        });
+    });
+    return { matches, unavailable };
+  }
+
+  private async withQueueState(match: CachedMatches["matches"][number]): Promise<LookupRecord> {
+    const key = leadKey(match.integration, match.objectType, match.id);
+    const jobs = await this.deps.dialQueues.jobsOfLead(key);
+    const queued = await Promise.all(
+      jobs.map(async ({ campaign, job }) => ({
+        campaign,
+        state: await job.getState(),
+        attempts: job.data.attempts ?? 0,
+      })),
+    );
+    return {
+      integration: match.integration,
+      objectType: match.objectType,
+      id: match.id,
+      leadKey: key,
+      ...(match.name ? { name: match.name } : {}),
+      phoneField: match.phoneField,
+      phone: maskPhone(match.phone),
+      ...(match.url ? { url: match.url } : {}),
+      queued,
+    };
+  }
+
+  private async consentOf(e164: string): Promise<LookupResult["consent"]> {
+    const suppressed = (await this.deps.suppression.firstSuppressed([e164])) !== undefined;
+    if (!suppressed) return { suppressed };
+    const entry = await this.deps.suppression.entry(e164);
+    return {
+      suppressed,
+      ...(entry ? { source: entry.source, at: entry.at } : {}),
+      ...(entry?.reason ? { reason: entry.reason } : {}),
+    };
+  }
+
+  /**
+   * HMAC-SHA256 of the number under a random key kept in Redis (created once, shared by every
+   * instance): cache keys show up in SCAN, MONITOR and memory reports, numbers must not.
+   */
+  private async hash(e164: string): Promise<string> {
+    this.hashKey ??= this.loadHashKey().catch((error: unknown) => {
+      this.hashKey = undefined;
+      throw error;
+    });
+    return createHmac("sha256", await this.hashKey)
+      .update(e164)
+      .digest("base64url");
+  }
+
+  private async loadHashKey(): Promise<Buffer> {
+    const name = `${this.deps.prefix}:lookup-hash-key`;
+    await this.deps.redis.set(name, randomBytes(32).toString("base64"), "NX");
+    const stored = await this.deps.redis.get(name);
+    if (!stored) throw new Error("lookup hash key missing in Redis");
+    return Buffer.from(stored, "base64");
+  }
+}
