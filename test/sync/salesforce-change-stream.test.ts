@@ -156,7 +156,11 @@ describe("Salesforce Change Data Capture", () => {
       const [entry] = await h.telesync.dialQueues.jobsOfLead(keyOf(grace));
       return entry?.job.data.lead.firstName === "Amazing Grace";
     }, "Grace's edit pulled");
-    expect((await h.telesync.syncState("leads").history(10)).length).toBeGreaterThan(runsBefore);
+    // The pull's run is recorded when it ends, a moment after its page was applied.
+    await eventually(
+      async () => (await h.telesync.syncState("leads").history(10)).length > runsBefore,
+      "the catch-up pull recorded in the run history",
+    );
 
     // The stream carries on from new events.
     h.sandbox.salesforce.update("Lead", edsger, { DoNotCall: true });
