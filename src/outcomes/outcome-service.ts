@@ -1,5 +1,6 @@
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { AttemptLog } from "../compliance-gate/attempt-log.js";
+import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { Script } from "../config/script-schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
@@ -32,6 +33,8 @@ export interface OutcomeServiceDependencies {
   stats: Pick<DispositionStats, "record" | "counts">;
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
+  /** The lease's reserved attempt, dropped once the outcome recorded the attempt itself. */
+  caps?: Pick<LeaseCaps, "drop"> | undefined;
   /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
   answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
   /** telesync's clock: attempt and abandonment times, retry and callback times. */
@@ -77,6 +80,9 @@ export class OutcomeService {
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
       return { duplicate: true };
     }
+    // After the acceptance step recorded the attempt; a crash before this leaves the reservation to
+    // end with the lock (counted twice until then: conservative).
+    await this.deps.caps?.drop(lead, ref.token);
     await this.queueWriteback(leaseId, ref, lead, report);
     await this.moveOn(held, report, now);
     return { duplicate: false };

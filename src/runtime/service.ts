@@ -115,6 +115,7 @@ export class TelesyncService {
       suppression: this.consent.suppression,
       abandonment: compliance.abandonmentGuard,
       gate,
+      caps: telesync.complianceEnforced ? compliance.leaseCaps : undefined,
       redisUrl: config.redis.url,
       prefix,
       now,
@@ -131,6 +132,7 @@ export class TelesyncService {
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
+      caps: compliance.leaseCaps,
       answers: new AnswerStats(redis, prefix),
       now,
     });
