@@ -134,6 +134,26 @@ export class TelesyncService {
       abandonment: compliance.abandonmentGuard,
       caps: compliance.leaseCaps,
       answers: new AnswerStats(redis, prefix),
+      onFlag: async (flag) => {
+        this.metrics.complianceFlags.inc({ campaign: flag.campaign, kind: flag.kind });
+        log.warn({ campaign: flag.campaign, outcomeId: flag.outcomeId, kind: flag.kind }, flag.message);
+        await compliance.decisions.record([
+          {
+            leadKey: flag.leadKey,
+            record: {
+              at: now().toISOString(),
+              stage: "outcome",
+              campaign: flag.campaign,
+              decision: "flag",
+              reason: flag.message,
+              rule: { id: "lease.not-after", version: "lease" },
+              evidence: { detail: `started ${flag.startedAt}, notAfter ${flag.notAfter}` },
+              zones: [],
+              jurisdictions: [],
+            },
+          },
+        ]);
+      },
       now,
     });
     this.notifier = new OutcomeNotifier({
