@@ -74,6 +74,11 @@ export interface ActivityWrite {
   membershipStatus?: string;
   /** Do-not-call change to write to the lead record. */
   doNotCall?: boolean;
+  /**
+   * The call broke a compliance rule telesync enforces (e.g. started after its lease's `notAfter`):
+   * written, because it happened, with this line first in the activity's notes.
+   */
+  complianceFlag?: string;
   /** An appointment set on the call (Salesforce Event, HubSpot meeting), written with it. */
   appointment?: AppointmentWrite;
 }

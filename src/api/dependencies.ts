@@ -32,7 +32,7 @@ export interface ApiDependencies {
   health?: HealthOptions;
   dialQueues: Pick<DialQueueRegistry, "get" | "campaigns" | "jobsOfLead">;
   leases: Pick<LeaseService, "lease" | "extend" | "release">;
-  outcomes: Pick<OutcomeService, "report" | "dispositionCounts" | "answerDistribution">;
+  outcomes: Pick<OutcomeService, "report" | "dispositionCounts" | "answerDistribution" | "flaggedOutcomes">;
   consent: Pick<ConsentService, "apply" | "leads" | "ledger">;
   /** Inbound calls (`POST /v1/calls`). */
   inbound: Pick<InboundCallService, "report">;

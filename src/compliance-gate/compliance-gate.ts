@@ -16,6 +16,7 @@ import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
 import { DecisionLog, type DecisionRecord } from "./decision-log.js";
 import { EmergencyBans } from "./emergency-bans.js";
+import { LeaseCaps } from "./lease-caps.js";
 import { type LeaseGate, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
 
@@ -46,6 +47,8 @@ const HOUR_MS = 3_600_000;
 export class ComplianceGate {
   readonly ruleSet: RuleSet;
   readonly attempts: AttemptLog;
+  /** Attempts reserved by leases in flight, counted against the caps with the attempts made. */
+  readonly leaseCaps: LeaseCaps;
   readonly abandonment: AbandonmentCounter;
   /** The abandonment status the lease path reads (cached briefly) and outcomes update. */
   readonly abandonmentGuard: AbandonmentGuard;
@@ -67,6 +70,9 @@ export class ComplianceGate {
       ...Object.values(deps.campaigns).map((c) => c.compliance.frequencyCap.windowHours),
     ];
     this.attempts = new AttemptLog(deps.redis, deps.prefix, Math.max(...capHours) * HOUR_MS, deps.phoneKeys);
+    this.leaseCaps = new LeaseCaps(deps.redis, this.attempts, this.ruleSet, (campaign) =>
+      this.policy(campaign),
+    );
     this.abandonment = new AbandonmentCounter(deps.redis, deps.prefix);
     this.abandonmentGuard = new AbandonmentGuard({
       counter: this.abandonment,

@@ -19,10 +19,11 @@ export interface DecisionRecord {
   id?: string;
   /** When it was decided, on telesync's clock. */
   at: string;
-  /** `sync` (while queueing) or `lease` (when a dialer asked for a lead). */
-  stage: "sync" | "lease";
+  /** `sync` (while queueing), `lease` (when a dialer asked for a lead), `outcome` (a flagged call). */
+  stage: "sync" | "lease" | "outcome";
   campaign: string;
-  decision: "wait" | "block";
+  /** `flag`: an outcome accepted although its call broke a rule (see `OutcomeFlag`). */
+  decision: "wait" | "block" | "flag";
   /** For `wait`: the earliest instant at which the lead may be called. */
   until?: string | undefined;
   reason: string;
@@ -114,9 +115,9 @@ export class DecisionLog {
       return {
         id,
         at: f.get("at") ?? "",
-        stage: f.get("stage") === "lease" ? "lease" : "sync",
+        stage: oneOf(f.get("stage"), ["lease", "outcome"] as const, "sync"),
         campaign: f.get("campaign") ?? "",
-        decision: f.get("decision") === "block" ? "block" : "wait",
+        decision: oneOf(f.get("decision"), ["block", "flag"] as const, "wait"),
         ...(f.has("until") ? { until: f.get("until") } : {}),
         reason: f.get("reason") ?? "",
         rule: { id: f.get("ruleId") ?? "", version: f.get("ruleVersion") ?? "" },
@@ -128,6 +129,14 @@ export class DecisionLog {
       };
     });
   }
+}
+
+function oneOf<T extends string, D extends string>(
+  value: string | undefined,
+  known: readonly T[],
+  fallback: D,
+): T | D {
+  return known.find((k) => k === value) ?? fallback;
 }
 
 function refusalsOf(value: string | undefined): { refusals?: RefusalRecord[] } {

@@ -3,7 +3,8 @@ import type { Lead } from "../model/lead.js";
 
 /** What the lease-time gate says about a lead now: call, wait until a time, or never. */
 export type GateVerdict =
-  | { decision: "allow"; notAfter?: Date }
+  /** `jurisdictions`: where the lead resolved (its frequency caps apply; absent from a custom gate). */
+  | { decision: "allow"; notAfter?: Date; jurisdictions?: readonly string[] }
   | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
   | { decision: "block"; reason: string; rule?: RuleRef };
 
@@ -17,7 +18,11 @@ export type LeaseGate = (lead: Lead, campaign: string, now: Date) => Promise<Gat
 export function toVerdict(decision: GateDecision): GateVerdict {
   switch (decision.decision) {
     case "allow":
-      return { decision: "allow", notAfter: decision.notAfter };
+      return {
+        decision: "allow",
+        notAfter: decision.notAfter,
+        jurisdictions: decision.location.jurisdictions,
+      };
     case "wait":
       return { decision: "wait", until: decision.until, reason: decision.reason, rule: decision.rule };
     case "block":

@@ -1,5 +1,6 @@
 import type { CampaignCompliancePolicy } from "./campaign-policy.js";
-import type { RuleIndex } from "./rule-set.js";
+import { indexRuleSet, type RuleIndex } from "./rule-set.js";
+import type { RuleSet } from "./rules-schema.js";
 import type { RuleRef } from "./types.js";
 
 /**
@@ -48,6 +49,21 @@ function capsFor(
     }
   }
   return caps;
+}
+
+/**
+ * The rolling caps (window, max attempts) that apply to a lead in these resolved jurisdictions under
+ * the campaign's policy: what a lease reserves an attempt against before the call is placed.
+ */
+export function capLimitsFor(
+  ruleSet: RuleSet,
+  jurisdictions: readonly string[],
+  campaign: CampaignCompliancePolicy,
+): Array<{ windowMs: number; maxAttempts: number }> {
+  return capsFor(indexRuleSet(ruleSet), jurisdictions, campaign).map(({ windowMs, maxAttempts }) => ({
+    windowMs,
+    maxAttempts,
+  }));
 }
 
 /**

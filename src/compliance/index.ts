@@ -6,7 +6,7 @@ export {
   campaignCompliancePolicySchema,
 } from "./campaign-policy.js";
 export type { EmergencyBan } from "./emergency.js";
-export type { AttemptHistory } from "./frequency.js";
+export { type AttemptHistory, capLimitsFor } from "./frequency.js";
 export {
   type AllowDecision,
   type BlockDecision,

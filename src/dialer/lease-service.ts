@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
+import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
@@ -50,6 +51,8 @@ export interface LeaseServiceDependencies {
   abandonment: Pick<AbandonmentGuard, "previewOnly">;
   /** The lease-time gate; without one every lead not suppressed is leasable. */
   gate?: LeaseGate | undefined;
+  /** Frequency caps reserved at lease (telesync's gate); without them only the gate counts attempts. */
+  caps?: Pick<LeaseCaps, "reserve" | "extend" | "drop"> | undefined;
   /** The lease workers' own connection is opened from this URL (closed by `close`). */
   redisUrl: string;
   prefix: string;
@@ -151,6 +154,19 @@ export class LeaseService {
         );
         continue;
       }
+      // The reservation lasts as long as the lock: an outcome may still come until then.
+      const reserved = await this.deps.caps?.reserve(
+        lead,
+        campaign,
+        verdict.jurisdictions ?? [],
+        token,
+        now,
+        new Date(now.getTime() + config.lease.ttl),
+      );
+      if (reserved && !reserved.reserved) {
+        await queue.holdLeased(job, reserved.retryAt, token);
+        continue;
+      }
       previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
       const notAfter = verdict.notAfter?.getTime();
       await this.deps.lastLeased?.record([lead.phone, ...(lead.altPhones ?? [])], lead.key, now);
@@ -192,7 +208,8 @@ export class LeaseService {
     const now = this.deps.now().getTime();
     if (ref.notAfter !== undefined && ref.notAfter <= now)
       throw new LeaseError(409, "lease cannot be extended: the lead's calling window closed at its notAfter");
-    const { campaign } = await this.held(leaseId);
+    const { campaign, job } = await this.held(leaseId);
+    await this.deps.caps?.extend(job.data.lead, ref.token, new Date(now), new Date(now + campaign.lease.ttl));
     return { expiresAt: expiresAt(now, campaign.lease.ttl, ref.notAfter) };
   }
 
@@ -200,6 +217,7 @@ export class LeaseService {
   async release(leaseId: string): Promise<void> {
     const { ref, job } = await this.held(leaseId);
     await job.moveToWait(ref.token);
+    await this.deps.caps?.drop(job.data.lead, ref.token);
   }
 
   async close(): Promise<void> {

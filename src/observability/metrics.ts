@@ -31,6 +31,12 @@ export class Metrics {
     labelNames: ["campaign", "disposition"] as const,
     registers: [this.registry],
   });
+  readonly complianceFlags = new Counter({
+    name: "telesync_outcome_compliance_flags_total",
+    help: "Outcomes accepted and written to the CRM although the call broke a rule, by campaign and kind",
+    labelNames: ["campaign", "kind"] as const,
+    registers: [this.registry],
+  });
   readonly consent = new Counter({
     name: "telesync_consent_changes_total",
     help: "Consent changes by status",

@@ -1,6 +1,9 @@
 import type { Redis } from "ioredis";
 import type { RedisWrites } from "../queues/redis-writes.js";
 
+/** Why an accepted outcome was flagged: its call started after the lease's `notAfter`. */
+export type ComplianceFlagKind = "startedAfterNotAfter";
+
 /** Outcomes per disposition per campaign (`stats:<campaign>:dispositions`), for the stats endpoint. */
 export class DispositionStats {
   constructor(
@@ -15,6 +18,20 @@ export class DispositionStats {
   /** Count an outcome (in the caller's pipeline, with the outcome's other counters). */
   record(pipeline: RedisWrites, campaign: string, disposition: string): void {
     pipeline.hincrby(this.key(campaign), disposition, 1);
+  }
+
+  private flagsKey(campaign: string): string {
+    return `${this.prefix}:stats:${campaign}:compliance-flags`;
+  }
+
+  /** Count an outcome flagged by compliance (same pipeline), per kind of flag. */
+  recordFlag(pipeline: RedisWrites, campaign: string, kind: ComplianceFlagKind): void {
+    pipeline.hincrby(this.flagsKey(campaign), kind, 1);
+  }
+
+  async flagCounts(campaign: string): Promise<Partial<Record<ComplianceFlagKind, number>>> {
+    const raw = await this.redis.hgetall(this.flagsKey(campaign));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, Number(v)]));
   }
 
   async counts(campaign: string): Promise<Record<string, number>> {

@@ -1,5 +1,6 @@
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { AttemptLog } from "../compliance-gate/attempt-log.js";
+import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { Script } from "../config/script-schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
@@ -12,9 +13,34 @@ import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { type AnswerDistribution, answerDistribution } from "../scripts/distribution.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import type { AnswerStats } from "./answer-stats.js";
-import type { DispositionStats } from "./disposition-stats.js";
+import type { ComplianceFlagKind, DispositionStats } from "./disposition-stats.js";
 import { OutcomeConflictError } from "./errors.js";
 import type { OutcomeLedger } from "./outcome-ledger.js";
+
+/** An accepted outcome whose call broke a rule: written to the CRM (it happened), never silently. */
+export interface OutcomeFlag {
+  kind: ComplianceFlagKind;
+  campaign: string;
+  leadKey: string;
+  outcomeId: string;
+  startedAt: string;
+  notAfter: string;
+  /** The line put first in the activity's notes. */
+  message: string;
+}
+
+/** The flag of a call that started after its lease's `notAfter` (the lead's calling window closed). */
+export function notAfterFlag(
+  ref: LeaseRef,
+  report: Pick<OutcomeReport, "startedAt">,
+): { notAfter: string; message: string } | undefined {
+  if (ref.notAfter === undefined || Date.parse(report.startedAt) <= ref.notAfter) return undefined;
+  const notAfter = new Date(ref.notAfter).toISOString();
+  return {
+    notAfter,
+    message: `COMPLIANCE: call started after the calling window closed (notAfter ${notAfter}, started ${report.startedAt})`,
+  };
+}
 
 /** What a dialer reports about a leased call (the lead and campaign come from the lease). */
 export type OutcomeReport = Omit<CallOutcome, "leadKey" | "campaign">;
@@ -29,11 +55,15 @@ export interface OutcomeServiceDependencies {
   intake: Pick<WritebackIntake, "enqueue">;
   /** An outcome that revokes consent suppresses the number everywhere. */
   consent: Pick<ConsentService, "apply">;
-  stats: Pick<DispositionStats, "record" | "counts">;
+  stats: Pick<DispositionStats, "record" | "counts" | "recordFlag" | "flagCounts">;
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
+  /** The lease's reserved attempt, dropped once the outcome recorded the attempt itself. */
+  caps?: Pick<LeaseCaps, "drop"> | undefined;
   /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
   answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
+  /** Told once per accepted outcome that is flagged (metric, decision log): kept out of this service. */
+  onFlag?: ((flag: OutcomeFlag) => Promise<void>) | undefined;
   /** telesync's clock: attempt and abandonment times, retry and callback times. */
   now: () => Date;
 }
@@ -64,8 +94,10 @@ export class OutcomeService {
     const held = await this.deps.leases.held(leaseId);
     const lead = held.job.data.lead;
     const now = this.deps.now();
+    const flag = notAfterFlag(ref, report);
     const acceptance = await ledger.accept(report.outcomeId, leaseId, (writes) => {
       this.deps.stats.record(writes, ref.campaign, report.disposition);
+      if (flag) this.deps.stats.recordFlag(writes, ref.campaign, "startedAfterNotAfter");
       // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
       if (report.direction !== "inbound")
         this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
@@ -77,6 +109,18 @@ export class OutcomeService {
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
       return { duplicate: true };
     }
+    // After the acceptance step recorded the attempt; a crash before this leaves the reservation to
+    // end with the lock (counted twice until then: conservative).
+    await this.deps.caps?.drop(lead, ref.token);
+    if (flag)
+      await this.deps.onFlag?.({
+        kind: "startedAfterNotAfter",
+        campaign: ref.campaign,
+        leadKey: lead.key,
+        outcomeId: report.outcomeId,
+        startedAt: report.startedAt,
+        ...flag,
+      });
     await this.queueWriteback(leaseId, ref, lead, report);
     await this.moveOn(held, report, now);
     return { duplicate: false };
@@ -85,6 +129,11 @@ export class OutcomeService {
   /** Outcomes per disposition in a campaign. */
   dispositionCounts(campaign: string): Promise<Record<string, number>> {
     return this.deps.stats.counts(campaign);
+  }
+
+  /** Accepted outcomes flagged by compliance in a campaign, per kind. */
+  flaggedOutcomes(campaign: string): Promise<Partial<Record<ComplianceFlagKind, number>>> {
+    return this.deps.stats.flagCounts(campaign);
   }
 
   /** The distribution of a scripted campaign's answers (empty counts without answer counters). */
@@ -126,9 +175,12 @@ export class OutcomeService {
     lead: Lead,
     report: OutcomeReport,
   ): Promise<void> {
+    // Derived from the lease and the report alone, so a retry that queues the job flags it the same.
+    const flag = notAfterFlag(ref, report);
     await this.deps.intake.enqueue({
       kind: "outcome",
       outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
+      ...(flag ? { complianceFlag: flag.message } : {}),
       lead: {
         integration: lead.integration,
         objectType: lead.objectType,

@@ -115,6 +115,7 @@ export class TelesyncService {
       suppression: this.consent.suppression,
       abandonment: compliance.abandonmentGuard,
       gate,
+      caps: telesync.complianceEnforced ? compliance.leaseCaps : undefined,
       redisUrl: config.redis.url,
       prefix,
       now,
@@ -131,7 +132,28 @@ export class TelesyncService {
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,
+      caps: compliance.leaseCaps,
       answers: new AnswerStats(redis, prefix),
+      onFlag: async (flag) => {
+        this.metrics.complianceFlags.inc({ campaign: flag.campaign, kind: flag.kind });
+        log.warn({ campaign: flag.campaign, outcomeId: flag.outcomeId, kind: flag.kind }, flag.message);
+        await compliance.decisions.record([
+          {
+            leadKey: flag.leadKey,
+            record: {
+              at: now().toISOString(),
+              stage: "outcome",
+              campaign: flag.campaign,
+              decision: "flag",
+              reason: flag.message,
+              rule: { id: "lease.not-after", version: "lease" },
+              evidence: { detail: `started ${flag.startedAt}, notAfter ${flag.notAfter}` },
+              zones: [],
+              jurisdictions: [],
+            },
+          },
+        ]);
+      },
       now,
     });
     this.notifier = new OutcomeNotifier({

@@ -14,6 +14,8 @@ export interface OutcomeJob {
   kind: "outcome";
   outcome: CallOutcome;
   lead: LeadRef;
+  /** Set by telesync (never the dialer) when the call broke a compliance rule: see `ActivityWrite`. */
+  complianceFlag?: string;
   /** Set after a failure that may have been applied: the next attempt looks for the first write. */
   ambiguous?: boolean;
 }

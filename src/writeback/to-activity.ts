@@ -86,7 +86,10 @@ export function appointmentIdOf(outcomeId: string): string {
 export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): ActivityWrite {
   const { outcome, lead } = job;
   const script = settings.scripts?.[outcome.campaign];
-  const notes = notesWithSurvey(outcome.notes, outcome.answers && surveySummary(outcome.answers, script));
+  const notes = notesWithSurvey(
+    job.complianceFlag ? [job.complianceFlag, outcome.notes].filter(Boolean).join("\n\n") : outcome.notes,
+    outcome.answers && surveySummary(outcome.answers, script),
+  );
   const mapped = ownEntry(settings.dispositions, outcome.disposition);
   const label = titleDisposition(settings.activity, outcome.disposition, mapped?.value);
   const write: ActivityWrite = {
@@ -119,6 +122,7 @@ export function toActivityWrite(job: OutcomeJob, settings: WritebackSettings): A
     write.leadUpdates = { ...mapped?.leadUpdates, ...answerUpdates };
   if (mapped?.memberStatus && lead.membershipId) write.membershipStatus = mapped.memberStatus;
   if (outcome.consentRevoked) write.doNotCall = true;
+  if (job.complianceFlag) write.complianceFlag = job.complianceFlag;
   const appointment = outcome.appointment;
   if (appointment) {
     const starts = Date.parse(appointment.startsAt);

@@ -42,6 +42,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       leased: counts.active ?? 0,
       finished: counts.completed ?? 0,
       outcomesByDisposition: await outcomes.dispositionCounts(campaign),
+      complianceFlags: flagsSummary(await outcomes.flaggedOutcomes(campaign)),
       /** Rolling 30 days; at or above the threshold every lease says `previewOnly: true`. */
       abandonment: {
         rate,
@@ -109,4 +110,17 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
+}
+
+/** Flagged outcomes: counted, and said loudly while there are any. */
+function flagsSummary(counts: Partial<Record<"startedAfterNotAfter", number>>) {
+  const startedAfterNotAfter = counts.startedAfterNotAfter ?? 0;
+  return {
+    startedAfterNotAfter,
+    ...(startedAfterNotAfter > 0
+      ? {
+          warning: `${startedAfterNotAfter} outcome(s) of calls started after the lease's notAfter (calling window closed): written to the CRM with a COMPLIANCE line; see the leads' decision logs`,
+        }
+      : {}),
+  };
 }

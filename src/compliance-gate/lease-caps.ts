@@ -1,0 +1,52 @@
+import type { Redis } from "ioredis";
+import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
+import type { Lead } from "../model/lead.js";
+import type { AttemptLog } from "./attempt-log.js";
+import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
+
+/** Every number a lead carries: a cap counts calls to the number, whichever record dials it. */
+export function leadPhones(lead: Pick<Lead, "phone" | "altPhones">): string[] {
+  return [lead.phone, ...(lead.altPhones ?? [])];
+}
+
+/**
+ * Frequency caps held at lease time: a lease reserves one attempt on each number of its lead under
+ * the caps of the lead's jurisdictions and campaign, until the lease's lock expires; an extension
+ * moves that end, a release or the outcome's acceptance drops it, an abandoned lease's ends by itself.
+ */
+export class LeaseCaps {
+  private readonly reservations: AttemptReservations;
+
+  constructor(
+    private readonly redis: Redis,
+    attempts: Pick<AttemptLog, "keyOf">,
+    private readonly ruleSet: RuleSet,
+    private readonly policy: (campaign: string) => CampaignCompliancePolicy,
+  ) {
+    this.reservations = new AttemptReservations(redis, (phone) => attempts.keyOf(phone));
+  }
+
+  reserve(
+    lead: Lead,
+    campaign: string,
+    jurisdictions: readonly string[],
+    leaseToken: string,
+    now: Date,
+    ends: Date,
+  ): Promise<ReserveResult> {
+    const caps = capLimitsFor(this.ruleSet, jurisdictions, this.policy(campaign));
+    return this.reservations.reserve(leadPhones(lead), leaseToken, caps, now, ends);
+  }
+
+  async extend(lead: Lead, leaseToken: string, now: Date, ends: Date): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    this.reservations.extend(pipeline, leadPhones(lead), leaseToken, now, ends);
+    await pipeline.exec();
+  }
+
+  async drop(lead: Lead, leaseToken: string): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    this.reservations.drop(pipeline, leadPhones(lead), leaseToken);
+    await pipeline.exec();
+  }
+}
