@@ -97,7 +97,8 @@ describe("admin page in a real browser", () => {
 
   it("previews the mapping on real CRM records: raw → canonical → gate, phones masked", async () => {
     await page.goto(`${h.url}/admin#/source/leads`);
-    await page.waitForSelector("text=Mapping preview");
+    // The overview has a "mapping preview" link too: wait for the page's own heading.
+    await page.waitForSelector('h1:has-text("Mapping preview:")');
     const rows = await page.$$("main tbody tr");
     expect(rows).toHaveLength(20);
     const text = (await page.textContent("main")) ?? "";
