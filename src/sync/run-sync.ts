@@ -62,6 +62,30 @@ export class SyncAlreadyRunningError extends Error {
   }
 }
 
+/** A run's report before its first page: every count at zero. */
+export function emptySyncReport(sourceId: string, runId: string, full: boolean): SyncReport {
+  return {
+    runId,
+    sourceId,
+    full,
+    startedAt: new Date().toISOString(),
+    finishedAt: "",
+    outcome: "completed",
+    pages: 0,
+    records: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    finished: 0,
+    removed: 0,
+    skipped: 0,
+    suppressed: 0,
+    held: 0,
+    blocked: 0,
+    problems: [],
+  };
+}
+
 /**
  * One pull of a source into its campaign queue, page by page: map, upsert with addBulk, remove
  * leavers, then checkpoint. A crash re-applies at most the page in flight, which is idempotent.
@@ -83,26 +107,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     lock = attempt.lock;
   }
   const runId = randomUUID();
-  const report: SyncReport = {
-    runId,
-    sourceId: source.id,
-    full,
-    startedAt: new Date().toISOString(),
-    finishedAt: "",
-    outcome: "completed",
-    pages: 0,
-    records: 0,
-    added: 0,
-    updated: 0,
-    unchanged: 0,
-    finished: 0,
-    removed: 0,
-    skipped: 0,
-    suppressed: 0,
-    held: 0,
-    blocked: 0,
-    problems: [],
-  };
+  const report = emptySyncReport(source.id, runId, full);
   const seenKey = full && !dryRun ? state.seenSetKey(runId) : undefined;
   // Renew the lock on a timer, not per page: a slow CRM page must not let it lapse.
   const heartbeat = lock

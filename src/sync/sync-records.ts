@@ -1,6 +1,6 @@
 import { fieldsRead } from "../mapping/map-record.js";
 import { applyPage } from "./apply-page.js";
-import type { SyncDependencies, SyncReport } from "./run-sync.js";
+import { emptySyncReport, type SyncDependencies, type SyncReport } from "./run-sync.js";
 
 /** What re-reading some records did to one source. */
 export type SyncRecordsResult =
@@ -28,26 +28,7 @@ export async function syncRecords(
   // A pull in progress would checkpoint its own view of these members after ours.
   if (!attempt.acquired) return { outcome: "busy" };
   const { lock } = attempt;
-  const report: SyncReport = {
-    runId: "",
-    sourceId: source.id,
-    full: false,
-    startedAt: new Date().toISOString(),
-    finishedAt: "",
-    outcome: "completed",
-    pages: 0,
-    records: 0,
-    added: 0,
-    updated: 0,
-    unchanged: 0,
-    finished: 0,
-    removed: 0,
-    skipped: 0,
-    suppressed: 0,
-    held: 0,
-    blocked: 0,
-    problems: [],
-  };
+  const report = emptySyncReport(source.id, "", false);
   try {
     const members = await state.leadKeysFor([...new Set(crmIds)]);
     if (members.size === 0) return { outcome: "applied", report };

@@ -18,7 +18,7 @@ import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, WritebackJob } from "./jobs.js";
 import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
 import type { OutcomeReceipts } from "./receipts.js";
-import { toActivityWrite, writebackSettings } from "./to-activity.js";
+import { toActivityWrite, type WritebackSettings, writebackSettings } from "./to-activity.js";
 
 /** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
 export class WritebackRetryError extends Error {
@@ -88,12 +88,15 @@ export class WritebackWorker {
   /** The worker's own connection: BullMQ does not close a connection it was handed. */
   private readonly connection: Redis;
   readonly breaker: CircuitBreaker;
+  /** The integration's writeback settings, worked out once, not per job. */
+  private readonly settings: WritebackSettings;
 
   constructor(
     private readonly deps: WritebackWorkerDependencies,
     options: WritebackWorkerOptions = {},
   ) {
     const { integrationId } = deps;
+    this.settings = writebackSettings(deps.integration, deps.scripts);
     this.connector = deps.connector;
     this.queue = new Queue<WritebackJob>(queueNames.writeback(integrationId), {
       connection: deps.redis,
@@ -193,7 +196,7 @@ export class WritebackWorker {
     let result: ItemResult;
     try {
       if (data.kind === "outcome") {
-        const write = toActivityWrite(data, writebackSettings(this.deps.integration, this.deps.scripts));
+        const write = toActivityWrite(data, this.settings);
         const outcomeId = data.outcome.outcomeId;
         // A dead-letter replay (job id r-…) is in flight again after a final state.
         const replay = String(job.id).startsWith("r-");
