@@ -18,9 +18,46 @@ export interface BenchResult {
   /** Where the measured telesync code ran. */
   layout: string;
   figures: Record<string, Figure>;
+  /**
+   * Each headline figure beside its baseline measured in the same run (raw BullMQ, raw addBulk, a
+   * trivial Fastify route, the vendor's ceiling), the ratio, and the issue's target when there is one.
+   * `run.ts` prints these as the comparison table and writes them to `bench/results.json`.
+   */
+  comparisons?: Comparison[];
+  /** Which clock telesync ran on (driven to business hours, or the wall clock and how many leads were held). */
+  clock?: string;
   /** Figure names for the one-line summary (default: the first three). */
   headline?: string[];
   notes: string[];
+}
+
+/** One figure beside its same-run baseline. `ratio` = value / baseline, or baseline / value when lower is better. */
+export interface Comparison {
+  figure: string;
+  unit: string;
+  value: number;
+  baseline: string;
+  baselineValue: number;
+  /** How many times the baseline telesync achieves (≥ 1 is at least as good), whichever way is better. */
+  ratio: number;
+  /** "higher" (throughput) or "lower" (latency, memory) is better. */
+  better: "higher" | "lower";
+  /** The target as the issue states it, e.g. "≥ 0.5× raw", and whether this run met it. */
+  target?: string;
+  met?: boolean;
+}
+
+/** A comparison with its ratio worked out (value / baseline for "higher", baseline / value for "lower"). */
+export function compare(
+  c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number },
+): Comparison {
+  const ratio = c.better === "higher" ? c.value / c.baselineValue : c.baselineValue / c.value;
+  const { minRatio, ...rest } = c;
+  return {
+    ...rest,
+    ratio: round(ratio, 3),
+    ...(minRatio !== undefined ? { met: ratio >= minRatio } : {}),
+  };
 }
 
 export function printResult(result: BenchResult): void {
