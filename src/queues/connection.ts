@@ -12,8 +12,14 @@ import { Redis } from "ioredis";
  */
 export type RedisRole = "worker" | "producer" | "lease";
 
-/** The longest a producer or lease command waits for Redis before it fails. */
-export const commandTimeoutMs = 2_000;
+/**
+ * The longest a producer or lease command waits for Redis before it fails. Only a connected but
+ * unresponsive Redis meets it (a lost connection fails at once: no offline queue). ioredis times a
+ * command from when it was written, so a process starved of CPU (a sync mapping a 2,000-record page
+ * on a crowded host) can see a reply that arrived in time as late: 2 s failed syncs on a busy CI
+ * machine, 5 s keeps the bound an operator notices without those false failures.
+ */
+export const commandTimeoutMs = 5_000;
 
 /**
  * ioredis connections for BullMQ and telesync's own keys. RESP2 until BullMQ is tested on

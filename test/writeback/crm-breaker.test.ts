@@ -139,8 +139,15 @@ describe("CRM outage: circuit breaker, health, metrics, logs", () => {
       state = change.breaker as string;
     }
     expect(state).toBe("closed");
-    const requests = sandbox.salesforce.stats()["composite-create"];
-    expect(changes.length).toBeLessThanOrEqual(requests);
+    // No log storm: the breaker opens only on a failed request (the threshold's last failure or a
+    // failed probe), goes half-open only from open (after openMs, with no request), and closes only
+    // from half-open. How many cycles a storm takes depends on the machine's speed, so bound each
+    // kind of change by its cause rather than the total by the request count.
+    const requests = sandbox.salesforce.stats()["composite-create"] ?? 0;
+    const count = (to: string) => changes.filter((c) => c.breaker === to).length;
+    expect(count("open")).toBeLessThanOrEqual(requests);
+    expect(count("half-open")).toBeLessThanOrEqual(count("open"));
+    expect(count("closed")).toBeLessThanOrEqual(count("half-open"));
   });
 
   it("says writeback is stuck when the oldest outcome waits too long, even before any job completed", async () => {
