@@ -10,7 +10,7 @@
  * figure is set by the rate limit, not by CPU, so sharing one process does not distort it (and it
  * reads `sandbox.hubspot.stats()` directly).
  *
- *   npm run build && node build/bench/run.js hubspot [--hubspot-outcomes 8000 --hubspot-real 20 --hubspot-configured 100]
+ *   npm run build && node build/bench/run.js hubspot [--hubspot-outcomes 4000 --hubspot-real 10 --hubspot-configured 100]
  */
 
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";

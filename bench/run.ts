@@ -7,10 +7,10 @@
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot,
- * rate-headers, lookup, cdc, gate. Options: --sync-count N (100000), --writeback-sizes a,b (10000),
+ * rate-headers, lookup, cdc, gate. Options: --sync-count N (100000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (10000),
- * --agents N (50), --hubspot-outcomes N (8000), --hubspot-real L (20), --hubspot-configured C (100),
- * --lookups N (1000), --cdc-count N (100), --results FILE (bench/results.json; "-" for none).
+ * --agents N (50), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
+ * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
  *
  * Every benchmark's `comparisons` (figure beside its same-run baseline, ratio, target) are printed as
@@ -36,16 +36,16 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     "sync-count": { type: "string", default: "100000" },
-    "writeback-sizes": { type: "string", default: "10000" },
+    "writeback-sizes": { type: "string", default: "5000" },
     "writeback-clients": { type: "string", default: "20" },
     "trickle-rate": { type: "string", default: "50" },
     "trickle-seconds": { type: "string", default: "20" },
     leases: { type: "string", default: "10000" },
     agents: { type: "string", default: "50" },
-    "hubspot-outcomes": { type: "string", default: "8000" },
-    "hubspot-real": { type: "string", default: "20" },
+    "hubspot-outcomes": { type: "string", default: "4000" },
+    "hubspot-real": { type: "string", default: "10" },
     "hubspot-configured": { type: "string", default: "100" },
-    lookups: { type: "string", default: "1000" },
+    lookups: { type: "string", default: "500" },
     "cdc-count": { type: "string", default: "100" },
     results: { type: "string", default: "bench/results.json" },
     help: { type: "boolean", short: "h" },
