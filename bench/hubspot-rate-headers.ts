@@ -8,7 +8,7 @@
  * so ratio = that span / the span we took (1.0 = at the ceiling).
  *
  *   npm run build && node build/bench/run.js rate-headers
- *   node build/bench/hubspot-rate-headers.js [real=40] [seconds=35] [workers=10]
+ *   node build/bench/hubspot-rate-headers.js [real=40] [seconds=25] [workers=10]
  */
 import { startSandbox } from "@telesync/sandbox";
 import { Redis } from "ioredis";
@@ -48,7 +48,7 @@ export function ceilingRatio(times: readonly number[], limit: number): number {
 export async function rateHeadersBench(options: RateHeadersBenchOptions): Promise<BenchResult> {
   const real = options.real ?? 40;
   const configured = options.configured ?? 100;
-  const seconds = options.seconds ?? 35;
+  const seconds = options.seconds ?? 25;
   const workers = options.workers ?? 10;
   const sandbox = await startSandbox({ port: 0 });
   sandbox.hubspot.configureLimits({ burstLimit: real, burstWindowMs: windowMs });
@@ -144,7 +144,7 @@ export async function rateHeadersBench(options: RateHeadersBenchOptions): Promis
 }
 
 if (isMain(import.meta.url)) {
-  const [real = 40, seconds = 35, workers = 10] = process.argv.slice(2).map(Number);
+  const [real = 40, seconds = 25, workers = 10] = process.argv.slice(2).map(Number);
   rateHeadersBench({
     redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
     real,
