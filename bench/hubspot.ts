@@ -72,7 +72,7 @@ export async function hubspotBench(options: HubspotBenchOptions): Promise<BenchR
     telesync = createTelesync({ config: configSchema.parse(raw), now: offsetClock(offsetMs) });
     const atStart = hubspot.stats();
     const syncStarted = performance.now();
-    await telesync.sync("contacts");
+    const report = await telesync.sync("contacts");
     const syncSeconds = (performance.now() - syncStarted) / 1000;
     const afterSync = hubspot.stats();
     service = await TelesyncService.start(telesync, { port: 0, schedule: false });
@@ -143,7 +143,7 @@ export async function hubspotBench(options: HubspotBenchOptions): Promise<BenchR
       command: `node build/bench/run.js hubspot --hubspot-outcomes ${n} --hubspot-real ${real} --hubspot-configured ${burst}`,
       sandbox: "in-process (the figure is bound by the rate limit, not CPU)",
       layout: `TelesyncService role "all" in the benchmark process, ${clients} HTTP clients in the same process; writeback queue paused while the backlog is posted`,
-      clock: clockLabel(offsetMs),
+      clock: `${clockLabel(offsetMs)}; ${report.held} leads held at sync`,
       figures: {
         outcomes,
         "calls stored": callsStored,
