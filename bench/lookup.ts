@@ -7,61 +7,38 @@
  * HubSpot's search limit (5 requests/s per account) is lifted in the sandbox here to measure
  * telesync itself; with it, uncached lookups queue behind the shared limiter.
  *
- *   npx tsx bench/lookup.ts [numbers=1000] [callers=50]
+ * Baseline, same run, same callers: the CRMs' own latency, a raw SOSL search and a raw HubSpot
+ * contact search per number sent at once over plain fetch (what any lookup has to wait for).
+ *
+ *   npm run build && node build/bench/run.js lookup
+ *   node build/bench/lookup.js [numbers=1000] [callers=50]
  */
-import { startSandbox } from "../sandbox/src/index.js";
+import { startSandbox } from "@telesync/sandbox";
 import { configSchema } from "../src/config/schema.js";
-import { dropPrefix } from "../src/runtime/drop-prefix.js";
+import { sandboxCredentials } from "../src/demo/sandbox-config.js";
 import { TelesyncService } from "../src/runtime/service.js";
 import { createTelesync } from "../src/runtime/telesync.js";
-import { latencySummary } from "./support/common.js";
+import {
+  type BenchResult,
+  benchPrefix,
+  compare,
+  dropBenchPrefix,
+  isMain,
+  latencySummary,
+  printResult,
+} from "./support/common.js";
 
-const numbers = Number(process.argv[2] ?? 1000);
-const callers = Number(process.argv[3] ?? 50);
-const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const apiKey = "bench-key-0123456789abcdef";
-const prefix = `{bench-lookup-${process.pid}}`;
-
-const sandbox = await startSandbox({ port: 0 });
-sandbox.hubspot.configureLimits({ searchPerSecond: 10_000, burstLimit: 100_000 });
 const phone = (i: number) => `+1415555${String(i).padStart(4, "0")}`;
-for (let i = 0; i < numbers; i++) {
-  sandbox.salesforce.insert("Lead", { LastName: `Lead${i}`, Company: "Bench", Phone: phone(i) });
-}
-sandbox.hubspot.seedContacts(numbers);
-const config = configSchema.parse({
-  redis: { url: redisUrl, prefix },
-  integrations: {
-    sf: {
-      vendor: "salesforce",
-      instanceUrl: sandbox.url,
-      loginUrl: sandbox.url,
-      auth: {
-        type: "refresh_token",
-        clientId: "sandbox-client",
-        clientSecret: "sandbox-secret",
-        refreshToken: "sandbox-refresh",
-      },
-      searchRequestsPerSecond: Number(process.env.SF_SEARCHES_PER_SECOND ?? 1_000),
-    },
-    hs: {
-      vendor: "hubspot",
-      basePath: sandbox.hubspotBasePath,
-      auth: { type: "private_app", accessToken: "sandbox-token" },
-      portalId: "1",
-      burstLimitPer10s: 100_000,
-      searchRequestsPerSecond: Number(process.env.HUBSPOT_SEARCHES_PER_SECOND ?? 1_000),
-    },
-  },
-  mappings: { lead: { fields: [{ to: "phone", from: "Phone", transform: ["phone"], required: true }] } },
-  sources: [],
-  campaigns: { bench: {} },
-  api: { keys: [apiKey], port: 0 },
-});
-const telesync = createTelesync({ config, compliance: false });
-const service = await TelesyncService.start(telesync, { port: 0, schedule: false, role: "api" });
 
-async function pass(label: string): Promise<void> {
+interface Pass {
+  perSecond: number;
+  found: number;
+  ms: Record<string, number>;
+}
+
+/** `callers` concurrent loops over numbers 0…count−1, each call timed. */
+async function pass(count: number, callers: number, call: (i: number) => Promise<number>): Promise<Pass> {
   const latencies: number[] = [];
   let next = 0;
   let found = 0;
@@ -70,37 +47,176 @@ async function pass(label: string): Promise<void> {
     Array.from({ length: callers }, async () => {
       for (;;) {
         const i = next++;
-        if (i >= numbers) return;
+        if (i >= count) return;
         const t0 = performance.now();
-        const response = await fetch(`${service.url}/v1/lookup?phone=${encodeURIComponent(phone(i))}`, {
-          headers: { authorization: `Bearer ${apiKey}` },
-        });
-        const body = (await response.json()) as { records: unknown[]; unavailable: unknown[] };
-        if (body.unavailable.length > 0 && i < 3) console.error(JSON.stringify(body.unavailable));
+        found += await call(i);
         latencies.push(performance.now() - t0);
-        found += body.records.length;
       }
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  console.log(
-    JSON.stringify({
-      pass: label,
-      callers,
-      lookups: numbers,
-      recordsFound: found,
-      perSecond: Math.round(numbers / seconds),
-      ms: latencySummary(latencies),
-    }),
-  );
+  return { perSecond: Math.round(count / seconds), found, ms: latencySummary(latencies) };
 }
 
-try {
-  await pass("cold (cache misses)");
-  await pass("warm (cached CRM answer)");
-} finally {
-  await service.close();
-  await telesync.close();
-  await sandbox.close();
-  await dropPrefix(redisUrl, prefix);
+export async function lookupBench(options: {
+  redisUrl: string;
+  numbers?: number;
+  callers?: number;
+}): Promise<BenchResult> {
+  const numbers = options.numbers ?? 1000;
+  const callers = options.callers ?? 50;
+  const prefix = benchPrefix();
+  const sandbox = await startSandbox({ port: 0 });
+  sandbox.hubspot.configureLimits({ searchPerSecond: 10_000, burstLimit: 100_000 });
+  for (let i = 0; i < numbers; i++)
+    sandbox.salesforce.insert("Lead", { LastName: `Lead${i}`, Company: "Bench", Phone: phone(i) });
+  sandbox.hubspot.seedContacts(numbers);
+  const config = configSchema.parse({
+    redis: { url: options.redisUrl, prefix },
+    integrations: {
+      sf: {
+        vendor: "salesforce",
+        instanceUrl: sandbox.url,
+        loginUrl: sandbox.url,
+        auth: { type: "refresh_token", ...sandboxCredentials.salesforce },
+        searchRequestsPerSecond: 1_000,
+      },
+      hs: {
+        vendor: "hubspot",
+        basePath: sandbox.hubspotBasePath,
+        auth: { type: "private_app", ...sandboxCredentials.hubspot },
+        portalId: "1",
+        burstLimitPer10s: 100_000,
+        searchRequestsPerSecond: 1_000,
+      },
+    },
+    mappings: { lead: { fields: [{ to: "phone", from: "Phone", transform: ["phone"], required: true }] } },
+    sources: [],
+    campaigns: { bench: {} },
+    api: { keys: [apiKey], port: 0 },
+  });
+  const telesync = createTelesync({ config, compliance: false });
+  let service: TelesyncService | undefined;
+  try {
+    service = await TelesyncService.start(telesync, { port: 0, schedule: false, role: "api" });
+    const url = service.url as string;
+    const lookup = async (i: number) => {
+      const response = await fetch(`${url}/v1/lookup?phone=${encodeURIComponent(phone(i))}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
+      const body = (await response.json()) as { records: unknown[] };
+      return body.records.length;
+    };
+    const token = await salesforceToken(sandbox.url);
+    const raw = async (i: number) => {
+      const digits = phone(i).slice(2);
+      const sosl = `FIND {${digits}} IN PHONE FIELDS RETURNING Lead(Id, Name, Phone)`;
+      const [sf, hs] = await Promise.all([
+        fetch(`${sandbox.url}/services/data/v62.0/search?q=${encodeURIComponent(sosl)}`, {
+          headers: { authorization: `Bearer ${token}` },
+        }).then((r) => r.json() as Promise<{ searchRecords?: unknown[] }>),
+        fetch(`${sandbox.hubspotBasePath}/crm/v3/objects/contacts/search`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${sandboxCredentials.hubspot.accessToken}`,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify({
+            filterGroups: [{ filters: [{ propertyName: "phone", operator: "EQ", value: phone(i) }] }],
+            properties: ["phone", "firstname", "lastname"],
+            limit: 10,
+          }),
+        }).then((r) => r.json() as Promise<{ results?: unknown[] }>),
+      ]);
+      return (sf.searchRecords?.length ?? 0) + (hs.results?.length ?? 0);
+    };
+    const baseline = await pass(numbers, callers, raw);
+    const cold = await pass(numbers, callers, lookup);
+    const warm = await pass(numbers, callers, lookup);
+    return {
+      name: `lookup ${numbers.toLocaleString("en-US")} numbers, ${callers} callers`,
+      command: `node build/bench/lookup.js ${numbers} ${callers}`,
+      sandbox:
+        "in-process (its CPU competes with the API's: an upper bound for this machine); HubSpot search limit lifted",
+      layout: 'TelesyncService role "api" in the benchmark process; fetch clients in the same process',
+      clock: "wall clock (lookups are not gated)",
+      figures: {
+        "raw CRM searches/s": baseline.perSecond,
+        "raw CRM p50 ms": baseline.ms.p50 ?? 0,
+        "raw CRM p95 ms": baseline.ms.p95 ?? 0,
+        "cold lookups/s": cold.perSecond,
+        "cold p50 ms": cold.ms.p50 ?? 0,
+        "cold p95 ms": cold.ms.p95 ?? 0,
+        "cold p99 ms": cold.ms.p99 ?? 0,
+        "cold records found": cold.found,
+        "warm lookups/s": warm.perSecond,
+        "warm p50 ms": warm.ms.p50 ?? 0,
+        "warm p95 ms": warm.ms.p95 ?? 0,
+      },
+      comparisons: [
+        compare({
+          figure: "cold lookup p50 (CRM searches, queue and consent state)",
+          unit: "ms",
+          value: cold.ms.p50 ?? Number.NaN,
+          baseline: "raw SOSL + HubSpot search in parallel, p50",
+          baselineValue: baseline.ms.p50 ?? Number.NaN,
+          better: "lower",
+        }),
+        compare({
+          figure: "cold lookups/s",
+          unit: "lookups/s",
+          value: cold.perSecond,
+          baseline: "raw SOSL + HubSpot search pairs/s",
+          baselineValue: baseline.perSecond,
+          better: "higher",
+        }),
+        compare({
+          figure: "warm lookup p50 (cached CRM answer)",
+          unit: "ms",
+          value: warm.ms.p50 ?? Number.NaN,
+          baseline: "raw SOSL + HubSpot search in parallel, p50",
+          baselineValue: baseline.ms.p50 ?? Number.NaN,
+          better: "lower",
+        }),
+      ],
+      headline: ["cold p50 ms", "warm p50 ms", "raw CRM p50 ms"],
+      notes: [
+        "raw baseline: the same numbers, the same 50 callers, straight to the sandbox (no telesync), run first",
+      ],
+    };
+  } finally {
+    await service?.close();
+    await telesync.close();
+    await sandbox.close();
+    await dropBenchPrefix(options.redisUrl, prefix);
+  }
+}
+
+async function salesforceToken(url: string): Promise<string> {
+  const { clientId, clientSecret, refreshToken } = sandboxCredentials.salesforce;
+  const response = await fetch(`${url}/services/oauth2/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "refresh_token",
+      client_id: clientId,
+      client_secret: clientSecret,
+      refresh_token: refreshToken,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
+if (isMain(import.meta.url)) {
+  const [numbers = 1000, callers = 50] = process.argv.slice(2).map(Number);
+  lookupBench({ redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379", numbers, callers }).then(
+    (result) => {
+      printResult(result);
+      process.exit(0);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

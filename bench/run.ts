@@ -6,20 +6,29 @@
  *   node build/bench/run.js sync writeback           # some of them
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
- * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
- * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
- *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000).
+ * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot,
+ * rate-headers, lookup, cdc, gate. Options: --sync-count N (100000), --writeback-sizes a,b (5000),
+ * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (10000),
+ * --agents N (50), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
+ * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
+ *
+ * Every benchmark's `comparisons` (figure beside its same-run baseline, ratio, target) are printed as
+ * one table at the end and written, with every figure, the machine and the load, to the results file.
  */
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { ensureLocalRedis } from "../src/runtime/local-redis.js";
+import { cdcOptOutBench } from "./cdc-optout-latency.js";
 import { gateBench } from "./compliance-gate.js";
 import { hubspotBench } from "./hubspot.js";
+import { rateHeadersBench } from "./hubspot-rate-headers.js";
 import { leaseBench } from "./lease-latency.js";
-import { type BenchResult, type Figure, printResult, round } from "./support/common.js";
+import { lookupBench } from "./lookup.js";
+import { type BenchResult, type Comparison, type Figure, printResult, round } from "./support/common.js";
 import { syncBench, syncCliBench } from "./sync-100k.js";
 import { writebackBench } from "./writeback.js";
 
@@ -27,16 +36,33 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     "sync-count": { type: "string", default: "100000" },
-    "writeback-sizes": { type: "string", default: "1000,20000" },
+    "writeback-sizes": { type: "string", default: "5000" },
     "writeback-clients": { type: "string", default: "20" },
+    "trickle-rate": { type: "string", default: "50" },
+    "trickle-seconds": { type: "string", default: "20" },
     leases: { type: "string", default: "10000" },
     agents: { type: "string", default: "50" },
-    "hubspot-outcomes": { type: "string", default: "1000" },
+    "hubspot-outcomes": { type: "string", default: "4000" },
+    "hubspot-real": { type: "string", default: "10" },
+    "hubspot-configured": { type: "string", default: "100" },
+    lookups: { type: "string", default: "500" },
+    "cdc-count": { type: "string", default: "100" },
+    results: { type: "string", default: "bench/results.json" },
     help: { type: "boolean", short: "h" },
   },
 });
 
-const order = ["sync-lib", "sync-cli", "writeback", "lease", "hubspot", "gate"] as const;
+const order = [
+  "sync-lib",
+  "sync-cli",
+  "writeback",
+  "lease",
+  "hubspot",
+  "rate-headers",
+  "lookup",
+  "cdc",
+  "gate",
+] as const;
 type Name = (typeof order)[number];
 const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib", "sync-cli"] };
 
@@ -74,10 +100,27 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
   "sync-cli": [() => syncCliBench({ count: syncCount, redisUrl })],
   writeback: writebackSizes.map(
     (size) => () =>
-      writebackBench({ redisUrl, outcomes: size, clients: Number(values["writeback-clients"]) }),
+      writebackBench({
+        redisUrl,
+        outcomes: size,
+        clients: Number(values["writeback-clients"]),
+        trickleRate: Number(values["trickle-rate"]),
+        trickleSeconds: Number(values["trickle-seconds"]),
+      }),
   ),
   lease: [() => leaseBench({ redisUrl, leases: Number(values.leases), agents: Number(values.agents) })],
-  hubspot: [() => hubspotBench({ redisUrl, outcomes: Number(values["hubspot-outcomes"]) })],
+  hubspot: [
+    () =>
+      hubspotBench({
+        redisUrl,
+        outcomes: Number(values["hubspot-outcomes"]),
+        realBurst: Number(values["hubspot-real"]),
+        burst: Number(values["hubspot-configured"]),
+      }),
+  ],
+  "rate-headers": [() => rateHeadersBench({ redisUrl })],
+  lookup: [() => lookupBench({ redisUrl, numbers: Number(values.lookups) })],
+  cdc: [() => cdcOptOutBench({ redisUrl, count: Number(values["cdc-count"]) })],
   gate: [async () => gateBench()],
 };
 
@@ -130,17 +173,54 @@ function gitState(): string {
 const cell = (value: Figure) =>
   typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
 const md = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const num = (value: number) => value.toLocaleString("en-US", { maximumFractionDigits: 2 });
 
 const lines: string[] = [];
 const cpuList = cpus();
+const finishedAt = new Date();
+const machine = {
+  cpus: cpuList.length,
+  cpuModel: cpuList[0]?.model.trim() ?? "?",
+  ramGiB: round(totalmem() / 2 ** 30, 1),
+  node: process.version,
+  platform: `${process.platform}/${process.arch}`,
+  redis: await redisVersion(),
+  redisUrl,
+};
+const loadAtEnd = loadavg();
+const code = gitState();
 lines.push("", "# telesync benchmarks", "");
 lines.push(
-  `Machine: ${cpuList.length} CPUs (${cpuList[0]?.model.trim() ?? "?"}), ${round(totalmem() / 2 ** 30, 1)} GiB RAM, ` +
-    `Node ${process.version} on ${process.platform}/${process.arch}, Redis ${await redisVersion()} at ${redisUrl}; ` +
-    `load average at start ${load.map((l) => l.toFixed(2)).join(" ")}; started ${startedAt.toISOString()}; ` +
-    `code: ${gitState()}.`,
+  `Machine: ${machine.cpus} CPUs (${machine.cpuModel}), ${machine.ramGiB} GiB RAM, ` +
+    `Node ${machine.node} on ${machine.platform}, Redis ${machine.redis} at ${redisUrl}; ` +
+    `load average (1/5/15 min) at start ${load.map((l) => l.toFixed(2)).join(" ")}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(" ")}; ` +
+    `started ${startedAt.toISOString()}, took ${round((finishedAt.getTime() - startedAt.getTime()) / 1000)} s; code: ${code}.`,
 );
-lines.push("", "| benchmark | headline | took s |", "|---|---|---|");
+
+/** Every comparison, one table: the figure, telesync's value, the same-run baseline, ratio, target, met. */
+const comparisons = results.flatMap((r) => (r.comparisons ?? []).map((c) => ({ bench: r.name, ...c })));
+if (comparisons.length > 0) {
+  lines.push(
+    "",
+    "## Figures beside their same-run baselines",
+    "",
+    "ratio = how many times the baseline telesync achieves, whichever way is better (≥ 1: at least as good).",
+    "",
+    "| benchmark | figure | telesync | baseline | ratio | target | met |",
+    "|---|---|---:|---|---:|---|---|",
+  );
+  for (const c of comparisons)
+    lines.push(
+      `| ${md(c.bench)} | ${md(c.figure)} (${md(c.unit)}, ${c.better} is better) | ${num(c.value)} | ` +
+        `${md(c.baseline)}: ${num(c.baselineValue)} | ${num(c.ratio)}× | ${md(c.target ?? "—")} | ` +
+        `${c.met === undefined ? "—" : c.met ? "yes" : "**no**"} |`,
+    );
+}
+lines.push("", "## Clocks", "");
+for (const r of results)
+  lines.push(`- ${md(r.name)}: ${r.clock ?? "not stated by this benchmark (see its layout below)"}`);
+
+lines.push("", "## Headlines", "", "| benchmark | headline | took s |", "|---|---|---|");
 for (const r of results) {
   const keys = r.headline ?? Object.keys(r.figures).slice(0, 3);
   const headline = keys
@@ -149,7 +229,7 @@ for (const r of results) {
     .join("; ");
   lines.push(`| ${md(r.name)} | ${md(headline)} | ${r.took} |`);
 }
-lines.push("", "| benchmark | figure | value |", "|---|---|---:|");
+lines.push("", "## Every figure", "", "| benchmark | figure | value |", "|---|---|---:|");
 for (const r of results)
   for (const [key, value] of Object.entries(r.figures))
     lines.push(`| ${md(r.name)} | ${md(key)} | ${md(String(cell(value)))} |`);
@@ -160,6 +240,24 @@ const notes = results.flatMap((r) => r.notes.map((n) => `- ${r.name}: ${n}`));
 if (notes.length > 0) lines.push("", "Notes:", ...notes);
 if (failures.length > 0) lines.push("", "Failed:", ...failures.map((f) => `- ${f.name}: ${f.error}`));
 console.log(lines.join("\n"));
+
+const resultsFile = values.results ?? "bench/results.json";
+if (resultsFile !== "-") {
+  const document = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    seconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
+    code,
+    command: `node build/bench/run.js ${process.argv.slice(2).join(" ")}`.trim(),
+    machine,
+    loadAverage: { atStart: load.map((l) => round(l, 2)), atEnd: loadAtEnd.map((l) => round(l, 2)) },
+    comparisons: comparisons satisfies Array<Comparison & { bench: string }>,
+    results,
+    failures,
+  };
+  writeFileSync(resultsFile, `${JSON.stringify(document, null, 2)}\n`);
+  console.error(`\nwrote ${resultsFile}`);
+}
 
 local.stop();
 process.exitCode = failures.length > 0 ? 1 : 0;

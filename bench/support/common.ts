@@ -47,16 +47,26 @@ export interface Comparison {
   met?: boolean;
 }
 
-/** A comparison with its ratio worked out (value / baseline for "higher", baseline / value for "lower"). */
+/**
+ * A comparison with its ratio worked out (value / baseline for "higher", baseline / value for "lower").
+ * `met` holds every bound given: `minRatio` on the ratio, `maxValue` / `minValue` on the value itself
+ * (for absolute targets such as "p95 ≤ 1 s" or "< 1% 429s").
+ */
 export function compare(
-  c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number },
+  c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number; maxValue?: number; minValue?: number },
 ): Comparison {
   const ratio = c.better === "higher" ? c.value / c.baselineValue : c.baselineValue / c.value;
-  const { minRatio, ...rest } = c;
+  const { minRatio, maxValue, minValue, ...rest } = c;
+  const checks = [
+    minRatio === undefined || ratio >= minRatio,
+    maxValue === undefined || c.value <= maxValue,
+    minValue === undefined || c.value >= minValue,
+  ];
+  const bounded = minRatio !== undefined || maxValue !== undefined || minValue !== undefined;
   return {
     ...rest,
     ratio: round(ratio, 3),
-    ...(minRatio !== undefined ? { met: ratio >= minRatio } : {}),
+    ...(bounded ? { met: checks.every(Boolean) } : {}),
   };
 }
 

@@ -11,6 +11,15 @@ import {
 
 export const benchApiKey = "bench-key-0123456789abcdef0123";
 
+/**
+ * The sandbox's numbers are made up and there is no registry snapshot to screen them against: said
+ * explicitly, as the demo does (without it every US lead is blocked, "no registry snapshot for US").
+ */
+export const benchUnscreened = {
+  requiredRegistries: "none",
+  unscreenedReason: "benchmark on the CRM sandbox: made-up numbers, no registry snapshot to screen against",
+} as const;
+
 /** One Salesforce integration on the sandbox, source `leads` (open Leads) → campaign `bench`. */
 export function salesforceBenchConfig(sandboxUrl: string, redisUrl: string, prefix: string): ConfigInput {
   return sandboxConfigInput({
@@ -28,6 +37,7 @@ export function salesforceBenchConfig(sandboxUrl: string, redisUrl: string, pref
     ],
     campaigns: {
       bench: {
+        compliance: benchUnscreened,
         lease: { ttl: "5m" },
         outcomes: {
           no_answer: { action: "retry", delay: "4h", maxAttempts: 3 },
@@ -66,7 +76,7 @@ export function hubspotBenchConfig(
         select: { allContacts: true },
       },
     ],
-    campaigns: { hs_bench: { lease: { ttl: "5m" } } },
+    campaigns: { hs_bench: { compliance: benchUnscreened, lease: { ttl: "5m" } } },
     apiKeys: [benchApiKey],
   });
 }

@@ -21,6 +21,8 @@ const { values } = parseArgs({
 
 let tasks = 0;
 let lastTaskAt: number | null = null;
+/** [CallObject (telesync's outcomeId), when the Task was first seen stored (epoch ms, 5 ms ticks)]. */
+const taskTimes: Array<[string, number]> = [];
 let calls = 0;
 let lastCallAt: number | null = null;
 
@@ -38,6 +40,9 @@ const sandbox = await startSandbox({
         cpu: process.cpuUsage(),
         rss: process.memoryUsage.rss(),
       }));
+      app.get<{ Querystring: { from?: string } }>("/_bench/task-times", async (request) =>
+        taskTimes.slice(Number(request.query.from ?? 0)),
+      );
     },
   ],
 });
@@ -53,8 +58,11 @@ const taskRows = sandbox.salesforce.store.rows("Task");
 const callMap = sandbox.hubspot.store.objects.calls;
 setInterval(() => {
   if (taskRows.length !== tasks) {
+    const now = Date.now();
+    for (let i = tasks; i < taskRows.length; i++)
+      taskTimes.push([String((taskRows[i] as Record<string, unknown>).CallObject ?? ""), now]);
     tasks = taskRows.length;
-    lastTaskAt = Date.now();
+    lastTaskAt = now;
   }
   if (callMap.size !== calls) {
     calls = callMap.size;

@@ -23,6 +23,8 @@ export interface SandboxProcess {
   hubspotBasePath: string;
   pid: number;
   state(): Promise<SandboxState>;
+  /** [CallObject, stored at (epoch ms)] of every Task from the `from`-th on. */
+  taskTimes(from?: number): Promise<Array<[string, number]>>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +45,11 @@ export async function startSandboxProcess(
         const response = await fetch(`${ready.url}/_bench/state`);
         if (!response.ok) throw new Error(`sandbox /_bench/state: HTTP ${response.status}`);
         return (await response.json()) as SandboxState;
+      },
+      async taskTimes(from = 0) {
+        const response = await fetch(`${ready.url}/_bench/task-times?from=${from}`);
+        if (!response.ok) throw new Error(`sandbox /_bench/task-times: HTTP ${response.status}`);
+        return (await response.json()) as Array<[string, number]>;
       },
       async stop() {
         await child.stop(10_000);

@@ -44,7 +44,11 @@ interface ActivityItem {
 }
 
 export interface WritebackWorkerOptions {
-  /** How long a batch waits to fill before it is sent. */
+  /**
+   * Latency budget of a partial batch: the longest its first outcome waits for others (default
+   * 500 ms). A full batch goes at once; a lone outcome in a thin trickle goes after 20 ms (see
+   * `batch-window.ts`).
+   */
   batchWindowMs?: number;
   /** Lock on a writeback job; a crashed worker's jobs are retried after it (with a lookup first). */
   lockDurationMs?: number;
@@ -105,7 +109,7 @@ export class WritebackWorker {
     this.queue.on("error", ignoreReconnectErrors);
     this.breaker = new CircuitBreaker(deps.redis, deps.prefix, integrationId, options.breaker);
     const maxSize = this.connector.limits.writeBatchSize;
-    const maxWaitMs = options.batchWindowMs ?? 2_000;
+    const maxWaitMs = options.batchWindowMs ?? 500;
     this.activities = new MicroBatcher({
       maxSize,
       maxWaitMs,

@@ -38,7 +38,7 @@ describe("Salesforce writeback (sandbox, real jsforce, real Redis, real HTTP)", 
   });
 
   it("turns 1,000 outcomes from 20 clients into exactly 1,000 call Tasks, in batched collections requests", async () => {
-    // The default batch window (2 s): what a deployment runs with.
+    // The default batch window (adaptive, up to 500 ms): what a deployment runs with.
     h = await startHarness({ leads: 1_000, service: { writeback: { lockDurationMs: 30_000 } } });
     h.sandbox.salesforce.resetStats();
     const posted = await workTheQueue(h, 20, "burst");
