@@ -110,8 +110,9 @@ async function allowListed(
   }
   const kind = accountKindCondition(ctx, select, catalog);
   const where = select.where?.trim();
-  const parts = [kind, where ? `(${where})` : undefined].filter((p): p is string => p !== undefined);
-  return parts.length === 0 ? undefined : parts.join(" AND ");
+  // The queries parenthesise the whole condition; the admin's part gets its own only beside another.
+  if (!kind) return where || undefined;
+  return where ? `${kind} AND (${where})` : kind;
 }
 
 /**

@@ -57,23 +57,28 @@ function whatTarget(config: TargetContext["config"], objectType: string, crmId: 
   return { link: { WhatId: crmId }, ...(field ? { doNotCallField: field } : {}) };
 }
 
-/** Which of these Account ids are person accounts, and their contact ids (one query per 200 ids). */
+/**
+ * Which of these Account ids are person accounts (15-char id → their contact id) and which exist at
+ * all (one query per 200 ids); `found` is undefined when the org has no person accounts (no query).
+ */
 async function personAccounts(
   ctx: TargetContext,
   ids: readonly string[],
-): Promise<Map<string, string | undefined>> {
+): Promise<{ persons: Map<string, string | undefined>; found?: Set<string> }> {
   const persons = new Map<string, string | undefined>();
-  if (ids.length === 0) return persons;
+  if (ids.length === 0) return { persons };
   // Orgs without person accounts have no IsPersonAccount field: every Account is a business account.
-  if (!(await ctx.catalog("Account")).fields.has("ispersonaccount")) return persons;
+  if (!(await ctx.catalog("Account")).fields.has("ispersonaccount")) return { persons };
+  const found = new Set<string>();
   for (const chunk of chunkForIn([...ids])) {
     const soql = `SELECT Id, IsPersonAccount, PersonContactId FROM Account WHERE Id IN (${chunk.map(soqlString).join(", ")})`;
     for (const raw of await queryAll(ctx.session, soql)) {
       const row = personRowSchema.parse(raw);
+      found.add(row.Id.slice(0, 15));
       if (row.IsPersonAccount === true) persons.set(row.Id.slice(0, 15), row.PersonContactId ?? undefined);
     }
   }
-  return persons;
+  return { persons, found };
 }
 
 /** Where each lead's activities and do-not-call changes go; a problem (permanent) when it cannot be written. */
@@ -100,10 +105,12 @@ export async function resolveTargets(
       out.set(key, whatTarget(ctx.config, lead.objectType, lead.crmId));
     }
   }
-  const persons = await personAccounts(ctx, accounts);
+  const { persons, found } = await personAccounts(ctx, accounts);
   for (const crmId of accounts) {
     const key = targetKey({ objectType: "Account", crmId });
-    if (!persons.has(crmId.slice(0, 15))) {
+    if (found && !found.has(crmId.slice(0, 15))) {
+      out.set(key, { problem: `Account ${crmId} does not exist (deleted?)` });
+    } else if (!persons.has(crmId.slice(0, 15))) {
       out.set(key, whatTarget(ctx.config, "Account", crmId));
       continue;
     }
