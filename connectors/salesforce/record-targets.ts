@@ -30,6 +30,12 @@ export interface RecordTarget {
   link: { WhoId: string } | { WhatId: string };
   /** The record's do-not-call checkbox; undefined when its object has none (consent stays internal). */
   doNotCallField?: string;
+  /**
+   * Fields of an Account or custom object (lower-cased, from describe): the integration-wide
+   * disposition `leadUpdates` (e.g. Lead Status) are written only where the object has the field.
+   * Undefined for Lead and Contact, which take them all.
+   */
+  fields?: ReadonlySet<string>;
 }
 
 export type TargetOrProblem = RecordTarget | { problem: string };
@@ -68,7 +74,7 @@ async function personAccounts(
   const persons = new Map<string, string | undefined>();
   if (ids.length === 0) return { persons };
   // Orgs without person accounts have no IsPersonAccount field: every Account is a business account.
-  if (!(await ctx.catalog("Account")).fields.has("ispersonaccount")) return { persons };
+  if (!(await objectFields(ctx, "Account")).has("ispersonaccount")) return { persons };
   const found = new Set<string>();
   for (const chunk of chunkForIn([...ids])) {
     const soql = `SELECT Id, IsPersonAccount, PersonContactId FROM Account WHERE Id IN (${chunk.map(soqlString).join(", ")})`;
@@ -79,6 +85,10 @@ async function personAccounts(
     }
   }
   return { persons, found };
+}
+
+function objectFields(ctx: TargetContext, object: string): Promise<ReadonlySet<string>> {
+  return ctx.catalog(object).then((catalog) => catalog.fields);
 }
 
 /** Where each lead's activities and do-not-call changes go; a problem (permanent) when it cannot be written. */
@@ -106,19 +116,26 @@ export async function resolveTargets(
     }
   }
   const { persons, found } = await personAccounts(ctx, accounts);
+  // Accounts and custom objects: their fields, for the disposition updates they can take.
+  for (const [key, target] of out) {
+    if ("problem" in target || !("WhatId" in target.link)) continue;
+    out.set(key, { ...target, fields: await objectFields(ctx, key.slice(0, key.indexOf("/"))) });
+  }
+  const accountFields = accounts.length > 0 ? await objectFields(ctx, "Account") : undefined;
   for (const crmId of accounts) {
     const key = targetKey({ objectType: "Account", crmId });
+    const fields = accountFields ? { fields: accountFields } : {};
     if (found && !found.has(crmId.slice(0, 15))) {
       out.set(key, { problem: `Account ${crmId} does not exist (deleted?)` });
     } else if (!persons.has(crmId.slice(0, 15))) {
-      out.set(key, whatTarget(ctx.config, "Account", crmId));
+      out.set(key, { ...whatTarget(ctx.config, "Account", crmId), ...fields });
       continue;
     }
     const contactId = persons.get(crmId.slice(0, 15));
     out.set(
       key,
       contactId
-        ? { link: { WhoId: contactId }, doNotCallField: "PersonDoNotCall" }
+        ? { link: { WhoId: contactId }, doNotCallField: "PersonDoNotCall", ...fields }
         : { problem: `person account ${crmId} has no PersonContactId` },
     );
   }

@@ -82,10 +82,16 @@ export function taskFields(
  */
 export function followUps(
   item: ActivityWrite,
-  target: Pick<RecordTarget, "doNotCallField"> = { doNotCallField: "DoNotCall" },
+  target: Pick<RecordTarget, "doNotCallField" | "fields"> = { doNotCallField: "DoNotCall" },
 ): RecordUpdate[] {
   const updates: RecordUpdate[] = [];
-  const leadFields: Record<string, unknown> = { ...item.leadUpdates };
+  // Disposition updates are integration-wide (Lead Status…): an Account or custom object takes
+  // those it has a field for (`telesync check --live` names the others).
+  const leadFields: Record<string, unknown> = Object.fromEntries(
+    Object.entries(item.leadUpdates ?? {}).filter(
+      ([name]) => !target.fields || target.fields.has(name.toLowerCase()),
+    ),
+  );
   if (item.doNotCall !== undefined && target.doNotCallField)
     leadFields[target.doNotCallField] = item.doNotCall;
   if (Object.keys(leadFields).length > 0) {
