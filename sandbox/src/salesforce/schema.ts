@@ -354,6 +354,14 @@ const donor = defineObject("Donor__c", "Donors", "a01", [
   ownerField,
 ]);
 
+/** A custom object without "Allow Activities" (Task.WhatId cannot name it), for the admin checks. */
+const pledge = defineObject("Pledge__c", "Pledges", "a02", [
+  str("Name", "Pledge Name", 80, { required: true }),
+  phone("Phone__c", "Phone"),
+  field("Amount__c", "Amount", "double", 18),
+  ownerField,
+]);
+
 const user = defineObject(
   "User",
   "Users",
@@ -379,6 +387,7 @@ export const OBJECTS: readonly ObjectDef[] = [
   campaign,
   account,
   donor,
+  pledge,
   user,
 ];
 
