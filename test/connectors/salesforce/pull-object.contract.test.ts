@@ -254,4 +254,20 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
       h.connector().validateSelect({ object: "Lead", where: "Status = 'Open') OR (Id != null" }),
     ).toThrow(/where has a '\)' without its '\('/);
   });
+
+  it("allow-lists the object's fields against describe before any query: a field the object lacks fails for good, by name", async () => {
+    await h.tokens.set("sf", storedToken);
+    describedLead();
+    const error = await collect(
+      h.connector().pull({
+        select,
+        fields: ["Phone", "Shoe_Size__c", "Nope.Name"],
+        cursor: undefined,
+        sourceId: "open_leads",
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmError);
+    expect((error as CrmError).classification.kind).toBe("permanent");
+    expect((error as CrmError).message).toContain("Lead has no field Shoe_Size__c, Nope.Name");
+  });
 });
