@@ -99,7 +99,9 @@ export class ChangeStreamLeader {
   private async tick(): Promise<void> {
     if (this.closed) return;
     if (this.lock) {
-      if (await this.lock.heartbeat()) return;
+      // A renewal that fails (Redis unreachable) may let the lock lapse to another worker: step down.
+      const renewed = await this.lock.heartbeat().catch(() => false);
+      if (renewed) return;
       this.deps.log.warn(
         { integration: this.deps.integrationId, fence: this.lock.fence },
         "change stream leadership lost: closing the stream",
@@ -134,7 +136,8 @@ export class ChangeStreamLeader {
     this.stream = undefined;
     this.lock = undefined;
     await stream?.close();
-    await lock?.release();
+    // Without Redis the lock cannot be released: it lapses after its TTL.
+    await lock?.release().catch(() => {});
   }
 
   /** Stop following and hand the lock over (released, not left to lapse). */

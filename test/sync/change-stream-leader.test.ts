@@ -1,8 +1,9 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import type { ChangeStream } from "../../connectors/types.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
-import { FencedChangeStreamPositions } from "../../src/sync/change-stream-leader.js";
+import { ChangeStreamLeader, FencedChangeStreamPositions } from "../../src/sync/change-stream-leader.js";
 import { acquireSyncLock } from "../../src/sync/sync-lock.js";
 import { type ConfigInput, eventually, type Harness, startHarness } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
@@ -99,6 +100,54 @@ describe("FencedChangeStreamPositions", () => {
       await expect(old.set("/data/LeadChangeEvent", "42")).rejects.toThrow(/leadership lost/);
       expect(await current.get("/data/LeadChangeEvent")).toBe("57");
     } finally {
+      redis.disconnect();
+      await dropPrefix(prefix);
+    }
+  });
+});
+
+describe("ChangeStreamLeader: a lapsed lock", () => {
+  it("when the leader loses Redis, it closes its stream; its lock lapses and another worker takes over", async () => {
+    const redis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    // The leader's own connection, which it loses (a partition, or its process dying).
+    const leaderRedis = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    const prefix = uniquePrefix();
+    const positionsKey = `${prefix}:change-stream:sf`;
+    const log = { info() {}, warn() {}, error() {} };
+    const open = new Map<string, boolean>();
+    const candidate = (name: string, connection: Redis) =>
+      new ChangeStreamLeader({
+        redis: connection,
+        integrationId: "sf",
+        positionsKey,
+        ttlMs: 600,
+        follow: async (): Promise<ChangeStream> => {
+          open.set(name, true);
+          return {
+            channels: ["/data/LeadChangeEvent"],
+            close: async () => {
+              open.set(name, false);
+            },
+          };
+        },
+        log,
+      });
+    const a = candidate("a", leaderRedis);
+    const b = candidate("b", redis);
+    try {
+      await leaderRedis.ping();
+      await a.start();
+      await b.start();
+      expect([a.current !== undefined, b.current !== undefined]).toEqual([true, false]);
+      leaderRedis.disconnect();
+      await eventually(() => open.get("a") === false, 15_000, "a noticed and closed its stream");
+      expect(a.current).toBeUndefined();
+      await eventually(() => b.current !== undefined, 15_000, "b took the lapsed lock");
+      expect(open.get("b")).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+      leaderRedis.disconnect();
       redis.disconnect();
       await dropPrefix(prefix);
     }
