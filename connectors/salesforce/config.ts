@@ -105,15 +105,17 @@ export const salesforceIntegrationSchema = z.strictObject({
    * and Contact use DoNotCall, person accounts PersonDoNotCall; these need no entry.
    */
   objects: z
-    .record(
-      z
-        .string()
-        .refine(
-          (name) => name === "Account" || customObjectPattern.test(name),
-          "expected Account or a custom object's API name like Donor__c",
-        ),
-      salesforceObjectSettingsSchema,
-    )
+    .record(z.string(), salesforceObjectSettingsSchema)
+    .superRefine((objects, ctx) => {
+      for (const name of Object.keys(objects)) {
+        if (name === "Account" || customObjectPattern.test(name)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `expected Account or a custom object's API name like Donor__c, found "${name}" (Lead and Contact need no entry: they use DoNotCall)`,
+        });
+      }
+    })
     .default({}),
 });
 export type SalesforceIntegration = z.infer<typeof salesforceIntegrationSchema>;
