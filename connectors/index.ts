@@ -12,3 +12,8 @@ export function createConnector(config: VendorIntegration, context: ConnectorCon
 export function sourceObjectTypes(config: VendorIntegration, select: Record<string, unknown>): string[] {
   return vendorFor(config).sourceObjectTypes(select);
 }
+
+/** What `telesync check` tells an admin about a valid source (e.g. opt-outs that stay internal). */
+export function sourceWarnings(config: VendorIntegration, select: Record<string, unknown>): string[] {
+  return vendorFor(config).sourceWarnings(select);
+}

@@ -55,6 +55,7 @@ export interface IntegrationVendor {
   readonly vendor: VendorName;
   activitySettings(): ActivitySettings;
   sourceObjectTypes(select: Record<string, unknown>): string[];
+  sourceWarnings(select: Record<string, unknown>): string[];
   createConnector(context: ConnectorContext): CrmConnector;
 }
 
@@ -66,6 +67,7 @@ function bind<Config extends VendorIntegration>(
     vendor: config.vendor,
     activitySettings: () => module.activitySettings(config),
     sourceObjectTypes: (select) => module.sourceObjectTypes(select),
+    sourceWarnings: (select) => module.sourceWarnings?.(config, select) ?? [],
     createConnector: (context) => module.createConnector(config, context),
   };
 }

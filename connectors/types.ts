@@ -170,6 +170,12 @@ export interface CrmConnector {
    * creates it), for `telesync check --live`.
    */
   readonly appointments?: { objectType: string; idField: string };
+  /**
+   * `telesync check --live`: what the CRM says against a source (its object exists, the mapped
+   * `phoneFields` are phone-typed, activities may be logged on it, the do-not-call field exists and is
+   * a checkbox…); one line per problem.
+   */
+  checkSource?(select: unknown, phoneFields: readonly string[]): Promise<string[]>;
   /** Present when the integration is set up to receive the CRM's webhooks (e.g. a secret is configured). */
   readonly webhooks?: WebhookReceiver;
   /**
@@ -321,6 +327,11 @@ export interface VendorModule<Config extends { vendor: string }> {
   sourceObjectTypes(select: Record<string, unknown>): string[];
   /** Why a field name a mapping reads could never be pulled from this vendor (a pull would refuse it). */
   fieldNameProblem(name: string): string | undefined;
+  /**
+   * What an admin should know about a valid source (printed by `telesync check`), e.g. that its
+   * records have no do-not-call field, so opt-outs stay in telesync's suppression list only.
+   */
+  sourceWarnings?(config: Config, select: Record<string, unknown>): string[];
   activitySettings(config: Config): ActivitySettings;
   createConnector(config: Config, context: ConnectorContext): CrmConnector;
 }

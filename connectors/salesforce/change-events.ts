@@ -29,9 +29,32 @@ export interface ChangeEventMeaning {
   gap?: string;
 }
 
-/** The CDC channel of an object (`Lead` → `/data/LeadChangeEvent`). */
+/**
+ * The CDC channel of an object: `/data/<Standard>ChangeEvent` (`Lead` → `/data/LeadChangeEvent`),
+ * `/data/<Custom>__ChangeEvent` for a custom object (`Donor__c` → `/data/Donor__ChangeEvent`).
+ * Change Data Capture Developer Guide, "Subscription Channels".
+ */
 export function changeChannel(objectType: string): string {
-  return `/data/${objectType}ChangeEvent`;
+  const custom = /^(.+)__c$/.exec(objectType);
+  return custom ? `/data/${custom[1]}__ChangeEvent` : `/data/${objectType}ChangeEvent`;
+}
+
+/**
+ * The do-not-call checkboxes of an object whose change is an opt-out: DoNotCall (Lead, Contact),
+ * PersonDoNotCall (person accounts) and the one configured for an Account or custom object.
+ */
+export function doNotCallFieldsOf(
+  objects: Readonly<Record<string, { doNotCallField?: string | undefined }>>,
+  objectType: string,
+): string[] {
+  const configured = Object.hasOwn(objects, objectType) ? objects[objectType]?.doNotCallField : undefined;
+  const standard =
+    objectType === "Lead" || objectType === "Contact"
+      ? ["DoNotCall"]
+      : objectType === "Account"
+        ? ["PersonDoNotCall"]
+        : [];
+  return configured ? [...standard, configured] : standard;
 }
 
 /**
@@ -63,7 +86,11 @@ export function recordsRereadable(selects: readonly unknown[]): boolean {
  * undelete may add members, which only a pull can tell. GAP_* events carry no field values: the
  * records are read again. A CampaignMember change moves campaign membership: its sources pull.
  */
-export function changeEventMeaning(message: ChangeEventMessage, rereadable = true): ChangeEventMeaning {
+export function changeEventMeaning(
+  message: ChangeEventMessage,
+  rereadable = true,
+  doNotCallFields: (objectType: string) => readonly string[] = (o) => doNotCallFieldsOf({}, o),
+): ChangeEventMeaning {
   const { ChangeEventHeader: header, ...values } = message.payload;
   const objectType = header.entityName;
   const ids = header.recordIds;
@@ -87,8 +114,10 @@ export function changeEventMeaning(message: ChangeEventMessage, rereadable = tru
     case "GAP_UNDELETE":
       return { events: ids.map((crmId) => ({ kind: "created", objectType, crmId })) };
     case "UPDATE": {
-      const doNotCall = header.changedFields.includes("DoNotCall") ? values.DoNotCall : undefined;
-      if (doNotCall === true) {
+      const optedOut = doNotCallFields(objectType).some(
+        (field) => header.changedFields.includes(field) && values[field] === true,
+      );
+      if (optedOut) {
         return { events: ids.map((crmId) => ({ kind: "consent", objectType, crmId, doNotCall: true })) };
       }
       return { events: ids.map((crmId) => edited(objectType, crmId, rereadable)) };

@@ -4,6 +4,7 @@ import {
   changeEventMeaning,
   changeEventMessageSchema,
   channelsForSelects,
+  doNotCallFieldsOf,
   isExpiredReplay,
   recordsRereadable,
 } from "./change-events.js";
@@ -68,6 +69,8 @@ export class SalesforceChangeStream implements ChangeStream {
     private readonly log: ConnectorLogger,
     private readonly integrationId: string,
     private readonly onClosed: () => void = () => {},
+    /** Accounts' and custom objects' do-not-call fields (the integration's `objects`). */
+    private readonly objects: Readonly<Record<string, { doNotCallField?: string | undefined }>> = {},
   ) {
     this.channels = channelsForSelects(handlers.selects);
     this.rereadable = recordsRereadable(handlers.selects);
@@ -220,7 +223,9 @@ export class SalesforceChangeStream implements ChangeStream {
       return;
     }
     const replayId = parsed.data.event.replayId;
-    const meaning = changeEventMeaning(parsed.data, this.rereadable);
+    const meaning = changeEventMeaning(parsed.data, this.rereadable, (object) =>
+      doNotCallFieldsOf(this.objects, object),
+    );
     try {
       if (meaning.events.length > 0) await this.handlers.onChanges(meaning.events);
     } catch (error) {

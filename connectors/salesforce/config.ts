@@ -1,7 +1,35 @@
 import { z } from "zod";
 
-/** Salesforce object names telesync pulls leads from; object names are never interpolated unchecked. */
+/** Salesforce objects whose records are people activities name by WhoId (and campaigns can hold). */
 export const salesforceLeadObjects = ["Lead", "Contact"] as const;
+/** Standard objects a source may pull; custom objects (`*__c`) too. Names are never interpolated unchecked. */
+export const salesforceStandardSourceObjects = ["Lead", "Contact", "Account"] as const;
+/** A custom object's API name: letters, digits and single underscores, then `__c`. */
+export const customObjectPattern = /^[A-Za-z](?:[A-Za-z0-9]|_(?!_))*__c$/;
+const plainFieldName = /^[A-Za-z][A-Za-z0-9_]*$/;
+
+/** An object a source may pull: Lead, Contact, Account or a custom object. */
+export const sourceObjectSchema = z
+  .string()
+  .refine(
+    (name) =>
+      (salesforceStandardSourceObjects as readonly string[]).includes(name) || customObjectPattern.test(name),
+    "expected Lead, Contact, Account or a custom object's API name like Donor__c",
+  );
+
+/** What telesync must know of an Account or custom object it pulls, beyond the mapping. */
+export const salesforceObjectSettingsSchema = z.strictObject({
+  /**
+   * The checkbox meaning "do not call" on this object (a custom field an admin created, e.g.
+   * Do_Not_Call__c): opt-outs are written to it and read from it. Left out: the object has none, so
+   * opt-outs stay in telesync's own suppression list (`telesync check` warns).
+   */
+  doNotCallField: z
+    .string()
+    .regex(plainFieldName, "expected a field's API name like Do_Not_Call__c")
+    .optional(),
+});
+export type SalesforceObjectSettings = z.infer<typeof salesforceObjectSettingsSchema>;
 
 export const salesforceIntegrationSchema = z.strictObject({
   vendor: z.literal("salesforce"),
@@ -72,16 +100,44 @@ export const salesforceIntegrationSchema = z.strictObject({
    * Capture). Off by default.
    */
   realtime: z.strictObject({ changeDataCapture: z.boolean().default(false) }).prefault({}),
+  /**
+   * Accounts and custom objects pulled as sources, keyed by API name: their do-not-call field. Lead
+   * and Contact use DoNotCall, person accounts PersonDoNotCall; these need no entry.
+   */
+  objects: z
+    .record(z.string(), salesforceObjectSettingsSchema)
+    .superRefine((objects, ctx) => {
+      for (const name of Object.keys(objects)) {
+        if (name === "Account" || customObjectPattern.test(name)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `expected Account or a custom object's API name like Donor__c, found "${name}" (Lead and Contact need no entry: they use DoNotCall)`,
+        });
+      }
+    })
+    .default({}),
 });
 export type SalesforceIntegration = z.infer<typeof salesforceIntegrationSchema>;
 
 export const salesforceSelectSchema = z.union([
-  z.strictObject({
-    /** Pull every record of this object that matches `where`. */
-    object: z.enum(salesforceLeadObjects),
-    /** An admin-written SOQL condition, e.g. `Status = 'Open - Not Contacted' AND Country = 'US'`. */
-    where: z.string().optional(),
-  }),
+  z
+    .strictObject({
+      /** Pull every record of this object that matches `where`: Lead, Contact, Account or `*__c`. */
+      object: sourceObjectSchema,
+      /** An admin-written SOQL condition, e.g. `Status = 'Open - Not Contacted' AND Country = 'US'`. */
+      where: z.string().optional(),
+      /**
+       * Account sources only: business accounts (activities Related To the account, no do-not-call
+       * field of their own) or person accounts (IsPersonAccount = true; activities name the person's
+       * contact, PersonContactId; PersonDoNotCall). Default business.
+       */
+      accounts: z.enum(["business", "person"]).optional(),
+    })
+    .refine((select) => select.accounts === undefined || select.object === "Account", {
+      message: "accounts (business | person) applies to object: Account only",
+      path: ["accounts"],
+    }),
   z.strictObject({
     /** Pull the Leads and Contacts that are members of this Campaign (its 15- or 18-char id). */
     campaignId: z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, "expected a 15- or 18-character id"),

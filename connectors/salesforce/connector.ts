@@ -20,6 +20,7 @@ import type {
 } from "../types.js";
 import { SalesforceSession } from "./auth.js";
 import { SalesforceChangeStream } from "./change-stream.js";
+import { checkSource } from "./check-source.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
@@ -29,6 +30,7 @@ import { salesforceLimits } from "./limits.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
 import type { FieldCatalog, PullContext } from "./pull-shared.js";
+import type { TargetContext } from "./record-targets.js";
 import { assertFieldNames } from "./soql.js";
 import { parseSalesforceSelect } from "./validate-select.js";
 import { writeActivities } from "./write-activities.js";
@@ -80,8 +82,13 @@ export class SalesforceConnector implements CrmConnector {
   /** Follow Change Data Capture for the sources' objects (see `SalesforceChangeStream`). */
   private async followChanges(handlers: ChangeStreamHandlers): Promise<ChangeStream> {
     this.assertOpen();
-    const stream = new SalesforceChangeStream(this.session, handlers, this.ctx.log, this.integrationId, () =>
-      this.streams.delete(stream),
+    const stream = new SalesforceChangeStream(
+      this.session,
+      handlers,
+      this.ctx.log,
+      this.integrationId,
+      () => this.streams.delete(stream),
+      this.config.objects,
     );
     this.streams.add(stream);
     try {
@@ -113,12 +120,17 @@ export class SalesforceConnector implements CrmConnector {
     else yield* pullCampaign(ctx, select, request.fields, request.cursor);
   }
 
+  checkSource(select: unknown, phoneFields: readonly string[]): Promise<string[]> {
+    this.assertOpen();
+    return checkSource(this.session, this.config, select, phoneFields);
+  }
+
   async describe(objectType: string): Promise<FieldDescription[]> {
     this.assertOpen();
     return toFieldDescriptions(await describeObject(this.session, objectType));
   }
 
-  /** Re-read Leads/Contacts a change event named (`syncRecords`); SOQL by id, at most 200 ids a query. */
+  /** Re-read records a change event named (`syncRecords`); SOQL by id, at most 200 ids a query. */
   fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
     this.assertOpen();
     return fetchRecords(this.session, request);
@@ -126,12 +138,12 @@ export class SalesforceConnector implements CrmConnector {
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
     this.assertOpen();
-    return writeActivities(this.session, this.config, batch, options);
+    return writeActivities(this.targets(), this.config, batch, options);
   }
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     this.assertOpen();
-    return writeConsent(this.session, batch);
+    return writeConsent(this.targets(), batch);
   }
 
   readonly activityObjectType = "Task";
@@ -172,6 +184,11 @@ export class SalesforceConnector implements CrmConnector {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`Salesforce connector ${this.integrationId} is closed`);
+  }
+
+  /** Where activities and do-not-call changes of a record go (WhoId/WhatId, its checkbox). */
+  private targets(): TargetContext {
+    return { session: this.session, config: this.config, catalog: (object) => this.catalog(object) };
   }
 
   private catalog(object: string): Promise<FieldCatalog> {

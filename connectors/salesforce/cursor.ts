@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type SalesforceSelect, salesforceLeadObjects } from "./config.js";
+import { type SalesforceSelect, sourceObjectSchema } from "./config.js";
 
 /**
  * The checkpoint of a Salesforce source: everything needed to resume after a page. Streams are read in
@@ -15,7 +15,7 @@ export const objectCursorSchema = z.object({
   kind: z.literal("object"),
   /** Fingerprint of the `select` block; a different one means the source was redefined. */
   select: z.string(),
-  object: z.enum(salesforceLeadObjects),
+  object: sourceObjectSchema,
   /** Last record handed out; `null` = from the beginning. */
   records: positionSchema.nullable(),
   /** Deletions are known up to here (Salesforce's `latestDateCovered`). */
@@ -61,7 +61,12 @@ export type SalesforceCursor = z.infer<typeof salesforceCursorSchema>;
 export function selectFingerprint(select: SalesforceSelect): string {
   const canonical =
     "object" in select
-      ? { object: select.object, where: select.where?.trim() ?? "" }
+      ? {
+          object: select.object,
+          where: select.where?.trim() ?? "",
+          // Only when set, so checkpoints written before the key existed stay valid.
+          ...(select.accounts ? { accounts: select.accounts } : {}),
+        }
       : {
           campaignId: select.campaignId,
           statuses: select.memberStatuses ? [...select.memberStatuses].sort() : null,

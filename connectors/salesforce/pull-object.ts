@@ -6,6 +6,7 @@ import { type ObjectCursor, objectCursorSchema, selectFingerprint } from "./curs
 import { deletedSince } from "./deleted.js";
 import { salesforceLimits } from "./limits.js";
 import {
+  type FieldCatalog,
   lookBack,
   type PullContext,
   positionOf,
@@ -49,6 +50,71 @@ function resumeCursor(ctx: PullContext, select: ObjectSelect, raw: unknown, chec
   return { ...startCursor(select, checkFrom), deletedSince: cursor.deletedSince, leaversSince: null };
 }
 
+/** Fields a mapping reads that the object does not have (a relationship path needs its relationship). */
+export function unknownFields(catalog: FieldCatalog, fields: readonly string[]): string[] {
+  return fields.filter((name) => {
+    const [head, tail] = name.toLowerCase().split(".");
+    return tail === undefined ? !catalog.fields.has(head!) : !catalog.relationships.has(head!);
+  });
+}
+
+/**
+ * The condition that picks business or person accounts (IsPersonAccount, present only in orgs with
+ * person accounts); undefined for other objects and for business accounts of orgs without them.
+ */
+export function accountKindCondition(
+  ctx: Pick<PullContext, "sourceId">,
+  select: ObjectSelect,
+  catalog: FieldCatalog,
+): string | undefined {
+  if (select.object !== "Account") return undefined;
+  const personAccountsEnabled = catalog.fields.has("ispersonaccount");
+  if (select.accounts === "person") {
+    if (!personAccountsEnabled) {
+      throw new CrmError({
+        kind: "permanent",
+        reason: `source "${ctx.sourceId}": this org has no person accounts (Account.IsPersonAccount is missing); enable Person Accounts or select accounts: business`,
+      });
+    }
+    return "IsPersonAccount = true";
+  }
+  return personAccountsEnabled ? "IsPersonAccount = false" : undefined;
+}
+
+/**
+ * The object and fields, allow-listed against describe before any SOQL is built: an object the org
+ * does not have, or a field it lacks, fails the pull for good, naming them. Returns the conditions
+ * every query of the source carries (the admin's `where`, the account kind).
+ */
+async function allowListed(
+  ctx: PullContext,
+  select: ObjectSelect,
+  fields: readonly string[],
+): Promise<string | undefined> {
+  let catalog: FieldCatalog;
+  try {
+    catalog = await ctx.fieldNames(select.object);
+  } catch (error) {
+    throw sourceError(
+      ctx.sourceId,
+      `describe of ${select.object} (does the object exist, and may this user read it?)`,
+      error,
+    );
+  }
+  const unknown = unknownFields(catalog, fields);
+  if (unknown.length > 0) {
+    throw new CrmError({
+      kind: "permanent",
+      reason: `source "${ctx.sourceId}": ${select.object} has no field ${unknown.join(", ")} (check the mapping, or the user's field-level security)`,
+    });
+  }
+  const kind = accountKindCondition(ctx, select, catalog);
+  const where = select.where?.trim();
+  // The queries parenthesise the whole condition; the admin's part gets its own only beside another.
+  if (!kind) return where || undefined;
+  return where ? `${kind} AND (${where})` : kind;
+}
+
 /**
  * Pull an object source: records changed since the cursor (one page per Salesforce page), then ids
  * deleted since the last check, then ids changed since the last check that no longer match `where`.
@@ -64,12 +130,13 @@ export async function* pullObject(
   const checkFrom = new Date(startedAt - salesforceLimits.clockSkewMs).toISOString();
   let cursor = resumeCursor(ctx, select, rawCursor, checkFrom);
   const { object } = select;
+  const condition = await allowListed(ctx, select, fields);
 
   // A transaction that commits late carries an earlier SystemModstamp than records already read:
   // start `lookbackMs` before the cursor, and skip what was handed out with the same stamp.
   const recent = new RecentRecords(cursor.recent, ctx.lookbackMs);
   const from = cursor.records ? lookBack(cursor.records, ctx.lookbackMs) : undefined;
-  const soql = objectPageQuery({ object, fields, where: select.where, after: from });
+  const soql = objectPageQuery({ object, fields, where: condition, after: from });
   try {
     for await (const rows of queryPages(ctx.session, soql)) {
       const parsed = rows.map((row) => cursorRowSchema.parse(row));
@@ -112,7 +179,7 @@ export async function* pullObject(
   }
   cursor = { ...cursor, deletedSince: deleted.coveredUntil };
 
-  const where = select.where?.trim();
+  const where = condition;
   if (where) {
     try {
       for await (const rows of queryPages(

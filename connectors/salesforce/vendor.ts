@@ -13,7 +13,7 @@ function checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectPro
   if (!parsed.success)
     return selectProblems(
       parsed.error,
-      "a salesforce source: { object: Lead|Contact, where? } or { campaignId, memberStatuses? }",
+      "a salesforce source: { object: Lead|Contact|Account|<Custom>__c, where?, accounts?: business|person } or { campaignId, memberStatuses? }",
     );
   const problems: SelectProblem[] = [];
   if ("object" in parsed.data && parsed.data.where !== undefined) {
@@ -38,6 +38,17 @@ export const salesforceVendor: VendorModule<SalesforceIntegration> = {
       ? undefined
       : "a Salesforce field name looks like Name, Custom__c or one relationship hop (Account.Name)",
   sourceObjectTypes: (select) => (typeof select.object === "string" ? [select.object] : ["Lead", "Contact"]),
+  sourceWarnings: (config, select) => {
+    const parsed = salesforceSelectSchema.safeParse(select);
+    if (!parsed.success || !("object" in parsed.data)) return [];
+    const { object, accounts } = parsed.data;
+    if (object === "Lead" || object === "Contact" || (object === "Account" && accounts === "person"))
+      return [];
+    if (config.objects[object]?.doNotCallField) return [];
+    return [
+      `${object} records have no do-not-call field telesync knows: opt-outs stay in telesync's suppression list and are not written to Salesforce (set objects.${object}.doNotCallField to a checkbox field to write them)`,
+    ];
+  },
   activitySettings: (config) => ({
     subjectTemplate: config.writeback.subject,
     dispositionValueIsText: true,

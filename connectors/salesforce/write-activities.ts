@@ -10,9 +10,16 @@ import {
   type SaveOutcome,
   updateRecords,
 } from "./collections.js";
-import { type SalesforceIntegration, salesforceLeadObjects } from "./config.js";
+import type { SalesforceIntegration } from "./config.js";
 import { salesforceIdPattern, salesforceLimits } from "./limits.js";
 import { queryAll } from "./query-pages.js";
+import {
+  type RecordTarget,
+  resolveTargets,
+  type TargetContext,
+  type TargetOrProblem,
+  targetKey,
+} from "./record-targets.js";
 import { chunkForIn, tasksByCallObjectQuery } from "./soql.js";
 import { writeEvents } from "./write-events.js";
 
@@ -23,12 +30,9 @@ const isoDate = /^(\d{4}-\d{2}-\d{2})T/;
 const taskRowSchema = z.object({ Id: z.string(), CallObject: z.string().nullable() }).loose();
 
 /** Why an item cannot be written at all; checked before anything is sent. */
-function invalid(item: ActivityWrite): string | undefined {
-  if (!(salesforceLeadObjects as readonly string[]).includes(item.lead.objectType)) {
-    return `lead object ${JSON.stringify(item.lead.objectType)} is not Lead or Contact`;
-  }
-  if (!salesforceIdPattern.test(item.lead.crmId))
-    return `lead id ${JSON.stringify(item.lead.crmId)} is not a Salesforce id`;
+function invalid(item: ActivityWrite, target: TargetOrProblem | undefined): string | undefined {
+  if (!target) return "no target resolved";
+  if ("problem" in target) return target.problem;
   if (item.lead.membershipId !== undefined && !salesforceIdPattern.test(item.lead.membershipId)) {
     return `membership id ${JSON.stringify(item.lead.membershipId)} is not a Salesforce id`;
   }
@@ -48,7 +52,11 @@ function truncate(value: string, max: number): string {
  * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
  * ActivityDate is a date without zone: the date as written in startedAt (the dialer's offset when given).
  */
-export function taskFields(item: ActivityWrite, config: SalesforceIntegration): Record<string, unknown> {
+export function taskFields(
+  item: ActivityWrite,
+  config: SalesforceIntegration,
+  target: RecordTarget = { link: { WhoId: item.lead.crmId } },
+): Record<string, unknown> {
   const { call } = item;
   const description = [call.notes, call.recordingUrl ? `Recording: ${call.recordingUrl}` : undefined]
     .filter((part): part is string => part !== undefined && part !== "")
@@ -58,7 +66,7 @@ export function taskFields(item: ActivityWrite, config: SalesforceIntegration): 
     CallType: call.direction === "outbound" ? "Outbound" : "Inbound",
     CallDurationInSeconds: Math.max(0, Math.round(call.durationSec)),
     CallObject: item.outcomeId,
-    WhoId: item.lead.crmId,
+    ...target.link,
     Subject: truncate(call.subject, salesforceLimits.taskSubjectMax),
     Status: call.status ?? config.writeback.taskStatus,
     ActivityDate: isoDate.exec(call.startedAt)?.[1],
@@ -68,11 +76,24 @@ export function taskFields(item: ActivityWrite, config: SalesforceIntegration): 
   };
 }
 
-/** The record updates an item asks for once its Task exists: lead fields, DoNotCall, member status. */
-export function followUps(item: ActivityWrite): RecordUpdate[] {
+/**
+ * The record updates an item asks for once its Task exists: lead fields, do-not-call (on the
+ * record's own checkbox; an object without one keeps consent in telesync only), member status.
+ */
+export function followUps(
+  item: ActivityWrite,
+  target: Pick<RecordTarget, "doNotCallField" | "fields"> = { doNotCallField: "DoNotCall" },
+): RecordUpdate[] {
   const updates: RecordUpdate[] = [];
-  const leadFields: Record<string, unknown> = { ...item.leadUpdates };
-  if (item.doNotCall !== undefined) leadFields.DoNotCall = item.doNotCall;
+  // Disposition updates are integration-wide (Lead Status…): an Account or custom object takes
+  // those it has a field for (`telesync check --live` names the others).
+  const leadFields: Record<string, unknown> = Object.fromEntries(
+    Object.entries(item.leadUpdates ?? {}).filter(
+      ([name]) => !target.fields || target.fields.has(name.toLowerCase()),
+    ),
+  );
+  if (item.doNotCall !== undefined && target.doNotCallField)
+    leadFields[target.doNotCallField] = item.doNotCall;
   if (Object.keys(leadFields).length > 0) {
     updates.push({ type: item.lead.objectType, id: item.lead.crmId, fields: leadFields });
   }
@@ -117,24 +138,32 @@ function afterTask(taskId: string, what: string, error: ErrorClass): ErrorClass 
  * the Task by CallObject (reported `alreadyExisted`) and re-applies the updates, which are idempotent.
  */
 export async function writeActivities(
-  session: SalesforceSession,
+  targets: TargetContext,
   config: SalesforceIntegration,
   batch: readonly ActivityWrite[],
   options: { checkExisting: boolean },
 ): Promise<WriteResult[]> {
+  const { session } = targets;
   if (batch.length > salesforceLimits.collectionSize) {
     throw new CrmError({
       kind: "permanent",
       reason: `writeActivities takes at most ${salesforceLimits.collectionSize} items, got ${batch.length}`,
     });
   }
-  const tasks: (SaveOutcome & { existed?: boolean })[] = batch.map((item) => {
-    const problem = invalid(item);
-    return problem
+  const resolved = await resolveTargets(
+    targets,
+    batch.map((item) => item.lead),
+  );
+  const targetOf = (item: ActivityWrite) => resolved.get(targetKey(item.lead));
+  const problems = batch.map((item) => invalid(item, targetOf(item)));
+  const tasks: (SaveOutcome & { existed?: boolean })[] = problems.map((problem) =>
+    problem
       ? { ok: false, error: { kind: "permanent", reason: problem } }
-      : { ok: false, error: { kind: "retry", reason: "not attempted", ambiguous: false } };
-  });
-  const pending = batch.flatMap((item, i) => (invalid(item) ? [] : [i]));
+      : { ok: false, error: { kind: "retry", reason: "not attempted", ambiguous: false } },
+  );
+  const pending = batch.flatMap((_, i) => (problems[i] ? [] : [i]));
+  /** Only for pending items, whose target resolved. */
+  const target = (i: number) => targetOf(batch[i]!) as RecordTarget;
 
   const existing = options.checkExisting
     ? await existingTasks(
@@ -157,7 +186,7 @@ export async function writeActivities(
   }
   const created = await createRecords(
     session,
-    toCreate.map((i) => ({ type: "Task", fields: taskFields(batch[i]!, config) })),
+    toCreate.map((i) => ({ type: "Task", fields: taskFields(batch[i]!, config, target(i)) })),
   );
   toCreate.forEach((i, k) => {
     tasks[i] = created[k]!;
@@ -172,7 +201,7 @@ export async function writeActivities(
   const updates: RecordUpdate[] = [];
   batch.forEach((item, i) => {
     if (!tasks[i]?.ok) return;
-    for (const update of followUps(item)) {
+    for (const update of followUps(item, target(i))) {
       owners.push(i);
       updates.push(update);
     }
@@ -203,7 +232,9 @@ export async function writeActivities(
 
   // Appointments: one Event per item whose Task is stored; a failure is retried like an update's.
   const withAppointments = batch.flatMap((item, i) =>
-    item.appointment && tasks[i]?.ok ? [{ index: i, item, appointment: item.appointment }] : [],
+    item.appointment && tasks[i]?.ok
+      ? [{ index: i, item, appointment: item.appointment, link: target(i).link }]
+      : [],
   );
   const eventFailures = await writeEvents(
     session,

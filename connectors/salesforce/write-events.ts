@@ -17,9 +17,11 @@ export function eventFields(
   lead: ActivityWrite["lead"],
   appointment: AppointmentWrite,
   appointmentIdField: string,
+  /** WhoId or WhatId as the record's object requires (see record-targets.ts); default the lead as WhoId. */
+  link: { WhoId: string } | { WhatId: string } = { WhoId: lead.crmId },
 ): Record<string, unknown> {
   return {
-    WhoId: lead.crmId,
+    ...link,
     Subject: appointment.title.slice(0, salesforceLimits.taskSubjectMax),
     StartDateTime: appointment.startsAt,
     EndDateTime: appointment.endsAt,
@@ -59,7 +61,12 @@ async function existingEvents(
 export async function writeEvents(
   session: SalesforceSession,
   appointmentIdField: string,
-  items: ReadonlyArray<{ index: number; item: ActivityWrite; appointment: AppointmentWrite }>,
+  items: ReadonlyArray<{
+    index: number;
+    item: ActivityWrite;
+    appointment: AppointmentWrite;
+    link?: { WhoId: string } | { WhatId: string };
+  }>,
   checkExisting: boolean,
 ): Promise<Map<number, ErrorClass>> {
   const failures = new Map<number, ErrorClass>();
@@ -81,9 +88,9 @@ export async function writeEvents(
   try {
     saved = await createRecords(
       session,
-      toCreate.map(({ item, appointment }) => ({
+      toCreate.map(({ item, appointment, link }) => ({
         type: "Event",
-        fields: eventFields(item.lead, appointment, appointmentIdField),
+        fields: eventFields(item.lead, appointment, appointmentIdField, link),
       })),
     );
   } catch (error) {

@@ -239,6 +239,12 @@ export const configSchema = z.strictObject({
        * interrupted by a crash is resumed by the next attempt after at most this long.
        */
       lockTtl: durationSchema.default(15_000),
+      /**
+       * How long the change-stream leader's lock (one worker per integration follows Salesforce CDC)
+       * outlives a leader that stopped renewing it: another worker takes over after at most this
+       * long, resuming from the stored replay ids. Renewed every third of it.
+       */
+      changeStreamLockTtl: durationSchema.default(15_000),
     })
     .prefault({}),
 });

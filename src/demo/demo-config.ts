@@ -56,6 +56,8 @@ export function demoConfig(options: {
         // The sandbox serves Change Data Capture: an opt-out ticked in Salesforce stops calls at once.
         realtime: { changeDataCapture: true },
         dispositions: sandboxDispositions.salesforce,
+        // A custom object as a source: its do-not-call checkbox, for opt-outs both ways.
+        objects: { Donor__c: { doNotCallField: "Do_Not_Call__c" } },
       }),
       sandbox_hs: sandboxHubspot(options.hubspotBasePath, {
         dispositions: sandboxDispositions.hubspot,
@@ -71,6 +73,7 @@ export function demoConfig(options: {
     },
     mappings: {
       sf_lead: sandboxMappings.salesforceLeadWithAddress,
+      sf_donor: sandboxMappings.salesforceDonor,
       hs_contact: sandboxMappings.hubspotContact,
     },
     sources: [
@@ -80,6 +83,13 @@ export function demoConfig(options: {
         campaign: "q4_outbound",
         mapping: "sf_lead",
         select: { campaignId: options.campaignId },
+      },
+      {
+        id: "sf_donors",
+        integration: "sandbox_sf",
+        campaign: "donor_drive",
+        mapping: "sf_donor",
+        select: { object: "Donor__c", where: "Stage__c = 'Active'" },
       },
       {
         id: "hs_contacts",
@@ -97,6 +107,11 @@ export function demoConfig(options: {
           busy: { action: "retry", delay: "30m", maxAttempts: 5 },
           callback: { action: "callback" },
         },
+        compliance: demoUnscreened,
+      },
+      donor_drive: {
+        description: "Active donors, from the custom object Donor__c (calls logged Related To each donor)",
+        outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
         compliance: demoUnscreened,
       },
       hs_outbound: {

@@ -89,6 +89,8 @@ export async function runDemo(options: {
     sf.setClockOffset(clockOffsetMs);
     sf.setNow(new Date(at.toMillis() - 3_600_000));
     const leadIds = sf.seedLeads(options.leads, { campaignId });
+    const donorIds = sf.seedDonors(Math.ceil(options.leads / 4));
+    sf.seedDonors(Math.ceil(options.leads / 20), { stage: "Lapsed" });
     sf.addCampaignMember(campaignId, sf.insert("Lead", { LastName: "Nophone", Company: "Demo Co" }));
     sf.addCampaignMember(
       campaignId,
@@ -99,10 +101,14 @@ export async function runDemo(options: {
     print(
       `1. Seeded ${leadIds.length + 2} Salesforce Leads in Campaign ${campaignId} (2 without a callable phone)`,
     );
+    print(
+      `   ${donorIds.length} active donors in the custom object Donor__c (and a few lapsed ones, in no source),`,
+    );
     print(`   and ${Math.ceil(options.leads / 2)} HubSpot contacts.\n`);
 
     print("2. Sync (incremental, page by page, checkpointed):");
     print(summary("Salesforce Campaign members", await telesync.sync("sf_campaign")));
+    print(summary("Salesforce Donor__c (custom object)", await telesync.sync("sf_donors")));
     print(summary("HubSpot contacts", await telesync.sync("hs_contacts")));
     for (const id of leadIds.slice(0, 20)) sf.update("Lead", id, { Title: "VP Sales" });
     for (const id of leadIds.slice(20, 23)) sf.update("Lead", id, { DoNotCall: true });
@@ -125,7 +131,7 @@ export async function runDemo(options: {
     const agentRun = await simulateAgents({
       url: service.url as string,
       apiKey,
-      campaigns: ["q4_outbound", "hs_outbound"],
+      campaigns: ["q4_outbound", "donor_drive", "hs_outbound"],
       agents: 12,
       callsPerCampaign: Math.min(300, options.leads),
     });
@@ -171,6 +177,10 @@ export async function runDemo(options: {
       `   Salesforce: ${tasks.length} Tasks (TaskSubtype=Call) in ${sfStats["composite-create"] ?? 0} collections requests`,
     );
     for (const [d, n] of countBy(tasks, (t) => String(t.CallDisposition))) print(`     ${d.padEnd(24)} ${n}`);
+    const donorTasks = tasks.filter((t) => typeof t.WhatId === "string" && t.WhatId.startsWith("a01"));
+    print(
+      `     of which on Donor__c records (Related To the donor, WhatId): ${donorTasks.length}; donors with Do_Not_Call__c: ${sf.all("Donor__c").filter((d) => d.Do_Not_Call__c === true).length}`,
+    );
     const dnc = sf.all("Lead").filter((l) => l.DoNotCall === true).length;
     print(`     Leads with DoNotCall=true: ${dnc} (4 set in the CRM, the rest by telesync)`);
     const calls = sandbox.hubspot.calls();

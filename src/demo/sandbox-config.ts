@@ -103,6 +103,21 @@ export const sandboxMappings = {
       { to: "doNotCall", from: "DoNotCall", transform: ["boolean"] },
     ],
   },
+  /**
+   * The sandbox's custom object Donor__c (Salesforce): the phone field an admin made, names, state,
+   * and the do-not-call checkbox the integration's `objects.Donor__c.doNotCallField` names.
+   */
+  salesforceDonor: {
+    defaultCountry: "US",
+    fields: [
+      { to: "phone", from: "Phone__c", transform: ["phone"], required: true },
+      { to: "firstName", from: "First_Name__c" },
+      { to: "lastName", from: "Last_Name__c" },
+      { to: "region", from: "State__c", transform: ["upper"] },
+      { to: "country", constant: "US" },
+      { to: "doNotCall", from: "Do_Not_Call__c", transform: ["boolean"] },
+    ],
+  },
   /** A HubSpot contact: phone (required), names, email, the do-not-call property. */
   hubspotContact: {
     defaultCountry: "US",

@@ -21,7 +21,8 @@ import { OutcomeLedger } from "../outcomes/outcome-ledger.js";
 import { OutcomeService } from "../outcomes/outcome-service.js";
 import { LastLeased } from "../queues/last-leased.js";
 import { PhoneIndex } from "../queues/phone-index.js";
-import { followCrmChanges, RedisChangeStreamPositions } from "../sync/change-stream.js";
+import { changeStreamPositionsKey, followCrmChanges } from "../sync/change-stream.js";
+import { ChangeStreamLeader } from "../sync/change-stream-leader.js";
 import type { CrmChangeTargets } from "../sync/crm-changes.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
@@ -72,8 +73,8 @@ export class TelesyncService {
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
   private scheduler: SyncScheduler | undefined;
-  /** Live CRM change streams (Salesforce Change Data Capture), one per integration that has one. */
-  readonly changeStreams: ChangeStream[] = [];
+  /** One candidate per integration with a change stream; the worker holding its lock follows it. */
+  private readonly changeStreamLeaders: ChangeStreamLeader[] = [];
   api: FastifyInstance | undefined;
   url: string | undefined;
 
@@ -253,28 +254,34 @@ export class TelesyncService {
   }
 
   /**
-   * Follow the change stream of each integration whose connector streams changes (worker role). One
-   * that cannot start is logged and left to the scheduled pulls, which carry every integration anyway.
+   * Stand for the change stream of each integration whose connector streams changes (worker role):
+   * one worker among all holds its leader lock and follows it (`ChangeStreamLeader`); the others
+   * take over when it stops. One that cannot start is logged and left to the scheduled pulls, which
+   * carry every integration anyway.
    */
   private async followChangeStreams(): Promise<void> {
     const { config, redis, prefix, log } = this.telesync;
     for (const integrationId of Object.keys(config.integrations)) {
       const sources = config.sources.filter((s) => s.integration === integrationId);
-      try {
-        const stream = await followCrmChanges({
-          connector: this.telesync.connector(integrationId),
-          selects: sources.map((s) => s.select),
-          positions: new RedisChangeStreamPositions(redis, prefix, integrationId),
-          targets: this.crmChangeTargets(integrationId),
-          log,
-        });
-        if (stream) this.changeStreams.push(stream);
-      } catch (error) {
-        log.error(
-          { err: error, integration: integrationId },
-          "change stream did not start; pulls carry on alone",
-        );
-      }
+      const connector = this.telesync.connector(integrationId);
+      if (!connector.subscribeChanges || sources.length === 0) continue;
+      const leader = new ChangeStreamLeader({
+        redis,
+        integrationId,
+        positionsKey: changeStreamPositionsKey(prefix, integrationId),
+        ttlMs: config.sync.changeStreamLockTtl,
+        follow: (positions) =>
+          followCrmChanges({
+            connector,
+            selects: sources.map((s) => s.select),
+            positions,
+            targets: this.crmChangeTargets(integrationId),
+            log,
+          }),
+        log,
+      });
+      this.changeStreamLeaders.push(leader);
+      await leader.start();
     }
   }
 
@@ -350,10 +357,15 @@ export class TelesyncService {
     return this.deadLetters.replay(id, (job, replayId) => this.intake.requeue(job, replayId));
   }
 
+  /** The CRM change streams this worker follows now (Salesforce Change Data Capture): those it leads. */
+  get changeStreams(): ChangeStream[] {
+    return this.changeStreamLeaders.flatMap((leader) => (leader.current ? [leader.current] : []));
+  }
+
   async close(): Promise<void> {
     await this.api?.close();
     await this.leases.close();
-    await Promise.all(this.changeStreams.map((stream) => stream.close()));
+    await Promise.all(this.changeStreamLeaders.map((leader) => leader.close()));
     await this.scheduler?.close();
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
     await this.notifier.close();

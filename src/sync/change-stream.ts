@@ -3,6 +3,11 @@ import type { ChangeStream, ChangeStreamPositions, CrmConnector } from "../../co
 import type { Logger } from "../observability/logger.js";
 import { applyCrmChanges, type CrmChangeTargets } from "./crm-changes.js";
 
+/** The hash of an integration's change-stream positions (channel → last applied replay id). */
+export function changeStreamPositionsKey(prefix: string, integrationId: string): string {
+  return `${prefix}:change-stream:${integrationId}`;
+}
+
 /**
  * A change stream's positions in one Redis hash per integration (`change-stream:<integration>`,
  * channel → position), so a restart resumes where the last applied event left off.
@@ -15,7 +20,7 @@ export class RedisChangeStreamPositions implements ChangeStreamPositions {
     prefix: string,
     integrationId: string,
   ) {
-    this.key = `${prefix}:change-stream:${integrationId}`;
+    this.key = changeStreamPositionsKey(prefix, integrationId);
   }
 
   async get(channel: string): Promise<string | undefined> {

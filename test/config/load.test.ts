@@ -96,6 +96,40 @@ describe("config", () => {
     expect(error.message).toContain("salesforce source");
   });
 
+  it("takes Account (business or person) and custom-object sources; names a misplaced accounts key and a bad objects entry", () => {
+    const custom = parseConfig(
+      valid
+        .replace(
+          "object: Lead, where: \"Status = 'Open'\"",
+          "object: Donor__c, where: \"Stage__c = 'Active'\"",
+        )
+        .replace(
+          "      refreshToken: ${SF_REFRESH}",
+          "      refreshToken: ${SF_REFRESH}\n    objects:\n      Donor__c: { doNotCallField: Do_Not_Call__c }",
+        ),
+      "telesync.config.yaml",
+      env,
+    );
+    expect(custom.sources[0]?.select).toEqual({ object: "Donor__c", where: "Stage__c = 'Active'" });
+    const sf = custom.integrations.sf;
+    if (sf?.vendor !== "salesforce") throw new Error("unreachable");
+    expect(sf.objects).toEqual({ Donor__c: { doNotCallField: "Do_Not_Call__c" } });
+    expect(() =>
+      parseConfig(valid.replace("object: Lead,", "object: Account, accounts: person,"), "t.yaml", env),
+    ).not.toThrow();
+
+    const misplaced = problemsOf(valid.replace("object: Lead,", "object: Lead, accounts: person,"));
+    expect(misplaced.message).toContain("sources[0].select.accounts");
+    expect(misplaced.message).toContain("applies to object: Account only");
+    const badObject = problemsOf(
+      valid.replace(
+        "      refreshToken: ${SF_REFRESH}",
+        "      refreshToken: ${SF_REFRESH}\n    objects:\n      Lead: { doNotCallField: DoNotCall }",
+      ),
+    );
+    expect(badObject.message).toContain("expected Account or a custom object's API name like Donor__c");
+  });
+
   it("reports unknown references between sections", () => {
     const error = problemsOf(
       valid.replace("campaign: q4", "campaign: q5").replace("mapping: leads", "mapping: nope"),

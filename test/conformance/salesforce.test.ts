@@ -1,4 +1,13 @@
-import { salesforceAdapter } from "./adapters/salesforce.js";
+import { salesforceAdapterFor } from "./adapters/salesforce.js";
+import {
+  businessAccountKind,
+  contactKind,
+  customObjectKind,
+  leadKind,
+  personAccountKind,
+} from "./adapters/salesforce-kinds.js";
 import { defineConnectorConformance } from "./suite.js";
 
-defineConnectorConformance(salesforceAdapter);
+// Every kind of record a Salesforce source may pull, through the same contract.
+for (const kind of [leadKind, contactKind, businessAccountKind, personAccountKind, customObjectKind])
+  defineConnectorConformance(salesforceAdapterFor(kind));

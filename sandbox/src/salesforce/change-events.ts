@@ -16,12 +16,20 @@ export interface PublishedChange {
 }
 
 /** Objects whose changes the org publishes (Setup → Change Data Capture, selected entities). */
-const publishedEntities: ReadonlySet<string> = new Set(["Lead", "Contact", "CampaignMember", "Account"]);
+const publishedEntities: ReadonlySet<string> = new Set([
+  "Lead",
+  "Contact",
+  "CampaignMember",
+  "Account",
+  "Donor__c",
+]);
 /** Fields a change event never carries (CDC guide, "Change Event Fields"); the id is in the header. */
 const ignoredFields: ReadonlySet<string> = new Set(["Id", "IsDeleted", "SystemModstamp"]);
 
+/** `/data/<Standard>ChangeEvent`, `/data/<Custom>__ChangeEvent` for `<Custom>__c` (CDC guide, "Subscription Channels"). */
 export function changeChannel(entity: string): string {
-  return `/data/${entity}ChangeEvent`;
+  const custom = /^(.+)__c$/.exec(entity);
+  return custom ? `/data/${custom[1]}__ChangeEvent` : `/data/${entity}ChangeEvent`;
 }
 
 /** Salesforce's answer to a replay id outside the retention window (CometD subscribe error). */

@@ -106,6 +106,10 @@ export function checkObjectRules(
       ["WhatId"],
     );
   }
+  // A business account needs a Name; a person account is created with LastName instead.
+  if (def.name === "Account" && !record.Name && !record.LastName) {
+    return error("REQUIRED_FIELD_MISSING", "Required fields are missing: [Name]", ["Name"]);
+  }
   // An Event needs a start and either an end or a duration.
   if (
     def.name === "Event" &&

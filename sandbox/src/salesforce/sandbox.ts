@@ -177,6 +177,64 @@ export class SalesforceSandbox {
   }
 
   /** Creates a Campaign (or returns the existing one with that name). */
+  /**
+   * Business accounts (Name, Phone, BillingState/Country) or person accounts (FirstName, LastName,
+   * PersonMobilePhone, Phone, PersonMailingState/Country, each with its PersonContactId contact),
+   * created through the API's validation. Returns their ids.
+   */
+  seedAccounts(
+    count: number,
+    options: { person?: boolean; industry?: string; country?: string } = {},
+  ): string[] {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const f = this.generator.fields({});
+      const common = { Industry: options.industry ?? "Nonprofit" };
+      ids.push(
+        this.insert(
+          "Account",
+          options.person
+            ? {
+                ...common,
+                FirstName: f.FirstName,
+                LastName: f.LastName,
+                PersonMobilePhone: f.Phone,
+                PersonMailingState: f.State,
+                PersonMailingCountry: options.country ?? f.Country,
+              }
+            : {
+                ...common,
+                Name: f.Company,
+                Phone: f.Phone,
+                BillingState: f.State,
+                BillingCountry: options.country ?? f.Country,
+              },
+        ),
+      );
+    }
+    return ids;
+  }
+
+  /** Records of the custom object Donor__c with a phone, created through the API's validation. */
+  seedDonors(count: number, options: { stage?: string } = {}): string[] {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const f = this.generator.fields({});
+      ids.push(
+        this.insert("Donor__c", {
+          Name: `${String(f.FirstName)} ${String(f.LastName)}`,
+          First_Name__c: f.FirstName,
+          Last_Name__c: f.LastName,
+          Phone__c: f.Phone,
+          State__c: f.State,
+          Country__c: f.Country,
+          Stage__c: options.stage ?? "Active",
+        }),
+      );
+    }
+    return ids;
+  }
+
   createCampaign(name: string): string {
     return ensureCampaign(this.seedContext(), name, this.nowMs());
   }

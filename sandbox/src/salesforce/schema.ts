@@ -228,7 +228,7 @@ const contact = defineObject(
 
 const task = defineObject("Task", "Tasks", "00T", [
   ref("WhoId", "Name ID", ["Contact", "Lead"], "Who"),
-  ref("WhatId", "Related To ID", ["Account", "Campaign"], "What"),
+  ref("WhatId", "Related To ID", ["Account", "Campaign", "Donor__c"], "What"),
   str("Subject", "Subject", 255),
   date("ActivityDate", "Due Date Only"),
   picklist(
@@ -260,7 +260,7 @@ const task = defineObject("Task", "Tasks", "00T", [
  */
 const event = defineObject("Event", "Events", "00U", [
   ref("WhoId", "Name ID", ["Contact", "Lead"], "Who"),
-  ref("WhatId", "Related To ID", ["Account", "Campaign"], "What"),
+  ref("WhatId", "Related To ID", ["Account", "Campaign", "Donor__c"], "What"),
   str("Subject", "Subject", 255),
   field("StartDateTime", "Start", "datetime", 0),
   field("EndDateTime", "End", "datetime", 0),
@@ -299,11 +299,66 @@ const campaign = defineObject("Campaign", "Campaigns", "701", [
   ownerField,
 ]);
 
-const account = defineObject("Account", "Accounts", "001", [
-  str("Name", "Account Name", 255, { required: true }),
-  phone("Phone", "Account Phone"),
-  str("BillingState", "Billing State/Province", 80),
-  str("BillingCountry", "Billing Country", 80),
+/**
+ * Account, in an org with Person Accounts enabled: a business account has a Name; a person account
+ * (created with LastName) is an Account row plus a matched Contact row (PersonContactId), with the
+ * person's fields on the Account (PersonMobilePhone, PersonDoNotCall…). IsPersonAccount is read-only.
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_account.htm
+ */
+const account = defineObject(
+  "Account",
+  "Accounts",
+  "001",
+  [
+    str("Name", "Account Name", 255),
+    phone("Phone", "Account Phone"),
+    str("BillingState", "Billing State/Province", 80),
+    str("BillingCountry", "Billing Country", 80),
+    str("Industry", "Industry", 40),
+    ownerField,
+    str("FirstName", "First Name", 40),
+    str("LastName", "Last Name", 80),
+    bool("IsPersonAccount", "Is Person Account", readOnly),
+    ref("PersonContactId", "Person Contact ID", ["Contact"], "PersonContact", readOnly),
+    phone("PersonMobilePhone", "Mobile"),
+    phone("PersonHomePhone", "Home Phone"),
+    email("PersonEmail", "Email"),
+    str("PersonMailingState", "Mailing State/Province", 80),
+    str("PersonMailingCountry", "Mailing Country", 80),
+    bool("PersonDoNotCall", "Do Not Call"),
+    // A checkbox an admin added for business accounts, which have no do-not-call field of their own.
+    bool("Do_Not_Call__c", "Do Not Call (company)"),
+  ],
+  (r) => {
+    const person = typeof r.LastName === "string" && r.LastName !== "";
+    return person ? { IsPersonAccount: true, ...fullName(r) } : { IsPersonAccount: false };
+  },
+);
+
+/**
+ * A custom object an outreach org keeps donors in, with "Allow Activities" ticked (so Task.WhatId
+ * and Event.WhatId may name it) and Change Data Capture selected.
+ */
+const donor = defineObject("Donor__c", "Donors", "a01", [
+  str("Name", "Donor Name", 80, { required: true }),
+  str("First_Name__c", "First Name", 40),
+  str("Last_Name__c", "Last Name", 80),
+  phone("Phone__c", "Phone"),
+  phone("Mobile__c", "Mobile"),
+  email("Email__c", "Email"),
+  str("State__c", "State", 20),
+  str("Country__c", "Country", 2),
+  picklist("Stage__c", "Stage", ["Prospect", "Active", "Lapsed"], { defaultValue: "Prospect" }),
+  bool("Do_Not_Call__c", "Do Not Call"),
+  field("Lifetime_Giving__c", "Lifetime Giving", "double", 18),
+  ownerField,
+]);
+
+/** A custom object without "Allow Activities" (Task.WhatId cannot name it), for the admin checks. */
+const pledge = defineObject("Pledge__c", "Pledges", "a02", [
+  str("Name", "Pledge Name", 80, { required: true }),
+  phone("Phone__c", "Phone"),
+  field("Amount__c", "Amount", "double", 18),
   ownerField,
 ]);
 
@@ -331,6 +386,8 @@ export const OBJECTS: readonly ObjectDef[] = [
   campaignMember,
   campaign,
   account,
+  donor,
+  pledge,
   user,
 ];
 

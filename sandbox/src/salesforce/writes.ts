@@ -102,11 +102,44 @@ export function createOne(ctx: WriteContext, input: Record<string, unknown>, typ
     checkReferences(ctx.store, def, { ...values, OwnerId: draft.OwnerId ?? null }) ??
     checkObjectRules(ctx.store, def, draft, "create");
   if (problem) return failure([problem]);
-  const record = derived(def, { Id: ctx.ids.next(def.keyPrefix), ...draft });
+  let record = derived(def, { Id: ctx.ids.next(def.keyPrefix), ...draft });
   const rejected = finish(ctx, def, record, "create");
   if (rejected) return failure([rejected]);
+  const personContact = def.name === "Account" && record.IsPersonAccount === true;
+  if (personContact) record = { ...record, PersonContactId: ctx.ids.next("003") };
   ctx.store.insert(def.name, record);
+  if (personContact) insertPersonContact(ctx, record);
   return { id: String(record.Id), success: true, errors: [] };
+}
+
+/**
+ * A person account's Contact row (PersonContactId): Salesforce creates it with the account and keeps
+ * the person's name and numbers on both; activities name it as WhoId.
+ */
+function insertPersonContact(ctx: WriteContext, account: SfRecord): void {
+  const at = Number(account.CreatedDate);
+  ctx.store.insert("Contact", {
+    Id: String(account.PersonContactId),
+    AccountId: String(account.Id),
+    FirstName: account.FirstName ?? null,
+    LastName: account.LastName ?? null,
+    Name: account.Name ?? null,
+    Phone: account.Phone ?? null,
+    MobilePhone: account.PersonMobilePhone ?? null,
+    HomePhone: account.PersonHomePhone ?? null,
+    Email: account.PersonEmail ?? null,
+    MailingState: account.PersonMailingState ?? null,
+    MailingCountry: account.PersonMailingCountry ?? null,
+    DoNotCall: account.PersonDoNotCall ?? false,
+    HasOptedOutOfEmail: false,
+    OwnerId: account.OwnerId ?? ctx.userId,
+    IsDeleted: false,
+    CreatedDate: at,
+    CreatedById: ctx.userId,
+    LastModifiedDate: at,
+    LastModifiedById: ctx.userId,
+    SystemModstamp: at,
+  });
 }
 
 /** Finds a live record for an update or delete, or the error Salesforce gives for that id. */

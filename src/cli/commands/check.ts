@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { sourceObjectTypes } from "../../../connectors/index.js";
+import { sourceObjectTypes, sourceWarnings } from "../../../connectors/index.js";
 import type { FieldDescription } from "../../../connectors/types.js";
 import { nanpAreaCodesMeta } from "../../compliance/data/nanp-area-codes.js";
 import { tzVersion } from "../../compliance/index.js";
@@ -73,6 +73,12 @@ export async function checkLive(telesync: Telesync, config: TelesyncConfig): Pro
         leadUpdates,
         answerFields: integration.answerFields,
       });
+      const phoneFields = mapping.fields.flatMap((rule) =>
+        rule.to === "phone" || rule.to === "altPhones" ? (rule.from ? [rule.from] : (rule.concat ?? [])) : [],
+      );
+      const connector = telesync.connector(source.integration);
+      for (const message of (await connector.checkSource?.(source.select, phoneFields)) ?? [])
+        problems.push({ where: "select", message });
       if (problems.length === 0)
         say(`source ${source.id}: mapping "${source.mapping}" fits ${objects.join("/")}`);
       for (const p of problems) {
@@ -106,6 +112,11 @@ export function registerCheck(program: Command): void {
         `compliance data: IANA tz ${tzVersion} (shipped, not the runtime's ${process.versions.tz ?? "unknown"}), NANP area codes ${nanpAreaCodesMeta.version}`,
       );
       for (const warning of unscreenedRegistryWarnings(config)) console.warn(`WARNING ${warning}`);
+      for (const source of config.sources) {
+        const integration = ownEntry(config.integrations, source.integration);
+        for (const warning of integration ? sourceWarnings(integration, source.select) : [])
+          console.warn(`WARNING source ${source.id}: ${warning}`);
+      }
       if (!options.live) return;
       const telesync = createTelesync({ config });
       try {

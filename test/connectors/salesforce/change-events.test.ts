@@ -3,6 +3,7 @@ import {
   changeEventMeaning,
   changeEventMessageSchema,
   channelsForSelects,
+  doNotCallFieldsOf,
   isExpiredReplay,
 } from "../../../connectors/salesforce/change-events.js";
 
@@ -95,5 +96,54 @@ describe("Salesforce change events → canonical change events", () => {
       ),
     ).toBe(true);
     expect(isExpiredReplay({ message: "403::Handshake denied" })).toBe(false);
+  });
+});
+
+describe("change events of Accounts and custom objects", () => {
+  it("subscribes /data/<Custom>__ChangeEvent for a custom object and AccountChangeEvent for accounts (CDC guide, Subscription Channels)", () => {
+    expect(
+      channelsForSelects([
+        { object: "Donor__c" },
+        { object: "Account", accounts: "person" },
+        { object: "Lead" },
+      ]),
+    ).toEqual(["/data/AccountChangeEvent", "/data/Donor__ChangeEvent", "/data/LeadChangeEvent"]);
+  });
+
+  it("an object's own do-not-call field set true is an opt-out: PersonDoNotCall, a configured custom checkbox", () => {
+    const objects = { Donor__c: { doNotCallField: "Do_Not_Call__c" } };
+    const fields = (object: string) => doNotCallFieldsOf(objects, object);
+    const donor = changeEventMeaning(
+      message(
+        { entityName: "Donor__c", recordIds: ["a015e000001abcdAAA"], changedFields: ["Do_Not_Call__c"] },
+        { Do_Not_Call__c: true },
+      ),
+      true,
+      fields,
+    );
+    expect(donor.events).toEqual([
+      { kind: "consent", objectType: "Donor__c", crmId: "a015e000001abcdAAA", doNotCall: true },
+    ]);
+    const person = changeEventMeaning(
+      message(
+        { entityName: "Account", recordIds: ["0015e000001abcdAAA"], changedFields: ["PersonDoNotCall"] },
+        { PersonDoNotCall: true },
+      ),
+      true,
+      fields,
+    );
+    expect(person.events).toEqual([
+      { kind: "consent", objectType: "Account", crmId: "0015e000001abcdAAA", doNotCall: true },
+    ]);
+    // A field named like a do-not-call field on an object not configured with it is just an edit.
+    const other = changeEventMeaning(
+      message(
+        { entityName: "Pledge__c", recordIds: ["a025e000001abcdAAA"], changedFields: ["Do_Not_Call__c"] },
+        { Do_Not_Call__c: true },
+      ),
+      true,
+      fields,
+    );
+    expect(other.events).toEqual([{ kind: "changed", objectType: "Pledge__c", crmId: "a025e000001abcdAAA" }]);
   });
 });

@@ -9,11 +9,16 @@ const fields = ["Phone", "FirstName", "DoNotCall", "Owner.Email"];
 const firstPage = `SELECT Id, SystemModstamp, Phone, FirstName, DoNotCall, Owner.Email FROM Lead WHERE (${where}) ORDER BY SystemModstamp, Id`;
 const batch = { "sforce-query-options": "batchSize=2000" };
 
+/** Every object pull allow-lists the object and its fields against describe first. */
+const describedLead = () =>
+  instance().get(`${api}/sobjects/Lead/describe`).reply(200, fixture("describe-lead.json"));
+
 describe("Salesforce pull of an object source (nock, documented formats)", () => {
   const h = useSalesforceHarness();
 
   it("pages with queryMore, then reports deletions and leavers, with a resumable cursor after each page", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     instance()
       .get(`${api}/query`)
       .matchHeader("sforce-query-options", batch["sforce-query-options"])
@@ -101,6 +106,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
 
   it("resumes 5 minutes (pullLookbackMs) before its cursor, hands out only what it has not handed out at the same stamp, and says so when deletions are older than Salesforce keeps", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     const cursor = {
       v: 1,
       kind: "object",
@@ -151,6 +157,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
 
   it("re-reads everything and checks every record against a changed where", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     const cursor = {
       v: 1,
       kind: "object",
@@ -182,6 +189,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
 
   it("turns a where Salesforce rejects into a permanent error naming the source", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     instance().get(`${api}/query`).query(true).reply(400, fixture("error-malformed-query.json"));
     const pull = h.connector().pull({ select, fields, cursor: undefined, sourceId: "open_leads" });
     const error = await collect(pull).catch((e: unknown) => e);
@@ -193,6 +201,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
 
   it("keeps the HTTP status of a failed query (jsforce drops it), so an unknown 400 is still permanent", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     instance()
       .get(`${api}/query`)
       .query(true)
@@ -206,6 +215,7 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
 
   it("skips the leaver check when every record matches (no where)", async () => {
     await h.tokens.set("sf", storedToken);
+    describedLead();
     instance()
       .get(`${api}/query`)
       .query({ q: "SELECT Id, SystemModstamp, Phone FROM Lead ORDER BY SystemModstamp, Id" })
@@ -234,9 +244,30 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
           .pull({ select, fields: ["Phone FROM User --"], cursor: undefined, sourceId: "open_leads" }),
       ),
     ).rejects.toThrow(/rejected: "Phone FROM User --"/);
-    expect(() => h.connector().validateSelect({ object: "Account" })).toThrow(/invalid Salesforce select/);
+    expect(() => h.connector().validateSelect({ object: "Opportunity" })).toThrow(
+      /invalid Salesforce select/,
+    );
+    expect(() => h.connector().validateSelect({ object: "Lead", accounts: "person" })).toThrow(
+      /accounts .* applies to object: Account only/,
+    );
     expect(() =>
       h.connector().validateSelect({ object: "Lead", where: "Status = 'Open') OR (Id != null" }),
     ).toThrow(/where has a '\)' without its '\('/);
+  });
+
+  it("allow-lists the object's fields against describe before any query: a field the object lacks fails for good, by name", async () => {
+    await h.tokens.set("sf", storedToken);
+    describedLead();
+    const error = await collect(
+      h.connector().pull({
+        select,
+        fields: ["Phone", "Shoe_Size__c", "Nope.Name"],
+        cursor: undefined,
+        sourceId: "open_leads",
+      }),
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmError);
+    expect((error as CrmError).classification.kind).toBe("permanent");
+    expect((error as CrmError).message).toContain("Lead has no field Shoe_Size__c, Nope.Name");
   });
 });

@@ -49,8 +49,8 @@ const locked = activity("out-3", A3, {
   },
   leadUpdates: { Status: "Working - Contacted" },
 });
-const notALead = activity("out-4", "001RO000003cAAAAA1", {
-  lead: { objectType: "Account", crmId: "001RO000003cAAAAA1" },
+const notALead = activity("out-4", "006RO000003cAAAAA1", {
+  lead: { objectType: "Opportunity", crmId: "006RO000003cAAAAA1" },
 });
 
 const task = (fields: Record<string, unknown>) => ({
@@ -141,7 +141,10 @@ describe("Salesforce writes (nock, sObject Collections formats)", () => {
       {
         outcomeId: "out-4",
         ok: false,
-        error: { kind: "permanent", reason: 'lead object "Account" is not Lead or Contact' },
+        error: {
+          kind: "permanent",
+          reason: 'lead object "Opportunity" is not Lead, Contact, Account or a custom object',
+        },
       },
     ]);
   });

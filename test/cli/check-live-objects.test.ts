@@ -1,0 +1,116 @@
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { sourceWarnings } from "../../connectors/index.js";
+import { checkLive } from "../../src/cli/commands/check.js";
+import type { SalesforceInput } from "../../src/demo/sandbox-config.js";
+import { createTelesync } from "../../src/runtime/telesync.js";
+import { type ConfigInput, salesforceTestConfig } from "../support/harness.js";
+import { dropPrefix, uniquePrefix } from "../support/redis.js";
+
+let sandbox: CrmSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+interface Setup {
+  donorPhone?: string;
+  donorDoNotCall?: string;
+  extraSources?: NonNullable<ConfigInput["sources"]>;
+}
+
+function configure(setup: Setup) {
+  return (input: ConfigInput): ConfigInput => ({
+    ...input,
+    integrations: {
+      sf: {
+        ...(input.integrations.sf as SalesforceInput),
+        // Call results only: disposition field updates are checked by other tests.
+        dispositions: { connected: { value: "Connected" }, no_answer: { value: "No Answer" } },
+        objects: { Donor__c: { doNotCallField: setup.donorDoNotCall ?? "Do_Not_Call__c" } },
+      },
+    },
+    mappings: {
+      lead: { fields: [{ to: "phone", from: "Phone", transform: ["phone"] }] },
+      donor: { fields: [{ to: "phone", from: setup.donorPhone ?? "Phone__c", transform: ["phone"] }] },
+      person: { fields: [{ to: "phone", from: "PersonMobilePhone", transform: ["phone"] }] },
+      pledge: { fields: [{ to: "phone", from: "Phone__c", transform: ["phone"] }] },
+    },
+    sources: [
+      { id: "leads", integration: "sf", campaign: "q4", mapping: "donor", select: { object: "Donor__c" } },
+      {
+        id: "people",
+        integration: "sf",
+        campaign: "q4",
+        mapping: "person",
+        select: { object: "Account", accounts: "person" },
+      },
+      ...(setup.extraSources ?? []),
+    ],
+  });
+}
+
+async function run(setup: Setup): Promise<{ ok: boolean; lines: string[] }> {
+  const prefix = uniquePrefix();
+  const config = salesforceTestConfig(sandbox.url, prefix, undefined, configure(setup));
+  const telesync = createTelesync({ config, compliance: false });
+  const lines: string[] = [];
+  const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  try {
+    return { ok: await checkLive(telesync, config), lines };
+  } finally {
+    spy.mockRestore();
+    await telesync.close();
+    await dropPrefix(prefix);
+  }
+}
+
+describe("telesync check --live: Account and custom-object sources", () => {
+  it("passes a custom object with a phone field, activities and a checkbox, and a person-account source", async () => {
+    const { ok, lines } = await run({});
+    expect(lines).toContain('source leads: mapping "donor" fits Donor__c');
+    expect(lines).toContain('source people: mapping "person" fits Account');
+    expect(ok).toBe(true);
+  });
+
+  it("names a phone mapped from a text field, a do-not-call field that is no checkbox, an object without activities", async () => {
+    const { ok, lines } = await run({
+      donorPhone: "Name",
+      donorDoNotCall: "Stage__c",
+      extraSources: [
+        {
+          id: "pledges",
+          integration: "sf",
+          campaign: "q4",
+          mapping: "pledge",
+          select: { object: "Pledge__c" },
+        },
+      ],
+    });
+    expect(lines).toContain(
+      "source leads: select: Donor__c.Name is a string field, not a phone field: map a phone field to phone",
+    );
+    expect(lines).toContain(
+      "source leads: select: Donor__c.Stage__c is a picklist field; the do-not-call field must be a checkbox",
+    );
+    expect(lines).toContain(
+      'source pledges: select: Pledge__c does not allow activities (Task.WhatId cannot name it): tick "Allow Activities" on the object',
+    );
+    expect(ok).toBe(false);
+  });
+
+  it("check (offline) warns when a source's records have no do-not-call field", () => {
+    const config = salesforceTestConfig(sandbox.url, "unused", undefined, configure({}));
+    const sf = config.integrations.sf;
+    if (!sf) throw new Error("no integration sf");
+    expect(sourceWarnings(sf, { object: "Account" })).toEqual([
+      expect.stringContaining("Account records have no do-not-call field telesync knows"),
+    ]);
+    expect(sourceWarnings(sf, { object: "Donor__c" })).toEqual([]);
+    expect(sourceWarnings(sf, { object: "Account", accounts: "person" })).toEqual([]);
+  });
+});
