@@ -5,9 +5,9 @@ type Row = { Id: string; SystemModstamp: string };
 
 const COUNT = 100_000;
 
-/** Reports timings on stdout; the bounds are loose so a slow CI box does not flake. */
+/** Asserts that every lead is paged exactly once; timings are printed for information, never asserted (figures belong to `npm run bench`). */
 describe(`scale: ${COUNT} leads`, () => {
-  it("seeds them and pages through all of them with jsforce", async () => {
+  it("seeds them and pages through all of them with jsforce", { timeout: 300_000 }, async () => {
     const sandbox = await sandboxServer();
     let t = performance.now();
     sandbox.salesforce.seedLeads(COUNT, { campaignId: "Scale" });
@@ -48,7 +48,5 @@ describe(`scale: ${COUNT} leads`, () => {
         `query+queryMore all: ${queryMoreMs.toFixed(0)} ms; ` +
         `SystemModstamp/Id cursor pages of 2000: ${cursorMs.toFixed(0)} ms`,
     );
-    expect(seedMs).toBeLessThan(20_000);
-    expect(queryMoreMs).toBeLessThan(60_000);
   });
 });
