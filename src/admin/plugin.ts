@@ -6,7 +6,7 @@ import fastifyCookie from "@fastify/cookie";
 import type { Queue } from "bullmq";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import { z } from "zod";
 import { AdminData, type AdminDependencies } from "./admin-data.js";
 import { AdminSessions, adminCookie, adminSessionTtlMs } from "./admin-session.js";

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { AbandonmentCounter } from "../compliance-gate/abandonment-counter.js";
 import type { DecisionLog } from "../compliance-gate/decision-log.js";

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import { CircuitBreaker } from "../writeback/circuit-breaker.js";

@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 
 /** Seconds a client should wait before retrying while Redis is away (ioredis retries ≤ 1 s apart). */
 export const redisRetryAfterSeconds = 2;

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import {
   type CampaignCompliancePolicy,
   defaultRuleSet,

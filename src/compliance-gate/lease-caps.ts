@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 import type { AttemptLog } from "./attempt-log.js";

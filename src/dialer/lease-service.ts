@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
@@ -13,6 +13,7 @@ import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
 import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { redisKeys } from "../queues/keys.js";
 import type { LastLeased } from "../queues/last-leased.js";
 import { queueNames } from "../queues/names.js";
 import { LeaseError } from "./errors.js";
@@ -102,7 +103,7 @@ export class LeaseService {
     if (!worker) {
       worker = new Worker<DialJobData>(queueNames.dial(campaign), null, {
         connection: this.connection,
-        prefix: this.deps.prefix,
+        prefix: redisKeys(this.deps.prefix).dialQueuePrefix(campaign),
         autorun: false,
         lockDuration: this.campaign(campaign).lease.ttl,
         stalledInterval: this.deps.stalledIntervalMs ?? 30_000,

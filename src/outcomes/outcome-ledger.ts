@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import { writebackJobId } from "../writeback/outcome-intake.js";
 
@@ -74,7 +75,7 @@ export class OutcomeLedger {
   ) {}
 
   private seenKey(outcomeId: string): string {
-    return `${this.prefix}:outcome-seen:${writebackJobId("o", outcomeId)}`;
+    return redisKeys(this.prefix).outcomeSeen(writebackJobId("o", outcomeId));
   }
 
   /** What the seen key holds for a lease: a hash, so lock tokens are not kept for 30 days. */

@@ -1,5 +1,5 @@
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "./connection.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 import { type DialJobData, DialQueue } from "./dial-queue.js";
 import { dialJobId } from "./names.js";

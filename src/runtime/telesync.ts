@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import { createConnector } from "../../connectors/index.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import { ComplianceGate } from "../compliance-gate/compliance-gate.js";

@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { ChangeStream, ChangeStreamPositions, CrmConnector } from "../../connectors/types.js";
 import type { Logger } from "../observability/logger.js";
+import { redisKeys } from "../queues/keys.js";
 import { applyCrmChanges, type CrmChangeTargets } from "./crm-changes.js";
 
 /**
@@ -15,7 +16,7 @@ export class RedisChangeStreamPositions implements ChangeStreamPositions {
     prefix: string,
     integrationId: string,
   ) {
-    this.key = `${prefix}:change-stream:${integrationId}`;
+    this.key = redisKeys(prefix).changeStream(integrationId);
   }
 
   async get(channel: string): Promise<string | undefined> {

@@ -1,8 +1,9 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { SourceConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import { SyncAlreadyRunningError, type SyncReport } from "./run-sync.js";
 
@@ -35,7 +36,10 @@ export class SyncScheduler {
   private connection: Redis | undefined;
 
   constructor(private readonly deps: SyncSchedulerDependencies) {
-    this.queue = new Queue<SyncJob>(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
+    this.queue = new Queue<SyncJob>(queueNames.sync, {
+      connection: deps.redis,
+      prefix: redisKeys(deps.prefix).syncQueuePrefix,
+    });
     this.queue.on("error", ignoreReconnectErrors);
   }
 
@@ -73,7 +77,7 @@ export class SyncScheduler {
           throw error;
         }
       },
-      { connection: this.connection, prefix: this.deps.prefix, concurrency },
+      { connection: this.connection, prefix: redisKeys(this.deps.prefix).syncQueuePrefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
   }

@@ -1,8 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { Logger } from "../observability/logger.js";
 import { createRedis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { OutcomeReceipts } from "./receipts.js";
 
 /** Part of the Redis layout, like the names in `queues/names.ts`. */
@@ -55,7 +56,7 @@ export class OutcomeNotifier {
     this.hooks = new Map(deps.hooks.map((hook) => [hookIdOf(hook.apiKey), hook]));
     this.queue = new Queue<NotifyJob>(queueName, {
       connection: deps.redis,
-      prefix: deps.prefix,
+      prefix: redisKeys(deps.prefix).outcomeNotifyQueuePrefix,
       defaultJobOptions: {
         attempts: 12,
         backoff: { type: "exponential", delay: 1_000 },
@@ -110,7 +111,11 @@ export class OutcomeNotifier {
         if (!response.ok) throw new Error(`dialer webhook answered ${response.status}`);
         return { status: response.status };
       },
-      { connection: this.connection, prefix: this.deps.prefix, concurrency: 10 },
+      {
+        connection: this.connection,
+        prefix: redisKeys(this.deps.prefix).outcomeNotifyQueuePrefix,
+        concurrency: 10,
+      },
     );
     this.worker.on("failed", (job, error) =>
       this.deps.log.warn(
