@@ -1,5 +1,5 @@
-import type { Redis } from "../queues/connection.js";
 import { type AbandonmentCounts, type AbandonmentStatus, abandonmentStatus } from "../compliance/index.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 

@@ -1,6 +1,6 @@
-import type { Redis } from "../queues/connection.js";
 import { z } from "zod";
 import type { EmergencyBan } from "../compliance/index.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 
 const storedBanSchema = z.object({

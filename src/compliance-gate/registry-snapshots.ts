@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "../queues/connection.js";
 import { toE164 } from "../mapping/transforms.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 
 /** One imported national do-not-call registry snapshot. */

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Redis } from "../queues/connection.js";
 import type { CrmConnector, PhoneMatch, PhoneQuery } from "../../connectors/types.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import { leadKey } from "../model/lead.js";
 import { maskPhone } from "../observability/mask.js";
+import type { Redis } from "../queues/connection.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { redisKeys } from "../queues/keys.js";
 import { phoneQuery } from "./phone-forms.js";

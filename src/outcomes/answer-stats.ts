@@ -1,5 +1,5 @@
-import type { Redis } from "../queues/connection.js";
 import type { Answers, Script } from "../config/script-schema.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import {

@@ -1,7 +1,7 @@
 import { Job, Queue } from "bullmq";
-import type { Redis } from "./connection.js";
 import type { Lead } from "../model/lead.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
 import { ignoreReconnectErrors } from "./connection.js";
 import { DueIndex } from "./due-index.js";
 import { redisKeys } from "./keys.js";

@@ -1,5 +1,5 @@
-import type { Redis } from "./connection.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
 import { redisKeys } from "./keys.js";
 
 /** Kept as long as an outcome's seen key; the configured attribution window is applied when read. */

@@ -1,6 +1,6 @@
 import type { ChainableCommander } from "ioredis";
-import type { Redis } from "./connection.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
 import { redisKeys } from "./keys.js";
 
 /**

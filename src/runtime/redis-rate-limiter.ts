@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Redis } from "../queues/connection.js";
 import type { RateLimiter } from "../../connectors/types.js";
 import { CrmError } from "../errors.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 
 /**

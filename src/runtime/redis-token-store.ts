@@ -1,5 +1,5 @@
-import type { Redis } from "../queues/connection.js";
 import type { TokenStore } from "../../connectors/types.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { securityKeysFromEnv } from "../security/security-keys.js";
 import type { TokenCipher } from "../security/token-cipher.js";

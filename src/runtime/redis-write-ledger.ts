@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "../queues/connection.js";
 import type { WriteLedger } from "../../connectors/types.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 
 /** How long a created activity id is remembered: as long as outcomeIds are deduplicated at intake. */

@@ -1,6 +1,6 @@
-import type { Redis } from "../queues/connection.js";
 import type { ChangeStream, ChangeStreamPositions, CrmConnector } from "../../connectors/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { applyCrmChanges, type CrmChangeTargets } from "./crm-changes.js";
 

@@ -1,7 +1,7 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
-import type { Redis } from "../queues/connection.js";
 import type { SourceConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
@@ -17,6 +17,8 @@ export interface SyncSchedulerDependencies {
   /** For the scheduler queue; the worker opens its own connection from `redisUrl`. */
   redis: Redis;
   redisUrl: string;
+  /** `redis.cluster`: `redisUrl` lists a Redis Cluster's seed nodes. */
+  redisCluster?: boolean | undefined;
   prefix: string;
   sources: readonly Pick<SourceConfig, "id" | "every">[];
   /** One sync of a source (telesync's `sync`). */
@@ -63,7 +65,7 @@ export class SyncScheduler {
 
   startWorker(concurrency = 2): void {
     const log = this.deps.log;
-    this.connection = createRedis(this.deps.redisUrl);
+    this.connection = createRedis({ url: this.deps.redisUrl, cluster: this.deps.redisCluster ?? false });
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
       async (job, token) => {

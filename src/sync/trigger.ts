@@ -1,6 +1,6 @@
 import { Queue } from "bullmq";
-import type { Redis } from "../queues/connection.js";
 import type { SourceConfig } from "../config/schema.js";
+import type { Redis } from "../queues/connection.js";
 import { ignoreReconnectErrors } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";

@@ -1,8 +1,8 @@
 import { createHash, createHmac } from "node:crypto";
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "../queues/connection.js";
 import type { Logger } from "../observability/logger.js";
-import { createRedis } from "../queues/connection.js";
+import type { Redis } from "../queues/connection.js";
+import { createRedis, type RedisTarget } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import type { OutcomeReceipts } from "./receipts.js";
 
@@ -88,8 +88,8 @@ export class OutcomeNotifier {
   }
 
   /** Deliver notifications in this process (worker role). */
-  start(redisUrl: string, options: { timeoutMs?: number } = {}): void {
-    this.connection = createRedis(redisUrl);
+  start(redis: string | RedisTarget, options: { timeoutMs?: number } = {}): void {
+    this.connection = createRedis(redis);
     this.worker = new Worker<NotifyJob>(
       queueName,
       async (job) => {

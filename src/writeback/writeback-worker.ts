@@ -1,10 +1,10 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
-import type { Redis } from "../queues/connection.js";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { Script } from "../config/script-schema.js";
 import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
@@ -64,6 +64,8 @@ export interface WritebackWorkerDependencies {
   /** For pausing the queue; the worker opens its own connection from `redisUrl`. */
   redis: Redis;
   redisUrl: string;
+  /** `redis.cluster`: `redisUrl` lists a Redis Cluster's seed nodes. */
+  redisCluster?: boolean | undefined;
   prefix: string;
   log: Logger;
   /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
@@ -132,7 +134,7 @@ export class WritebackWorker {
           ),
         ),
     });
-    this.connection = createRedis(deps.redisUrl);
+    this.connection = createRedis({ url: deps.redisUrl, cluster: deps.redisCluster ?? false });
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
       connection: this.connection,
       prefix: redisKeys(deps.prefix).writebackQueuePrefix(integrationId),

@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Redis } from "../../queues/connection.js";
 import type { CrmConnector } from "../../../connectors/types.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import type { ConsentService } from "../../consent/consent-service.js";
 import type { Logger } from "../../observability/logger.js";
+import type { Redis } from "../../queues/connection.js";
 import type { DialQueueRegistry } from "../../queues/dial-queue-registry.js";
 import { redisKeys } from "../../queues/keys.js";
 import { applyCrmChanges } from "../../sync/crm-changes.js";
