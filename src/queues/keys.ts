@@ -24,6 +24,13 @@ export function hasHashTag(key: string): boolean {
   return close > open + 1;
 }
 
+/** What Redis hashes for a key's slot: its hash tag's content, or the whole key without one. */
+export function slotPart(key: string): string {
+  const open = key.indexOf("{");
+  const close = open < 0 ? -1 : key.indexOf("}", open + 1);
+  return close > open + 1 ? key.slice(open + 1, close) : key;
+}
+
 /** Which keys share a slot in the tagged layout. */
 export const slotTags = {
   campaign: (campaign: string) => `c:${campaign}`,
@@ -66,6 +73,11 @@ export class RedisKeys {
   /** The part before a key's name: BullMQ's `prefix` option for a queue whose keys share `tag`. */
   slot(tag: string): string {
     return this.singleSlot ? this.prefix : `${this.prefix}:{${tag}}`;
+  }
+
+  /** A key named `name` in the slot of `key` (a key telesync built under this prefix). */
+  besides(key: string, name: string): string {
+    return this.singleSlot ? this.key("", name) : this.key(slotPart(key), name);
   }
 
   // Campaign: a dial queue and everything kept per campaign.

@@ -1,6 +1,7 @@
-import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { randomUUID } from "node:crypto";
+import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AttemptLog } from "../../src/compliance-gate/attempt-log.js";
 import {
   hubspotOutcomes,
   sandboxConfig,
@@ -53,7 +54,10 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
   beforeAll(async () => {
     cluster = await ThrowawayCluster.start(3);
     sandbox = await startSandbox({ port: 0 });
-    const agentUserId = sandbox.salesforce.insert("User", { Username: "agent7@sandbox.example", LastName: "Seven" });
+    const agentUserId = sandbox.salesforce.insert("User", {
+      Username: "agent7@sandbox.example",
+      LastName: "Seven",
+    });
     sandbox.salesforce.seedLeads(12);
     sandbox.hubspot.seedContacts(6);
     const config = sandboxConfig({
@@ -77,7 +81,13 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
           mapping: "lead",
           select: { object: "Lead" },
         })),
-        { id: "hs_all", integration: "hs", campaign: "hs_q4", mapping: "contact", select: { allContacts: true } },
+        {
+          id: "hs_all",
+          integration: "hs",
+          campaign: "hs_q4",
+          mapping: "contact",
+          select: { allContacts: true },
+        },
       ],
       campaigns: {
         east: { compliance: unscreened },
@@ -116,11 +126,15 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
     const mastersWithKeys = [...byNode.values()].filter((keys) => keys.length > 0).length;
     expect(mastersWithKeys).toBeGreaterThan(1);
     const slotsByPort = await Promise.all(
-      cluster.ports.map((port) => cluster.onNode(port, (redis) => redis.call("CLUSTER", "KEYSLOT", all[0] as string))),
+      cluster.ports.map((port) =>
+        cluster.onNode(port, (redis) => redis.call("CLUSTER", "KEYSLOT", all[0] as string)),
+      ),
     );
     expect(new Set(slotsByPort).size).toBe(1);
     for (const key of all.slice(0, 50)) {
-      const slot = await cluster.onNode(cluster.ports[0] as number, (redis) => redis.call("CLUSTER", "KEYSLOT", key));
+      const slot = await cluster.onNode(cluster.ports[0] as number, (redis) =>
+        redis.call("CLUSTER", "KEYSLOT", key),
+      );
       expect(slot).toBe(slotOf(key));
     }
     // Each campaign's dial queue is one slot: the campaign's tag.
@@ -171,7 +185,9 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
 
     // Exactly one CRM activity per outcome: 22 Tasks in Salesforce, 6 calls in HubSpot.
     const tasks = () =>
-      sandbox.salesforce.all("Task").filter((task) => typeof task.CallObject === "string" && task.CallObject !== "");
+      sandbox.salesforce
+        .all("Task")
+        .filter((task) => typeof task.CallObject === "string" && task.CallObject !== "");
     await eventually(() => tasks().length >= 22, 60_000, "22 Tasks");
     await eventually(() => sandbox.hubspot.calls().length >= 6, 60_000, "6 HubSpot calls");
     // A late duplicate would show up after the first full count: wait for the queues to drain.
@@ -180,7 +196,11 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
       30_000,
       "the writeback queue to drain",
     );
-    expect(tasks().map((task) => task.CallObject).sort()).toEqual([...(outcomeIds.sf ?? [])].sort());
+    expect(
+      tasks()
+        .map((task) => task.CallObject)
+        .sort(),
+    ).toEqual([...(outcomeIds.sf ?? [])].sort());
     expect(
       sandbox.hubspot
         .calls()
@@ -189,12 +209,20 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
     ).toEqual([...(outcomeIds.hs ?? [])].sort());
     expect(await service.deadLetters.count()).toBe(0);
 
-    // Counters counted each outcome once, in each campaign's own slot.
+    // Counters counted each outcome once, though each was reported twice: the campaign's in its slot
+    // (11 conversations, each live-answered), the attempts in theirs (each Salesforce number was
+    // called once from each campaign: 2 attempts; the opted-out number none).
     for (const campaign of salesforceCampaigns) {
       const stats = (await (await call("GET", `/v1/campaigns/${campaign}/stats`)).json()) as {
-        dispositions?: Record<string, number>;
+        outcomesByDisposition: Record<string, number>;
+        abandonment: { liveAnswered: number };
       };
-      expect(stats.dispositions?.connected).toBe(11);
+      expect(stats.outcomesByDisposition.connected).toBe(11);
+      expect(stats.abandonment.liveAnswered).toBe(11);
     }
+    const attempts = new AttemptLog(telesync.redis, prefix, 86_400_000, telesync.keys.phones);
+    const eastPhones = leasedPhones.get("east") ?? [];
+    const counted = await attempts.read([...eastPhones, optedOut.phone], new Date());
+    expect(counted.map((times) => times.length)).toEqual([...eastPhones.map(() => 2), 0]);
   }, 240_000);
 });
