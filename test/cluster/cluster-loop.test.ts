@@ -11,10 +11,10 @@ import {
   sandboxSalesforce,
 } from "../../src/demo/sandbox-config.js";
 import { dropPrefix } from "../../src/runtime/drop-prefix.js";
+import { LocalCluster } from "../../src/runtime/local-cluster.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { apiKey, eventually, outcomeBody, unscreened } from "../support/harness.js";
-import { ThrowawayCluster } from "../support/throwaway-cluster.js";
 
 /**
  * CRC16-XMODEM (poly 0x1021, init 0) mod 16384 over the hash tag: the slot of a key as the Redis
@@ -36,7 +36,7 @@ function slotOf(key: string): number {
 const salesforceCampaigns = ["east", "west"] as const;
 
 describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-enabled, sandbox CRMs)", () => {
-  let cluster: ThrowawayCluster;
+  let cluster: LocalCluster;
   let sandbox: CrmSandbox;
   let telesync: Telesync;
   let service: TelesyncService;
@@ -52,7 +52,7 @@ describe("the whole loop on a 3-master Redis Cluster (redis-server --cluster-ena
     });
 
   beforeAll(async () => {
-    cluster = await ThrowawayCluster.start(3);
+    cluster = await LocalCluster.start(3);
     sandbox = await startSandbox({ port: 0 });
     const agentUserId = sandbox.salesforce.insert("User", {
       Username: "agent7@sandbox.example",

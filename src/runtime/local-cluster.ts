@@ -1,30 +1,42 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { Redis } from "ioredis";
-import { redisAnswers } from "../../src/runtime/local-redis.js";
-import { freePort } from "./throwaway-redis.js";
+import { redisAnswers } from "./local-redis.js";
 
 const run = promisify(execFile);
 
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
 /**
- * A Redis Cluster of the test's own: `masters` redis-server processes started with
+ * A Redis Cluster for tests and benchmarks (never the product's own Redis): `masters` redis-server processes started with
  * `--cluster-enabled yes` on free ports and temporary directories, joined by
  * `redis-cli --cluster create … --cluster-replicas 0`, ready once every node says `cluster_state:ok`.
  * `stop` kills every process and deletes the directories.
  */
-export class ThrowawayCluster {
+export class LocalCluster {
   private readonly processes: ChildProcess[] = [];
   private readonly dirs: string[] = [];
   readonly ports: number[] = [];
 
   private constructor() {}
 
-  static async start(masters = 3): Promise<ThrowawayCluster> {
-    const cluster = new ThrowawayCluster();
+  static async start(masters = 3): Promise<LocalCluster> {
+    const cluster = new LocalCluster();
     try {
       for (let i = 0; i < masters; i++) await cluster.startNode();
       const nodes = cluster.ports.map((port) => `127.0.0.1:${port}`);
