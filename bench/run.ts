@@ -6,9 +6,10 @@
  *   node build/bench/run.js sync writeback           # some of them
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
- * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
+ * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate, scale.
  * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
- *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000).
+ *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000),
+ *          --scale-outcomes N (1200), --scale-agents N (16).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
  */
 import { execFileSync } from "node:child_process";
@@ -19,6 +20,7 @@ import { ensureLocalRedis } from "../src/runtime/local-redis.js";
 import { gateBench } from "./compliance-gate.js";
 import { hubspotBench } from "./hubspot.js";
 import { leaseBench } from "./lease-latency.js";
+import { scaleOutBench } from "./scale-out.js";
 import { type BenchResult, type Figure, printResult, round } from "./support/common.js";
 import { syncBench, syncCliBench } from "./sync-100k.js";
 import { writebackBench } from "./writeback.js";
@@ -32,11 +34,13 @@ const { values, positionals } = parseArgs({
     leases: { type: "string", default: "10000" },
     agents: { type: "string", default: "50" },
     "hubspot-outcomes": { type: "string", default: "1000" },
+    "scale-outcomes": { type: "string", default: "1200" },
+    "scale-agents": { type: "string", default: "16" },
     help: { type: "boolean", short: "h" },
   },
 });
 
-const order = ["sync-lib", "sync-cli", "writeback", "lease", "hubspot", "gate"] as const;
+const order = ["sync-lib", "sync-cli", "writeback", "lease", "hubspot", "gate", "scale"] as const;
 type Name = (typeof order)[number];
 const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib", "sync-cli"] };
 
@@ -79,6 +83,10 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
   lease: [() => leaseBench({ redisUrl, leases: Number(values.leases), agents: Number(values.agents) })],
   hubspot: [() => hubspotBench({ redisUrl, outcomes: Number(values["hubspot-outcomes"]) })],
   gate: [async () => gateBench()],
+  scale: [
+    () =>
+      scaleOutBench({ outcomes: Number(values["scale-outcomes"]), agents: Number(values["scale-agents"]) }),
+  ],
 };
 
 const results: Array<BenchResult & { took: number }> = [];
