@@ -49,9 +49,7 @@ export interface Comparison {
 }
 
 /** A comparison with its ratio worked out (value / baseline for "higher", baseline / value for "lower"). */
-export function compare(
-  c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number },
-): Comparison {
+export function compare(c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number }): Comparison {
   const ratio = c.better === "higher" ? c.value / c.baselineValue : c.baselineValue / c.value;
   const { minRatio, ...rest } = c;
   return {
@@ -93,7 +91,10 @@ export async function usedMemory(redis: Redis): Promise<number> {
 }
 
 /** Bytes held by the keys under `prefix` (`MEMORY USAGE key SAMPLES 0` summed over a SCAN). */
-export async function prefixMemory(redis: AnyRedis, prefix: string): Promise<{ keys: number; bytes: number }> {
+export async function prefixMemory(
+  redis: AnyRedis,
+  prefix: string,
+): Promise<{ keys: number; bytes: number }> {
   let cursor = "0";
   let keys = 0;
   let bytes = 0;
