@@ -2,26 +2,28 @@ import { Redis } from "ioredis";
 import { createRedis, type RedisTarget } from "../queues/connection.js";
 import { RedisKeys, slotTags } from "../queues/keys.js";
 
-/**
- * BullMQ queues: not copied (dial queues, with their due indexes `dial-due:<campaign>`, are rebuilt
- * by a sync; the others must be empty).
- */
-const queueName = /^(dial-[^:]+|sync|writeback-[^:]+|dead-letter|outcome-notify):/;
-/** A queue's lists of jobs still to do: the migration waits until they are empty. */
-const pendingJobs = /^(writeback-[^:]+|dead-letter|outcome-notify):(wait|active|delayed|paused|prioritized)$/;
+/** A live BullMQ job lock or sync lock: some process still works on the old keys. */
+const liveLock = /:lock$/;
 
 /**
  * The hash tag a key name (after the prefix) belongs to in the tagged layout, per
- * `src/queues/keys.ts`; undefined for BullMQ queue keys and due indexes (rebuilt by a sync). Ids (campaign, integration, source) never
- * hold `:`, so the first segments say which family and whose.
+ * `src/queues/keys.ts`. BullMQ names every key of a queue `<queue prefix>:<queue>:…` and refers to
+ * other keys by job id only (the prefix is passed with each call), so a queue moves by renaming its
+ * keys. Ids (campaign, integration, source) never hold `:`, so the first segments say whose.
  */
-export function tagOfName(name: string): string | undefined {
-  if (queueName.test(name)) return undefined;
+export function tagOfName(name: string): string {
   const [family = "", first = ""] = name.split(":");
+  if (family === "dial-due" || family === "stats" || family === "abandonment")
+    return slotTags.campaign(first);
+  if (family.startsWith("dial-")) return slotTags.campaign(family.slice("dial-".length));
+  if (family.startsWith("writeback-")) return slotTags.integration(family.slice("writeback-".length));
   switch (family) {
-    case "stats":
-    case "abandonment":
-      return slotTags.campaign(first);
+    case "sync":
+      return slotTags.syncQueue;
+    case "dead-letter":
+      return slotTags.deadLetterQueue;
+    case "outcome-notify":
+      return slotTags.outcomeNotifyQueue;
     case "breaker":
     case "token":
     case "change-stream":
@@ -66,8 +68,6 @@ export function tagOfName(name: string): string | undefined {
 
 export interface MigrationReport {
   copied: number;
-  /** BullMQ queue keys left behind (dial queues: run every source's sync on the new layout). */
-  queueKeysSkipped: number;
 }
 
 async function scanAll(redis: Redis, match: string, each: (keys: string[]) => Promise<void>): Promise<void> {
@@ -82,9 +82,10 @@ async function scanAll(redis: Redis, match: string, each: (keys: string[]) => Pr
 /**
  * Copy every key of a single-slot deployment (`from`, a hash-tagged prefix on one Redis) to the
  * tagged layout (`to`, a prefix without a tag, on a Redis or a Redis Cluster) with DUMP/RESTORE,
- * keeping each key's remaining TTL. BullMQ queues are not copied: the writeback, dead-letter and
- * notify queues must be empty first (the migration refuses otherwise), dial queues are rebuilt by
- * a sync. A key already present at the target is an error (nothing is overwritten).
+ * keeping each key's remaining TTL: queues with their jobs (queued, held, finished), and every
+ * other key. Refused while a job or sync lock is live (a process still runs, or a lease has not
+ * ended) and before anything is copied when a key is unknown; a key already at the target is an
+ * error (nothing is overwritten).
  */
 export async function migrateKeyLayout(
   from: { url: string; prefix: string },
@@ -100,29 +101,23 @@ export async function migrateKeyLayout(
   const reader = new Redis(from.url, { maxRetriesPerRequest: 1 });
   reader.on("error", () => {});
   const writer = createRedis(to, "producer");
-  const report: MigrationReport = { copied: 0, queueKeysSkipped: 0 };
+  const report: MigrationReport = { copied: 0 };
   const lead = `${from.prefix}:`;
   try {
     await scanAll(reader, `${from.prefix}:*`, async (keys) => {
       for (const key of keys) {
         const name = key.slice(lead.length);
-        if (!pendingJobs.test(name)) continue;
-        const type = await reader.type(key);
-        const size = type === "list" ? await reader.llen(key) : type === "zset" ? await reader.zcard(key) : 0;
-        if (size > 0)
+        if (liveLock.test(name))
           throw new Error(
-            `${key} holds ${size} jobs: let the writeback drain and handle the dead letters (telesync dlq) before migrating`,
+            `${key} is held: stop every telesync process and let leases end (their lease ttl) before migrating`,
           );
+        tagOfName(name);
       }
     });
     await scanAll(reader, `${from.prefix}:*`, async (keys) => {
       for (const key of keys) {
         const name = key.slice(lead.length);
         const tag = tagOfName(name);
-        if (tag === undefined) {
-          report.queueKeysSkipped++;
-          continue;
-        }
         const [dump, ttl] = await Promise.all([reader.dumpBuffer(key), reader.pttl(key)]);
         if (dump === null) continue; // expired meanwhile
         await writer.restore(target.key(tag, name), Math.max(ttl, 0), dump);

@@ -17,7 +17,7 @@ export function registerMigrateKeys(program: Command): void {
         config.redis,
       );
       console.log(
-        `copied ${report.copied} keys to ${config.redis.prefix}; left ${report.queueKeysSkipped} BullMQ queue keys behind: now run \`telesync sync <source>\` for every source to rebuild the dial queues`,
+        `copied ${report.copied} keys to ${config.redis.prefix}; start telesync on the new config`,
       );
     });
 }
