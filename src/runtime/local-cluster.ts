@@ -67,6 +67,8 @@ export class LocalCluster {
     const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
     args.push("--appendonly", "no", "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf");
     args.push("--cluster-node-timeout", "5000", "--maxmemory-policy", "noeviction");
+    // A lone node (1-master cluster) otherwise announces an empty host in CLUSTER SLOTS.
+    args.push("--cluster-announce-ip", "127.0.0.1");
     this.processes.push(spawn("redis-server", args, { stdio: "ignore" }));
     this.ports.push(port);
     for (let i = 0; i < 100; i++) {
