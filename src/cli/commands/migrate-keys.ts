@@ -16,8 +16,6 @@ export function registerMigrateKeys(program: Command): void {
         { url: options.fromUrl, prefix: options.fromPrefix },
         config.redis,
       );
-      console.log(
-        `copied ${report.copied} keys to ${config.redis.prefix}; start telesync on the new config`,
-      );
+      console.log(`copied ${report.copied} keys to ${config.redis.prefix}; start telesync on the new config`);
     });
 }
