@@ -73,6 +73,8 @@ export function createRedis(target: string | RedisTarget, role: RedisRole = "wor
         enableReadyCheck: true,
         // BullMQ blocks on its own connections: ask the slot's master, never a replica.
         scaleReads: "master",
+        // A busy node answers CLUSTER SLOTS late; the 1 s default fails every command meanwhile.
+        slotsRefreshTimeout: 3_000,
         ...(failFast ? { clusterRetryStrategy: (times: number) => Math.min(100 * times, 1_000) } : {}),
       })
     : new NodeRedis(url, options);
