@@ -7,10 +7,12 @@
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot,
- * rate-headers, lookup, cdc, gate. Options: --sync-count N (100000), --writeback-sizes a,b (5000),
+ * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
+ * Options: --sync-count N (100000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (10000),
  * --agents N (50), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
- * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none).
+ * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none),
+ * --scale-outcomes N (1200), --scale-agents N (16).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
  *
  * Every benchmark's `comparisons` (figure beside its same-run baseline, ratio, target) are printed as
@@ -28,6 +30,7 @@ import { hubspotBench } from "./hubspot.js";
 import { rateHeadersBench } from "./hubspot-rate-headers.js";
 import { leaseBench } from "./lease-latency.js";
 import { lookupBench } from "./lookup.js";
+import { scaleOutBench } from "./scale-out.js";
 import { type BenchResult, type Comparison, type Figure, printResult, round } from "./support/common.js";
 import { syncBench, syncCliBench } from "./sync-100k.js";
 import { writebackBench } from "./writeback.js";
@@ -48,6 +51,8 @@ const { values, positionals } = parseArgs({
     lookups: { type: "string", default: "500" },
     "cdc-count": { type: "string", default: "100" },
     results: { type: "string", default: "bench/results.json" },
+    "scale-outcomes": { type: "string", default: "1200" },
+    "scale-agents": { type: "string", default: "16" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -62,9 +67,14 @@ const order = [
   "lookup",
   "cdc",
   "gate",
+  "scale",
 ] as const;
 type Name = (typeof order)[number];
-const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib", "sync-cli"] };
+// `scale` starts clusters and 2 × 4 service processes (~6 min): run it by name, outside the 10-minute `all`.
+const aliases: Record<string, readonly Name[]> = {
+  all: order.filter((name) => name !== "scale"),
+  sync: ["sync-lib", "sync-cli"],
+};
 
 if (values.help) {
   console.log(
@@ -122,6 +132,10 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
   lookup: [() => lookupBench({ redisUrl, numbers: Number(values.lookups) })],
   cdc: [() => cdcOptOutBench({ redisUrl, count: Number(values["cdc-count"]) })],
   gate: [async () => gateBench()],
+  scale: [
+    () =>
+      scaleOutBench({ outcomes: Number(values["scale-outcomes"]), agents: Number(values["scale-agents"]) }),
+  ],
 };
 
 const results: Array<BenchResult & { took: number }> = [];

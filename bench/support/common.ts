@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
+import type { Redis as AnyRedis } from "../../src/queues/connection.js";
 import { dropPrefix } from "../../src/runtime/drop-prefix.js";
 
 /** A figure: a number (with its unit in the name) or a short text. */
@@ -102,7 +103,10 @@ export async function usedMemory(redis: Redis): Promise<number> {
 }
 
 /** Bytes held by the keys under `prefix` (`MEMORY USAGE key SAMPLES 0` summed over a SCAN). */
-export async function prefixMemory(redis: Redis, prefix: string): Promise<{ keys: number; bytes: number }> {
+export async function prefixMemory(
+  redis: AnyRedis,
+  prefix: string,
+): Promise<{ keys: number; bytes: number }> {
   let cursor = "0";
   let keys = 0;
   let bytes = 0;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 /** How long an admin stays signed in to the page without signing in again. */
 export const adminSessionTtlMs = 8 * 3_600_000;
@@ -17,7 +18,7 @@ export class AdminSessions {
   ) {}
 
   private key(sessionId: string): string {
-    return `${this.prefix}:admin-session:${createHash("sha256").update(sessionId).digest("hex")}`;
+    return redisKeys(this.prefix).adminSession(createHash("sha256").update(sessionId).digest("hex"));
   }
 
   /** A new session for the named key; returns the id for the cookie. */

@@ -6,8 +6,8 @@ import fastifyCookie from "@fastify/cookie";
 import type { Queue } from "bullmq";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import type { Redis } from "ioredis";
 import { z } from "zod";
+import type { Redis } from "../queues/connection.js";
 import { AdminData, type AdminDependencies } from "./admin-data.js";
 import { AdminSessions, adminCookie, adminSessionTtlMs } from "./admin-session.js";
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from "fastify";
-import type { Redis } from "ioredis";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { AbandonmentCounter } from "../compliance-gate/abandonment-counter.js";
 import type { DecisionLog } from "../compliance-gate/decision-log.js";
@@ -11,6 +10,7 @@ import type { Logger } from "../observability/logger.js";
 import type { Metrics } from "../observability/metrics.js";
 import type { InboundCallService } from "../outcomes/inbound-call-service.js";
 import type { OutcomeService } from "../outcomes/outcome-service.js";
+import type { Redis } from "../queues/connection.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import type { SyncRunRecord } from "../sync/sync-state.js";
 import type { SyncTrigger } from "../sync/trigger.js";

@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { TelesyncConfig } from "../config/schema.js";
+import type { Redis } from "../queues/connection.js";
 import { CircuitBreaker } from "../writeback/circuit-breaker.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import {

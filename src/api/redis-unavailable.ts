@@ -1,5 +1,5 @@
 import type { FastifyReply } from "fastify";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 
 /** Seconds a client should wait before retrying while Redis is away (ioredis retries ≤ 1 s apart). */
 export const redisRetryAfterSeconds = 2;
@@ -13,14 +13,21 @@ export const redisUnavailableCode = "redis_unavailable";
  */
 export function isRedisUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    if (e.name === "MaxRetriesPerRequestError" || e.name === "ConnectionClosedError") return true;
+    if (
+      e.name === "MaxRetriesPerRequestError" ||
+      e.name === "ConnectionClosedError" ||
+      e.name === "ClusterAllFailedError"
+    )
+      return true;
     const code = (e as { code?: unknown }).code;
     if (code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT" || code === "EPIPE")
       return true;
     if (
       /Command timed out|Stream isn't writeable|Connection is closed|Reached the max retries per request/i.test(
         e.message,
-      )
+      ) ||
+      // Redis Cluster: no master for the slot (failover in progress) or a slot moving mid-reshard.
+      /^(CLUSTERDOWN|TRYAGAIN)\b|Cluster isn't ready|Failed to refresh slots cache/.test(e.message)
     )
       return true;
   }

@@ -7,6 +7,7 @@ import { registerCheck } from "./commands/check.js";
 import { registerCompliance } from "./commands/compliance.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDlq } from "./commands/dlq.js";
+import { registerMigrateKeys } from "./commands/migrate-keys.js";
 import { registerRegistry } from "./commands/registry.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerSandbox(program);
   registerDlq(program);
+  registerMigrateKeys(program);
   registerRegistry(program);
   registerCompliance(program);
   return program;

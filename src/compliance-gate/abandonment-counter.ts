@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import { type AbandonmentCounts, type AbandonmentStatus, abandonmentStatus } from "../compliance/index.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 
 /** Dispositions where a live person answered: the denominator of the abandonment rate. */
@@ -30,7 +31,7 @@ export class AbandonmentCounter {
   ) {}
 
   private key(campaign: string, day: number): string {
-    return `${this.prefix}:abandonment:${campaign}:${new Date(day * DAY_MS).toISOString().slice(0, 10)}`;
+    return redisKeys(this.prefix).abandonment(campaign, new Date(day * DAY_MS).toISOString().slice(0, 10));
   }
 
   /** Count an outcome (in a pipeline); dispositions that are not live-answered are not counted. */

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 
@@ -20,7 +21,7 @@ export class AttemptLog {
 
   /** The number's attempt set under its current key name (reservations live beside it). */
   keyOf(phone: string): string {
-    return `${this.prefix}:attempts:${this.phoneKeys.current(phone)}`;
+    return redisKeys(this.prefix).attempts(this.phoneKeys.current(phone));
   }
 
   /** Add an attempt to a pipeline (written with the outcome's other counters). */
@@ -37,7 +38,9 @@ export class AttemptLog {
     const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
     // Every key name a number may have (current hash key first, then keys before a rotation).
-    const names = phones.map((phone) => this.phoneKeys.all(phone).map((h) => `${this.prefix}:attempts:${h}`));
+    const names = phones.map((phone) =>
+      this.phoneKeys.all(phone).map((h) => redisKeys(this.prefix).attempts(h)),
+    );
     for (const name of names.flat()) pipeline.zrangebyscore(name, `(${from}`, "+inf", "WITHSCORES");
     const results = (await pipeline.exec()) ?? [];
     let next = 0;

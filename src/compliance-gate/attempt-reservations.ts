@@ -1,4 +1,5 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 
 /** A rolling frequency cap as the reservation script checks it. */
 export interface CapLimit {

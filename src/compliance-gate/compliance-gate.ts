@@ -1,4 +1,3 @@
-import type { Redis } from "ioredis";
 import {
   type CampaignCompliancePolicy,
   defaultRuleSet,
@@ -10,6 +9,7 @@ import {
 import { ownEntry } from "../config/lookup.js";
 import { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
+import type { Redis } from "../queues/connection.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AbandonmentGuard } from "./abandonment-guard.js";

@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { Evidence, RuleRef } from "../compliance/index.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 const refusalRecordSchema = z.object({
   rule: z.object({ id: z.string(), version: z.string() }),
@@ -59,7 +60,7 @@ export class DecisionLog {
   ) {}
 
   private key(leadKey: string): string {
-    return `${this.prefix}:decisions:${leadKey}`;
+    return redisKeys(this.prefix).decisions(leadKey);
   }
 
   async record(entries: ReadonlyArray<{ leadKey: string; record: DecisionRecord }>): Promise<void> {

@@ -1,6 +1,7 @@
-import type { Redis } from "ioredis";
 import { z } from "zod";
 import type { EmergencyBan } from "../compliance/index.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 const storedBanSchema = z.object({
   jurisdiction: z.string(),
@@ -41,10 +42,10 @@ export class EmergencyBans {
   ) {}
 
   private get key(): string {
-    return `${this.prefix}:compliance:emergencies`;
+    return redisKeys(this.prefix).compliance("emergencies");
   }
   private get auditKey(): string {
-    return `${this.prefix}:compliance:emergency-audit`;
+    return redisKeys(this.prefix).compliance("emergency-audit");
   }
 
   private auditFields(entry: EmergencyAuditEntry): string[] {

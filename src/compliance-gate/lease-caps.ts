@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
+import type { Redis } from "../queues/connection.js";
 import type { AttemptLog } from "./attempt-log.js";
 import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
 

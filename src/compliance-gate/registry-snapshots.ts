@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import { toE164 } from "../mapping/transforms.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 /** One imported national do-not-call registry snapshot. */
 export interface RegistrySnapshot {
@@ -37,11 +38,11 @@ export class RegistrySnapshots {
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    this.metaKey = `${prefix}:registry:snapshots`;
+    this.metaKey = redisKeys(prefix).registry("snapshots");
   }
 
   private setKey(country: string): string {
-    return `${this.prefix}:registry:${country}:numbers`;
+    return redisKeys(this.prefix).registry(`${country}:numbers`);
   }
 
   /**
@@ -56,7 +57,7 @@ export class RegistrySnapshots {
     lines: AsyncIterable<string>,
     options: { file?: string; onProgress?: (progress: ImportProgress) => void } = {},
   ): Promise<RegistrySnapshot> {
-    const scratch = `${this.prefix}:registry:${country}:import:${randomUUID()}`;
+    const scratch = redisKeys(this.prefix).registry(`${country}:import:${randomUUID()}`);
     const progress: ImportProgress = { lines: 0, numbers: 0, rejected: 0 };
     let batch: string[] = [];
     const flush = async () => {

@@ -165,11 +165,37 @@ export const configSchema = z.strictObject({
   redis: z
     .strictObject({
       url: z.string().default("redis://127.0.0.1:6379"),
-      /** Every key lives under this prefix; the braces are a Redis Cluster hash tag. */
+      /**
+       * Every key lives under this prefix. With a hash tag (braces, the default) every key shares
+       * one Redis Cluster slot, named as before tags; without one (e.g. `telesync`) each campaign,
+       * integration, source and global family gets its own slot (`src/queues/keys.ts`).
+       */
       prefix: z
         .string()
         .regex(/^[^:\s]+$/, "expected a prefix without ':' or spaces, e.g. {telesync}")
         .default("{telesync}"),
+      /**
+       * Redis Cluster: connect with ioredis `Cluster`, seeded from `url`, which may list several
+       * nodes (`redis://10.0.0.1:7000,redis://10.0.0.2:7000`). Needs a prefix without a hash tag.
+       */
+      cluster: z.boolean().default(false),
+    })
+    .superRefine((redis, ctx) => {
+      if (redis.cluster && /\{[^}]+\}/.test(redis.prefix)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["prefix"],
+          message: `"${redis.prefix}" is a hash tag, which puts every key in one cluster slot (one master does all the work): on a cluster use a prefix without braces, e.g. ${redis.prefix.replace(/[{}]/g, "") || "telesync"} (see docs/operations.md, "Redis Cluster")`,
+        });
+      }
+      if (!redis.cluster && redis.url.includes(",")) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["url"],
+          message:
+            "lists several nodes, which only a Redis Cluster takes: set redis.cluster: true, or give one URL",
+        });
+      }
     })
     .prefault({}),
   integrations: z.record(idSchema, integrationSchema),

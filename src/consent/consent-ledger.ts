@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 
 /** What an opt-in rests on: where and when consent was given, by whom, on which legal basis. */
@@ -48,11 +49,11 @@ export class ConsentLedger {
   ) {}
 
   private leadStream(leadKey: string): string {
-    return `${this.prefix}:consent:lead:${leadKey}`;
+    return redisKeys(this.prefix).consentLead(leadKey);
   }
 
   private phoneStreams(phone: string): string[] {
-    return this.phoneKeys.all(phone).map((hash) => `${this.prefix}:consent:phone:${hash}`);
+    return this.phoneKeys.all(phone).map((hash) => redisKeys(this.prefix).consentPhone(hash));
   }
 
   /** Append one change to the stream of every lead and number it concerns (one transaction). */

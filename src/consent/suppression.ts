@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 export interface SuppressionEntry {
   source: string;
@@ -18,8 +19,8 @@ export class SuppressionList {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    this.setKey = `${prefix}:dnc:phones`;
-    this.metaKey = `${prefix}:dnc:meta`;
+    this.setKey = redisKeys(prefix).doNotCall("phones");
+    this.metaKey = redisKeys(prefix).doNotCall("meta");
   }
 
   async add(phones: string[], entry: SuppressionEntry): Promise<void> {

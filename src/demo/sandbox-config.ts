@@ -134,7 +134,7 @@ export const sandboxMappings = {
 export interface SandboxConfigParts
   extends Pick<ConfigInput, "integrations" | "mappings" | "campaigns">,
     Partial<Omit<ConfigInput, "integrations" | "mappings" | "campaigns" | "redis">> {
-  redis: { url: string; prefix: string };
+  redis: { url: string; prefix: string; cluster?: boolean };
   /** Bearer keys of the HTTP API; the API listens on a free port (0) unless `api` says otherwise. */
   apiKeys?: string[];
 }

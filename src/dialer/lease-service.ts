@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
@@ -10,9 +9,11 @@ import type { Script } from "../config/script-schema.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import type { Lead } from "../model/lead.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis } from "../queues/connection.js";
 import { blockedOutcome, type DialJobData } from "../queues/dial-queue.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { redisKeys } from "../queues/keys.js";
 import type { LastLeased } from "../queues/last-leased.js";
 import { queueNames } from "../queues/names.js";
 import { LeaseError } from "./errors.js";
@@ -55,6 +56,8 @@ export interface LeaseServiceDependencies {
   caps?: Pick<LeaseCaps, "reserve" | "extend" | "drop"> | undefined;
   /** The lease workers' own connection is opened from this URL (closed by `close`). */
   redisUrl: string;
+  /** `redis.cluster`: `redisUrl` lists a Redis Cluster's seed nodes. */
+  redisCluster?: boolean | undefined;
   prefix: string;
   /** telesync's clock. */
   now: () => Date;
@@ -88,7 +91,7 @@ export class LeaseService {
   private readonly connection: Redis;
 
   constructor(private readonly deps: LeaseServiceDependencies) {
-    this.connection = createRedis(deps.redisUrl, "lease");
+    this.connection = createRedis({ url: deps.redisUrl, cluster: deps.redisCluster ?? false }, "lease");
   }
 
   private campaign(name: string): CampaignConfig {
@@ -102,7 +105,7 @@ export class LeaseService {
     if (!worker) {
       worker = new Worker<DialJobData>(queueNames.dial(campaign), null, {
         connection: this.connection,
-        prefix: this.deps.prefix,
+        prefix: redisKeys(this.deps.prefix).dialQueuePrefix(campaign),
         autorun: false,
         lockDuration: this.campaign(campaign).lease.ttl,
         stalledInterval: this.deps.stalledIntervalMs ?? 30_000,

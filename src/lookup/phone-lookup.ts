@@ -1,10 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { CrmConnector, PhoneMatch, PhoneQuery } from "../../connectors/types.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import { leadKey } from "../model/lead.js";
 import { maskPhone } from "../observability/mask.js";
+import type { Redis } from "../queues/connection.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
+import { redisKeys } from "../queues/keys.js";
 import { phoneQuery } from "./phone-forms.js";
 
 /** The CRM part of a screen pop is cached this long: long enough for a ringing phone and a retry. */
@@ -73,7 +74,7 @@ export class PhoneLookup {
   async lookup(input: string, country?: string): Promise<LookupResult> {
     const query = phoneQuery(input, country ?? this.deps.defaultCountry);
     if (!query) throw new InvalidPhoneError(`"${maskPhone(input)}" is not a valid phone number`);
-    const cacheKey = `${this.deps.prefix}:lookup:${await this.hash(query.e164)}`;
+    const cacheKey = redisKeys(this.deps.prefix).lookup(`lookup:${await this.hash(query.e164)}`);
     const cachedRaw = await this.deps.redis.get(cacheKey);
     let cached = cachedRaw !== null;
     let matches = cachedRaw ? (JSON.parse(cachedRaw) as CachedMatches).matches : [];
@@ -177,7 +178,7 @@ export class PhoneLookup {
   }
 
   private async loadHashKey(): Promise<Buffer> {
-    const name = `${this.deps.prefix}:lookup-hash-key`;
+    const name = redisKeys(this.deps.prefix).lookup("lookup-hash-key");
     await this.deps.redis.set(name, randomBytes(32).toString("base64"), "NX");
     const stored = await this.deps.redis.get(name);
     if (!stored) throw new Error("lookup hash key missing in Redis");

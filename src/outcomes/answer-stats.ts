@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import type { Answers, Script } from "../config/script-schema.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import {
   type AnswerDistribution,
@@ -19,7 +20,7 @@ export class AnswerStats {
   ) {}
 
   key(campaign: string): string {
-    return `${this.prefix}:stats:${campaign}:answers`;
+    return redisKeys(this.prefix).campaignStats(campaign, "answers");
   }
 
   /** Count an outcome's answers (validated against the script) with its other counters. */

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 
 /** Why an accepted outcome was flagged: its call started after the lease's `notAfter`. */
@@ -12,7 +13,7 @@ export class DispositionStats {
   ) {}
 
   key(campaign: string): string {
-    return `${this.prefix}:stats:${campaign}:dispositions`;
+    return redisKeys(this.prefix).campaignStats(campaign, "dispositions");
   }
 
   /** Count an outcome (in the caller's pipeline, with the outcome's other counters). */
@@ -21,7 +22,7 @@ export class DispositionStats {
   }
 
   private flagsKey(campaign: string): string {
-    return `${this.prefix}:stats:${campaign}:compliance-flags`;
+    return redisKeys(this.prefix).campaignStats(campaign, "compliance-flags");
   }
 
   /** Count an outcome flagged by compliance (same pipeline), per kind of flag. */

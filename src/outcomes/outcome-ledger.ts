@@ -1,15 +1,22 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { type RedisKeys, redisKeys, slotPart } from "../queues/keys.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import { writebackJobId } from "../writeback/outcome-intake.js";
 
 const seenTtlSeconds = 30 * 86_400;
 
 /**
- * Accepting an outcome is one Lua step: the outcomeId's seen key is set (30 days, holding the
- * lease it was reported on) and the outcome's counters are written, or, when the key exists, nothing
- * is written and the lease it holds is returned. So counters count an outcome once, whatever retries.
- * Every key is passed in KEYS (cluster-safe when the prefix carries a hash tag).
+ * Accepting an outcome: the outcomeId's seen key is set (30 days, holding the lease it was reported
+ * on) and the outcome's counters are written, or, when the key exists, nothing is written and the
+ * lease it holds is returned. So counters count an outcome once, whatever retries.
+ *
+ * Every key is passed in KEYS, and one script touches one slot only (Redis Cluster). With a prefix
+ * that is a hash tag everything is one slot, so acceptance is this one script. With per-slot tags
+ * (`src/queues/keys.ts`) the counters of other slots (the campaign's, the attempts') are written
+ * first, each slot by `countScript` under a marker of its own (`outcome-counted:<hash>`, set NX with
+ * its writes in one step), and the seen key last: a crash in between leaves the seen key unset, so
+ * the dialer's retry runs the same steps again and each marker lets its slot's writes through once.
  */
 const acceptScript = `
 local existing = redis.call('GET', KEYS[1])
@@ -23,37 +30,74 @@ end
 return false
 `;
 
-/** Counter writes collected for the script: command, index of its key in KEYS (1-based), arguments. */
-class ScriptWrites implements RedisWrites {
-  readonly keys: string[] = [];
+/** One slot's counters, once: KEYS[1] is the slot's marker for the outcome. */
+const countScript = `
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+for _, w in ipairs(cjson.decode(ARGV[2])) do
+  local args = { w[1], KEYS[w[2]] }
+  for i = 3, #w do args[#args + 1] = w[i] end
+  redis.call(unpack(args))
+end
+return 1
+`;
+
+/** Counter writes for one script: command, index of its key in KEYS (1-based), arguments. */
+class SlotWrites {
+  readonly keys: string[];
   readonly writes: Array<[string, number, ...string[]]> = [];
 
-  constructor(private readonly firstKey: string) {}
+  /** `first`: KEYS[1], the seen key or the slot's marker. */
+  constructor(first: string) {
+    this.keys = [first];
+  }
 
-  private at(key: string): number {
+  at(key: string): number {
     let index = this.keys.indexOf(key);
     if (index < 0) index = this.keys.push(key) - 1;
-    // KEYS[1] is the seen key.
-    return index + 2;
+    return index + 1;
+  }
+}
+
+/** Counter writes collected for the scripts, grouped by the slot of their keys. */
+class ScriptWrites implements RedisWrites {
+  readonly seen: SlotWrites;
+  /** Other slots' writes, by slot (in the single-slot layout there are none). */
+  readonly others = new Map<string, SlotWrites>();
+
+  constructor(
+    private readonly keys: RedisKeys,
+    seenKey: string,
+    private readonly outcomeHash: string,
+  ) {
+    this.seen = new SlotWrites(seenKey);
+  }
+
+  private group(key: string): SlotWrites {
+    const slot = this.keys.singleSlot ? "" : slotPart(key);
+    if (this.keys.singleSlot || slot === slotPart(this.seen.keys[0] as string)) return this.seen;
+    let group = this.others.get(slot);
+    if (!group) {
+      group = new SlotWrites(this.keys.besides(key, `outcome-counted:${this.outcomeHash}`));
+      this.others.set(slot, group);
+    }
+    return group;
+  }
+  private push(command: string, key: string, ...args: string[]): this {
+    const group = this.group(key);
+    group.writes.push([command, group.at(key), ...args]);
+    return this;
   }
   hincrby(key: string, field: string, increment: number): this {
-    this.writes.push(["HINCRBY", this.at(key), field, String(increment)]);
-    return this;
+    return this.push("HINCRBY", key, field, String(increment));
   }
   pexpire(key: string, milliseconds: number): this {
-    this.writes.push(["PEXPIRE", this.at(key), String(milliseconds)]);
-    return this;
+    return this.push("PEXPIRE", key, String(milliseconds));
   }
   zadd(key: string, score: number, member: string): this {
-    this.writes.push(["ZADD", this.at(key), String(score), member]);
-    return this;
+    return this.push("ZADD", key, String(score), member);
   }
   zremrangebyscore(key: string, min: string, max: string): this {
-    this.writes.push(["ZREMRANGEBYSCORE", this.at(key), min, max]);
-    return this;
-  }
-  allKeys(): string[] {
-    return [this.firstKey, ...this.keys];
+    return this.push("ZREMRANGEBYSCORE", key, min, max);
   }
 }
 
@@ -74,7 +118,7 @@ export class OutcomeLedger {
   ) {}
 
   private seenKey(outcomeId: string): string {
-    return `${this.prefix}:outcome-seen:${writebackJobId("o", outcomeId)}`;
+    return redisKeys(this.prefix).outcomeSeen(writebackJobId("o", outcomeId));
   }
 
   /** What the seen key holds for a lease: a hash, so lock tokens are not kept for 30 days. */
@@ -109,16 +153,28 @@ export class OutcomeLedger {
     leaseId: string,
     count: (writes: RedisWrites) => void,
   ): Promise<Acceptance> {
-    const writes = new ScriptWrites(this.seenKey(outcomeId));
+    const hash = writebackJobId("o", outcomeId);
+    const writes = new ScriptWrites(redisKeys(this.prefix), this.seenKey(outcomeId), hash);
     count(writes);
-    const keys = writes.allKeys();
+    // Other slots first, each once (its marker); the seen key last (see `acceptScript`).
+    await Promise.all(
+      [...writes.others.values()].map((group) =>
+        this.redis.eval(
+          countScript,
+          group.keys.length,
+          ...group.keys,
+          String(seenTtlSeconds),
+          JSON.stringify(group.writes),
+        ),
+      ),
+    );
     const stored = (await this.redis.eval(
       acceptScript,
-      keys.length,
-      ...keys,
+      writes.seen.keys.length,
+      ...writes.seen.keys,
       this.leaseMark(leaseId),
       String(seenTtlSeconds),
-      JSON.stringify(writes.writes),
+      JSON.stringify(writes.seen.writes),
     )) as string | null;
     if (stored === null) return { accepted: true };
     return { accepted: false, sameLease: this.sameLease(stored, leaseId) };

@@ -1,4 +1,10 @@
-import { Redis } from "ioredis";
+import { Cluster, Redis as NodeRedis } from "ioredis";
+
+/**
+ * The Redis telesync talks to: one server, or a Redis Cluster (`redis.cluster`). Both speak the same
+ * commands; on a cluster every script, MULTI and pipeline keeps to one slot (`src/queues/keys.ts`).
+ */
+export type Redis = NodeRedis | Cluster;
 
 /**
  * Which side of telesync a connection serves:
@@ -21,14 +27,41 @@ export type RedisRole = "worker" | "producer" | "lease";
  */
 export const commandTimeoutMs = 5_000;
 
+/** Where Redis is: a URL, and whether it is a Redis Cluster (the URL then lists seed nodes). */
+export interface RedisTarget {
+  url: string;
+  /** `redis.cluster`: connect with ioredis `Cluster`, seeded from every URL in `url` (comma-separated). */
+  cluster?: boolean;
+}
+
+/** The seed nodes of a cluster URL: `redis://h1:7000,redis://h2:7001` or `redis://h1:7000,h2:7001`. */
+export function clusterSeeds(url: string): Array<{ host: string; port: number }> {
+  const credentials = /^rediss?:\/\/([^@/]*@)?/.exec(url)?.[1] ?? "";
+  return url.split(",").map((part) => {
+    const trimmed = part.trim();
+    const parsed = new URL(/^rediss?:\/\//.test(trimmed) ? trimmed : `redis://${credentials}${trimmed}`);
+    return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+  });
+}
+
+function clusterAuth(url: string): { username?: string; password?: string; tls?: object } {
+  const first = new URL(url.split(",")[0]?.trim() ?? url);
+  return {
+    ...(first.username ? { username: decodeURIComponent(first.username) } : {}),
+    ...(first.password ? { password: decodeURIComponent(first.password) } : {}),
+    ...(first.protocol === "rediss:" ? { tls: {} } : {}),
+  };
+}
+
 /**
  * ioredis connections for BullMQ and telesync's own keys. RESP2 until BullMQ is tested on
- * ioredis 6's RESP3 default.
+ * ioredis 6's RESP3 default. `target` is a URL (one server) or a `RedisTarget`.
  */
-export function createRedis(url: string, role: RedisRole = "worker"): Redis {
+export function createRedis(target: string | RedisTarget, role: RedisRole = "worker"): Redis {
+  const { url, cluster } = typeof target === "string" ? { url: target, cluster: false } : target;
   const failFast = role !== "worker";
-  const redis = new Redis(url, {
-    protocol: 2,
+  const options = {
+    protocol: 2 as const,
     maxRetriesPerRequest: role === "producer" ? 1 : null,
     enableReadyCheck: true,
     lazyConnect: false,
@@ -39,7 +72,18 @@ export function createRedis(url: string, role: RedisRole = "worker"): Redis {
           retryStrategy: (times: number) => Math.min(100 * times, 1_000),
         }
       : {}),
-  });
+  };
+  const redis: Redis = cluster
+    ? new Cluster(clusterSeeds(url), {
+        redisOptions: { ...options, ...clusterAuth(url) },
+        enableReadyCheck: true,
+        // BullMQ blocks on its own connections: ask the slot's master, never a replica.
+        scaleReads: "master",
+        // A busy node answers CLUSTER SLOTS late; the 1 s default fails every command meanwhile.
+        slotsRefreshTimeout: 3_000,
+        ...(failFast ? { clusterRetryStrategy: (times: number) => Math.min(100 * times, 1_000) } : {}),
+      })
+    : new NodeRedis(url, options);
   if (failFast) {
     // Queue commands only until the first connect (start-up); afterwards a command sent while
     // Redis is away fails at once instead of waiting for (and running after) a reconnect.

@@ -1,6 +1,6 @@
 import type { Job } from "bullmq";
-import type { Redis } from "ioredis";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
 import { type DialJobData, DialQueue } from "./dial-queue.js";
 import { dialJobId } from "./names.js";
 

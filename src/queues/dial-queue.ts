@@ -1,9 +1,10 @@
 import { Job, Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Lead } from "../model/lead.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
 import { ignoreReconnectErrors } from "./connection.js";
 import { DueIndex } from "./due-index.js";
+import { redisKeys } from "./keys.js";
 import { dialJobId, queueNames } from "./names.js";
 import { PhoneIndex } from "./phone-index.js";
 
@@ -60,7 +61,10 @@ export class DialQueue {
     /** telesync's clock: delays and due times are on it (see `DueIndex`). */
     private readonly now: () => Date = () => new Date(),
   ) {
-    this.queue = new Queue<DialJobData>(queueNames.dial(campaign), { connection: redis, prefix });
+    this.queue = new Queue<DialJobData>(queueNames.dial(campaign), {
+      connection: redis,
+      prefix: redisKeys(prefix).dialQueuePrefix(campaign),
+    });
     this.queue.on("error", ignoreReconnectErrors);
     this.phones = new PhoneIndex(redis, prefix, phoneKeys);
     this.dueIndex = new DueIndex(redis, prefix, campaign);

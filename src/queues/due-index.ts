@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "./connection.js";
+import { redisKeys } from "./keys.js";
 
 /**
  * When each held (delayed) dial job of one campaign is due, on telesync's clock.
@@ -19,7 +20,7 @@ export class DueIndex {
     prefix: string,
     campaign: string,
   ) {
-    this.key = `${prefix}:dial-due:${campaign}`;
+    this.key = redisKeys(prefix).dueIndex(campaign);
   }
 
   /** Record (or move) the due time of held jobs, in one round trip. */

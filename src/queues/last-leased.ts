@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
+import { redisKeys } from "./keys.js";
 
 /** Kept as long as an outcome's seen key; the configured attribution window is applied when read. */
 const lastLeasedTtlSeconds = 30 * 86_400;
@@ -14,7 +15,7 @@ export class LastLeased {
   ) {}
 
   private key(phone: string): string {
-    return `${this.prefix}:phone-last-lease:${this.phoneKeys.current(phone)}`;
+    return redisKeys(this.prefix).phoneLastLease(this.phoneKeys.current(phone));
   }
 
   /** The lead was leased at `at` (telesync's clock) for each of its numbers. */

@@ -1,5 +1,7 @@
-import type { ChainableCommander, Redis } from "ioredis";
+import type { ChainableCommander } from "ioredis";
 import type { PhoneKeys } from "../security/phone-keys.js";
+import type { Redis } from "./connection.js";
+import { redisKeys } from "./keys.js";
 
 /**
  * Which queued leads carry a phone number, across campaigns: an opt-out finds them without a scan.
@@ -13,7 +15,7 @@ export class PhoneIndex {
   ) {}
 
   private key(phone: string): string {
-    return `${this.prefix}:phone-jobs:${this.phoneKeys.current(phone)}`;
+    return redisKeys(this.prefix).phoneJobs(this.phoneKeys.current(phone));
   }
 
   /** Add to a pipeline the entries for leads queued in `campaign`. */
@@ -25,7 +27,7 @@ export class PhoneIndex {
 
   async lookup(phone: string): Promise<{ campaign: string; leadKey: string }[]> {
     // After a hash-key rotation, entries written under the previous key are still found.
-    const names = this.phoneKeys.all(phone).map((hash) => `${this.prefix}:phone-jobs:${hash}`);
+    const names = this.phoneKeys.all(phone).map((hash) => redisKeys(this.prefix).phoneJobs(hash));
     const members = await this.redis.sunion(...names);
     return members.map((member) => {
       const [campaign, leadKey] = member.split("\t") as [string, string];

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { RateLimiter } from "../../connectors/types.js";
 import { CrmError } from "../errors.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 /**
  * Sliding-window log in one atomic script, on Redis' own clock so workers on different hosts agree.
@@ -108,7 +109,7 @@ export interface BucketPause {
 /**
  * A rate limiter shared by every worker through Redis: a sliding-window log per bucket (exact, at
  * most `max` slots per `windowMs`) plus pauses set when the vendor answered 429.
- * Keys: `<prefix>:rl:<bucket>` and `<prefix>:rl-pause:<bucket>` (same hash tag as the prefix).
+ * Keys: `rl:<bucket>`, `rl-pause:<bucket>`, `rl-learned:<bucket>`, one slot per bucket (`src/queues/keys.ts`).
  */
 export class RedisRateLimiter implements RateLimiter {
   private readonly maxPauseWaitMs: number;
@@ -126,11 +127,11 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   private windowKey(bucket: string): string {
-    return `${this.prefix}:rl:${bucket}`;
+    return redisKeys(this.prefix).rateLimit("rl", bucket);
   }
 
   private pauseKey(bucket: string): string {
-    return `${this.prefix}:rl-pause:${bucket}`;
+    return redisKeys(this.prefix).rateLimit("rl-pause", bucket);
   }
 
   async acquire(bucket: string, max: number, windowMs: number): Promise<number> {
@@ -207,7 +208,7 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   private learnedKey(bucket: string): string {
-    return `${this.prefix}:rl-learned:${bucket}`;
+    return redisKeys(this.prefix).rateLimit("rl-learned", bucket);
   }
 
   /** Requests counted in the current window (for stats). */

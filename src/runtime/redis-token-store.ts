@@ -1,5 +1,6 @@
-import type { Redis } from "ioredis";
 import type { TokenStore } from "../../connectors/types.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { securityKeysFromEnv } from "../security/security-keys.js";
 import type { TokenCipher } from "../security/token-cipher.js";
 
@@ -19,7 +20,7 @@ export class RedisTokenStore implements TokenStore {
   ) {}
 
   private key(integrationId: string): string {
-    return `${this.prefix}:token:${integrationId}`;
+    return redisKeys(this.prefix).token(integrationId);
   }
 
   async get(integrationId: string): Promise<string | undefined> {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
 import type { WriteLedger } from "../../connectors/types.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 /** How long a created activity id is remembered: as long as outcomeIds are deduplicated at intake. */
 const CREATED_TTL_SECONDS = 30 * 24 * 3600;
@@ -18,7 +19,7 @@ export class RedisWriteLedger implements WriteLedger {
 
   private key(kind: "written" | "sending", integrationId: string, outcomeId: string): string {
     const hash = createHash("sha256").update(outcomeId).digest("base64url").slice(0, 27);
-    return `${this.prefix}:${kind}:${integrationId}:${hash}`;
+    return redisKeys(this.prefix).writeLedger(kind, integrationId, hash);
   }
 
   async recordCreated(integrationId: string, created: ReadonlyMap<string, string>): Promise<void> {

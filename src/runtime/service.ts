@@ -118,6 +118,7 @@ export class TelesyncService {
       gate,
       caps: telesync.complianceEnforced ? compliance.leaseCaps : undefined,
       redisUrl: config.redis.url,
+      redisCluster: config.redis.cluster,
       prefix,
       now,
       log,
@@ -196,6 +197,7 @@ export class TelesyncService {
               onFinal: (outcomeId) => service.notifier.final(outcomeId),
               redis,
               redisUrl: config.redis.url,
+              redisCluster: config.redis.cluster,
               prefix,
               log,
             },
@@ -203,11 +205,12 @@ export class TelesyncService {
           ),
         );
       }
-      if (config.api.outcomeWebhooks.length > 0) service.notifier.start(config.redis.url);
+      if (config.api.outcomeWebhooks.length > 0) service.notifier.start(config.redis);
       if (options.schedule !== false) {
         service.scheduler = new SyncScheduler({
           redis,
           redisUrl: config.redis.url,
+          redisCluster: config.redis.cluster,
           prefix,
           sources: config.sources,
           sync: (sourceId) => telesync.sync(sourceId),

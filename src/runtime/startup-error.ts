@@ -11,6 +11,12 @@ export class StartupError extends Error {
 
 /** A Redis URL fit to print: the password (if any) is replaced. */
 export function printableRedisUrl(url: string): string {
+  // A cluster's seed list: each node's URL on its own.
+  if (url.includes(","))
+    return url
+      .split(",")
+      .map((part) => printableRedisUrl(part.trim()))
+      .join(",");
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = "***";

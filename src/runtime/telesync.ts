@@ -1,10 +1,10 @@
-import type { Redis } from "ioredis";
 import { createConnector } from "../../connectors/index.js";
 import type { CrmConnector } from "../../connectors/types.js";
 import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
 import { type Logger, silentLogger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis } from "../queues/connection.js";
 import { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { type SecurityKeys, securityKeysFromEnv } from "../security/security-keys.js";
@@ -71,7 +71,7 @@ export class Telesync {
       );
     }
     // Shared with the HTTP path: fails fast when Redis is away (workers have their own connections).
-    this.redis = createRedis(this.config.redis.url, "producer");
+    this.redis = createRedis(this.config.redis, "producer");
     this.tokens = new RedisTokenStore(this.redis, this.prefix, this.keys.tokens);
     this.rateLimiter = new RedisRateLimiter(this.redis, this.prefix);
     this.writeLedger = new RedisWriteLedger(this.redis, this.prefix);

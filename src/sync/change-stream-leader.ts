@@ -1,6 +1,6 @@
-import type { Redis } from "ioredis";
 import type { ChangeStream, ChangeStreamPositions } from "../../connectors/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { acquireSyncLock, type SyncLock, type SyncLockKeys } from "./sync-lock.js";
 
 /**

@@ -1,11 +1,12 @@
-import type { Redis } from "ioredis";
 import type { ChangeStream, ChangeStreamPositions, CrmConnector } from "../../connectors/types.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { applyCrmChanges, type CrmChangeTargets } from "./crm-changes.js";
 
 /** The hash of an integration's change-stream positions (channel → last applied replay id). */
 export function changeStreamPositionsKey(prefix: string, integrationId: string): string {
-  return `${prefix}:change-stream:${integrationId}`;
+  return redisKeys(prefix).changeStream(integrationId);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { DelayedError, type Job, Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { SourceConfig } from "../config/schema.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import { SyncAlreadyRunningError, type SyncReport } from "./run-sync.js";
 
@@ -16,6 +17,8 @@ export interface SyncSchedulerDependencies {
   /** For the scheduler queue; the worker opens its own connection from `redisUrl`. */
   redis: Redis;
   redisUrl: string;
+  /** `redis.cluster`: `redisUrl` lists a Redis Cluster's seed nodes. */
+  redisCluster?: boolean | undefined;
   prefix: string;
   sources: readonly Pick<SourceConfig, "id" | "every">[];
   /** One sync of a source (telesync's `sync`). */
@@ -35,7 +38,10 @@ export class SyncScheduler {
   private connection: Redis | undefined;
 
   constructor(private readonly deps: SyncSchedulerDependencies) {
-    this.queue = new Queue<SyncJob>(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
+    this.queue = new Queue<SyncJob>(queueNames.sync, {
+      connection: deps.redis,
+      prefix: redisKeys(deps.prefix).syncQueuePrefix,
+    });
     this.queue.on("error", ignoreReconnectErrors);
   }
 
@@ -59,7 +65,7 @@ export class SyncScheduler {
 
   startWorker(concurrency = 2): void {
     const log = this.deps.log;
-    this.connection = createRedis(this.deps.redisUrl);
+    this.connection = createRedis({ url: this.deps.redisUrl, cluster: this.deps.redisCluster ?? false });
     this.worker = new Worker<SyncJob>(
       queueNames.sync,
       async (job, token) => {
@@ -73,7 +79,7 @@ export class SyncScheduler {
           throw error;
         }
       },
-      { connection: this.connection, prefix: this.deps.prefix, concurrency },
+      { connection: this.connection, prefix: redisKeys(this.deps.prefix).syncQueuePrefix, concurrency },
     );
     this.worker.on("error", (error) => log.error({ err: error }, "sync worker error"));
   }

@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 
 /**
  * A fenced lock: each holder gets a number one higher than the last (its fence). Writes that must

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { acquireSyncLock, type LockAttempt } from "./sync-lock.js";
 
 /** One finished (or failed) sync run, kept for operators (`telesync status`, API). */
@@ -84,7 +85,7 @@ export class SyncState {
   ) {}
 
   private key(part: string): string {
-    return `${this.prefix}:source:${this.sourceId}:${part}`;
+    return redisKeys(this.prefix).source(this.sourceId, part);
   }
 
   async readCursor(): Promise<unknown> {

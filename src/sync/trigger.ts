@@ -1,7 +1,8 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { SourceConfig } from "../config/schema.js";
+import type { Redis } from "../queues/connection.js";
 import { ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 
 export interface SyncTriggerDependencies {
@@ -19,7 +20,10 @@ export class SyncTrigger {
   private readonly queue: Queue<{ sourceId: string }>;
 
   constructor(private readonly deps: SyncTriggerDependencies) {
-    this.queue = new Queue(queueNames.sync, { connection: deps.redis, prefix: deps.prefix });
+    this.queue = new Queue(queueNames.sync, {
+      connection: deps.redis,
+      prefix: redisKeys(deps.prefix).syncQueuePrefix,
+    });
     this.queue.on("error", ignoreReconnectErrors);
   }
 

@@ -1,4 +1,5 @@
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -95,7 +96,7 @@ export class CircuitBreaker {
     readonly integrationId: string,
     options: BreakerOptions = {},
   ) {
-    this.key = `${prefix}:breaker:${integrationId}`;
+    this.key = redisKeys(prefix).breaker(integrationId);
     this.threshold = options.failureThreshold ?? 5;
     this.openMs = options.openMs ?? 30_000;
     this.probeTimeoutMs = options.probeTimeoutMs ?? 60_000;

@@ -1,7 +1,8 @@
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
 import type { ErrorClass } from "../errors.js";
+import type { Redis } from "../queues/connection.js";
 import { ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
 
@@ -26,7 +27,10 @@ export class DeadLetterQueue {
   readonly queue: Queue<DeadLetter>;
 
   constructor(redis: Redis, prefix: string) {
-    this.queue = new Queue<DeadLetter>(queueNames.deadLetter, { connection: redis, prefix });
+    this.queue = new Queue<DeadLetter>(queueNames.deadLetter, {
+      connection: redis,
+      prefix: redisKeys(prefix).deadLetterQueuePrefix,
+    });
     this.queue.on("error", ignoreReconnectErrors);
   }
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import { ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import type { WritebackJob } from "./jobs.js";
 import { OutcomeReceipts } from "./receipts.js";
@@ -38,7 +39,7 @@ export class WritebackIntake {
     if (!queue) {
       queue = new Queue<WritebackJob>(queueNames.writeback(integration), {
         connection: this.redis,
-        prefix: this.prefix,
+        prefix: redisKeys(this.prefix).writebackQueuePrefix(integration),
         defaultJobOptions: writebackJobOptions,
       });
       queue.on("error", ignoreReconnectErrors);

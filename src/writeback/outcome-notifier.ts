@@ -1,8 +1,9 @@
 import { createHash, createHmac } from "node:crypto";
 import { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "../observability/logger.js";
-import { createRedis } from "../queues/connection.js";
+import type { Redis } from "../queues/connection.js";
+import { createRedis, type RedisTarget } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import type { OutcomeReceipts } from "./receipts.js";
 
 /** Part of the Redis layout, like the names in `queues/names.ts`. */
@@ -55,7 +56,7 @@ export class OutcomeNotifier {
     this.hooks = new Map(deps.hooks.map((hook) => [hookIdOf(hook.apiKey), hook]));
     this.queue = new Queue<NotifyJob>(queueName, {
       connection: deps.redis,
-      prefix: deps.prefix,
+      prefix: redisKeys(deps.prefix).outcomeNotifyQueuePrefix,
       defaultJobOptions: {
         attempts: 12,
         backoff: { type: "exponential", delay: 1_000 },
@@ -87,8 +88,8 @@ export class OutcomeNotifier {
   }
 
   /** Deliver notifications in this process (worker role). */
-  start(redisUrl: string, options: { timeoutMs?: number } = {}): void {
-    this.connection = createRedis(redisUrl);
+  start(redis: string | RedisTarget, options: { timeoutMs?: number } = {}): void {
+    this.connection = createRedis(redis);
     this.worker = new Worker<NotifyJob>(
       queueName,
       async (job) => {
@@ -110,7 +111,11 @@ export class OutcomeNotifier {
         if (!response.ok) throw new Error(`dialer webhook answered ${response.status}`);
         return { status: response.status };
       },
-      { connection: this.connection, prefix: this.deps.prefix, concurrency: 10 },
+      {
+        connection: this.connection,
+        prefix: redisKeys(this.deps.prefix).outcomeNotifyQueuePrefix,
+        concurrency: 10,
+      },
     );
     this.worker.on("failed", (job, error) =>
       this.deps.log.warn(

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 
 /** Same lifetime as the outcome's seen key: a receipt can be asked for as long as a retry is deduplicated. */
 const receiptTtlSeconds = 30 * 86_400;
@@ -70,7 +71,7 @@ export class OutcomeReceipts {
 
   private key(outcomeId: string): string {
     // Hashed like the seen key: outcomeIds are the client's (any characters, any length).
-    return `${this.prefix}:receipt:${createHash("sha256").update(outcomeId).digest("hex").slice(0, 32)}`;
+    return redisKeys(this.prefix).receipt(createHash("sha256").update(outcomeId).digest("hex").slice(0, 32));
   }
 
   private async update(

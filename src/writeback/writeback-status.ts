@@ -1,5 +1,5 @@
 import type { Queue } from "bullmq";
-import type { Redis } from "ioredis";
+import type { Redis } from "../queues/connection.js";
 import type { BreakerStatus, CircuitBreaker } from "./circuit-breaker.js";
 
 /** How long the oldest queued outcome may wait, with nothing completed meanwhile, before "stuck". */

@@ -1,11 +1,12 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { Script } from "../config/script-schema.js";
 import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
+import type { Redis } from "../queues/connection.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import { MicroBatcher } from "./batcher.js";
 import {
@@ -67,6 +68,8 @@ export interface WritebackWorkerDependencies {
   /** For pausing the queue; the worker opens its own connection from `redisUrl`. */
   redis: Redis;
   redisUrl: string;
+  /** `redis.cluster`: `redisUrl` lists a Redis Cluster's seed nodes. */
+  redisCluster?: boolean | undefined;
   prefix: string;
   log: Logger;
   /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
@@ -104,7 +107,7 @@ export class WritebackWorker {
     this.connector = deps.connector;
     this.queue = new Queue<WritebackJob>(queueNames.writeback(integrationId), {
       connection: deps.redis,
-      prefix: deps.prefix,
+      prefix: redisKeys(deps.prefix).writebackQueuePrefix(integrationId),
     });
     this.queue.on("error", ignoreReconnectErrors);
     this.breaker = new CircuitBreaker(deps.redis, deps.prefix, integrationId, options.breaker);
@@ -135,10 +138,10 @@ export class WritebackWorker {
           ),
         ),
     });
-    this.connection = createRedis(deps.redisUrl);
+    this.connection = createRedis({ url: deps.redisUrl, cluster: deps.redisCluster ?? false });
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
       connection: this.connection,
-      prefix: deps.prefix,
+      prefix: redisKeys(deps.prefix).writebackQueuePrefix(integrationId),
       // Enough jobs in hand to fill one batch while the previous one is in flight.
       concurrency: maxSize * 2,
       lockDuration: options.lockDurationMs ?? 30_000,

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Redis } from "ioredis";
 import type { CrmConnector } from "../../../connectors/types.js";
 import type { TelesyncConfig } from "../../config/schema.js";
 import type { ConsentService } from "../../consent/consent-service.js";
 import type { Logger } from "../../observability/logger.js";
+import type { Redis } from "../../queues/connection.js";
 import type { DialQueueRegistry } from "../../queues/dial-queue-registry.js";
+import { redisKeys } from "../../queues/keys.js";
 import { applyCrmChanges } from "../../sync/crm-changes.js";
 import type { SyncRecordsResult } from "../../sync/sync-records.js";
 import type { SyncTrigger } from "../../sync/trigger.js";
@@ -63,7 +64,7 @@ export function webhookRoutes(deps: {
         : reply.code(400).send({ error: "invalid_request", message: verdict.reason });
     }
     const digest = createHash("sha256").update(verdict.replayKey).digest("hex");
-    const seenKey = `${telesync.prefix}:webhook-seen:${integrationId}:${digest}`;
+    const seenKey = redisKeys(telesync.prefix).webhookSeen(integrationId, digest);
     if ((await telesync.redis.set(seenKey, "1", "PX", receiver.replayWindowMs, "NX")) !== "OK") {
       return reply.code(401).send({ error: "unauthorized", message: "signature: replayed request" });
     }

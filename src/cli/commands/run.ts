@@ -22,7 +22,7 @@ export function registerRun(program: Command): void {
       }
       const { file, config } = configFrom(command);
       const log = createLogger();
-      await assertRedisReachable(config.redis.url, { source: file });
+      await assertRedisReachable(config.redis, { source: file });
       const telesync = createTelesync({ config, log });
       const service = await TelesyncService.start(telesync, { role: options.role as Role }).catch(
         (error: NodeJS.ErrnoException) => {
