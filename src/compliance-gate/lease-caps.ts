@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
+import type { RedisWrites } from "../queues/redis-writes.js";
 import type { AttemptLog } from "./attempt-log.js";
 import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
 
@@ -48,5 +49,10 @@ export class LeaseCaps {
     const pipeline = this.redis.pipeline();
     this.reservations.drop(pipeline, leadPhones(lead), leaseToken);
     await pipeline.exec();
+  }
+
+  /** Drop the reservation with other writes (the outcome's acceptance step: attempt in, reservation out). */
+  dropIn(writes: Pick<RedisWrites, "zrem">, lead: Lead, leaseToken: string): void {
+    this.reservations.drop(writes, leadPhones(lead), leaseToken);
   }
 }

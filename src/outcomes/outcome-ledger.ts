@@ -52,6 +52,10 @@ class ScriptWrites implements RedisWrites {
     this.writes.push(["ZREMRANGEBYSCORE", this.at(key), min, max]);
     return this;
   }
+  zrem(key: string, member: string): this {
+    this.writes.push(["ZREM", this.at(key), member]);
+    return this;
+  }
   allKeys(): string[] {
     return [this.firstKey, ...this.keys];
   }
@@ -66,12 +70,23 @@ export type LedgerEntry =
 
 export type Acceptance = { accepted: true } | { accepted: false; sameLease: boolean };
 
+interface LedgerCommands {
+  telesyncAcceptOutcome(...args: string[]): Promise<string | null>;
+}
+
 /** Which outcomeIds telesync has accepted, on which lease (`outcome-seen:<hash>`, 30 days). */
 export class OutcomeLedger {
+  private readonly redis: Redis & LedgerCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Loaded once per connection: EVALSHA, EVAL only after a script flush.
+    if (!("telesyncAcceptOutcome" in redis))
+      redis.defineCommand("telesyncAcceptOutcome", { lua: acceptScript });
+    this.redis = redis as Redis & LedgerCommands;
+  }
 
   private seenKey(outcomeId: string): string {
     return `${this.prefix}:outcome-seen:${writebackJobId("o", outcomeId)}`;
@@ -112,14 +127,13 @@ export class OutcomeLedger {
     const writes = new ScriptWrites(this.seenKey(outcomeId));
     count(writes);
     const keys = writes.allKeys();
-    const stored = (await this.redis.eval(
-      acceptScript,
-      keys.length,
+    const stored = await this.redis.telesyncAcceptOutcome(
+      String(keys.length),
       ...keys,
       this.leaseMark(leaseId),
       String(seenTtlSeconds),
       JSON.stringify(writes.writes),
-    )) as string | null;
+    );
     if (stored === null) return { accepted: true };
     return { accepted: false, sameLease: this.sameLease(stored, leaseId) };
   }
