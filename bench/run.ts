@@ -8,7 +8,7 @@
  *
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
  * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
- *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000).
+ *          --leases N (2000 per phase), --agents N,M (50,200), --hubspot-outcomes N (1000).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
  */
 import { execFileSync } from "node:child_process";
@@ -29,8 +29,8 @@ const { values, positionals } = parseArgs({
     "sync-count": { type: "string", default: "100000" },
     "writeback-sizes": { type: "string", default: "1000,20000" },
     "writeback-clients": { type: "string", default: "20" },
-    leases: { type: "string", default: "10000" },
-    agents: { type: "string", default: "50" },
+    leases: { type: "string", default: "2000" },
+    agents: { type: "string", default: "50,200" },
     "hubspot-outcomes": { type: "string", default: "1000" },
     help: { type: "boolean", short: "h" },
   },
@@ -76,7 +76,17 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
     (size) => () =>
       writebackBench({ redisUrl, outcomes: size, clients: Number(values["writeback-clients"]) }),
   ),
-  lease: [() => leaseBench({ redisUrl, leases: Number(values.leases), agents: Number(values.agents) })],
+  lease: [
+    () =>
+      leaseBench({
+        redisUrl,
+        leases: Number(values.leases),
+        agents: (values.agents ?? "50,200")
+          .split(",")
+          .map(Number)
+          .filter((n) => n > 0),
+      }),
+  ],
   hubspot: [() => hubspotBench({ redisUrl, outcomes: Number(values["hubspot-outcomes"]) })],
   gate: [async () => gateBench()],
 };
