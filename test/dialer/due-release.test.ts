@@ -105,7 +105,8 @@ describe("a burst of 10,000 held leads falling due at once", () => {
   }, async () => {
     const dial = h.telesync.dialQueues.get("q4");
     const [only] = await dial.queue.getWaiting(0, 0);
-    const lead = (only?.data as DialJobData).lead;
+    if (!only) throw new Error("the harness queued no lead");
+    const lead = (only.data as DialJobData).lead;
     await dial.upsert(
       copies(lead, burst).map((copy) => ({ lead: copy, sourceId: "leads", delay: 2 * HOUR })),
       1_000,
