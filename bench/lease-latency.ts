@@ -10,7 +10,7 @@
  * - Redis round trips per lease and per outcome (this process's commands, counted one cycle at a time);
  * - lease p99 while 10,000 held leads fall due at once vs the same run without them.
  *
- *   npm run build && node build/bench/run.js lease [--leases 2000] [--agents 50,200]
+ *   npm run build && node build/bench/run.js lease [--leases 1000] [--agents 50,200]
  */
 import { configSchema } from "../src/config/schema.js";
 import type { Lead } from "../src/model/lead.js";
@@ -48,7 +48,7 @@ import { dispositionMix } from "./writeback.js";
 
 export interface LeaseBenchOptions {
   redisUrl: string;
-  /** Lease cycles per measured phase (default 2000). */
+  /** Lease cycles per measured phase (default 1000). */
   leases?: number;
   /** Agent counts (default 50 and 200). */
   agents?: readonly number[];
@@ -73,7 +73,7 @@ function heldCopies(lead: Lead, count: number): Lead[] {
 }
 
 export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResult> {
-  const perPhase = options.leases ?? 2000;
+  const perPhase = options.leases ?? 1000;
   const agentCounts = options.agents ?? [50, 200];
   const burst = options.burst ?? 10_000;
   const prefix = benchPrefix();

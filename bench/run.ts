@@ -8,7 +8,7 @@
  *
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
  * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
- *          --leases N (2000 per phase), --agents N,M (50,200), --hubspot-outcomes N (1000).
+ *          --leases N (1000 per phase), --agents N,M (50,200), --hubspot-outcomes N (1000).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
  */
 import { execFileSync } from "node:child_process";
@@ -29,7 +29,7 @@ const { values, positionals } = parseArgs({
     "sync-count": { type: "string", default: "100000" },
     "writeback-sizes": { type: "string", default: "1000,20000" },
     "writeback-clients": { type: "string", default: "20" },
-    leases: { type: "string", default: "2000" },
+    leases: { type: "string", default: "1000" },
     agents: { type: "string", default: "50,200" },
     "hubspot-outcomes": { type: "string", default: "1000" },
     help: { type: "boolean", short: "h" },
