@@ -98,7 +98,7 @@ export class LeaseService {
   private readonly workers = new Map<string, Worker<DialJobData>>();
   /** One due-release timer per campaign leased from this process. */
   private readonly releaseTimers = new Map<string, NodeJS.Timeout>();
-  private readonly releasing = new Set<string>();
+  private readonly releasing = new Map<string, Promise<number>>();
   private readonly connection: Redis;
 
   constructor(private readonly deps: LeaseServiceDependencies) {
@@ -139,25 +139,42 @@ export class LeaseService {
   /**
    * Release the campaign's held leads due on telesync's clock (`DialQueue.releaseDue`), batch after
    * batch until none is left; one run at a time per campaign in this process. Returns how many
-   * delayed jobs became due. A failure (Redis away) is logged; the next tick tries again.
+   * delayed jobs this call made due (0 when it joined a run already going). A failure (Redis away)
+   * is logged; the next tick tries again.
    */
   async releaseDue(campaign: string): Promise<number> {
-    if (this.releasing.has(campaign)) return 0;
-    this.releasing.add(campaign);
-    let released = 0;
-    try {
-      const queue = this.deps.dialQueues.get(campaign);
-      for (;;) {
-        const batch = await queue.releaseDue(releaseBatch);
-        released += batch.released;
-        if (batch.due < releaseBatch) break;
+    return (await this.releaseOnce(campaign)).released;
+  }
+
+  private async releaseOnce(campaign: string): Promise<{ released: number; joined: boolean }> {
+    const running = this.releasing.get(campaign);
+    if (running) {
+      await running;
+      return { released: 0, joined: true };
+    }
+    const run = (async () => {
+      let released = 0;
+      try {
+        const queue = this.deps.dialQueues.get(campaign);
+        for (;;) {
+          const batch = await queue.releaseDue(releaseBatch);
+          released += batch.released;
+          if (batch.due < releaseBatch) break;
+        }
+      } catch (error) {
+        this.deps.log.warn(
+          { err: error, campaign },
+          "releasing due held leads failed; the next tick retries",
+        );
       }
-    } catch (error) {
-      this.deps.log.warn({ err: error, campaign }, "releasing due held leads failed; the next tick retries");
+      return released;
+    })();
+    this.releasing.set(campaign, run);
+    try {
+      return { released: await run, joined: false };
     } finally {
       this.releasing.delete(campaign);
     }
-    return released;
   }
 
   /** The next lead that may be called now, leased to the caller; undefined when there is none. */
@@ -174,7 +191,8 @@ export class LeaseService {
       // for its tick (a driven clock moves in jumps), once per lease.
       if (!job && !releasedNow) {
         releasedNow = true;
-        if ((await this.releaseDue(campaign)) > 0)
+        const release = await this.releaseOnce(campaign);
+        if (release.released > 0 || release.joined)
           job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       }
       if (!job?.id) return undefined;

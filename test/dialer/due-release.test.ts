@@ -107,10 +107,9 @@ describe("a burst of 10,000 held leads falling due at once", () => {
     const [only] = await dial.queue.getWaiting(0, 0);
     if (!only) throw new Error("the harness queued no lead");
     const lead = (only.data as DialJobData).lead;
-    await dial.upsert(
-      copies(lead, burst).map((copy) => ({ lead: copy, sourceId: "leads", delay: 2 * HOUR })),
-      1_000,
-    );
+    const held = copies(lead, burst).map((copy) => ({ lead: copy, sourceId: "leads", delay: 2 * HOUR }));
+    // In slices, as a sync's pages would come (each command well inside the producer's timeout).
+    for (let i = 0; i < held.length; i += 500) await dial.upsert(held.slice(i, i + 500), 250);
     expect(await dial.queue.getDelayedCount()).toBe(burst);
 
     const a = h.service.leases;
