@@ -1,7 +1,6 @@
 import type { Redis } from "ioredis";
 import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
-import type { RedisWrites } from "../queues/redis-writes.js";
 import type { AttemptLog } from "./attempt-log.js";
 import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
 
@@ -49,10 +48,5 @@ export class LeaseCaps {
     const pipeline = this.redis.pipeline();
     this.reservations.drop(pipeline, leadPhones(lead), leaseToken);
     await pipeline.exec();
-  }
-
-  /** Drop the reservation with other writes (the outcome's acceptance step: attempt in, reservation out). */
-  dropIn(writes: Pick<RedisWrites, "zrem">, lead: Lead, leaseToken: string): void {
-    this.reservations.drop(writes, leadPhones(lead), leaseToken);
   }
 }

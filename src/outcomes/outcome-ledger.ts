@@ -52,10 +52,6 @@ class ScriptWrites implements RedisWrites {
     this.writes.push(["ZREMRANGEBYSCORE", this.at(key), min, max]);
     return this;
   }
-  zrem(key: string, member: string): this {
-    this.writes.push(["ZREM", this.at(key), member]);
-    return this;
-  }
   allKeys(): string[] {
     return [this.firstKey, ...this.keys];
   }

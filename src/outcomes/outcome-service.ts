@@ -58,8 +58,8 @@ export interface OutcomeServiceDependencies {
   stats: Pick<DispositionStats, "record" | "counts" | "recordFlag" | "flagCounts">;
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
-  /** The lease's reserved attempt, dropped in the step that records the attempt itself. */
-  caps?: Pick<LeaseCaps, "dropIn"> | undefined;
+  /** The lease's reserved attempt, dropped once the outcome recorded the attempt itself. */
+  caps?: Pick<LeaseCaps, "drop"> | undefined;
   /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
   answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
   /** Told once per accepted outcome that is flagged (metric, decision log): kept out of this service. */
@@ -109,8 +109,6 @@ export class OutcomeService {
       // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
       if (report.direction !== "inbound")
         this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
-      // The lease's reserved attempt goes in the same step as the attempt it becomes: never counted twice.
-      this.deps.caps?.dropIn(writes, lead, ref.token);
       this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
       this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
     });
@@ -128,7 +126,13 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    await this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report, now));
+    // The reservation's drop (per-number keys: not in the acceptance script, which a cluster keeps
+    // to fewer slots) travels with the writeback's first round trip. A crash before it leaves the
+    // reservation to end with the lock (counted twice until then: conservative).
+    await Promise.all([
+      this.deps.caps?.drop(lead, ref.token),
+      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report, now)),
+    ]);
     return { duplicate: false };
   }
 
