@@ -98,7 +98,8 @@ export class LeaseService {
   private readonly workers = new Map<string, Worker<DialJobData>>();
   /** One due-release timer per campaign leased from this process. */
   private readonly releaseTimers = new Map<string, NodeJS.Timeout>();
-  private readonly releasing = new Map<string, Promise<number>>();
+  /** The release run going per campaign, and the instant (telesync clock) it releases for. */
+  private readonly releasing = new Map<string, { run: Promise<number>; at: number }>();
   private readonly connection: Redis;
 
   constructor(private readonly deps: LeaseServiceDependencies) {
@@ -146,18 +147,27 @@ export class LeaseService {
     return (await this.releaseOnce(campaign)).released;
   }
 
-  private async releaseOnce(campaign: string): Promise<{ released: number; joined: boolean }> {
-    const running = this.releasing.get(campaign);
-    if (running) {
-      await running;
-      return { released: 0, joined: true };
+  /**
+   * One release run, or the run already going when it reads the clock at `notBefore` or later (a
+   * run that read it earlier may have missed what is due now: wait for it, then run again).
+   */
+  private async releaseOnce(
+    campaign: string,
+    notBefore = Number.NEGATIVE_INFINITY,
+  ): Promise<{ released: number; joined: boolean }> {
+    for (;;) {
+      const running = this.releasing.get(campaign);
+      if (!running) break;
+      await running.run;
+      if (running.at >= notBefore) return { released: 0, joined: true };
     }
+    const at = this.deps.now().getTime();
     const run = (async () => {
       let released = 0;
       try {
         const queue = this.deps.dialQueues.get(campaign);
         for (;;) {
-          const batch = await queue.releaseDue(releaseBatch);
+          const batch = await queue.releaseDue(releaseBatch, at);
           released += batch.released;
           if (batch.due < releaseBatch) break;
         }
@@ -169,7 +179,7 @@ export class LeaseService {
       }
       return released;
     })();
-    this.releasing.set(campaign, run);
+    this.releasing.set(campaign, { run, at });
     try {
       return { released: await run, joined: false };
     } finally {
@@ -191,7 +201,7 @@ export class LeaseService {
       // for its tick (a driven clock moves in jumps), once per lease.
       if (!job && !releasedNow) {
         releasedNow = true;
-        const release = await this.releaseOnce(campaign);
+        const release = await this.releaseOnce(campaign, this.deps.now().getTime());
         if (release.released > 0 || release.joined)
           job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       }

@@ -174,8 +174,8 @@ export class DialQueue {
    * how many due entries were taken and how many delayed jobs that made due for BullMQ, whose next
    * `moveToActive` promotes them.
    */
-  releaseDue(limit: number): Promise<{ due: number; released: number }> {
-    return this.dueIndex.release(this.queue.toKey("delayed"), this.now().getTime(), limit);
+  releaseDue(limit: number, now = this.now().getTime()): Promise<{ due: number; released: number }> {
+    return this.dueIndex.release(this.queue.toKey("delayed"), now, limit);
   }
 
   async close(): Promise<void> {
