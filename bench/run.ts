@@ -9,8 +9,8 @@
  * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot,
  * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
  * Options: --sync-count N (100000), --writeback-sizes a,b (5000),
- * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (10000),
- * --agents N (50), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
+ * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (1000 per phase),
+ * --agents N,M (50,200), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
  * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none),
  * --scale-outcomes N (1200), --scale-agents N (16).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
@@ -43,8 +43,8 @@ const { values, positionals } = parseArgs({
     "writeback-clients": { type: "string", default: "20" },
     "trickle-rate": { type: "string", default: "50" },
     "trickle-seconds": { type: "string", default: "20" },
-    leases: { type: "string", default: "10000" },
-    agents: { type: "string", default: "50" },
+    leases: { type: "string", default: "1000" },
+    agents: { type: "string", default: "50,200" },
     "hubspot-outcomes": { type: "string", default: "4000" },
     "hubspot-real": { type: "string", default: "10" },
     "hubspot-configured": { type: "string", default: "100" },
@@ -118,7 +118,17 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
         trickleSeconds: Number(values["trickle-seconds"]),
       }),
   ),
-  lease: [() => leaseBench({ redisUrl, leases: Number(values.leases), agents: Number(values.agents) })],
+  lease: [
+    () =>
+      leaseBench({
+        redisUrl,
+        leases: Number(values.leases),
+        agents: (values.agents ?? "50,200")
+          .split(",")
+          .map(Number)
+          .filter((n) => n > 0),
+      }),
+  ],
   hubspot: [
     () =>
       hubspotBench({

@@ -7,8 +7,11 @@ const maxAgeMs = 1_000;
 /**
  * The campaign's abandonment guard as the lease path reads it: the 30-day status is re-read at most
  * once a second per process (summing 30 daily counters on every lease was the lease path's hottest
- * cost) and at once after an outcome counted here. Ages are measured on telesync's clock, the one
- * the counters are written on; a clock moved backwards re-reads.
+ * cost). Outcomes do not drop it: with outcomes arriving as fast as leases, dropping it per outcome
+ * made nearly every lease re-read the counters. One outcome moves a 30-day rate by a hair, and the
+ * rule is a rolling 30-day average, so a status up to a second old is as good as a fresh one.
+ * Ages are measured on telesync's clock, the one the counters are written on; a clock moved
+ * backwards re-reads.
  */
 export class AbandonmentGuard {
   private readonly cache = new Map<string, { readAt: number; previewOnly: boolean }>();
@@ -33,9 +36,8 @@ export class AbandonmentGuard {
     return previewOnly;
   }
 
-  /** Count an outcome (in the caller's pipeline) and drop the cached status it changes. */
+  /** Count an outcome (in the caller's pipeline); the cached status ages out by itself. */
   record(pipeline: RedisWrites, campaign: string, disposition: string, at: Date): void {
     this.deps.counter.record(pipeline, campaign, disposition, at);
-    this.cache.delete(campaign);
   }
 }

@@ -59,6 +59,8 @@ export class ComplianceGate {
   private readonly suppression: SuppressionList;
   private readonly campaigns: ComplianceGateDependencies["campaigns"];
   private readonly clock: () => Date;
+  /** Countries of the last snapshot list read: their listings are read with it, not after it. */
+  private knownCountries: string[] = [];
 
   constructor(deps: ComplianceGateDependencies) {
     this.ruleSet = deps.ruleSet ?? defaultRuleSet();
@@ -97,14 +99,20 @@ export class ComplianceGate {
     if (leads.length === 0) return [];
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
-    const [snapshots, attempts, dnc, emergencies] = await Promise.all([
+    // Every read in flight at once (one round trip): the listings of the countries whose snapshots
+    // were there last time are read beside the snapshot list; a country new since then costs one more.
+    const guessed = this.knownCountries;
+    const [snapshots, attempts, dnc, emergencies, guessedListings] = await Promise.all([
       this.registries.snapshots(),
       this.attempts.read(phones, now),
       this.suppression.suppressedAmong([...new Set(leads.flatMap((l) => [l.phone, ...(l.altPhones ?? [])]))]),
       this.emergencies.bans(),
+      this.registries.listings(guessed, phones),
     ]);
     const countries = [...snapshots.keys()];
-    const listed = await this.registries.listings(countries, phones);
+    this.knownCountries = countries;
+    const missing = countries.filter((country) => !guessed.includes(country));
+    const listed = missing.length === 0 ? guessedListings : await this.registries.listings(countries, phones);
     return leads.map((lead, i) => {
       const registries: Record<string, { listed: boolean; snapshotAt: string }> = {};
       for (const [country, snapshot] of snapshots) {
@@ -167,10 +175,13 @@ export class ComplianceGate {
     return decisions;
   }
 
-  /** The lease-time gate (`LeaseGate`) that `LeaseService` asks. */
-  readonly leaseGate: LeaseGate = async (lead, campaign, now) => {
-    const [decision] = await this.check([lead], campaign, "lease", now);
-    if (!decision) throw new Error("compliance gate returned no decision");
-    return toVerdict(decision);
-  };
+  /** The lease-time gate (`LeaseGate`) that `LeaseService` asks; it reads the internal DNC list itself. */
+  readonly leaseGate: LeaseGate = Object.assign(
+    async (lead: Lead, campaign: string, now: Date) => {
+      const [decision] = await this.check([lead], campaign, "lease", now);
+      if (!decision) throw new Error("compliance gate returned no decision");
+      return toVerdict(decision);
+    },
+    { checksInternalDnc: true },
+  );
 }

@@ -6,13 +6,21 @@ export type GateVerdict =
   /** `jurisdictions`: where the lead resolved (its frequency caps apply; absent from a custom gate). */
   | { decision: "allow"; notAfter?: Date; jurisdictions?: readonly string[] }
   | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
-  | { decision: "block"; reason: string; rule?: RuleRef };
+  /** `suppressed`: the number is on the internal do-not-call list (the lease finishes it as suppressed). */
+  | { decision: "block"; reason: string; rule?: RuleRef; suppressed?: boolean };
 
 /**
  * The gate a lease asks before handing a lead out. telesync's is `ComplianceGate.leaseGate`; a
- * library user may pass their own to `TelesyncService.start({ gate })`.
+ * library user may pass their own to `TelesyncService.start({ gate })`. A gate that checks the
+ * internal do-not-call list itself says so (`checksInternalDnc`): the lease then does not read the
+ * list a second time.
  */
-export type LeaseGate = (lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>;
+export type LeaseGate = ((lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>) & {
+  readonly checksInternalDnc?: boolean;
+};
+
+/** The internal do-not-call list's rule id in the gate's decisions. */
+const internalDncRule = "dnc.internal";
 
 /** The library's decision as the lease service takes it. */
 export function toVerdict(decision: GateDecision): GateVerdict {
@@ -26,6 +34,11 @@ export function toVerdict(decision: GateDecision): GateVerdict {
     case "wait":
       return { decision: "wait", until: decision.until, reason: decision.reason, rule: decision.rule };
     case "block":
-      return { decision: "block", reason: decision.reason, rule: decision.rule };
+      return {
+        decision: "block",
+        reason: decision.reason,
+        rule: decision.rule,
+        ...(decision.rule.id === internalDncRule ? { suppressed: true } : {}),
+      };
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
-import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
+import { type LeaseCaps, leadPhones } from "../compliance-gate/lease-caps.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
@@ -46,7 +46,10 @@ export interface LeaseServiceDependencies {
   /** The campaigns of the config: lease TTL per campaign; any other name answers 404. */
   campaigns: Readonly<Record<string, CampaignConfig>>;
   dialQueues: Pick<DialQueueRegistry, "get">;
-  /** The internal do-not-call list, checked at every lease. */
+  /**
+   * The internal do-not-call list, checked at every lease: here, unless the gate checks it itself
+   * (`LeaseGate.checksInternalDnc`, as telesync's does), so a lease reads it once.
+   */
   suppression: Pick<SuppressionList, "firstSuppressed">;
   /** Whether a campaign's leases are preview-only (its abandonment rate). */
   abandonment: Pick<AbandonmentGuard, "previewOnly">;
@@ -67,6 +70,11 @@ export interface LeaseServiceDependencies {
   /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
   returnAbandoned?: boolean | undefined;
   stalledIntervalMs?: number | undefined;
+  /**
+   * How often (real ms) each campaign's held leads due on telesync's clock are released, one script
+   * call per tick (default 1000). A lease that finds the queue empty releases at once as well.
+   */
+  dueReleaseIntervalMs?: number | undefined;
 }
 
 /**
@@ -81,6 +89,9 @@ function expiresAt(now: number, ttlMs: number, notAfter: number | undefined): st
 /** Leads a lease may pass over (suppressed, out of hours) before answering "nothing now". */
 const maxSkipsPerLease = 100;
 
+/** Due holds one release call takes (a bigger backlog is taken by the next calls at once). */
+const releaseBatch = 1_000;
+
 /**
  * Leasing on BullMQ's manual job handling: the job lock is the lease, its token is in the lease id,
  * so any API instance can extend, release or complete any lease, and an abandoned lease returns to
@@ -88,6 +99,10 @@ const maxSkipsPerLease = 100;
  */
 export class LeaseService {
   private readonly workers = new Map<string, Worker<DialJobData>>();
+  /** One due-release timer per campaign leased from this process. */
+  private readonly releaseTimers = new Map<string, NodeJS.Timeout>();
+  /** The release run going per campaign, and the instant (telesync clock) it releases for. */
+  private readonly releasing = new Map<string, { run: Promise<number>; at: number }>();
   private readonly connection: Redis;
 
   constructor(private readonly deps: LeaseServiceDependencies) {
@@ -115,8 +130,64 @@ export class LeaseService {
       worker.on("error", (error) => this.deps.log.error({ err: error, campaign }, "lease worker error"));
       if (this.deps.returnAbandoned !== false) void worker.startStalledCheckTimer();
       this.workers.set(campaign, worker);
+      const timer = setInterval(
+        () => void this.releaseDue(campaign),
+        this.deps.dueReleaseIntervalMs ?? 1_000,
+      );
+      timer.unref();
+      this.releaseTimers.set(campaign, timer);
     }
     return worker;
+  }
+
+  /**
+   * Release the campaign's held leads due on telesync's clock (`DialQueue.releaseDue`), batch after
+   * batch until none is left; one run at a time per campaign in this process. Returns how many
+   * delayed jobs this call made due (0 when it joined a run already going). A failure (Redis away)
+   * is logged; the next tick tries again.
+   */
+  async releaseDue(campaign: string): Promise<number> {
+    return (await this.releaseOnce(campaign)).released;
+  }
+
+  /**
+   * One release run, or the run already going when it reads the clock at `notBefore` or later (a
+   * run that read it earlier may have missed what is due now: wait for it, then run again).
+   */
+  private async releaseOnce(
+    campaign: string,
+    notBefore = Number.NEGATIVE_INFINITY,
+  ): Promise<{ released: number; joined: boolean }> {
+    for (;;) {
+      const running = this.releasing.get(campaign);
+      if (!running) break;
+      await running.run;
+      if (running.at >= notBefore) return { released: 0, joined: true };
+    }
+    const at = this.deps.now().getTime();
+    const run = (async () => {
+      let released = 0;
+      try {
+        const queue = this.deps.dialQueues.get(campaign);
+        for (;;) {
+          const batch = await queue.releaseDue(releaseBatch, at);
+          released += batch.released;
+          if (batch.due < releaseBatch) break;
+        }
+      } catch (error) {
+        this.deps.log.warn(
+          { err: error, campaign },
+          "releasing due held leads failed; the next tick retries",
+        );
+      }
+      return released;
+    })();
+    this.releasing.set(campaign, { run, at });
+    try {
+      return { released: await run, joined: false };
+    } finally {
+      this.releasing.delete(campaign);
+    }
   }
 
   /** The next lead that may be called now, leased to the caller; undefined when there is none. */
@@ -124,55 +195,69 @@ export class LeaseService {
     const config = this.campaign(campaign);
     const worker = this.worker(campaign);
     const queue = this.deps.dialQueues.get(campaign);
-    // Held leads due on telesync's clock become leasable (see DueIndex: BullMQ runs on real time).
-    await queue.promoteDue();
-    let previewOnly: boolean | undefined;
+    const { gate } = this.deps;
+    let releasedNow = false;
     for (let skipped = 0; skipped < maxSkipsPerLease; skipped++) {
       const token = randomUUID();
-      const job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
+      let job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
+      // Held leads due on telesync's clock are released by a timer; an empty queue does not wait
+      // for its tick (a driven clock moves in jumps), once per lease.
+      if (!job && !releasedNow) {
+        releasedNow = true;
+        const release = await this.releaseOnce(campaign, this.deps.now().getTime());
+        if (release.released > 0 || release.joined)
+          job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
+      }
       if (!job?.id) return undefined;
       const lead = job.data.lead;
-      const suppressed = await this.deps.suppression.firstSuppressed([lead.phone, ...(lead.altPhones ?? [])]);
-      if (suppressed) {
-        await job.moveToCompleted({ outcome: "suppressed" }, token, false);
-        continue;
+      if (!gate?.checksInternalDnc) {
+        const suppressed = await this.deps.suppression.firstSuppressed(leadPhones(lead));
+        if (suppressed) {
+          await job.moveToCompleted({ outcome: "suppressed" }, token, false);
+          continue;
+        }
       }
       const now = this.deps.now();
-      const verdict = this.deps.gate
-        ? await this.deps.gate(lead, campaign, now)
-        : { decision: "allow" as const };
+      const verdict = gate ? await gate(lead, campaign, now) : { decision: "allow" as const };
       if (verdict.decision === "wait") {
         await queue.holdLeased(job, verdict.until, token);
         continue;
       }
       if (verdict.decision === "block") {
         await job.moveToCompleted(
-          {
-            outcome: blockedOutcome,
-            reason: verdict.reason,
-            ...(verdict.rule ? { rule: verdict.rule } : {}),
-          },
+          verdict.suppressed
+            ? { outcome: "suppressed" }
+            : {
+                outcome: blockedOutcome,
+                reason: verdict.reason,
+                ...(verdict.rule ? { rule: verdict.rule } : {}),
+              },
           token,
           false,
         );
         continue;
       }
-      // The reservation lasts as long as the lock: an outcome may still come until then.
-      const reserved = await this.deps.caps?.reserve(
-        lead,
-        campaign,
-        verdict.jurisdictions ?? [],
-        token,
-        now,
-        new Date(now.getTime() + config.lease.ttl),
-      );
+      // One round trip: the reservation (it lasts as long as the lock: an outcome may still come
+      // until then), the number's last lease (for inbound attribution) and the abandonment status
+      // (cached: mostly no read). A refused reservation means another lease holds this number right
+      // now, so its last lease names a lead carrying it either way.
+      const [reserved, previewOnly] = await Promise.all([
+        this.deps.caps?.reserve(
+          lead,
+          campaign,
+          verdict.jurisdictions ?? [],
+          token,
+          now,
+          new Date(now.getTime() + config.lease.ttl),
+        ),
+        this.deps.abandonment.previewOnly(campaign),
+        this.deps.lastLeased?.record(leadPhones(lead), lead.key, now),
+      ]);
       if (reserved && !reserved.reserved) {
         await queue.holdLeased(job, reserved.retryAt, token);
         continue;
       }
-      previewOnly ??= await this.deps.abandonment.previewOnly(campaign);
       const notAfter = verdict.notAfter?.getTime();
-      await this.deps.lastLeased?.record([lead.phone, ...(lead.altPhones ?? [])], lead.key, now);
       return {
         leaseId: encodeLeaseId({ campaign, jobId: job.id, token, ...(notAfter ? { notAfter } : {}) }),
         expiresAt: expiresAt(now.getTime(), config.lease.ttl, notAfter),
@@ -194,11 +279,17 @@ export class LeaseService {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const campaign = this.campaign(ref.campaign);
-    const job = (await Job.fromId(this.deps.dialQueues.get(ref.campaign).queue, ref.jobId)) as
-      | Job<DialJobData>
-      | undefined;
+    const { queue } = this.deps.dialQueues.get(ref.campaign);
+    // Read and extend together (one round trip): extending a lock needs only the job id and token,
+    // and a job that is gone has no lock to extend.
+    const [job, extended] = await Promise.all([
+      Job.fromId(queue, ref.jobId) as Promise<Job<DialJobData> | undefined>,
+      new Job<DialJobData>(queue, "dial", {} as DialJobData, {}, ref.jobId).extendLock(
+        ref.token,
+        campaign.lease.ttl,
+      ),
+    ]);
     if (!job) throw new LeaseError(409, "lease is no longer held: the lead left the queue");
-    const extended = await job.extendLock(ref.token, campaign.lease.ttl);
     if (!extended)
       throw new LeaseError(409, "lease is no longer held: it expired or was completed or released");
     return { ref, job, campaign };
@@ -219,11 +310,12 @@ export class LeaseService {
   /** Give the lead back to the queue now, uncalled. */
   async release(leaseId: string): Promise<void> {
     const { ref, job } = await this.held(leaseId);
-    await job.moveToWait(ref.token);
-    await this.deps.caps?.drop(job.data.lead, ref.token);
+    await Promise.all([job.moveToWait(ref.token), this.deps.caps?.drop(job.data.lead, ref.token)]);
   }
 
   async close(): Promise<void> {
+    for (const timer of this.releaseTimers.values()) clearInterval(timer);
+    this.releaseTimers.clear();
     await Promise.all([...this.workers.values()].map((w) => w.close()));
     this.connection.disconnect();
   }

@@ -110,12 +110,26 @@ export type LedgerEntry =
 
 export type Acceptance = { accepted: true } | { accepted: false; sameLease: boolean };
 
+interface LedgerCommands {
+  telesyncAcceptOutcome(...args: string[]): Promise<string | null>;
+  telesyncCountOutcome(...args: string[]): Promise<number>;
+}
+
 /** Which outcomeIds telesync has accepted, on which lease (`outcome-seen:<hash>`, 30 days). */
 export class OutcomeLedger {
+  private readonly redis: Redis & LedgerCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Loaded once per connection: EVALSHA, EVAL only after a script flush.
+    if (!("telesyncAcceptOutcome" in redis)) {
+      redis.defineCommand("telesyncAcceptOutcome", { lua: acceptScript });
+      redis.defineCommand("telesyncCountOutcome", { lua: countScript });
+    }
+    this.redis = redis as Redis & LedgerCommands;
+  }
 
   private seenKey(outcomeId: string): string {
     return redisKeys(this.prefix).outcomeSeen(writebackJobId("o", outcomeId));
@@ -159,23 +173,21 @@ export class OutcomeLedger {
     // Other slots first, each once (its marker); the seen key last (see `acceptScript`).
     await Promise.all(
       [...writes.others.values()].map((group) =>
-        this.redis.eval(
-          countScript,
-          group.keys.length,
+        this.redis.telesyncCountOutcome(
+          String(group.keys.length),
           ...group.keys,
           String(seenTtlSeconds),
           JSON.stringify(group.writes),
         ),
       ),
     );
-    const stored = (await this.redis.eval(
-      acceptScript,
-      writes.seen.keys.length,
+    const stored = await this.redis.telesyncAcceptOutcome(
+      String(writes.seen.keys.length),
       ...writes.seen.keys,
       this.leaseMark(leaseId),
       String(seenTtlSeconds),
       JSON.stringify(writes.seen.writes),
-    )) as string | null;
+    );
     if (stored === null) return { accepted: true };
     return { accepted: false, sameLease: this.sameLease(stored, leaseId) };
   }

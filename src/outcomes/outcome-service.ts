@@ -85,13 +85,21 @@ export class OutcomeService {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const { ledger } = this.deps;
-    const entry = await ledger.lookup(report.outcomeId, leaseId);
+    // One round trip: the ledger's entry and the lease (read, lock extended) together.
+    const [entry, heldOrError] = await Promise.all([
+      ledger.lookup(report.outcomeId, leaseId),
+      this.deps.leases.held(leaseId).then(
+        (held): { held: HeldLease } => ({ held }),
+        (error: unknown) => ({ error }),
+      ),
+    ]);
     if (entry.state === "other-lease") throw new OutcomeConflictError(report.outcomeId);
     if (entry.state === "same-lease") {
-      await this.resume(leaseId, ref, report, entry.queued);
+      await this.resume(leaseId, ref, report, entry.queued, heldOrError);
       return { duplicate: true };
     }
-    const held = await this.deps.leases.held(leaseId);
+    if ("error" in heldOrError) throw heldOrError.error;
+    const { held } = heldOrError;
     const lead = held.job.data.lead;
     const now = this.deps.now();
     const flag = notAfterFlag(ref, report);
@@ -109,9 +117,6 @@ export class OutcomeService {
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
       return { duplicate: true };
     }
-    // After the acceptance step recorded the attempt; a crash before this leaves the reservation to
-    // end with the lock (counted twice until then: conservative).
-    await this.deps.caps?.drop(lead, ref.token);
     if (flag)
       await this.deps.onFlag?.({
         kind: "startedAfterNotAfter",
@@ -121,8 +126,13 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    await this.queueWriteback(leaseId, ref, lead, report);
-    await this.moveOn(held, report, now);
+    // The reservation's drop (per-number keys: not in the acceptance script, which a cluster keeps
+    // to fewer slots) travels with the writeback's first round trip. A crash before it leaves the
+    // reservation to end with the lock (counted twice until then: conservative).
+    await Promise.all([
+      this.deps.caps?.drop(lead, ref.token),
+      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report, now)),
+    ]);
     return { duplicate: false };
   }
 
@@ -152,21 +162,18 @@ export class OutcomeService {
     ref: LeaseRef,
     report: OutcomeReport,
     queued: boolean,
+    lease: { held: HeldLease } | { error: unknown },
   ): Promise<void> {
-    let held: HeldLease | undefined;
-    try {
-      held = await this.deps.leases.held(leaseId);
-    } catch (error) {
-      // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
-      if (!(error instanceof LeaseError)) throw error;
-    }
+    // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
+    if ("error" in lease && !(lease.error instanceof LeaseError)) throw lease.error;
+    const held = "held" in lease ? lease.held : undefined;
+    const moveOn = held ? () => this.moveOn(held, report, this.deps.now()) : undefined;
     if (!queued) {
       const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
       if (!job)
         throw new LeaseError(409, "the lead left the queue before this outcome was queued for the CRM");
-      await this.queueWriteback(leaseId, ref, job.data.lead, report);
-    }
-    if (held) await this.moveOn(held, report, this.deps.now());
+      await this.queueWriteback(leaseId, ref, job.data.lead, report, moveOn);
+    } else await moveOn?.();
   }
 
   private async queueWriteback(
@@ -174,6 +181,8 @@ export class OutcomeService {
     ref: LeaseRef,
     lead: Lead,
     report: OutcomeReport,
+    /** The lead's transition, run beside the ledger's note that the job is queued (one round trip). */
+    then?: () => Promise<void>,
   ): Promise<void> {
     // Derived from the lease and the report alone, so a retry that queues the job flags it the same.
     const flag = notAfterFlag(ref, report);
@@ -189,7 +198,11 @@ export class OutcomeService {
         ...(lead.membership ? { membershipId: lead.membership.id } : {}),
       },
     });
-    await this.deps.ledger.markQueued(report.outcomeId, leaseId);
+    const settled = await Promise.allSettled([
+      this.deps.ledger.markQueued(report.outcomeId, leaseId),
+      then?.(),
+    ]);
+    for (const result of settled) if (result.status === "rejected") throw result.reason;
   }
 
   /** The lead's queue transition per the campaign's policy; completes or re-holds the leased job. */
@@ -216,8 +229,11 @@ export class OutcomeService {
         break;
       case "retry":
       case "callback":
-        await job.updateData({ ...job.data, attempts: step.attempts });
-        await this.deps.dialQueues.get(ref.campaign).holdLeased(job, step.at, ref.token);
+        // Together: the data write needs no lock, the hold checks it (one round trip).
+        await Promise.all([
+          job.updateData({ ...job.data, attempts: step.attempts }),
+          this.deps.dialQueues.get(ref.campaign).holdLeased(job, step.at, ref.token),
+        ]);
         break;
     }
   }

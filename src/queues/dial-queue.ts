@@ -38,9 +38,6 @@ function wasBlocked(returnvalue: string | null | undefined): boolean {
   }
 }
 
-/** How many held jobs one `promoteDue` call looks at (the next lease continues). */
-const promoteBatch = 100;
-
 /**
  * The outcome a lease-time compliance block leaves on a finished job: such a lead may be queued
  * again by a later sync once the gate lets it through (e.g. after a fresh registry snapshot).
@@ -168,29 +165,21 @@ export class DialQueue {
    */
   async holdLeased(job: Job<DialJobData>, until: Date, token: string): Promise<void> {
     const remaining = Math.max(0, until.getTime() - this.now().getTime());
-    await job.moveToDelayed(Date.now() + remaining, token);
-    if (job.id) await this.dueIndex.hold([{ jobId: job.id, until: until.getTime() }]);
+    // Together (one round trip): a release between the two finds the job not yet delayed and only
+    // drops an entry that is due anyway, and BullMQ then promotes the job by its real-time delay.
+    await Promise.all([
+      job.moveToDelayed(Date.now() + remaining, token),
+      job.id ? this.dueIndex.hold([{ jobId: job.id, until: until.getTime() }]) : undefined,
+    ]);
   }
 
   /**
-   * Promote held jobs that are due on telesync's clock. With the system clock BullMQ has usually done
-   * it already (then this is a no-op per job); with a driven clock this is what releases them.
-   * Returns how many were promoted here.
+   * Release up to `limit` held jobs due on telesync's clock, in one script call (see `DueIndex`):
+   * how many due entries were taken and how many delayed jobs that made due for BullMQ, whose next
+   * `moveToActive` promotes them.
    */
-  async promoteDue(): Promise<number> {
-    const now = this.now().getTime();
-    const due = await this.dueIndex.due(now, promoteBatch);
-    let promoted = 0;
-    for (const jobId of due) {
-      try {
-        await new Job<DialJobData>(this.queue, jobName, {} as DialJobData, {}, jobId).promote();
-        promoted++;
-      } catch {
-        // Not delayed any more: promoted by BullMQ, leased, finished or removed meanwhile.
-      }
-      await this.dueIndex.settle(jobId, now);
-    }
-    return promoted;
+  releaseDue(limit: number, now = this.now().getTime()): Promise<{ due: number; released: number }> {
+    return this.dueIndex.release(this.queue.toKey("delayed"), now, limit);
   }
 
   async close(): Promise<void> {

@@ -2,25 +2,57 @@ import type { Redis } from "./connection.js";
 import { redisKeys } from "./keys.js";
 
 /**
+ * Release due holds of one campaign in one step. KEYS[1]: the due index, KEYS[2]: the campaign
+ * queue's BullMQ delayed set (one campaign: one hash tag). ARGV: now (telesync clock, ms), limit.
+ * Each due entry is taken out of the index, and its job, if still delayed, is made due for BullMQ
+ * (score 0): the queue's next `moveToActive` (BullMQ's own script, up to 1000 at a time) promotes it.
+ * A job no longer delayed (promoted by BullMQ on real time, leased, finished, removed) is skipped.
+ * Atomic, so two processes racing release each entry once. Returns {due entries taken, released}.
+ */
+const releaseScript = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+if #due == 0 then return {0, 0} end
+redis.call('ZREM', KEYS[1], unpack(due))
+local released = 0
+for _, id in ipairs(due) do
+  if redis.call('ZSCORE', KEYS[2], id) then
+    redis.call('ZADD', KEYS[2], 'XX', 0, id)
+    released = released + 1
+  end
+end
+return {#due, released}
+`;
+
+interface DueCommands {
+  telesyncReleaseDue(
+    dueKey: string,
+    delayedKey: string,
+    now: number,
+    limit: number,
+  ): Promise<[number, number]>;
+}
+
+/**
  * When each held (delayed) dial job of one campaign is due, on telesync's clock.
  *
- * BullMQ promotes a delayed job by the Redis server's real time. telesync decides times on its own
- * clock (`TelesyncOptions.now`), which is the system clock in production and a driven clock in tests
+ * BullMQ promotes a delayed job by real time. telesync decides times on its own clock
+ * (`TelesyncOptions.now`), which is the system clock in production and a driven clock in tests
  * and simulations. So every hold is written twice: to BullMQ as a real-time delay of `until − now()`
- * (in production: exactly `until`), and here as `until` on telesync's clock. Before each lease, the
- * jobs due here are promoted: with the system clock BullMQ has already done it (the promote is a
- * no-op); with a driven clock this is what releases them. The lease-time gate checks every lead
- * again anyway, so a job promoted early is only held again, never called early.
+ * (in production: exactly `until`), and here as `until` on telesync's clock. `release` (one script
+ * call, run by the lease service's timer per campaign and when a lease finds the queue empty) makes
+ * the jobs due here due for BullMQ too: with the system clock BullMQ has already promoted them (the
+ * entry is only dropped); with a driven clock this is what releases them. The lease-time gate checks
+ * every lead again anyway, so a job released early is only held again, never called early.
  */
 export class DueIndex {
-  private readonly key: string;
+  readonly key: string;
+  private readonly redis: Redis & DueCommands;
 
-  constructor(
-    private readonly redis: Redis,
-    prefix: string,
-    campaign: string,
-  ) {
+  constructor(redis: Redis, prefix: string, campaign: string) {
     this.key = redisKeys(prefix).dueIndex(campaign);
+    if (!("telesyncReleaseDue" in redis))
+      redis.defineCommand("telesyncReleaseDue", { numberOfKeys: 2, lua: releaseScript });
+    this.redis = redis as Redis & DueCommands;
   }
 
   /** Record (or move) the due time of held jobs, in one round trip. */
@@ -29,20 +61,13 @@ export class DueIndex {
     await this.redis.zadd(this.key, ...entries.flatMap(({ jobId, until }) => [until, jobId]));
   }
 
-  /** Held jobs due at `now` (telesync clock, epoch ms), oldest first. */
-  due(now: number, limit: number): Promise<string[]> {
-    return this.redis.zrangebyscore(this.key, "-inf", now, "LIMIT", 0, limit);
-  }
-
-  /** Forget a due entry unless it was moved later meanwhile (held again by another process). */
-  async settle(jobId: string, now: number): Promise<void> {
-    await this.redis.eval(
-      "local s = redis.call('ZSCORE', KEYS[1], ARGV[1]) if s and tonumber(s) <= tonumber(ARGV[2]) then redis.call('ZREM', KEYS[1], ARGV[1]) end return 0",
-      1,
-      this.key,
-      jobId,
-      now,
-    );
+  /**
+   * Release up to `limit` holds due at `now` (telesync clock, epoch ms) whose jobs are in
+   * `delayedKey`, oldest first: how many entries were due and how many jobs that made due.
+   */
+  async release(delayedKey: string, now: number, limit: number): Promise<{ due: number; released: number }> {
+    const [due, released] = await this.redis.telesyncReleaseDue(this.key, delayedKey, now, limit);
+    return { due, released };
   }
 
   async forget(jobIds: readonly string[]): Promise<void> {

@@ -50,6 +50,8 @@ export interface ServiceOptions {
    */
   gate?: LeaseGate | false;
   stalledIntervalMs?: number;
+  /** How often each leased campaign's due holds are released (real ms; default 1000). */
+  dueReleaseIntervalMs?: number;
   /** `/healthz` settings (when writeback counts as stuck). */
   health?: HealthOptions;
 }
@@ -124,6 +126,7 @@ export class TelesyncService {
       log,
       lastLeased,
       stalledIntervalMs: options.stalledIntervalMs,
+      dueReleaseIntervalMs: options.dueReleaseIntervalMs,
     });
     this.outcomes = new OutcomeService({
       leases: this.leases,

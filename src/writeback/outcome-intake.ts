@@ -55,14 +55,18 @@ export class WritebackIntake {
   async enqueue(job: WritebackJob): Promise<void> {
     if (job.kind === "outcome") {
       // Before the job: a worker's later steps must find the receipt (they never move it back).
-      await this.receipts.accepted(job.outcome.outcomeId, {
-        direction: job.outcome.direction,
-        leadKey: job.outcome.leadKey,
-        at: new Date(),
-      });
-      await this.queue(job.lead.integration).add("outcome", job, {
-        jobId: writebackJobId("o", job.outcome.outcomeId),
-      });
+      // Both go on the one connection the queue shares, the receipt first, so Redis runs them in
+      // that order while they travel together (one round trip).
+      await Promise.all([
+        this.receipts.accepted(job.outcome.outcomeId, {
+          direction: job.outcome.direction,
+          leadKey: job.outcome.leadKey,
+          at: new Date(),
+        }),
+        this.queue(job.lead.integration).add("outcome", job, {
+          jobId: writebackJobId("o", job.outcome.outcomeId),
+        }),
+      ]);
       return;
     }
     await this.queue(job.lead.integration).add("consent", job, { jobId: writebackJobId("c", job.id) });
