@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { AbandonmentCounter } from "../compliance-gate/abandonment-counter.js";
 import type { DecisionLog } from "../compliance-gate/decision-log.js";
+import type { NextCallableQuery } from "../compliance-gate/next-callable.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { LeaseService } from "../dialer/lease-service.js";
@@ -42,6 +43,8 @@ export interface ApiDependencies {
   notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;
+  /** When a campaign's next held lead becomes callable: the hint in a lease's 204. */
+  nextCallable?: Pick<NextCallableQuery, "next">;
   /** A source's recent sync runs, newest first. */
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */

@@ -7,6 +7,7 @@ import type { HealthOptions } from "../api/health.js";
 import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
+import { NextCallableQuery } from "../compliance-gate/next-callable.js";
 import { ConsentLedger } from "../consent/consent-ledger.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { LeadDirectory } from "../consent/lead-directory.js";
@@ -233,6 +234,7 @@ export class TelesyncService {
         notifier: service.notifier,
         abandonment: telesync.compliance.abandonment,
         decisions: telesync.compliance.decisions,
+        nextCallable: new NextCallableQuery({ redis, prefix, decisions: telesync.compliance.decisions }),
         syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
         connector: (integrationId) => telesync.connector(integrationId),
         intake: service.intake,
