@@ -10,6 +10,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LiveCheckRow,
+  LiveCheckSource,
   PhoneMatch,
   PhoneQuery,
   PullPage,
@@ -22,6 +24,7 @@ import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSch
 import { describeObject } from "./describe.js";
 import { findContactsByPhone } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
+import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { pullAllContacts } from "./pull-all.js";
 import { pullList, readContacts } from "./pull-list.js";
@@ -165,6 +168,13 @@ export class HubspotConnector implements CrmConnector {
           ),
         { idempotent: true },
       ),
+    );
+  }
+
+  liveCheck(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]> {
+    return hubspotLiveCheck(
+      { transport: this.transport, config: this.config, integrationId: this.integrationId },
+      sources,
     );
   }
 

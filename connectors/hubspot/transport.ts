@@ -182,7 +182,7 @@ export class HubspotTransport {
   }
 
   /** A raw JSON request for endpoints the SDK does not wrap (e.g. `/calling/v1/dispositions`). */
-  async json(op: string, method: "GET", path: string): Promise<unknown> {
+  async json(op: string, method: "GET" | "POST", path: string, request?: unknown): Promise<unknown> {
     return this.call(
       op,
       async (client, _options, token) => {
@@ -190,7 +190,7 @@ export class HubspotTransport {
           token === undefined ? {} : { Authorization: `Bearer ${token}` };
         // apiRequest takes no agent, so it gets its own deadline.
         const response = await withDeadline(
-          client.apiRequest({ method, path, headers }),
+          client.apiRequest({ method, path, headers, ...(request === undefined ? {} : { body: request }) }),
           this.config.requestTimeoutMs,
         );
         const text = await response.text();

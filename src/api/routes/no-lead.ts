@@ -30,12 +30,10 @@ export const noLeadHeaders = {
 } as const;
 
 /** The 204 of `POST /v1/campaigns/{campaign}/leases`, documented with its headers. */
-export const noLeadResponse = z
-  .null()
-  .meta({
-    description: "no lead callable now; the headers say when the next one is",
-    headers: noLeadHeaders,
-  });
+export const noLeadResponse = z.null().meta({
+  description: "no lead callable now; the headers say when the next one is",
+  headers: noLeadHeaders,
+});
 
 /** Header values are visible ASCII: reasons come from rule data, which may not be. */
 function headerSafe(text: string): string {
