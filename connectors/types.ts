@@ -169,6 +169,8 @@ export interface CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
+  /** The request budgets left (shared rate windows, the vendor's daily allowance), for metrics. */
+  rateBudget?(): Promise<RateBudget[]>;
   /** A pause the CRM imposed that is still in force (e.g. a daily limit), for `/healthz` and stats. */
   currentPause?(): Promise<{ untilEpochMs: number; reason: string } | undefined>;
   /** Check that the credentials work (used by `telesync check`). */
@@ -372,6 +374,19 @@ export interface ConnectorContext {
   writeLedger?: WriteLedger;
   /** The clock (epoch ms); tests and simulations drive it, production leaves it unset (Date.now). */
   now?: () => number;
+  /** Told the outcome of every request sent to the CRM (metrics: requests and 429s per integration). */
+  meter?: RequestMeter;
+}
+
+/** `ok`; `rate-limited` (a 429 or the vendor's limit error); `error` (anything else that failed). */
+export type RequestMeter = (outcome: "ok" | "rate-limited" | "error") => void;
+
+/** What is left of one of the integration's request budgets, as the connector last knew it. */
+export interface RateBudget {
+  /** Which budget: `burst` (HubSpot per 10 s), `search` (HubSpot per second), `daily`. */
+  window: string;
+  limit: number;
+  remaining: number;
 }
 
 /**
@@ -423,6 +438,8 @@ export interface RateLimiter {
   ): Promise<number>;
   /** The limit and interval last reported by the vendor for `bucket`, shared by every worker. */
   learned?(bucket: string): Promise<{ max: number; windowMs: number } | undefined>;
+  /** Requests counted in `bucket` over the last `windowMs` (metrics). */
+  used?(bucket: string, windowMs: number): Promise<number>;
 }
 
 export interface ConnectorLogger {

@@ -16,6 +16,7 @@ import type {
   PhoneQuery,
   PullPage,
   PullRequest,
+  RateBudget,
   WebhookReceiver,
   WriteResult,
 } from "../types.js";
@@ -176,6 +177,10 @@ export class HubspotConnector implements CrmConnector {
       { transport: this.transport, config: this.config, integrationId: this.integrationId },
       sources,
     );
+  }
+
+  rateBudget(): Promise<RateBudget[]> {
+    return this.transport.rateBudget();
   }
 
   /** A DAILY 429 pauses the whole account's bucket until the reset. */

@@ -1,8 +1,9 @@
 import { Connection } from "jsforce";
 import { z } from "zod";
 import { CrmError } from "../../src/errors.js";
-import type { ConnectorContext } from "../types.js";
+import type { ConnectorContext, RateBudget } from "../types.js";
 import { apiBudgetExhausted } from "./api-budget.js";
+import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { installCapture, withCapture } from "./http-capture.js";
 
@@ -101,8 +102,10 @@ export class SalesforceSession {
     try {
       const result = await withCapture(() => fn(this.conn));
       this.fetchesSinceSuccess = 0;
+      this.ctx.meter?.("ok");
       return result;
     } catch (error) {
+      this.ctx.meter?.(classifyError(error).kind === "rate-limited" ? "rate-limited" : "error");
       if (
         error instanceof Error &&
         error.message.startsWith("Unable to refresh session") &&
@@ -112,6 +115,13 @@ export class SalesforceSession {
       }
       throw error;
     }
+  }
+
+  /** The org's daily API allowance as the last response's `Sforce-Limit-Info` said (unknown before one). */
+  dailyBudget(): RateBudget[] {
+    const usage = this.conn.limitInfo?.apiUsage;
+    if (!usage) return [];
+    return [{ window: "daily", limit: usage.limit, remaining: Math.max(0, usage.limit - usage.used) }];
   }
 
   /** Stop short of the org's daily quota; after the wait, one call goes through and reads the usage again. */

@@ -18,6 +18,7 @@ import type {
   PhoneQuery,
   PullPage,
   PullRequest,
+  RateBudget,
   WriteResult,
 } from "../types.js";
 import { SalesforceSession } from "./auth.js";
@@ -165,6 +166,10 @@ export class SalesforceConnector implements CrmConnector {
       },
       "salesforce credentials verified",
     );
+  }
+
+  async rateBudget(): Promise<RateBudget[]> {
+    return this.session.dailyBudget();
   }
 
   liveCheck(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]> {

@@ -48,7 +48,7 @@ export interface ApiDependencies {
   /** A source's recent sync runs, newest first. */
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */
-  connector: (integrationId: string) => Pick<CrmConnector, "currentPause">;
+  connector: (integrationId: string) => Pick<CrmConnector, "currentPause" | "rateBudget">;
   intake: Pick<WritebackIntake, "queue">;
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;

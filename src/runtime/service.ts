@@ -182,6 +182,8 @@ export class TelesyncService {
     const role = options.role ?? "all";
     const service = new TelesyncService(telesync, options);
     const { config, redis, prefix, log } = telesync;
+    telesync.onCrmRequest = (integration, outcome) =>
+      service.metrics.crmRequests.inc({ integration, outcome });
     if (role !== "api") {
       for (const [integrationId, integration] of Object.entries(config.integrations)) {
         service.writebackWorkers.push(
@@ -194,6 +196,8 @@ export class TelesyncService {
               deadLetters: service.deadLetters,
               receipts: service.intake.receipts,
               onFinal: (outcomeId) => service.notifier.final(outcomeId),
+              onBatch: (kind, size) =>
+                service.metrics.writebackBatchSize.observe({ integration: integrationId, kind }, size),
               redis,
               redisUrl: config.redis.url,
               prefix,
