@@ -333,6 +333,8 @@ export class TelesyncService {
       decide: (leads, campaign, now) => telesync.compliance.decide(leads, campaign, now),
       decisions: (leadKey) => telesync.compliance.decisions.read(leadKey),
       dispositionCounts: (campaign) => this.outcomes.dispositionCounts(campaign),
+      outcomeSeries: (campaign, unit, end, count) =>
+        new DispositionStats(telesync.redis, telesync.prefix).series(campaign, unit, end, count),
       deadLetters: {
         list: (start, end) => this.deadLetters.list(start, end),
         count: () => this.deadLetters.count(),
