@@ -1,6 +1,6 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LiveCheckRow, liveCheckRows } from "../../src/cli/live-check.js";
+import { formatLiveTable, type LiveCheckRow, liveCheckRows } from "../../src/cli/live-check.js";
 import { type HubspotInput, sandboxHubspot, sandboxMappings } from "../../src/demo/sandbox-config.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
 import { type ConfigInput, salesforceTestConfig } from "../support/harness.js";
@@ -223,6 +223,25 @@ describe("telesync check --live", () => {
       detail: expect.stringContaining("Bogus_Field__c"),
     });
     expect(row(rows, "source contacts", "probe")?.status).toBe("error");
+  });
+});
+
+describe("the live check's table", () => {
+  it("aligns status, subject and check, puts each fix under its row, and counts", () => {
+    const lines = formatLiveTable([
+      { subject: "integration sf", check: "token", status: "ok", detail: "a new access token" },
+      { subject: "source leads", check: "probe", status: "error", detail: "refused", fix: "correct the where" },
+      { subject: "integration hs", check: "property contacts.x", status: "warn", detail: "text", fix: "use a checkbox" },
+    ]);
+    expect(lines).toEqual([
+      "STATUS  SUBJECT         CHECK                DETAIL",
+      "ok      integration sf  token                a new access token",
+      "ERROR   source leads    probe                refused",
+      "        fix: correct the where",
+      "WARN    integration hs  property contacts.x  text",
+      "        fix: use a checkbox",
+      "1 ok, 1 warnings, 1 errors",
+    ]);
   });
 });
 
