@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertLeads, withAddress } from "../compliance-gate/support.js";
-import { type Harness, startHarness } from "../support/harness.js";
+import { type Harness, outcomeBody, startHarness } from "../support/harness.js";
 
 /**
  * Tuesday 8 December 2026 (EST = UTC−5, CST = UTC−6, PST = UTC−8), 03:00 in New York: nobody may
@@ -75,13 +75,32 @@ describe("a lease with nothing callable says when the next lead is (204 + header
     expect(empty.headers.get("telesync-next-callable-zone")).toBe("America/Los_Angeles");
   });
 
+  let laLease = "";
   it("with nothing held: no Retry-After, Telesync-Held 0", async () => {
     clock = at(laOpens);
-    expect((await lease()).status).toBe(200);
+    const leased = await lease();
+    expect(leased.status).toBe(200);
+    laLease = ((await leased.json()) as { leaseId: string }).leaseId;
     const empty = await lease();
     expect(empty.status).toBe(204);
     expect(empty.headers.get("retry-after")).toBeNull();
     expect(empty.headers.get("telesync-held")).toBe("0");
+  });
+
+  it("a retry the outcome policy scheduled (no_answer: retry in 1 h) is named `schedule`", async () => {
+    const reported = await h.call(
+      "POST",
+      `/v1/leases/${laLease}/outcome`,
+      outcomeBody("next-1", { disposition: "no_answer" }),
+    );
+    expect(reported.status).toBe(202);
+    const empty = await lease();
+    expect(empty.status).toBe(204);
+    expect(empty.headers.get("retry-after")).toBe("3600");
+    expect(empty.headers.get("telesync-next-callable-at")).toBe("2026-12-08T17:00:00.000Z");
+    expect(empty.headers.get("telesync-next-callable-rule")).toBe("schedule");
+    expect(empty.headers.get("telesync-next-callable-zone")).toBeNull();
+    expect(empty.headers.get("telesync-held")).toBe("1");
   });
 
   it("documents the headers of the 204 in /openapi.json", async () => {
