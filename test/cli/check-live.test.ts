@@ -230,8 +230,20 @@ describe("the live check's table", () => {
   it("aligns status, subject and check, puts each fix under its row, and counts", () => {
     const lines = formatLiveTable([
       { subject: "integration sf", check: "token", status: "ok", detail: "a new access token" },
-      { subject: "source leads", check: "probe", status: "error", detail: "refused", fix: "correct the where" },
-      { subject: "integration hs", check: "property contacts.x", status: "warn", detail: "text", fix: "use a checkbox" },
+      {
+        subject: "source leads",
+        check: "probe",
+        status: "error",
+        detail: "refused",
+        fix: "correct the where",
+      },
+      {
+        subject: "integration hs",
+        check: "property contacts.x",
+        status: "warn",
+        detail: "text",
+        fix: "use a checkbox",
+      },
     ]);
     expect(lines).toEqual([
       "STATUS  SUBJECT         CHECK                DETAIL",
