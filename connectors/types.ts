@@ -18,6 +18,27 @@ export interface CrmRecord {
   membership?: { id: string; status?: string };
 }
 
+/** A source of the integration, as `liveCheck` probes it. */
+export interface LiveCheckSource {
+  id: string;
+  /** The source's vendor-specific `select` block. */
+  select: unknown;
+  /** CRM fields its mapping reads. */
+  fields: string[];
+}
+
+/** One finding of `telesync check --live`. */
+export interface LiveCheckRow {
+  /** What was checked: `integration sf`, `source open_leads`… */
+  subject: string;
+  /** Which check: `token`, `scopes`, `identity`, `property telesync_do_not_call`, `probe`… */
+  check: string;
+  status: "ok" | "warn" | "error";
+  detail: string;
+  /** What to do about a warn or error. */
+  fix?: string;
+}
+
 /** One page of a pull: apply `records` and `removedRefs`, then checkpoint `cursor`. */
 export interface PullPage {
   records: CrmRecord[];
@@ -25,6 +46,11 @@ export interface PullPage {
   removedRefs: string[];
   /** Opaque, JSON-serialisable; passed back to `pull` to resume after this page. */
   cursor: unknown;
+  /**
+   * Records the whole pull expects, when the CRM says so (Salesforce `totalSize`): a hint for
+   * progress and ETA only, never for correctness (look-back re-reads and removals do not match it).
+   */
+  expectedRecords?: number;
 }
 
 export interface PullRequest {
@@ -143,10 +169,19 @@ export interface CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
+  /** The request budgets left (shared rate windows, the vendor's daily allowance), for metrics. */
+  rateBudget?(): Promise<RateBudget[]>;
   /** A pause the CRM imposed that is still in force (e.g. a daily limit), for `/healthz` and stats. */
   currentPause?(): Promise<{ untilEpochMs: number; reason: string } | undefined>;
   /** Check that the credentials work (used by `telesync check`). */
   verifyCredentials(): Promise<void>;
+  /**
+   * `telesync check --live`: a token fetched now from the configured credentials (never a cached
+   * one), the scopes it carries, vendor settings the admin must create (e.g. HubSpot properties and
+   * their types), and a one-record probe of each source's selection. Every finding is a row; the
+   * method throws only for a bug, never for a finding.
+   */
+  liveCheck?(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]>;
   /**
    * Read these records now (a CRM event said they changed), with the fields the mappings read. Ids
    * the CRM no longer has are left out. Lets the core re-sync one record instead of a whole source.
@@ -350,6 +385,19 @@ export interface ConnectorContext {
   writeLedger?: WriteLedger;
   /** The clock (epoch ms); tests and simulations drive it, production leaves it unset (Date.now). */
   now?: () => number;
+  /** Told the outcome of every request sent to the CRM (metrics: requests and 429s per integration). */
+  meter?: RequestMeter;
+}
+
+/** `ok`; `rate-limited` (a 429 or the vendor's limit error); `error` (anything else that failed). */
+export type RequestMeter = (outcome: "ok" | "rate-limited" | "error") => void;
+
+/** What is left of one of the integration's request budgets, as the connector last knew it. */
+export interface RateBudget {
+  /** Which budget: `burst` (HubSpot per 10 s), `search` (HubSpot per second), `daily`. */
+  window: string;
+  limit: number;
+  remaining: number;
 }
 
 /**
@@ -401,6 +449,8 @@ export interface RateLimiter {
   ): Promise<number>;
   /** The limit and interval last reported by the vendor for `bucket`, shared by every worker. */
   learned?(bucket: string): Promise<{ max: number; windowMs: number } | undefined>;
+  /** Requests counted in `bucket` over the last `windowMs` (metrics). */
+  used?(bucket: string, windowMs: number): Promise<number>;
 }
 
 export interface ConnectorLogger {

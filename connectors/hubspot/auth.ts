@@ -12,6 +12,12 @@ export interface HubspotAuth {
    * one, that one is used instead of refreshing again.
    */
   refresh(rejected: string): Promise<string>;
+  /**
+   * A token straight from the configured credentials, never a stored one (`telesync check --live`:
+   * a wrong client secret or refresh token must fail even while an older token still works). Later
+   * calls use it.
+   */
+  fresh(): Promise<string>;
   readonly canRefresh: boolean;
 }
 
@@ -40,6 +46,9 @@ class PrivateAppAuth implements HubspotAuth {
   }
   async refresh(): Promise<string> {
     throw new CrmError({ kind: "auth", reason: "HubSpot rejected the private app access token" });
+  }
+  async fresh(): Promise<string> {
+    return this.accessToken;
   }
 }
 
@@ -78,12 +87,20 @@ class OAuthAuth implements HubspotAuth {
     return this.inflight;
   }
 
+  fresh(): Promise<string> {
+    return this.issue();
+  }
+
   private async doRefresh(rejected: string | undefined): Promise<string> {
     const stored = await this.ctx.tokens.get(this.integrationId);
     if (stored && stored !== rejected) {
       this.cached = stored;
       return stored;
     }
+    return this.issue();
+  }
+
+  private async issue(): Promise<string> {
     const response = tokenResponseSchema.parse(await this.requestToken(this.form));
     await this.ctx.tokens.set(this.integrationId, response.accessToken);
     this.cached = response.accessToken;

@@ -10,10 +10,13 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LiveCheckRow,
+  LiveCheckSource,
   PhoneMatch,
   PhoneQuery,
   PullPage,
   PullRequest,
+  RateBudget,
   WebhookReceiver,
   WriteResult,
 } from "../types.js";
@@ -22,6 +25,7 @@ import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSch
 import { describeObject } from "./describe.js";
 import { findContactsByPhone } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
+import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { pullAllContacts } from "./pull-all.js";
 import { pullList, readContacts } from "./pull-list.js";
@@ -166,6 +170,17 @@ export class HubspotConnector implements CrmConnector {
         { idempotent: true },
       ),
     );
+  }
+
+  liveCheck(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]> {
+    return hubspotLiveCheck(
+      { transport: this.transport, config: this.config, integrationId: this.integrationId },
+      sources,
+    );
+  }
+
+  rateBudget(): Promise<RateBudget[]> {
+    return this.transport.rateBudget();
   }
 
   /** A DAILY 429 pauses the whole account's bucket until the reset. */

@@ -24,7 +24,7 @@ const searchResponseSchema = z.object({
   paging: pagingSchema,
 });
 
-function toSdkRequest(body: SearchBody): PublicObjectSearchRequest {
+export function toSdkRequest(body: SearchBody): PublicObjectSearchRequest {
   return {
     ...body,
     filterGroups: body.filterGroups.map((group) => ({

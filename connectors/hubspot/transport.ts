@@ -2,7 +2,7 @@ import type http from "node:http";
 import { Client } from "@hubspot/api-client";
 import { z } from "zod";
 import { CrmError, type ErrorClass } from "../../src/errors.js";
-import type { ConnectorContext } from "../types.js";
+import type { ConnectorContext, RateBudget } from "../types.js";
 import { createHubspotAuth, type HubspotAuth, type RefreshForm } from "./auth.js";
 import { classifyHubspotError, msUntilNextMidnight } from "./classify-error.js";
 import type { HubspotIntegration } from "./config.js";
@@ -154,11 +154,14 @@ export class HubspotTransport {
         spec.search === true ? Promise.resolve() : this.observe(headers);
       const sentAt = performance.now();
       try {
-        return await send(this.client, callOptions(token, this.agent, observe), token).finally(() =>
+        const answer = await send(this.client, callOptions(token, this.agent, observe), token).finally(() =>
           this.noteLatency(performance.now() - sentAt),
         );
+        this.ctx.meter?.("ok");
+        return answer;
       } catch (error) {
         const verdict = this.classify(error);
+        this.ctx.meter?.(verdict.kind === "rate-limited" ? "rate-limited" : "error");
         this.ctx.log.debug({ op, attempt, verdict }, "hubspot request failed");
         if (verdict.kind === "auth" && token !== undefined && this.auth.canRefresh && !refreshed) {
           refreshed = true;
@@ -182,7 +185,7 @@ export class HubspotTransport {
   }
 
   /** A raw JSON request for endpoints the SDK does not wrap (e.g. `/calling/v1/dispositions`). */
-  async json(op: string, method: "GET", path: string): Promise<unknown> {
+  async json(op: string, method: "GET" | "POST", path: string, request?: unknown): Promise<unknown> {
     return this.call(
       op,
       async (client, _options, token) => {
@@ -190,7 +193,7 @@ export class HubspotTransport {
           token === undefined ? {} : { Authorization: `Bearer ${token}` };
         // apiRequest takes no agent, so it gets its own deadline.
         const response = await withDeadline(
-          client.apiRequest({ method, path, headers }),
+          client.apiRequest({ method, path, headers, ...(request === undefined ? {} : { body: request }) }),
           this.config.requestTimeoutMs,
         );
         const text = await response.text();
@@ -205,6 +208,23 @@ export class HubspotTransport {
       },
       { idempotent: true },
     );
+  }
+
+  /** What is left of the shared burst and search windows (the limiter's count, HubSpot's limit). */
+  async rateBudget(): Promise<RateBudget[]> {
+    const used = this.ctx.rateLimiter.used;
+    if (!used) return [];
+    this.learnedLoaded ??= this.loadLearned();
+    await this.learnedLoaded;
+    const search = this.config.searchRequestsPerSecond;
+    const [burstUsed, searchUsed] = await Promise.all([
+      used.call(this.ctx.rateLimiter, this.burstBucket, this.burst.windowMs),
+      used.call(this.ctx.rateLimiter, this.searchBucket, hubspotLimits.secondlyWindowMs),
+    ]);
+    return [
+      { window: "burst", limit: this.burst.max, remaining: Math.max(0, this.burst.max - burstUsed) },
+      { window: "search", limit: search, remaining: Math.max(0, search - searchUsed) },
+    ];
   }
 
   warn(obj: object, msg: string): void {

@@ -1,8 +1,9 @@
 import { Connection } from "jsforce";
 import { z } from "zod";
 import { CrmError } from "../../src/errors.js";
-import type { ConnectorContext } from "../types.js";
+import type { ConnectorContext, RateBudget } from "../types.js";
 import { apiBudgetExhausted } from "./api-budget.js";
+import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
 import { installCapture, withCapture } from "./http-capture.js";
 
@@ -13,6 +14,8 @@ import { installCapture, withCapture } from "./http-capture.js";
 export const tokenResponseSchema = z
   .object({
     access_token: z.string().min(1),
+    /** Space-separated scopes granted (`api refresh_token …`). */
+    scope: z.string().optional(),
     instance_url: z.string().optional(),
     id: z.string().optional(),
     token_type: z.string().optional(),
@@ -20,6 +23,7 @@ export const tokenResponseSchema = z
     signature: z.string().optional(),
   })
   .loose();
+export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 /**
  * The client credentials flow must call the org's My Domain, not the shared login hosts ("request not
@@ -98,8 +102,10 @@ export class SalesforceSession {
     try {
       const result = await withCapture(() => fn(this.conn));
       this.fetchesSinceSuccess = 0;
+      this.ctx.meter?.("ok");
       return result;
     } catch (error) {
+      this.ctx.meter?.(classifyError(error).kind === "rate-limited" ? "rate-limited" : "error");
       if (
         error instanceof Error &&
         error.message.startsWith("Unable to refresh session") &&
@@ -109,6 +115,13 @@ export class SalesforceSession {
       }
       throw error;
     }
+  }
+
+  /** The org's daily API allowance as the last response's `Sforce-Limit-Info` said (unknown before one). */
+  dailyBudget(): RateBudget[] {
+    const usage = this.conn.limitInfo?.apiUsage;
+    if (!usage) return [];
+    return [{ window: "daily", limit: usage.limit, remaining: Math.max(0, usage.limit - usage.used) }];
   }
 
   /** Stop short of the org's daily quota; after the wait, one call goes through and reads the usage again. */
@@ -157,8 +170,24 @@ export class SalesforceSession {
     return this.fetchToken();
   }
 
+  /**
+   * A token straight from the token endpoint, never a stored one (`telesync check --live`: a wrong
+   * client secret or refresh token must fail even while an older token still works). Later calls
+   * use it. Returns the whole token response (scopes, identity URL).
+   */
+  async freshToken(): Promise<TokenResponse> {
+    const response = await this.requestToken();
+    this.conn.accessToken = response.access_token;
+    this.started = Promise.resolve();
+    return response;
+  }
+
   /** Ask the token endpoint for a new access token and share it with the other workers. */
   private async fetchToken(): Promise<string> {
+    return (await this.requestToken()).access_token;
+  }
+
+  private async requestToken(): Promise<TokenResponse> {
     const { auth } = this.config;
     const raw =
       auth.type === "refresh_token"
@@ -172,12 +201,11 @@ export class SalesforceSession {
         reason: "Salesforce token endpoint answered without an access_token",
       });
     }
-    const token = parsed.data.access_token;
-    await this.ctx.tokens.set(this.ctx.integrationId, token);
+    await this.ctx.tokens.set(this.ctx.integrationId, parsed.data.access_token);
     this.ctx.log.info(
       { integration: this.ctx.integrationId, flow: auth.type },
       "salesforce access token issued",
     );
-    return token;
+    return parsed.data;
   }
 }

@@ -12,10 +12,13 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LiveCheckRow,
+  LiveCheckSource,
   PhoneMatch,
   PhoneQuery,
   PullPage,
   PullRequest,
+  RateBudget,
   WriteResult,
 } from "../types.js";
 import { SalesforceSession } from "./auth.js";
@@ -27,6 +30,7 @@ import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.
 import { fetchRecords } from "./fetch-records.js";
 import { findByPhone } from "./find-by-phone.js";
 import { salesforceLimits } from "./limits.js";
+import { salesforceLiveCheck } from "./live-check.js";
 import { pullCampaign } from "./pull-campaign.js";
 import { pullObject } from "./pull-object.js";
 import type { FieldCatalog, PullContext } from "./pull-shared.js";
@@ -173,6 +177,23 @@ export class SalesforceConnector implements CrmConnector {
         dailyApiMax: limits.DailyApiRequests.Max,
       },
       "salesforce credentials verified",
+    );
+  }
+
+  async rateBudget(): Promise<RateBudget[]> {
+    return this.session.dailyBudget();
+  }
+
+  liveCheck(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]> {
+    this.assertOpen();
+    return salesforceLiveCheck(
+      {
+        session: this.session,
+        config: this.config,
+        integrationId: this.integrationId,
+        parseSelect: parseSalesforceSelect,
+      },
+      sources,
     );
   }
 

@@ -138,7 +138,10 @@ export async function* pullObject(
   const from = cursor.records ? lookBack(cursor.records, ctx.lookbackMs) : undefined;
   const soql = objectPageQuery({ object, fields, where: condition, after: from });
   try {
-    for await (const rows of queryPages(ctx.session, soql)) {
+    let expectedRecords: number | undefined;
+    for await (const rows of queryPages(ctx.session, soql, (total) => {
+      expectedRecords = total;
+    })) {
       const parsed = rows.map((row) => cursorRowSchema.parse(row));
       const last = parsed.at(-1);
       if (!last) continue;
@@ -151,7 +154,12 @@ export async function* pullObject(
         fields: flattenRecord(row),
         sourceRef: row.Id,
       }));
-      yield { records, removedRefs: [], cursor };
+      yield {
+        records,
+        removedRefs: [],
+        cursor,
+        ...(expectedRecords === undefined ? {} : { expectedRecords }),
+      };
     }
   } catch (error) {
     throw sourceError(

@@ -27,10 +27,13 @@ const batchHeaders = { "Sforce-Query-Options": `batchSize=${salesforceLimits.que
 export async function* queryPages(
   session: SalesforceSession,
   soql: string,
+  /** Told the query's `totalSize` (rows matching in all) once, from its first page. */
+  onTotal?: (totalSize: number) => void,
 ): AsyncGenerator<Record<string, unknown>[], void, undefined> {
   let page = queryResultSchema.parse(
     await session.call((conn) => conn.query(soql, { headers: batchHeaders, autoFetch: false })),
   );
+  if (page.totalSize !== undefined) onTotal?.(page.totalSize);
   yield page.records;
   while (!page.done && page.nextRecordsUrl) {
     const next = page.nextRecordsUrl;

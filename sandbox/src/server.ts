@@ -75,6 +75,14 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<C
   };
 
   await app.register(salesforcePlugin(salesforce), { prefix: "/services" });
+  // The identity URL of a Salesforce token response lives beside /services: https://<host>/id/<org>/<user>.
+  app.get("/id/:orgId/:userId", async (request, reply) => {
+    const { orgId, userId } = request.params as { orgId: string; userId: string };
+    const token = /^Bearer (.+)$/i.exec(request.headers.authorization ?? "")?.[1];
+    const identity = salesforce.identity(orgId, userId, token);
+    if (!identity) return reply.code(403).send("Bad_OAuth_Token");
+    return reply.code(200).send(identity);
+  });
   // Salesforce serves the Streaming API beside the REST API: https://<instance>/cometd/<version>.
   await app.register(cometdPlugin(salesforce));
   await app.register(hubspotSandboxPlugin(hubspot), { prefix: "/hubspot" });

@@ -7,6 +7,7 @@ import type { TelesyncConfig } from "../config/schema.js";
 import { fieldsRead, mapRecord } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import { maskEmail, maskPhone } from "../observability/mask.js";
+import type { SeriesBucket } from "../outcomes/disposition-stats.js";
 import type { DialJobData } from "../queues/dial-queue.js";
 import { dialJobId } from "../queues/names.js";
 import type { SyncRunRecord } from "../sync/sync-state.js";
@@ -24,6 +25,8 @@ export interface AdminDependencies {
   decide(leads: readonly Lead[], campaign: string, now: Date): Promise<GateDecision[]>;
   decisions(leadKey: string): Promise<DecisionRecord[]>;
   dispositionCounts(campaign: string): Promise<Record<string, number>>;
+  /** Outcomes by disposition per UTC hour or day, oldest first, ending with the bucket of `end`. */
+  outcomeSeries(campaign: string, unit: "hour" | "day", end: Date, count: number): Promise<SeriesBucket[]>;
   deadLetters: {
     list(start: number, end: number): Promise<DeadLetterEntry[]>;
     count(): Promise<number>;
@@ -169,12 +172,14 @@ export class AdminData {
     const config = this.deps.config.campaigns[campaign];
     if (!config) return undefined;
     const queue = this.deps.dialQueue(campaign);
-    const [counts, dispositions, held] = await Promise.all([
+    const now = this.deps.now();
+    const [counts, dispositions, held, hourly, daily] = await Promise.all([
       this.counts(campaign),
       this.deps.dispositionCounts(campaign),
       queue.getJobs(["delayed"], 0, heldSample - 1, true),
+      this.deps.outcomeSeries(campaign, "hour", now, 24),
+      this.deps.outcomeSeries(campaign, "day", now, 14),
     ]);
-    const now = this.deps.now();
     const heldLeads = held.map((job) => job.data.lead);
     const decisions = await this.deps.decide(heldLeads, campaign, now);
     const heldByRule: Record<string, number> = {};
@@ -207,6 +212,8 @@ export class AdminData {
       heldByRule,
       heldSampled: held.length,
       outcomesByDisposition: dispositions,
+      /** Outcomes by disposition over the last 24 UTC hours and 14 UTC days (telesync's clock). */
+      overTime: { hourly, daily },
       contactRate: total === 0 ? null : contacts / total,
       attemptsPerHeldLead: attempts,
       callbacksDue,

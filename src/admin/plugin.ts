@@ -26,6 +26,8 @@ export const adminPaths = [/^\/admin(\/|$)/, /^\/v1\/admin\//];
 const publicDir = new URL("./public/", import.meta.url);
 const assets: Record<string, string> = {
   "app.js": "text/javascript; charset=utf-8",
+  "dom.js": "text/javascript; charset=utf-8",
+  "over-time.js": "text/javascript; charset=utf-8",
   "app.css": "text/css; charset=utf-8",
 };
 /** Header a cookie-authenticated change must carry: a cross-site form cannot set it (CSRF). */

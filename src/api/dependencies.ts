@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { CrmConnector } from "../../connectors/types.js";
 import type { AbandonmentCounter } from "../compliance-gate/abandonment-counter.js";
 import type { DecisionLog } from "../compliance-gate/decision-log.js";
+import type { NextCallableQuery } from "../compliance-gate/next-callable.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { LeaseService } from "../dialer/lease-service.js";
@@ -42,10 +43,12 @@ export interface ApiDependencies {
   notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;
   decisions: Pick<DecisionLog, "read">;
+  /** When a campaign's next held lead becomes callable: the hint in a lease's 204. */
+  nextCallable?: Pick<NextCallableQuery, "next">;
   /** A source's recent sync runs, newest first. */
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */
-  connector: (integrationId: string) => Pick<CrmConnector, "currentPause">;
+  connector: (integrationId: string) => Pick<CrmConnector, "currentPause" | "rateBudget">;
   intake: Pick<WritebackIntake, "queue">;
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;

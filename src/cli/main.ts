@@ -11,6 +11,7 @@ import { registerMigrateKeys } from "./commands/migrate-keys.js";
 import { registerRegistry } from "./commands/registry.js";
 import { registerRun } from "./commands/run.js";
 import { registerSandbox } from "./commands/sandbox.js";
+import { registerStats } from "./commands/stats.js";
 import { registerSync } from "./commands/sync.js";
 import { packageVersion } from "./version.js";
 
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerRun(program);
   registerSync(program);
+  registerStats(program);
   registerCheck(program);
   registerSandbox(program);
   registerDlq(program);

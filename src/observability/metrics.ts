@@ -75,6 +75,61 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly campaignLeads = new Gauge({
+    name: "telesync_campaign_leads",
+    help: "Leads per campaign and state: waiting (callable now), held (until a time), leased (refreshed on scrape)",
+    labelNames: ["campaign", "state"] as const,
+    registers: [this.registry],
+  });
+  readonly syncLastSuccess = new Gauge({
+    name: "telesync_sync_last_success_timestamp_seconds",
+    help: "When the source's newest completed sync run finished (Unix seconds; absent before one)",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly syncLag = new Gauge({
+    name: "telesync_sync_lag_seconds",
+    help: "Now minus the start of the source's newest completed sync run: CRM changes older than this are in the queue",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly syncLastFailed = new Gauge({
+    name: "telesync_sync_last_run_failed",
+    help: "1 when the source's newest sync run failed or was interrupted, else 0",
+    labelNames: ["source"] as const,
+    registers: [this.registry],
+  });
+  readonly crmRequests = new Counter({
+    name: "telesync_crm_requests_total",
+    help: "Requests sent to the CRM by this process, per integration and outcome (ok, rate-limited, error)",
+    labelNames: ["integration", "outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly rateBudgetRemaining = new Gauge({
+    name: "telesync_crm_rate_budget_remaining",
+    help: "Requests left in the integration's rate window (burst per 10 s, search per second, daily), shared by every worker",
+    labelNames: ["integration", "window"] as const,
+    registers: [this.registry],
+  });
+  readonly rateBudgetLimit = new Gauge({
+    name: "telesync_crm_rate_budget_limit",
+    help: "The size of the integration's rate window (what the CRM allows in it)",
+    labelNames: ["integration", "window"] as const,
+    registers: [this.registry],
+  });
+  readonly writebackBatchSize = new Histogram({
+    name: "telesync_writeback_batch_size",
+    help: "Records per CRM write request, by integration and kind (activities, consent)",
+    labelNames: ["integration", "kind"] as const,
+    buckets: [1, 2, 5, 10, 25, 50, 100, 200],
+    registers: [this.registry],
+  });
+  readonly deadLetters = new Gauge({
+    name: "telesync_dead_letters",
+    help: "Writes the CRM refused for good, waiting in the dead-letter queue (refreshed on scrape)",
+    registers: [this.registry],
+  });
+
   /** Refresh the writeback gauges of one integration (on scrape: every worker shares the state). */
   writeback(integration: string, status: WritebackGauges): void {
     this.breakerState.set({ integration }, breakerStates[status.breaker.state]);

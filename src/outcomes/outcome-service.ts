@@ -104,7 +104,7 @@ export class OutcomeService {
     const now = this.deps.now();
     const flag = notAfterFlag(ref, report);
     const acceptance = await ledger.accept(report.outcomeId, leaseId, (writes) => {
-      this.deps.stats.record(writes, ref.campaign, report.disposition);
+      this.deps.stats.record(writes, ref.campaign, report.disposition, now);
       if (flag) this.deps.stats.recordFlag(writes, ref.campaign, "startedAfterNotAfter");
       // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
       if (report.direction !== "inbound")

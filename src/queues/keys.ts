@@ -90,6 +90,10 @@ export class RedisKeys {
   campaignStats(campaign: string, part: "dispositions" | "compliance-flags" | "answers"): string {
     return this.key(slotTags.campaign(campaign), `stats:${campaign}:${part}`);
   }
+  /** Outcomes by disposition in one UTC hour or day bucket (its start, ms) on telesync's clock. */
+  outcomeBucket(campaign: string, unit: "hour" | "day", start: number): string {
+    return this.key(slotTags.campaign(campaign), `stats:${campaign}:outcomes:${unit}:${start}`);
+  }
   abandonment(campaign: string, day: string): string {
     return this.key(slotTags.campaign(campaign), `abandonment:${campaign}:${day}`);
   }

@@ -7,6 +7,7 @@ import type { HealthOptions } from "../api/health.js";
 import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
+import { NextCallableQuery } from "../compliance-gate/next-callable.js";
 import { ConsentLedger } from "../consent/consent-ledger.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { LeadDirectory } from "../consent/lead-directory.js";
@@ -186,6 +187,8 @@ export class TelesyncService {
     const role = options.role ?? "all";
     const service = new TelesyncService(telesync, options);
     const { config, redis, prefix, log } = telesync;
+    telesync.onCrmRequest = (integration, outcome) =>
+      service.metrics.crmRequests.inc({ integration, outcome });
     if (role !== "api") {
       for (const [integrationId, integration] of Object.entries(config.integrations)) {
         service.writebackWorkers.push(
@@ -198,6 +201,8 @@ export class TelesyncService {
               deadLetters: service.deadLetters,
               receipts: service.intake.receipts,
               onFinal: (outcomeId) => service.notifier.final(outcomeId),
+              onBatch: (kind, size) =>
+                service.metrics.writebackBatchSize.observe({ integration: integrationId, kind }, size),
               redis,
               redisUrl: config.redis.url,
               redisCluster: config.redis.cluster,
@@ -240,6 +245,7 @@ export class TelesyncService {
         notifier: service.notifier,
         abandonment: telesync.compliance.abandonment,
         decisions: telesync.compliance.decisions,
+        nextCallable: new NextCallableQuery({ redis, prefix, decisions: telesync.compliance.decisions }),
         syncHistory: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
         connector: (integrationId) => telesync.connector(integrationId),
         intake: service.intake,
@@ -340,6 +346,8 @@ export class TelesyncService {
       decide: (leads, campaign, now) => telesync.compliance.decide(leads, campaign, now),
       decisions: (leadKey) => telesync.compliance.decisions.read(leadKey),
       dispositionCounts: (campaign) => this.outcomes.dispositionCounts(campaign),
+      outcomeSeries: (campaign, unit, end, count) =>
+        new DispositionStats(telesync.redis, telesync.prefix).series(campaign, unit, end, count),
       deadLetters: {
         list: (start, end) => this.deadLetters.list(start, end),
         count: () => this.deadLetters.count(),

@@ -1,5 +1,5 @@
 import { createConnector } from "../../connectors/index.js";
-import type { CrmConnector } from "../../connectors/types.js";
+import type { CrmConnector, RequestMeter } from "../../connectors/types.js";
 import { ComplianceGate } from "../compliance-gate/compliance-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { SourceConfig, TelesyncConfig } from "../config/schema.js";
@@ -53,6 +53,11 @@ export class Telesync {
   /** Every campaign's dial queue. */
   readonly dialQueues: DialQueueRegistry;
   readonly keys: SecurityKeys;
+  /**
+   * Told every CRM request's outcome, per integration (the service counts them for `/metrics`);
+   * connectors built before it is set report to it too.
+   */
+  onCrmRequest: ((integrationId: string, outcome: Parameters<RequestMeter>[0]) => void) | undefined;
   private readonly connectors = new Map<string, CrmConnector>();
   private readonly tokens: RedisTokenStore;
   private readonly rateLimiter: RedisRateLimiter;
@@ -104,6 +109,7 @@ export class Telesync {
         writeLedger: this.writeLedger,
         log: this.log.child({ integration: integrationId }),
         now: () => this.now().getTime(),
+        meter: (outcome) => this.onCrmRequest?.(integrationId, outcome),
       });
       this.connectors.set(integrationId, connector);
     }

@@ -41,7 +41,8 @@ export interface SyncOptions {
   /** Map and report only: no queue writes, no checkpoint. */
   dryRun?: boolean | undefined;
   signal?: AbortSignal | undefined;
-  onPage?: ((progress: SyncRunRecord) => void) | undefined;
+  /** After each page: the run so far, and the records the pull expects in all when the CRM said. */
+  onPage?: ((progress: SyncRunRecord, expectedRecords?: number) => void) | undefined;
   /** Every mapped lead (with the gate's decision, if gated) or per-record problem, in order (dry run output). */
   onRecord?:
     | ((result: { lead: Lead; decision?: GateDecision } | { problem: RecordProblem }) => void)
@@ -130,8 +131,10 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       cursor,
       sourceId: source.id,
     });
+    let expectedRecords: number | undefined;
     for await (const page of pages) {
       options.signal?.throwIfAborted();
+      expectedRecords = page.expectedRecords ?? expectedRecords;
       const applied = await applyPage(deps, page, report, options);
       if (!dryRun) {
         const { problems: _sample, ...progress } = report;
@@ -144,7 +147,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
           progress,
         );
       }
-      options.onPage?.(report);
+      options.onPage?.(report, expectedRecords);
     }
     if (seenKey) {
       for await (const unseen of state.unseenRefs(seenKey)) {

@@ -76,6 +76,8 @@ export interface WritebackWorkerDependencies {
   receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
   /** Called once an outcome's receipt is final (written, dead-lettered): the dialer's webhook. */
   onFinal?: (outcomeId: string) => Promise<void>;
+  /** Each batch sent to the CRM, by kind and size (metrics). */
+  onBatch?: (kind: "activities" | "consent", size: number) => void;
 }
 
 type ItemResult = { ok: true } | { ok: false; error: ErrorClass };
@@ -117,26 +119,28 @@ export class WritebackWorker {
       maxSize,
       maxWaitMs,
       flush: (items) =>
-        this.guarded(() =>
-          this.connector.writeActivities(
+        this.guarded(() => {
+          deps.onBatch?.("activities", items.length);
+          return this.connector.writeActivities(
             items.map((i) => i.write),
             { checkExisting: items.some((i) => i.checkExisting) },
-          ),
-        ),
+          );
+        }),
     });
     this.consents = new MicroBatcher({
       maxSize,
       maxWaitMs,
       flush: (items) =>
-        this.guarded(() =>
-          this.connector.writeConsent(
+        this.guarded(() => {
+          deps.onBatch?.("consent", items.length);
+          return this.connector.writeConsent(
             items.map((c) => ({
               id: c.id,
               lead: { objectType: c.lead.objectType, crmId: c.lead.crmId },
               doNotCall: c.doNotCall,
             })),
-          ),
-        ),
+          );
+        }),
     });
     this.connection = createRedis({ url: deps.redisUrl, cluster: deps.redisCluster ?? false });
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {

@@ -125,6 +125,27 @@ describe("admin page in a real browser", () => {
     await shot("campaign");
   });
 
+  it("shows outcomes over time: per UTC hour and day, on telesync's clock", async () => {
+    await page.goto(`${h.url}/admin#/campaign/q4`);
+    await page.waitForSelector("text=Outcomes over time");
+    // All four outcomes were accepted at the driven clock, 2026-12-01 20:00 UTC: one hour, one day.
+    const hourly = await page.getAttribute(".over-time.hour svg", "aria-label");
+    expect(hourly).toBe("2026-12-01 20:00: connected 2, no_answer 2");
+    const hourRows = await page.$$eval(".over-time.hour tbody tr", (rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(hourRows).toEqual([["2026-12-01 20:00", "4", "2", "2"]]);
+    const headers = await page.$$eval(".over-time.hour thead th", (cells) => cells.map((c) => c.textContent));
+    expect(headers).toEqual(["hour", "outcomes", "connected", "no_answer"]);
+    const dayRows = await page.$$eval(".over-time.day tbody tr", (rows) =>
+      rows.map((row) => [...row.querySelectorAll("td")].map((td) => td.textContent)),
+    );
+    expect(dayRows).toEqual([["2026-12-01", "4", "2", "2"]]);
+    await page
+      .locator("section:has(h2:text('Outcomes over time'))")
+      .screenshot({ path: `${artefacts}campaign-over-time.png` });
+  });
+
   it("tells a lead's story", async () => {
     await page.fill("#lead-search input", retried.lead.key);
     await page.click("#lead-search button");

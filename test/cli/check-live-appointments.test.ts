@@ -1,6 +1,6 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { checkLive } from "../../src/cli/commands/check.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LiveCheckRow, liveCheckRows } from "../../src/cli/live-check.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
 import { type ConfigInput, salesforceTestConfig } from "../support/harness.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
@@ -13,7 +13,7 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function run(appointmentIdField?: string): Promise<{ ok: boolean; lines: string[] }> {
+async function run(appointmentIdField?: string): Promise<{ ok: boolean; rows: LiveCheckRow[] }> {
   const prefix = uniquePrefix();
   const configure = (input: ConfigInput): ConfigInput => {
     const sf = input.integrations.sf;
@@ -32,14 +32,10 @@ async function run(appointmentIdField?: string): Promise<{ ok: boolean; lines: s
   };
   const config = salesforceTestConfig(sandbox.url, prefix, undefined, configure);
   const telesync = createTelesync({ config, compliance: false });
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
-    lines.push(String(line));
-  });
   try {
-    return { ok: await checkLive(telesync, config), lines };
+    const rows = await liveCheckRows(telesync, config);
+    return { ok: rows.every((r) => r.status !== "error"), rows };
   } finally {
-    spy.mockRestore();
     await telesync.close();
     await dropPrefix(prefix);
   }
@@ -47,17 +43,31 @@ async function run(appointmentIdField?: string): Promise<{ ok: boolean; lines: s
 
 describe("telesync check --live: appointment id fields", () => {
   it("reports the Event field and the meeting property when they exist", async () => {
-    const { ok, lines } = await run();
-    expect(lines).toContain("integration sf: appointments go to Event; Telesync_Appointment_Id__c ok");
-    expect(lines).toContain("integration hs: appointments go to meetings; telesync_appointment_id ok");
+    const { ok, rows } = await run();
+    expect(rows).toContainEqual({
+      subject: "integration sf",
+      check: "appointments Event.Telesync_Appointment_Id__c",
+      status: "ok",
+      detail: "appointments go to Event",
+    });
+    expect(rows).toContainEqual({
+      subject: "integration hs",
+      check: "appointments meetings.telesync_appointment_id",
+      status: "ok",
+      detail: "appointments go to meetings",
+    });
     expect(ok).toBe(true);
   });
 
   it("fails and names the missing field when an admin has not created it", async () => {
-    const { ok, lines } = await run("Missing_Appointment__c");
-    expect(lines).toContain(
-      "integration sf: Event has no field Missing_Appointment__c: create it (text) before outcomes carry appointments",
-    );
+    const { ok, rows } = await run("Missing_Appointment__c");
+    expect(rows).toContainEqual({
+      subject: "integration sf",
+      check: "appointments Event.Missing_Appointment__c",
+      status: "error",
+      detail: "Event has no field Missing_Appointment__c",
+      fix: "create it (text) before outcomes carry appointments",
+    });
     expect(ok).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { type CrmSandbox, startSandbox } from "@telesync/sandbox";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sourceWarnings } from "../../connectors/index.js";
-import { checkLive } from "../../src/cli/commands/check.js";
+import { type LiveCheckRow, liveCheckRows } from "../../src/cli/live-check.js";
 import type { SalesforceInput } from "../../src/demo/sandbox-config.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
 import { type ConfigInput, salesforceTestConfig } from "../support/harness.js";
@@ -53,17 +53,21 @@ function configure(setup: Setup) {
 }
 
 async function run(setup: Setup): Promise<{ ok: boolean; lines: string[] }> {
+  // Each row of the live check as "subject: detail" (the table's cells), ok when no row is an error.
   const prefix = uniquePrefix();
   const config = salesforceTestConfig(sandbox.url, prefix, undefined, configure(setup));
   const telesync = createTelesync({ config, compliance: false });
-  const lines: string[] = [];
-  const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
-    lines.push(String(line));
-  });
   try {
-    return { ok: await checkLive(telesync, config), lines };
+    const rows: LiveCheckRow[] = await liveCheckRows(telesync, config);
+    return {
+      ok: rows.every((row) => row.status !== "error"),
+      lines: rows.map((row) =>
+        row.check === "mapping select"
+          ? `${row.subject}: select: ${row.detail}`
+          : `${row.subject}: ${row.detail}`,
+      ),
+    };
   } finally {
-    spy.mockRestore();
     await telesync.close();
     await dropPrefix(prefix);
   }

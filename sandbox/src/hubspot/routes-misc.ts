@@ -62,7 +62,55 @@ export function miscRoutes(sandbox: HubspotSandbox): RouteSpec[] {
             refresh_token: app.refreshToken,
             access_token: accessToken,
             expires_in: expiresIn,
+            // Since Aug 2025 the token response carries these too (HubSpot developer changelog).
+            hub_id: sandbox.hubId,
+            scopes: sandbox.scopes,
           },
+        };
+      },
+    },
+    {
+      method: "GET",
+      url: "/oauth/v1/access-tokens/:token",
+      kind: "oauth.accessTokenInfo",
+      auth: false,
+      // https://developers.hubspot.com/docs/api-reference/legacy/authentication/oauth-tokens/v1/get-oauth-token-metadata
+      handler: ({ params }) => {
+        const { token } = parseOr400(z.object({ token: z.string() }), params);
+        const info = sandbox.tokenInfo(token);
+        if (info?.kind !== "oauth" || info.expiresIn === 0) {
+          throw new ReplyError(notFound("The access token is invalid or expired"));
+        }
+        return {
+          status: 200,
+          body: {
+            token,
+            user: "admin@sandbox.example",
+            hub_domain: "sandbox.hubspot.example",
+            scopes: sandbox.scopes,
+            hub_id: sandbox.hubId,
+            app_id: 456789,
+            expires_in: info.expiresIn,
+            user_id: 123456,
+            token_type: "access",
+          },
+        };
+      },
+    },
+    {
+      method: "POST",
+      url: "/oauth/v2/private-apps/get/access-token-info",
+      kind: "privateApps.accessTokenInfo",
+      auth: false,
+      // https://developers.hubspot.com/docs/api/private-apps ("View private app access token information")
+      handler: ({ body }) => {
+        const { tokenKey } = parseOr400(z.object({ tokenKey: z.string() }), body);
+        if (sandbox.tokenInfo(tokenKey)?.kind !== "private_app") {
+          throw new ReplyError(notFound("The private app access token is invalid"));
+        }
+        return {
+          status: 200,
+          body: { userId: 123456, hubId: sandbox.hubId, appId: 111111, scopes: sandbox.scopes },
         };
       },
     },

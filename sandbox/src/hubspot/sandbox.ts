@@ -10,6 +10,10 @@ export interface HubspotSandboxOptions extends Partial<RateLimitOptions> {
   privateAppTokens?: string[];
   /** The OAuth app whose refresh token `POST /oauth/v1/token` accepts. */
   oauth?: { clientId: string; clientSecret: string; refreshToken: string };
+  /** Scopes of every token (token info endpoints, token responses); default what telesync needs. */
+  scopes?: string[];
+  /** The portal's Hub ID in token info; default 62515 (HubSpot's documentation example). */
+  hubId?: number;
   /** Lifetime of issued access tokens (sandbox clock); HubSpot's is 1800 s. */
   accessTokenTtlSec?: number;
   /** Send `Retry-After` with 429s (HubSpot does only sometimes); default true. */
@@ -215,6 +219,29 @@ export class HubspotSandbox {
     const accessToken = `sandbox-oauth-${randomBytes(12).toString("hex")}`;
     this.accessTokens.set(accessToken, this.now() + expiresIn * 1000);
     return { accessToken, expiresIn };
+  }
+
+  /** What the token info endpoints say of a token; undefined for a token the portal never issued. */
+  tokenInfo(token: string): { kind: "oauth"; expiresIn: number } | { kind: "private_app" } | undefined {
+    if ((this.options.privateAppTokens ?? ["sandbox-token"]).includes(token)) return { kind: "private_app" };
+    const expiresAt = this.accessTokens.get(token);
+    if (expiresAt === undefined) return undefined;
+    return { kind: "oauth", expiresIn: Math.max(0, Math.floor((expiresAt - this.now()) / 1000)) };
+  }
+
+  get hubId(): number {
+    return this.options.hubId ?? 62515;
+  }
+
+  get scopes(): string[] {
+    return (
+      this.options.scopes ?? [
+        "oauth",
+        "crm.objects.contacts.read",
+        "crm.objects.contacts.write",
+        "crm.lists.read",
+      ]
+    );
   }
 
   /** Every issued OAuth access token stops working (as if they all expired). */

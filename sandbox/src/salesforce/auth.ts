@@ -19,6 +19,8 @@ function oauthError(error: string, description: string): TokenResponse {
 /** Issued access tokens and the OAuth token endpoint's grant handling. Token lifetimes use real time. */
 export class TokenRegistry {
   private readonly tokens = new Map<string, number>();
+  /** What the token endpoint grants (`scope` of its answers). */
+  scope = "api refresh_token";
 
   constructor(
     readonly credentials: Credentials,
@@ -73,7 +75,7 @@ export class TokenRegistry {
         signature: createHmac("sha256", clientSecret)
           .update(id + issuedAt)
           .digest("base64"),
-        scope: "api refresh_token",
+        scope: this.scope,
         instance_url: instanceUrl,
         id,
         token_type: "Bearer",

@@ -28,6 +28,8 @@ export interface SalesforceSandboxOptions {
   clientSecret?: string;
   /** The refresh token accepted by the `refresh_token` grant (default `sandbox-refresh`). */
   refreshToken?: string;
+  /** Scopes the token endpoint grants, space-separated (default `api refresh_token`). */
+  oauthScope?: string;
   /** Lifetime of issued access tokens in ms, real time (default 2 hours). */
   tokenTtlMs?: number;
   /** Daily API request allowance reported in `Sforce-Limit-Info`; beyond it requests get 403 (default 100,000). */
@@ -73,6 +75,35 @@ export class SalesforceSandbox {
   readonly userId: string;
   /** @internal */ readonly store = new SalesforceStore();
   /** @internal */ readonly auth: TokenRegistry;
+
+  /**
+   * `GET /id/<orgId>/<userId>` (the identity URL of a token response): the user and org a token
+   * acts as, or undefined when the token is not valid or names another user.
+   * https://help.salesforce.com/s/articleView?id=xcloud.remoteaccess_using_openid.htm
+   */
+  identity(orgId: string, userId: string, token: string | undefined): Record<string, unknown> | undefined {
+    if (!this.auth.isValid(token) || orgId !== this.orgId) return undefined;
+    const user = this.store.get(userId, "User");
+    if (!user) return undefined;
+    return {
+      id: `/id/${orgId}/${userId}`,
+      asserted_user: true,
+      user_id: userId,
+      organization_id: orgId,
+      username: user.Username,
+      nick_name: String(user.Username ?? "").split("@")[0],
+      display_name: user.Name,
+      email: user.Email,
+      first_name: user.FirstName,
+      last_name: user.LastName,
+      timezone: user.TimeZoneSidKey,
+      active: user.IsActive === true,
+      user_type: "STANDARD",
+      language: "en_US",
+      locale: "en_US",
+      utcOffset: -28800000,
+    };
+  }
   /** @internal */ readonly faults: FaultEngine;
   /** @internal */ readonly cursors: CursorStore;
   /** @internal */ readonly requests = new RequestStats();
@@ -118,6 +149,7 @@ export class SalesforceSandbox {
       refreshToken: options.refreshToken ?? "sandbox-refresh",
     };
     this.auth = new TokenRegistry(credentials, this.orgId, this.userId, options.tokenTtlMs ?? 2 * 3600_000);
+    if (options.oauthScope !== undefined) this.auth.scope = options.oauthScope;
     this.cometdHoldMs = options.cometdHoldMs ?? 110_000;
     this.changeEvents = new ChangeEventLog(options.changeEventRetention ?? 10_000, this.userId);
     this.store.observer = (type, previous, next) =>

@@ -1,27 +1,9 @@
 // The admin page: plain ES modules, no build step. Every value from the server is inserted as text
 // (textContent), never as HTML, so CRM data cannot inject markup.
+import { el, svgEl, table } from "./dom.js";
+import { overTimeSection } from "./over-time.js";
+
 const view = document.getElementById("view");
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
-
-function svgEl(tag, attrs = {}, text) {
-  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
-  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 class Unauthorized extends Error {}
 
@@ -35,33 +17,6 @@ async function api(path, options = {}) {
   const body = response.status === 204 ? null : await response.json();
   if (!response.ok) throw new Error(body?.message ?? `${response.status}`);
   return body;
-}
-
-function table(headers, rows) {
-  return el(
-    "table",
-    {},
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        headers.map((h) => el("th", {}, h)),
-      ),
-    ),
-    el(
-      "tbody",
-      {},
-      rows.map((cells) =>
-        el(
-          "tr",
-          {},
-          cells.map((c) => el("td", {}, c)),
-        ),
-      ),
-    ),
-  );
 }
 
 /** Horizontal bars: one row per [label, value]. */
@@ -232,6 +187,7 @@ async function campaignReport(id) {
         ? bars(Object.entries(r.outcomesByDisposition))
         : el("p", {}, "no outcomes yet"),
     ),
+    overTimeSection(r.overTime),
     el(
       "section",
       { class: "card" },

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { z } from "zod";
 import { ownEntry } from "../../config/lookup.js";
 import { decodeLeaseId } from "../../dialer/lease-id.js";
 import { mayUseCampaign, type Principal } from "../auth.js";
@@ -15,6 +14,7 @@ import {
   outcomeBodySchema,
 } from "../schemas.js";
 import { answersProblem } from "./answers.js";
+import { noLeadHeaderValues, noLeadResponse } from "./no-lead.js";
 
 const dialer = { scope: "dialer" } as const;
 
@@ -40,7 +40,7 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
         params: campaignParams,
         response: {
           200: leaseBodySchema,
-          204: z.null().describe("no lead callable now"),
+          204: noLeadResponse,
           403: errorBodySchema,
           404: errorBodySchema,
         },
@@ -63,7 +63,11 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
       const lease = await leases.lease(campaign);
       timer();
       metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
-      if (!lease) return reply.code(204).send(null);
+      if (!lease) {
+        const now = deps.now();
+        const next = await deps.nextCallable?.next(campaign, now);
+        return reply.code(204).headers(noLeadHeaderValues(next, now)).send(null);
+      }
       return reply.code(200).send(lease);
     },
   );

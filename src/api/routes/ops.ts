@@ -2,11 +2,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ownEntry } from "../../config/lookup.js";
-import { CircuitBreaker } from "../../writeback/circuit-breaker.js";
-import { readWritebackStatus } from "../../writeback/writeback-status.js";
 import { mayUseCampaign } from "../auth.js";
 import type { ApiDependencies } from "../dependencies.js";
 import { checkHealth } from "../health.js";
+import { refreshMetrics } from "../metrics-refresh.js";
 import { campaignParams } from "../schemas.js";
 
 /** Campaign stats are what dialers show their agents: the dialer scope reads them (own campaigns). */
@@ -96,18 +95,7 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
   });
 
   api.get("/metrics", async (_request, reply) => {
-    for (const campaign of dialQueues.campaigns) {
-      const counts = await dialQueues.get(campaign).queue.getJobCounts("waiting", "delayed", "active");
-      for (const [state, n] of Object.entries(counts))
-        metrics.queueJobs.set({ queue: `dial-${campaign}`, state }, n);
-    }
-    for (const integration of Object.keys(config.integrations)) {
-      const breaker = new CircuitBreaker(deps.redis, deps.prefix, integration);
-      metrics.writeback(
-        integration,
-        await readWritebackStatus(intake.queue(integration), breaker, deps.redis),
-      );
-    }
+    await refreshMetrics(deps);
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 }

@@ -1,126 +1,80 @@
 import type { Command } from "commander";
-import { sourceObjectTypes, sourceWarnings } from "../../../connectors/index.js";
-import type { FieldDescription } from "../../../connectors/types.js";
+import { sourceWarnings } from "../../../connectors/index.js";
 import { nanpAreaCodesMeta } from "../../compliance/data/nanp-area-codes.js";
 import { tzVersion } from "../../compliance/index.js";
 import { ownEntry } from "../../config/lookup.js";
 import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
-import type { TelesyncConfig } from "../../config/schema.js";
-import { checkAgainstSchema } from "../../mapping/schema-check.js";
-import { createTelesync, type Telesync } from "../../runtime/telesync.js";
+import { ConfigError } from "../../errors.js";
+import { createTelesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
-
-/** Every integration's appointment id field/property exists on its appointment object. */
-async function checkAppointmentFields(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
-  let ok = true;
-  for (const id of Object.keys(config.integrations)) {
-    const target = telesync.connector(id).appointments;
-    if (!target) continue;
-    try {
-      const fields = await telesync.connector(id).describe(target.objectType);
-      if (fields.some((field) => field.name === target.idField)) {
-        console.log(`integration ${id}: appointments go to ${target.objectType}; ${target.idField} ok`);
-      } else {
-        ok = false;
-        console.log(
-          `integration ${id}: ${target.objectType} has no field ${target.idField}: create it (text) before outcomes carry appointments`,
-        );
-      }
-    } catch (error) {
-      ok = false;
-      console.log(
-        `integration ${id}: could not read the ${target.objectType} schema: ${error instanceof Error ? error.message : error}`,
-      );
-    }
-  }
-  return ok;
-}
-
-/**
- * Credentials, then every source's mapping and its integration's disposition updates and answer
- * fields, then the appointment id fields, against the CRM.
- */
-export async function checkLive(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
-  let ok = true;
-  const say = (line: string) => console.log(line);
-  for (const id of Object.keys(config.integrations)) {
-    try {
-      await telesync.connector(id).verifyCredentials();
-      say(`integration ${id}: credentials ok`);
-    } catch (error) {
-      ok = false;
-      say(`integration ${id}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-  for (const source of config.sources) {
-    const integration = ownEntry(config.integrations, source.integration);
-    const mapping = ownEntry(config.mappings, source.mapping);
-    if (!integration || !mapping) continue;
-    const objects = sourceObjectTypes(integration, source.select);
-    try {
-      const fields: FieldDescription[] = [];
-      for (const object of objects)
-        fields.push(...(await telesync.connector(source.integration).describe(object)));
-      const leadUpdates = Object.fromEntries(
-        Object.entries(integration.dispositions).flatMap(([d, m]) =>
-          m.leadUpdates ? [[d, m.leadUpdates]] : [],
-        ),
-      );
-      const problems = checkAgainstSchema({
-        objectType: objects.join("/"),
-        fields,
-        mapping,
-        leadUpdates,
-        answerFields: integration.answerFields,
-      });
-      const phoneFields = mapping.fields.flatMap((rule) =>
-        rule.to === "phone" || rule.to === "altPhones" ? (rule.from ? [rule.from] : (rule.concat ?? [])) : [],
-      );
-      const connector = telesync.connector(source.integration);
-      for (const message of (await connector.checkSource?.(source.select, phoneFields)) ?? [])
-        problems.push({ where: "select", message });
-      if (problems.length === 0)
-        say(`source ${source.id}: mapping "${source.mapping}" fits ${objects.join("/")}`);
-      for (const p of problems) {
-        ok = false;
-        say(`source ${source.id}: ${p.where}: ${p.message}`);
-      }
-    } catch (error) {
-      ok = false;
-      say(
-        `source ${source.id}: could not read the ${objects.join("/")} schema: ${error instanceof Error ? error.message : error}`,
-      );
-    }
-  }
-  if (!(await checkAppointmentFields(telesync, config))) ok = false;
-  return ok;
-}
+import { formatLiveTable, liveCheckRows } from "../live-check.js";
+import { jsonOption, printJson } from "../output.js";
 
 export function registerCheck(program: Command): void {
   program
     .command("check")
     .description(
-      "validate the config; with --live, also credentials and mappings against the live CRM schema",
+      "validate the config; with --live, also a fresh token, scopes, vendor settings, mappings and a probe of each source against the live CRM",
     )
-    .option("--live", "connect to every integration: credentials, mapped fields, disposition field values")
-    .action(async (options: { live?: boolean }, command: Command) => {
-      const { file, config } = configFrom(command);
-      console.log(
-        `${file}: valid (${Object.keys(config.integrations).length} integrations, ${config.sources.length} sources, ${Object.keys(config.campaigns).length} campaigns)`,
-      );
-      console.log(
-        `compliance data: IANA tz ${tzVersion} (shipped, not the runtime's ${process.versions.tz ?? "unknown"}), NANP area codes ${nanpAreaCodesMeta.version}`,
-      );
-      for (const warning of unscreenedRegistryWarnings(config)) console.warn(`WARNING ${warning}`);
-      for (const source of config.sources) {
-        const integration = ownEntry(config.integrations, source.integration);
-        for (const warning of integration ? sourceWarnings(integration, source.select) : [])
-          console.warn(`WARNING source ${source.id}: ${warning}`);
+    .option(
+      "--live",
+      "connect to every integration: fresh token, scopes, properties, mapped fields, source probes",
+    )
+    .option(...jsonOption)
+    .action(async (options: { live?: boolean; json?: boolean }, command: Command) => {
+      let loaded: ReturnType<typeof configFrom>;
+      try {
+        loaded = configFrom(command);
+      } catch (error) {
+        if (!(options.json && error instanceof ConfigError)) throw error;
+        // Still exit 2, as without --json; the problems never carry secret values (see src/config).
+        printJson({ file: error.file, valid: false, problems: error.problems });
+        process.exitCode = 2;
+        return;
       }
-      if (!options.live) return;
+      const { file, config } = loaded;
+      const warnings = [
+        ...unscreenedRegistryWarnings(config),
+        ...config.sources.flatMap((source) => {
+          const integration = ownEntry(config.integrations, source.integration);
+          return (integration ? sourceWarnings(integration, source.select) : []).map(
+            (warning) => `source ${source.id}: ${warning}`,
+          );
+        }),
+      ];
+      const summary = {
+        file,
+        valid: true,
+        integrations: Object.keys(config.integrations).length,
+        sources: config.sources.length,
+        campaigns: Object.keys(config.campaigns).length,
+        complianceData: {
+          tz: tzVersion,
+          runtimeTz: process.versions.tz ?? null,
+          nanpAreaCodes: nanpAreaCodesMeta.version,
+        },
+        warnings,
+      };
+      if (!options.json) {
+        console.log(
+          `${file}: valid (${summary.integrations} integrations, ${summary.sources} sources, ${summary.campaigns} campaigns)`,
+        );
+        console.log(
+          `compliance data: IANA tz ${tzVersion} (shipped, not the runtime's ${process.versions.tz ?? "unknown"}), NANP area codes ${nanpAreaCodesMeta.version}`,
+        );
+        for (const warning of warnings) console.warn(`WARNING ${warning}`);
+      }
+      if (!options.live) {
+        if (options.json) printJson(summary);
+        return;
+      }
       const telesync = createTelesync({ config });
       try {
-        if (!(await checkLive(telesync, config))) process.exitCode = 1;
+        const rows = await liveCheckRows(telesync, config);
+        const ok = rows.every((r) => r.status !== "error");
+        if (!ok) process.exitCode = 1;
+        if (options.json) printJson({ ...summary, live: { ok, rows } });
+        else for (const line of formatLiveTable(rows)) console.log(line);
       } finally {
         await telesync.close();
       }

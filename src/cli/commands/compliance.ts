@@ -2,6 +2,7 @@ import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { createTelesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
+import { jsonOption, printJson } from "../output.js";
 
 /** `LA` or `US-LA` → `US-LA` (a US state or territory, as the gate's location resolves it). */
 export function emergencyJurisdiction(value: string): string {
@@ -102,28 +103,32 @@ export function registerCompliance(program: Command): void {
     .command("list")
     .description("bans in force or scheduled, then the audit trail (who, when, what, why)")
     .option("--history <n>", "audit entries to show", "20")
-    .action(async (options: { history: string }, command: Command) => {
+    .option(...jsonOption)
+    .action(async (options: { history: string; json?: boolean }, command: Command) => {
       const { config } = configFrom(command);
       const telesync = createTelesync({ config });
       try {
         const now = telesync.now().getTime();
-        const bans = await telesync.compliance.emergencies.list();
-        if (bans.length === 0) console.log("no bans recorded");
-        for (const ban of bans) {
-          const state =
+        const bans = (await telesync.compliance.emergencies.list()).map((ban) => ({
+          ...ban,
+          state:
             Date.parse(ban.until) <= now
               ? "ended"
               : ban.from && Date.parse(ban.from) > now
                 ? "scheduled"
-                : "IN FORCE";
-          console.log(
-            `${ban.jurisdiction}  ${state}  ${ban.from ? `from ${ban.from} ` : ""}until ${ban.until}  ${ban.reason}  (set by ${ban.setBy} at ${ban.setAt})`,
-          );
-        }
+                : "in force",
+        }));
         const limit = Number.parseInt(options.history, 10);
         const audit = await telesync.compliance.emergencies.audit(
           Number.isFinite(limit) && limit > 0 ? limit : 20,
         );
+        if (options.json) return printJson({ bans, audit });
+        if (bans.length === 0) console.log("no bans recorded");
+        for (const ban of bans) {
+          console.log(
+            `${ban.jurisdiction}  ${ban.state === "in force" ? "IN FORCE" : ban.state}  ${ban.from ? `from ${ban.from} ` : ""}until ${ban.until}  ${ban.reason}  (set by ${ban.setBy} at ${ban.setAt})`,
+          );
+        }
         if (audit.length > 0) console.log("audit (newest first):");
         for (const entry of audit) {
           const span =

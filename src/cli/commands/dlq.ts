@@ -1,9 +1,18 @@
 import type { Command } from "commander";
 import { maskPhone } from "../../observability/mask.js";
 import { createTelesync } from "../../runtime/telesync.js";
-import { DeadLetterQueue } from "../../writeback/dead-letter.js";
+import { type DeadLetterEntry, DeadLetterQueue } from "../../writeback/dead-letter.js";
 import { WritebackIntake } from "../../writeback/outcome-intake.js";
 import { configFrom } from "../context.js";
+import { jsonOption, printJson } from "../output.js";
+
+function maskedEntry(entry: DeadLetterEntry): DeadLetterEntry {
+  const lead = {
+    ...entry.job.lead,
+    ...(entry.job.lead.phone ? { phone: maskPhone(entry.job.lead.phone) } : {}),
+  };
+  return { ...entry, job: { ...entry.job, lead } } as DeadLetterEntry;
+}
 
 async function withDeadLetters(
   command: Command,
@@ -31,9 +40,14 @@ export function registerDlq(program: Command): void {
     .command("list")
     .description("list dead letters, newest first")
     .option("--limit <n>", "how many", "50")
-    .action(async (options: { limit: string }, command: Command) => {
+    .option(...jsonOption)
+    .action(async (options: { limit: string; json?: boolean }, command: Command) => {
       await withDeadLetters(command, async (queue) => {
         const entries = await queue.list(0, Number(options.limit) - 1);
+        if (options.json) {
+          printJson({ count: await queue.count(), entries: entries.map(maskedEntry) });
+          return;
+        }
         console.log(`${await queue.count()} dead letters`);
         for (const e of entries) {
           const what =
@@ -47,7 +61,8 @@ export function registerDlq(program: Command): void {
 
   dlq
     .command("show <id>")
-    .description("one dead letter in full (phone masked)")
+    .description("one dead letter in full, as JSON (phone masked)")
+    .option(...jsonOption)
     .action(async (id: string, _options, command: Command) => {
       await withDeadLetters(command, async (queue) => {
         const entry = await queue.get(id);
@@ -56,11 +71,8 @@ export function registerDlq(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        const lead = {
-          ...entry.job.lead,
-          ...(entry.job.lead.phone ? { phone: maskPhone(entry.job.lead.phone) } : {}),
-        };
-        console.log(JSON.stringify({ ...entry, job: { ...entry.job, lead } }, null, 2));
+        // Always JSON: `--json` is accepted for symmetry with the other data commands.
+        printJson(maskedEntry(entry));
       });
     });
 
@@ -68,7 +80,8 @@ export function registerDlq(program: Command): void {
     .command("replay [id]")
     .description("send a dead letter (or --all) back to the writeback queue, after fixing the cause")
     .option("--all", "replay every dead letter")
-    .action(async (id: string | undefined, options: { all?: boolean }, command: Command) => {
+    .option(...jsonOption)
+    .action(async (id: string | undefined, options: { all?: boolean; json?: boolean }, command: Command) => {
       await withDeadLetters(command, async (queue, intake) => {
         const ids = options.all ? (await queue.list(0, -1)).map((e) => e.id) : id ? [id] : [];
         if (ids.length === 0) {
@@ -76,12 +89,16 @@ export function registerDlq(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        let replayed = 0;
+        const replayed: string[] = [];
+        const missing: string[] = [];
         for (const each of ids) {
-          if (await queue.replay(each, (job, replayId) => intake.requeue(job, replayId))) replayed++;
-          else console.error(`no dead letter "${each}"`);
+          if (await queue.replay(each, (job, replayId) => intake.requeue(job, replayId))) replayed.push(each);
+          else missing.push(each);
         }
-        console.log(`replayed ${replayed}; a running worker writes them now`);
+        if (missing.length > 0) process.exitCode = 1;
+        if (options.json) return printJson({ replayed, missing });
+        for (const each of missing) console.error(`no dead letter "${each}"`);
+        console.log(`replayed ${replayed.length}; a running worker writes them now`);
       });
     });
 }

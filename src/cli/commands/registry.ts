@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { defaultRuleSet } from "../../compliance/index.js";
 import { createTelesync } from "../../runtime/telesync.js";
 import { configFrom } from "../context.js";
+import { jsonOption, printJson } from "../output.js";
 
 const DAY_MS = 86_400_000;
 
@@ -74,7 +75,8 @@ export function registerRegistry(program: Command): void {
   registry
     .command("list")
     .description("imported snapshots, their age and the campaigns that require them")
-    .action(async (_options: unknown, command: Command) => {
+    .option(...jsonOption)
+    .action(async (options: { json?: boolean }, command: Command) => {
       const { config } = configFrom(command);
       const telesync = createTelesync({ config });
       try {
@@ -84,8 +86,7 @@ export function registerRegistry(program: Command): void {
           ...snapshots.keys(),
           ...Object.values(config.campaigns).flatMap((c) => c.compliance.requiredRegistries),
         ]);
-        if (countries.size === 0) console.log("no registry snapshots imported and none required");
-        for (const country of [...countries].sort()) {
+        const rows = [...countries].sort().map((country) => {
           const snapshot = snapshots.get(country);
           const requiredBy = Object.entries(config.campaigns)
             .filter(([, c]) => c.compliance.requiredRegistries.includes(country))
@@ -97,8 +98,20 @@ export function registerRegistry(program: Command): void {
             : limit !== undefined && age !== undefined && age > limit
               ? "STALE"
               : "fresh";
+          return {
+            country,
+            state,
+            snapshot: snapshot ? { at: snapshot.snapshotAt, ageDays: age, numbers: snapshot.numbers } : null,
+            maxAgeDays: limit ?? null,
+            requiredBy,
+          };
+        });
+        if (options.json) return printJson({ registries: rows });
+        if (rows.length === 0) console.log("no registry snapshots imported and none required");
+        for (const row of rows) {
+          const s = row.snapshot;
           console.log(
-            `${country}  ${snapshot ? `snapshot ${snapshot.snapshotAt} (${age} days old, limit ${limit ?? "unknown"})  ${snapshot.numbers} numbers` : ""}  ${state}  required by: ${requiredBy.join(", ") || "none"}`,
+            `${row.country}  ${s ? `snapshot ${s.at} (${s.ageDays} days old, limit ${row.maxAgeDays ?? "unknown"})  ${s.numbers} numbers` : ""}  ${row.state}  required by: ${row.requiredBy.join(", ") || "none"}`,
           );
         }
       } finally {

@@ -1,12 +1,43 @@
 import type { Command } from "commander";
 import { formatDecision } from "../../compliance-gate/format-decision.js";
+import type { Lead } from "../../model/lead.js";
 import { maskEmail, maskPhone } from "../../observability/mask.js";
 import { createTelesync } from "../../runtime/telesync.js";
-import type { SyncRunRecord } from "../../sync/sync-state.js";
+import type { SyncOptions } from "../../sync/run-sync.js";
 import { configFrom } from "../context.js";
+import { jsonOption, printJson } from "../output.js";
+import { countsLine, SyncProgress } from "../progress.js";
 
-function progressLine(run: SyncRunRecord): string {
-  return `pages ${run.pages} · records ${run.records} · added ${run.added} · updated ${run.updated} · removed ${run.removed} · skipped ${run.skipped} · do-not-call ${run.suppressed} · held ${run.held} · blocked ${run.blocked}`;
+type DryRunRecord = Parameters<NonNullable<SyncOptions["onRecord"]>>[0];
+
+interface SyncCommandOptions {
+  full?: boolean;
+  dryRun?: boolean;
+  showPii?: boolean;
+  json?: boolean;
+}
+
+function masked(lead: Lead, showPii: boolean): Lead {
+  if (showPii) return lead;
+  return {
+    ...lead,
+    phone: maskPhone(lead.phone),
+    ...(lead.altPhones ? { altPhones: lead.altPhones.map(maskPhone) } : {}),
+    ...(lead.email ? { email: maskEmail(lead.email) } : {}),
+  };
+}
+
+function printRecord(result: DryRunRecord, showPii: boolean): void {
+  if ("lead" in result) {
+    const l = masked(result.lead, showPii);
+    const who = [l.firstName, l.lastName].filter(Boolean).join(" ");
+    console.log(
+      `lead  ${l.key}  ${l.phone}  ${who}${l.company ? ` (${l.company})` : ""} ${l.email ?? ""}${l.doNotCall ? "  DO-NOT-CALL" : ""}`,
+    );
+    if (result.decision) console.log(`      ${formatDecision(result.decision)}`);
+  } else {
+    console.log(`skip  ${result.problem.crmId}  ${result.problem.problems.join("; ")}`);
+  }
 }
 
 export function registerSync(program: Command): void {
@@ -19,51 +50,56 @@ export function registerSync(program: Command): void {
       "print mapped leads, the compliance gate's decision for each, and per-record problems; write nothing",
     )
     .option("--show-pii", "dry run: print phone numbers and emails unmasked")
-    .action(
-      async (sourceId: string, options: { full?: boolean; dryRun?: boolean; showPii?: boolean }, command) => {
-        const { config } = configFrom(command);
-        const telesync = createTelesync({ config });
-        const tty = process.stderr.isTTY;
-        const abort = new AbortController();
-        process.once("SIGINT", () => abort.abort());
-        try {
-          const phone = (p: string) => (options.showPii ? p : maskPhone(p));
-          const report = await telesync.sync(sourceId, {
-            full: options.full,
-            dryRun: options.dryRun,
-            signal: abort.signal,
-            onPage: (run) => {
-              if (tty) process.stderr.write(`\r${progressLine(run)}`);
-            },
-            onRecord: options.dryRun
-              ? (result) => {
-                  if ("lead" in result) {
-                    const l = result.lead;
-                    const who = [l.firstName, l.lastName].filter(Boolean).join(" ");
-                    const email = l.email ? (options.showPii ? l.email : maskEmail(l.email)) : "";
-                    console.log(
-                      `lead  ${l.key}  ${phone(l.phone)}  ${who}${l.company ? ` (${l.company})` : ""} ${email}${l.doNotCall ? "  DO-NOT-CALL" : ""}`,
-                    );
-                    if (result.decision) console.log(`      ${formatDecision(result.decision)}`);
-                  } else {
-                    console.log(`skip  ${result.problem.crmId}  ${result.problem.problems.join("; ")}`);
-                  }
-                }
-              : undefined,
+    .option(...jsonOption)
+    .action(async (sourceId: string, options: SyncCommandOptions, command) => {
+      const { config } = configFrom(command);
+      const telesync = createTelesync({ config });
+      // Progress goes to stderr, so stdout stays the report (and the one JSON document with --json).
+      const progress = new SyncProgress({
+        sink: { tty: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
+        now: () => performance.now(),
+      });
+      const abort = new AbortController();
+      process.once("SIGINT", () => abort.abort());
+      const showPii = options.showPii === true;
+      const records: unknown[] = [];
+      let expected: number | undefined;
+      try {
+        const report = await telesync.sync(sourceId, {
+          full: options.full,
+          dryRun: options.dryRun,
+          signal: abort.signal,
+          onPage: (run, expectedRecords) => {
+            expected = expectedRecords;
+            progress.page(run, expectedRecords);
+          },
+          onRecord: options.dryRun
+            ? (result) => {
+                if (!options.json) return printRecord(result, showPii);
+                records.push("lead" in result ? { ...result, lead: masked(result.lead, showPii) } : result);
+              }
+            : undefined,
+        });
+        progress.done();
+        if (options.json) {
+          printJson({
+            dryRun: options.dryRun === true,
+            ...(expected === undefined ? {} : { expectedRecords: expected }),
+            report,
+            ...(options.dryRun ? { records } : {}),
           });
-          if (tty) process.stderr.write("\n");
-          console.log(`${options.dryRun ? "dry run (nothing written): " : ""}${progressLine(report)}`);
-          console.log(
-            `took ${((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(1)} s; unchanged ${report.unchanged}, already finished ${report.finished}`,
-          );
-          if (!options.dryRun && report.problems.length > 0) {
-            console.log(`first problems (${report.skipped} records skipped):`);
-            for (const p of report.problems.slice(0, 10))
-              console.log(`  ${p.crmId}: ${p.problems.join("; ")}`);
-          }
-        } finally {
-          await telesync.close();
+          return;
         }
-      },
-    );
+        console.log(`${options.dryRun ? "dry run (nothing written): " : ""}${countsLine(report)}`);
+        console.log(
+          `took ${((Date.parse(report.finishedAt) - Date.parse(report.startedAt)) / 1000).toFixed(1)} s; unchanged ${report.unchanged}, already finished ${report.finished}`,
+        );
+        if (!options.dryRun && report.problems.length > 0) {
+          console.log(`first problems (${report.skipped} records skipped):`);
+          for (const p of report.problems.slice(0, 10)) console.log(`  ${p.crmId}: ${p.problems.join("; ")}`);
+        }
+      } finally {
+        await telesync.close();
+      }
+    });
 }

@@ -82,6 +82,8 @@ describe("Salesforce pull of an object source (nock, documented formats)", () =>
           "2024-05-01T10:05:00.000Z": ["00QRO000001aAAAAA2"],
         },
       },
+      // The query's totalSize (REST query resource): a hint for progress, carried by record pages.
+      expectedRecords: 3,
     });
     const afterRecords = {
       ...base,
