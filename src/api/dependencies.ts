@@ -37,7 +37,7 @@ export interface ApiDependencies {
   /** Inbound calls (`POST /v1/calls`). */
   inbound: Pick<InboundCallService, "report">;
   /** Outcome receipts (`GET /v1/outcomes/{outcomeId}`). */
-  receipts: Pick<OutcomeReceipts, "read">;
+  receipts: Pick<OutcomeReceipts, "read" | "postedBy">;
   /** An accepted outcome's final state goes to the webhook of the API key that posted it. */
   notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;

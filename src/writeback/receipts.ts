@@ -25,6 +25,8 @@ export interface Receipt {
   state: ReceiptState;
   direction?: string;
   leadKey?: string;
+  /** The name of the API key that posted the outcome (never its value): who may read this receipt. */
+  postedBy?: string;
   acceptedAt?: string;
   updatedAt: string;
   /** Writeback attempts started. */
@@ -126,6 +128,17 @@ export class OutcomeReceipts {
     return this.update(outcomeId, "dead-lettered", { reason });
   }
 
+  /**
+   * Record the API key (its name) that posted the outcome, once: the first poster keeps it, so a
+   * later copy of the same outcomeId from another key cannot take the receipt over. Called by the
+   * route after the outcome was accepted (a dialer's retry of a request that crashed before this
+   * records it then).
+   */
+  async postedBy(outcomeId: string, keyName: string): Promise<void> {
+    const key = this.key(outcomeId);
+    await this.redis.multi().hsetnx(key, "postedBy", keyName).expire(key, receiptTtlSeconds).exec();
+  }
+
   /** Notify `hookId` when the outcome is final; returns the state now (the caller notifies if already final). */
   async watch(outcomeId: string, hookId: string): Promise<ReceiptState | undefined> {
     const key = this.key(outcomeId);
@@ -153,6 +166,7 @@ export class OutcomeReceipts {
     };
     if (hash.direction) receipt.direction = hash.direction;
     if (hash.leadKey) receipt.leadKey = hash.leadKey;
+    if (hash.postedBy) receipt.postedBy = hash.postedBy;
     if (hash.acceptedAt) receipt.acceptedAt = hash.acceptedAt;
     if (hash.attempts) receipt.attempts = Number(hash.attempts);
     if (hash.nextAttemptAt) receipt.nextAttemptAt = hash.nextAttemptAt;

@@ -105,6 +105,7 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
         ...body,
         ...(consent ? { consentRevoked: true } : {}),
       });
+      await deps.receipts.postedBy(body.outcomeId, (request.principal as Principal).keyName);
       await deps.notifier.watch(request.headers.authorization, body.outcomeId);
       if (!result.duplicate) {
         const campaign = decodeLeaseId(request.params.leaseId)?.campaign ?? "unknown";
