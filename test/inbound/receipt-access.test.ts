@@ -45,7 +45,7 @@ describe("a receipt is read by the key that posted its outcome (real Redis, sand
     const read = (key: string, id = "owned-1") => h.call("GET", `/v1/outcomes/${id}`, undefined, as(key));
 
     await eventually(
-      async () => (await (await read(keys.floorA)).json()).state === "written",
+      async () => ((await (await read(keys.floorA)).json()) as { state: string }).state === "written",
       30_000,
       "written",
     );
