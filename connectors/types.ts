@@ -45,6 +45,8 @@ export interface FieldDescription {
   /** Allowed values when the field is a picklist/enumeration. */
   picklistValues?: string[];
   updateable: boolean;
+  /** Values are unique and an upsert may name records by them (Salesforce External ID, HubSpot unique-value property). */
+  unique?: boolean;
 }
 
 /** A call outcome as the connector writes it: every value already mapped to the CRM's vocabulary. */
@@ -101,6 +103,25 @@ export type WriteResult =
   | { outcomeId: string; ok: true; activityId: string; alreadyExisted: boolean }
   | { outcomeId: string; ok: false; error: ErrorClass };
 
+/**
+ * A lead record telesync creates for a caller no record matched (`inbound.policy: create-lead`).
+ * Written as an upsert on `idField`, a unique / External ID field the admin creates holding
+ * `createId`: the same call always names the same record, so retries and lost answers create it once.
+ */
+export interface LeadCreate {
+  /** Derived from the outcomeId. */
+  createId: string;
+  /** Salesforce `Lead`, HubSpot `contacts`. */
+  objectType: string;
+  idField: string;
+  /** Field values, already in the CRM's names (the config's mapping applied). */
+  fields: Record<string, string>;
+}
+
+export type LeadCreateResult =
+  | { createId: string; ok: true; crmId: string; created: boolean }
+  | { createId: string; ok: false; error: ErrorClass };
+
 /** A do-not-call change written without a call (from /v1/consent or CRM-side events). */
 export interface ConsentWrite {
   id: string;
@@ -141,6 +162,11 @@ export interface CrmConnector {
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]>;
   /** Write do-not-call changes; one result per input, in input order. */
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
+  /**
+   * Create (or find again) the lead records of `create-lead` inbound calls: one upsert on each
+   * item's `idField`, up to `limits.writeBatchSize` per call. One result per input, in input order.
+   */
+  createLeads?(batch: LeadCreate[]): Promise<LeadCreateResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
   /** A pause the CRM imposed that is still in force (e.g. a daily limit), for `/healthz` and stats. */
@@ -317,6 +343,8 @@ export interface VendorModule<Config extends { vendor: string }> {
    * `errorMap` is the core's wording for schema issues (e.g. "did you mean" for unknown keys).
    */
   checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectProblem[];
+  /** The objects an inbound `create-lead` may create a lead on (Salesforce `Lead`, HubSpot `contacts`). */
+  readonly leadObjectTypes: readonly string[];
   /** The CRM objects a source's leads live on, for schema checks (`telesync check --live`). */
   sourceObjectTypes(select: Record<string, unknown>): string[];
   /** Why a field name a mapping reads could never be pulled from this vendor (a pull would refuse it). */

@@ -10,6 +10,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LeadCreate,
+  LeadCreateResult,
   PhoneMatch,
   PhoneQuery,
   PullPage,
@@ -18,6 +20,7 @@ import type {
   WriteResult,
 } from "../types.js";
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
+import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
 import { findContactsByPhone } from "./find-by-phone.js";
@@ -123,6 +126,11 @@ export class HubspotConnector implements CrmConnector {
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     return writeConsent(this.transport, this.config, batch);
+  }
+
+  /** Contacts of `create-lead` inbound calls: batch upserts by the admin's unique property. */
+  createLeads(batch: LeadCreate[]): Promise<LeadCreateResult[]> {
+    return createContacts(this.transport, batch);
   }
 
   readonly activityObjectType = "calls";

@@ -12,6 +12,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LeadCreate,
+  LeadCreateResult,
   PhoneMatch,
   PhoneQuery,
   PullPage,
@@ -22,6 +24,7 @@ import { SalesforceSession } from "./auth.js";
 import { SalesforceChangeStream } from "./change-stream.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
+import { createLeads } from "./create-leads.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
 import { fetchRecords } from "./fetch-records.js";
 import { findByPhone } from "./find-by-phone.js";
@@ -132,6 +135,12 @@ export class SalesforceConnector implements CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     this.assertOpen();
     return writeConsent(this.session, batch);
+  }
+
+  /** Leads of `create-lead` inbound calls: upserts on the admin's External ID field. */
+  createLeads(batch: LeadCreate[]): Promise<LeadCreateResult[]> {
+    this.assertOpen();
+    return createLeads(this.session, batch);
   }
 
   readonly activityObjectType = "Task";

@@ -172,7 +172,11 @@ export class TelesyncService {
       receipts: this.intake.receipts,
       consent: this.consent,
       integrations: Object.keys(config.integrations),
-      settings: { attributionWindowMs: config.inbound.attributionWindow, policy: config.inbound.policy },
+      settings: {
+        attributionWindowMs: config.inbound.attributionWindow,
+        policy: config.inbound.policy,
+        createLead: config.inbound.createLead,
+      },
       now,
     });
   }

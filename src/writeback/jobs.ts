@@ -18,6 +18,11 @@ export interface OutcomeJob {
   complianceFlag?: string;
   /** Set after a failure that may have been applied: the next attempt looks for the first write. */
   ambiguous?: boolean;
+  /**
+   * The call's caller matched no record (`inbound.policy: create-lead`): the lead is created first,
+   * by an upsert on `idField` = `createId`, and `lead.crmId` stays empty until then.
+   */
+  createLead?: { createId: string; idField: string; fields: Record<string, string> };
 }
 
 /** A do-not-call change on its way to the CRM. */

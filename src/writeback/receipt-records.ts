@@ -33,15 +33,17 @@ function record(
 
 /**
  * The CRM records one activity write created or updated: the call activity, and the lead record when
- * the write carried field updates or do-not-call. Pure.
+ * the write carried field updates or do-not-call, and the lead created for an unknown caller. Pure.
  */
 export function receiptRecords(
   write: ActivityWrite,
   activityId: string,
   details: ReceiptDetails,
+  leadCreated = false,
 ): ReceiptRecord[] {
   const records = [record(details, "activity", details.activityObjectType, activityId)];
   const { objectType, crmId } = write.lead;
+  if (leadCreated) records.push(record(details, "created-lead", objectType, crmId));
   const updated = Object.keys(write.leadUpdates ?? {});
   if (updated.length > 0) records.push(record(details, "lead", objectType, crmId, updated));
   if (write.doNotCall !== undefined) records.push(record(details, "consent", objectType, crmId));

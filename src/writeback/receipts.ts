@@ -8,8 +8,11 @@ export type ReceiptState = "accepted" | "batched" | "retrying" | "written" | "de
 
 /** A CRM record an outcome created or updated. */
 export interface ReceiptRecord {
-  /** activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead. */
-  role: "activity" | "lead" | "consent";
+  /**
+   * activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead;
+   * created-lead: the lead created for a caller no record matched (`inbound.policy: create-lead`).
+   */
+  role: "activity" | "lead" | "consent" | "created-lead";
   objectType: string;
   id: string;
   /** Where a person opens it; absent when the connector cannot tell (`urlUnknown` says why). */
@@ -120,8 +123,9 @@ export class OutcomeReceipts {
     return this.update(outcomeId, "retrying", { nextAttemptAt: nextAttemptAt.toISOString(), lastError });
   }
 
-  written(outcomeId: string, records: ReceiptRecord[]): Promise<boolean> {
-    return this.update(outcomeId, "written", { records: JSON.stringify(records), reason: "" });
+  /** `leadKey`: the lead an inbound call's `create-lead` created, known only now. */
+  written(outcomeId: string, records: ReceiptRecord[], leadKey?: string): Promise<boolean> {
+    return this.update(outcomeId, "written", { records: JSON.stringify(records), reason: "", leadKey });
   }
 
   deadLettered(outcomeId: string, reason: string): Promise<boolean> {

@@ -1,6 +1,13 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
+import type {
+  ActivityWrite,
+  ConsentResult,
+  CrmConnector,
+  LeadCreate,
+  LeadCreateResult,
+  WriteResult,
+} from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { Script } from "../config/script-schema.js";
 import type { ErrorClass } from "../errors.js";
@@ -15,7 +22,7 @@ import {
   CircuitBreaker,
 } from "./circuit-breaker.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
-import type { ConsentJob, WritebackJob } from "./jobs.js";
+import type { ConsentJob, OutcomeJob, WritebackJob } from "./jobs.js";
 import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
 import type { OutcomeReceipts } from "./receipts.js";
 import { toActivityWrite, type WritebackSettings, writebackSettings } from "./to-activity.js";
@@ -82,6 +89,8 @@ export class WritebackWorker {
   readonly worker: Worker<WritebackJob>;
   private readonly activities: MicroBatcher<ActivityItem, WriteResult>;
   private readonly consents: MicroBatcher<ConsentJob, ConsentResult>;
+  /** Leads of `create-lead` inbound calls, created (upserted) before their call is written. */
+  private readonly leadCreates: MicroBatcher<LeadCreate, LeadCreateResult>;
   private readonly connector: CrmConnector;
   /** Used to pause the whole queue (every worker of this integration) when the CRM says slow down. */
   private readonly queue: Queue<WritebackJob>;
@@ -130,6 +139,17 @@ export class WritebackWorker {
             })),
           ),
         ),
+    });
+    this.leadCreates = new MicroBatcher({
+      maxSize,
+      maxWaitMs,
+      flush: (items) =>
+        this.guarded(() => {
+          const connector = this.connector;
+          if (!connector.createLeads)
+            throw new Error(`the ${connector.vendor} connector cannot create leads (inbound create-lead)`);
+          return connector.createLeads(items);
+        }),
     });
     this.connection = createRedis(deps.redisUrl);
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
@@ -195,24 +215,10 @@ export class WritebackWorker {
     const checkExisting = data.ambiguous === true || job.attemptsStarted > 1;
     let result: ItemResult;
     try {
-      if (data.kind === "outcome") {
-        const write = toActivityWrite(data, this.settings);
-        const outcomeId = data.outcome.outcomeId;
-        // A dead-letter replay (job id r-…) is in flight again after a final state.
-        const replay = String(job.id).startsWith("r-");
-        // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
-        const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
-        const written = await this.activities.submit({ write, checkExisting });
-        await marked;
-        if (written.ok) {
-          const records = receiptRecords(write, written.activityId, this.receiptDetails());
-          await this.receipt((r) => r.written(outcomeId, records));
-          await this.final(outcomeId);
-        }
-        result = written;
-      } else {
-        result = await this.consents.submit(data);
-      }
+      result =
+        data.kind === "outcome"
+          ? await this.writeOutcome(job, data, checkExisting)
+          : await this.consents.submit(data);
     } catch (error) {
       if (error instanceof BreakerOpenError) {
         // Every worker of this integration waits; the job keeps its attempts.
@@ -256,6 +262,62 @@ export class WritebackWorker {
       case "auth":
         throw new WritebackRetryError(failure);
     }
+  }
+
+  /** An outcome's activity (after its lead, for a `create-lead` inbound call), with its receipt. */
+  private async writeOutcome(
+    job: Job<WritebackJob>,
+    data: OutcomeJob,
+    checkExisting: boolean,
+  ): Promise<ItemResult> {
+    const outcomeId = data.outcome.outcomeId;
+    // A dead-letter replay (job id r-…) is in flight again after a final state.
+    const replay = String(job.id).startsWith("r-");
+    // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
+    const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
+    const ready = await this.withLead(job, data);
+    if (!ready.ok) {
+      await marked;
+      return ready;
+    }
+    const write = toActivityWrite(ready.job, this.settings);
+    const written = await this.activities.submit({ write, checkExisting });
+    await marked;
+    if (written.ok) {
+      const records = receiptRecords(write, written.activityId, this.receiptDetails(), ready.created);
+      const { integration } = ready.job.lead;
+      const leadKey = ready.created
+        ? `${integration}/${write.lead.objectType}/${write.lead.crmId}`
+        : undefined;
+      await this.receipt((r) => r.written(outcomeId, records, leadKey));
+      await this.final(outcomeId);
+    }
+    return written;
+  }
+
+  /**
+   * The job with its lead's CRM id: as queued, or, for a `create-lead` inbound call, once the lead is
+   * created. The upsert names the lead by an id derived from the outcomeId, so a retry (the job's, or
+   * after this worker crashed before recording the id) finds the same lead; the id is kept in the
+   * job so later attempts skip the upsert.
+   */
+  private async withLead(
+    job: Job<WritebackJob>,
+    data: OutcomeJob,
+  ): Promise<{ ok: true; job: OutcomeJob; created?: boolean } | { ok: false; error: ErrorClass }> {
+    if (!data.createLead) return { ok: true, job: data };
+    if (data.lead.crmId !== "") return { ok: true, job: data, created: true };
+    const { createId, idField, fields } = data.createLead;
+    const result = await this.leadCreates.submit({
+      createId,
+      idField,
+      fields,
+      objectType: data.lead.objectType,
+    });
+    if (!result.ok) return result;
+    const next: OutcomeJob = { ...data, lead: { ...data.lead, crmId: result.crmId } };
+    await job.updateData(next);
+    return { ok: true, job: next, created: true };
   }
 
   /**
@@ -327,6 +389,7 @@ export class WritebackWorker {
   /** Stop taking jobs, send what is batched, wait for in-flight writes. */
   async close(): Promise<void> {
     const closing = this.worker.close();
+    await this.leadCreates.drain();
     await this.activities.drain();
     await this.consents.drain();
     await closing;

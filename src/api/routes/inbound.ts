@@ -27,6 +27,12 @@ export function inboundCallBodySchema(dispositions: readonly string[]) {
       .max(300)
       .optional()
       .describe("the record to log the call to, when the agent knows it"),
+    callerName: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("the caller's name as the agent took it: written on a lead inbound.policy create-lead makes"),
     consent: z
       .strictObject({ phone: z.literal("revoked") })
       .optional()

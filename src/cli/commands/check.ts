@@ -37,6 +37,40 @@ async function checkAppointmentFields(telesync: Telesync, config: TelesyncConfig
 }
 
 /**
+ * `inbound.createLead` against the object's describe / properties: the id field exists and is
+ * unique (an upsert can name records by it), every mapped field exists and can be written.
+ */
+async function checkCreateLead(telesync: Telesync, config: TelesyncConfig): Promise<boolean> {
+  const createLead = config.inbound.createLead;
+  if (!createLead) return true;
+  const { integration, object, idField } = createLead;
+  const where = `inbound.createLead (${integration} ${object})`;
+  let fields: FieldDescription[];
+  try {
+    fields = await telesync.connector(integration).describe(object);
+  } catch (error) {
+    console.log(`${where}: could not read the schema: ${error instanceof Error ? error.message : error}`);
+    return false;
+  }
+  const problems: string[] = [];
+  const id = fields.find((f) => f.name === idField);
+  if (!id) problems.push(`no field ${idField}: create it (unique text; Salesforce: External ID)`);
+  else if (!id.unique)
+    problems.push(
+      `${idField} is not unique: make it an External ID (Salesforce) or a unique-value property (HubSpot), so a retried call creates its lead once`,
+    );
+  for (const name of Object.keys(createLead.fields)) {
+    const field = fields.find((f) => f.name === name);
+    if (!field) problems.push(`no field ${name}`);
+    else if (!field.updateable) problems.push(`${name} cannot be written`);
+  }
+  for (const problem of problems) console.log(`${where}: ${problem}`);
+  if (problems.length === 0)
+    console.log(`${where}: ${idField} and ${Object.keys(createLead.fields).join(", ")} ok`);
+  return problems.length === 0;
+}
+
+/**
  * Credentials, then every source's mapping and its integration's disposition updates and answer
  * fields, then the appointment id fields, against the CRM.
  */
@@ -87,6 +121,7 @@ export async function checkLive(telesync: Telesync, config: TelesyncConfig): Pro
     }
   }
   if (!(await checkAppointmentFields(telesync, config))) ok = false;
+  if (!(await checkCreateLead(telesync, config))) ok = false;
   return ok;
 }
 
