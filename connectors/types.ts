@@ -100,7 +100,14 @@ export interface AppointmentWrite {
 }
 
 export type WriteResult =
-  | { outcomeId: string; ok: true; activityId: string; alreadyExisted: boolean }
+  | {
+      outcomeId: string;
+      ok: true;
+      activityId: string;
+      alreadyExisted: boolean;
+      /** The Event / meeting of the write's appointment, when it had one. */
+      appointmentRecordId?: string;
+    }
   | { outcomeId: string; ok: false; error: ErrorClass };
 
 /**
@@ -121,6 +128,32 @@ export interface LeadCreate {
 export type LeadCreateResult =
   | { createId: string; ok: true; crmId: string; created: boolean }
   | { createId: string; ok: false; error: ErrorClass };
+
+/**
+ * A change of an appointment already in the CRM, by its record id (from the outcome's receipt):
+ * a new time, or a cancellation. Both are idempotent writes: the same change twice is one change.
+ */
+export interface AppointmentChange {
+  /** The dialer's id for this change (idempotency key). */
+  changeId: string;
+  /** The Event / meeting (as in `appointments.objectType`). */
+  recordId: string;
+  change:
+    | {
+        action: "reschedule";
+        /** ISO 8601 in UTC. */
+        startsAt: string;
+        endsAt: string;
+        title?: string;
+        notes?: string;
+        location?: string;
+      }
+    | { action: "cancel" };
+}
+
+export type AppointmentChangeResult =
+  | { changeId: string; ok: true }
+  | { changeId: string; ok: false; error: ErrorClass };
 
 /** A do-not-call change written without a call (from /v1/consent or CRM-side events). */
 export interface ConsentWrite {
@@ -167,6 +200,11 @@ export interface CrmConnector {
    * item's `idField`, up to `limits.writeBatchSize` per call. One result per input, in input order.
    */
   createLeads?(batch: LeadCreate[]): Promise<LeadCreateResult[]>;
+  /**
+   * Reschedule or cancel appointments by record id (Salesforce: Event update / delete; HubSpot:
+   * meeting times / outcome CANCELED). Cancelling one already gone succeeds. One result per input.
+   */
+  changeAppointments?(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
   /** A pause the CRM imposed that is still in force (e.g. a daily limit), for `/healthz` and stats. */

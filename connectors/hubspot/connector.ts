@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { ErrorClass } from "../../src/errors.js";
 import type {
   ActivityWrite,
+  AppointmentChange,
+  AppointmentChangeResult,
   ConnectorContext,
   ConnectorLimits,
   ConsentResult,
@@ -19,6 +21,7 @@ import type {
   WebhookReceiver,
   WriteResult,
 } from "../types.js";
+import { changeMeetings } from "./appointment-changes.js";
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
 import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
@@ -126,6 +129,11 @@ export class HubspotConnector implements CrmConnector {
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     return writeConsent(this.transport, this.config, batch);
+  }
+
+  /** Meetings rescheduled (start/end) or cancelled (outcome CANCELED), by meeting id. */
+  changeAppointments(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]> {
+    return changeMeetings(this.transport, batch);
   }
 
   /** Contacts of `create-lead` inbound calls: batch upserts by the admin's unique property. */

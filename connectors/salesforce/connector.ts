@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { ErrorClass } from "../../src/errors.js";
 import type {
   ActivityWrite,
+  AppointmentChange,
+  AppointmentChangeResult,
   ChangeStream,
   ChangeStreamHandlers,
   ConnectorContext,
@@ -20,6 +22,7 @@ import type {
   PullRequest,
   WriteResult,
 } from "../types.js";
+import { changeAppointments } from "./appointment-changes.js";
 import { SalesforceSession } from "./auth.js";
 import { SalesforceChangeStream } from "./change-stream.js";
 import { classifyError } from "./classify-error.js";
@@ -135,6 +138,12 @@ export class SalesforceConnector implements CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     this.assertOpen();
     return writeConsent(this.session, batch);
+  }
+
+  /** Events rescheduled (updated) or cancelled (deleted), by Event id. */
+  changeAppointments(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]> {
+    this.assertOpen();
+    return changeAppointments(this.session, batch);
   }
 
   /** Leads of `create-lead` inbound calls: upserts on the admin's External ID field. */

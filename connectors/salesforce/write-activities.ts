@@ -205,7 +205,7 @@ export async function writeActivities(
   const withAppointments = batch.flatMap((item, i) =>
     item.appointment && tasks[i]?.ok ? [{ index: i, item, appointment: item.appointment }] : [],
   );
-  const eventFailures = await writeEvents(
+  const { failures: eventFailures, eventIds } = await writeEvents(
     session,
     config.writeback.appointmentIdField,
     withAppointments,
@@ -226,6 +226,7 @@ export async function writeActivities(
       ok: true,
       activityId: task.id,
       alreadyExisted: task.existed === true,
+      ...(eventIds.has(i) ? { appointmentRecordId: eventIds.get(i) as string } : {}),
     };
   });
 }

@@ -46,7 +46,7 @@ export interface ApiDependencies {
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */
   connector: (integrationId: string) => Pick<CrmConnector, "currentPause">;
-  intake: Pick<WritebackIntake, "queue">;
+  intake: Pick<WritebackIntake, "queue" | "enqueue">;
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;
   trigger: Pick<SyncTrigger, "trigger">;

@@ -15,6 +15,7 @@ import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-unavailable.js";
 import { registerAnswerRoutes } from "./routes/answers.js";
+import { registerAppointmentRoutes } from "./routes/appointments.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerInboundRoutes } from "./routes/inbound.js";
@@ -120,6 +121,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerAnswerRoutes(app, deps);
   registerInboundRoutes(app, deps);
   registerLookupRoutes(app, deps);
+  registerAppointmentRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

@@ -197,6 +197,8 @@ export class TelesyncService {
               deadLetters: service.deadLetters,
               receipts: service.intake.receipts,
               onFinal: (outcomeId) => service.notifier.final(outcomeId),
+              isLatestChange: (appointmentId, changeId) =>
+                service.intake.isLatestChange(appointmentId, changeId),
               redis,
               redisUrl: config.redis.url,
               prefix,

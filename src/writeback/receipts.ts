@@ -10,9 +10,10 @@ export type ReceiptState = "accepted" | "batched" | "retrying" | "written" | "de
 export interface ReceiptRecord {
   /**
    * activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead;
-   * created-lead: the lead created for a caller no record matched (`inbound.policy: create-lead`).
+   * created-lead: the lead created for a caller no record matched (`inbound.policy: create-lead`);
+   * appointment: the Event / meeting an outcome set, or a change rescheduled or cancelled.
    */
-  role: "activity" | "lead" | "consent" | "created-lead";
+  role: "activity" | "lead" | "consent" | "created-lead" | "appointment";
   objectType: string;
   id: string;
   /** Where a person opens it; absent when the connector cannot tell (`urlUnknown` says why). */

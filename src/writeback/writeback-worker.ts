@@ -1,19 +1,13 @@
 import { type Job, Queue, RateLimitError, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type {
-  ActivityWrite,
-  ConsentResult,
-  CrmConnector,
-  LeadCreate,
-  LeadCreateResult,
-  WriteResult,
-} from "../../connectors/types.js";
+import type { ActivityWrite, ConsentResult, CrmConnector, WriteResult } from "../../connectors/types.js";
 import type { IntegrationConfig } from "../config/schema.js";
 import type { Script } from "../config/script-schema.js";
 import type { ErrorClass } from "../errors.js";
 import type { Logger } from "../observability/logger.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { queueNames } from "../queues/names.js";
+import { AppointmentChangeWriter } from "./appointment-changes.js";
 import { MicroBatcher } from "./batcher.js";
 import {
   BreakerOpenError,
@@ -21,28 +15,20 @@ import {
   type BreakerVerdict,
   CircuitBreaker,
 } from "./circuit-breaker.js";
+import { CreatedLeads } from "./created-leads.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, OutcomeJob, WritebackJob } from "./jobs.js";
 import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
 import type { OutcomeReceipts } from "./receipts.js";
+import { WritebackRetryError, writebackBackoff } from "./retry.js";
 import { toActivityWrite, type WritebackSettings, writebackSettings } from "./to-activity.js";
 
-/** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
-export class WritebackRetryError extends Error {
-  override readonly name = "WritebackRetryError";
-  constructor(
-    readonly classification: ErrorClass,
-    readonly waitMs?: number,
-  ) {
-    super(classification.reason);
-  }
-}
+export { WritebackRetryError, writebackBackoff } from "./retry.js";
 
-/** Exponential backoff with full jitter, 1 s → 5 min; a CRM-given wait wins. */
-export function writebackBackoff(attemptsMade: number, error: Error | undefined): number {
-  if (error instanceof WritebackRetryError && error.waitMs !== undefined) return error.waitMs;
-  const ceiling = Math.min(300_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+/** The id a job's receipt is kept under: the outcomeId, an appointment's changeId; consent jobs have none. */
+function receiptIdOf(job: WritebackJob): string | undefined {
+  if (job.kind === "outcome") return job.outcome.outcomeId;
+  return job.kind === "appointment" ? job.id : undefined;
 }
 
 interface ActivityItem {
@@ -74,6 +60,8 @@ export interface WritebackWorkerDependencies {
   log: Logger;
   /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
   receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
+  /** Whether an appointment change is still its appointment's latest (`WritebackIntake.isLatestChange`). */
+  isLatestChange?: (appointmentId: string, changeId: string) => Promise<boolean>;
   /** Called once an outcome's receipt is final (written, dead-lettered): the dialer's webhook. */
   onFinal?: (outcomeId: string) => Promise<void>;
 }
@@ -90,7 +78,8 @@ export class WritebackWorker {
   private readonly activities: MicroBatcher<ActivityItem, WriteResult>;
   private readonly consents: MicroBatcher<ConsentJob, ConsentResult>;
   /** Leads of `create-lead` inbound calls, created (upserted) before their call is written. */
-  private readonly leadCreates: MicroBatcher<LeadCreate, LeadCreateResult>;
+  private readonly leads: CreatedLeads;
+  private readonly appointmentChanges: AppointmentChangeWriter;
   private readonly connector: CrmConnector;
   /** Used to pause the whole queue (every worker of this integration) when the CRM says slow down. */
   private readonly queue: Queue<WritebackJob>;
@@ -140,16 +129,17 @@ export class WritebackWorker {
           ),
         ),
     });
-    this.leadCreates = new MicroBatcher({
-      maxSize,
+    this.leads = new CreatedLeads({
+      connector: this.connector,
+      guarded: (call) => this.guarded(call),
       maxWaitMs,
-      flush: (items) =>
-        this.guarded(() => {
-          const connector = this.connector;
-          if (!connector.createLeads)
-            throw new Error(`the ${connector.vendor} connector cannot create leads (inbound create-lead)`);
-          return connector.createLeads(items);
-        }),
+    });
+    this.appointmentChanges = new AppointmentChangeWriter({
+      connector: this.connector,
+      guarded: (call) => this.guarded(call),
+      maxWaitMs,
+      isLatestChange: deps.isLatestChange ?? (async () => true),
+      written: (changeId, records) => this.receipt((r) => r.written(changeId, records)),
     });
     this.connection = createRedis(deps.redisUrl);
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
@@ -165,9 +155,10 @@ export class WritebackWorker {
         backoffStrategy: async (attemptsMade, _type, error, job) => {
           const delay = writebackBackoff(attemptsMade, error);
           const data = job?.data as WritebackJob | undefined;
-          if (data?.kind === "outcome")
+          const id = data && receiptIdOf(data);
+          if (id)
             await this.receipt((r) =>
-              r.retrying(data.outcome.outcomeId, new Date(Date.now() + delay), error?.message ?? "unknown"),
+              r.retrying(id, new Date(Date.now() + delay), error?.message ?? "unknown"),
             );
           return delay;
         },
@@ -204,6 +195,7 @@ export class WritebackWorker {
     return {
       activityObjectType: connector.activityObjectType ?? "activity",
       recordUrl: (objectType, id) => connector.recordUrl?.(objectType, id),
+      ...(connector.appointments ? { appointmentObjectType: connector.appointments.objectType } : {}),
       ...(connector.recordUrl
         ? {}
         : { urlUnknown: `the ${connector.vendor} connector gives no record URLs` }),
@@ -215,10 +207,9 @@ export class WritebackWorker {
     const checkExisting = data.ambiguous === true || job.attemptsStarted > 1;
     let result: ItemResult;
     try {
-      result =
-        data.kind === "outcome"
-          ? await this.writeOutcome(job, data, checkExisting)
-          : await this.consents.submit(data);
+      if (data.kind === "outcome") result = await this.writeOutcome(job, data, checkExisting);
+      else if (data.kind === "appointment") result = await this.appointmentChanges.write(data);
+      else result = await this.consents.submit(data);
     } catch (error) {
       if (error instanceof BreakerOpenError) {
         // Every worker of this integration waits; the job keeps its attempts.
@@ -229,6 +220,7 @@ export class WritebackWorker {
     }
     if (result.ok) return result;
     const failure = result.error;
+    const receiptId = receiptIdOf(data);
     const log = this.deps.log.child({ integration: this.deps.integrationId, job: job.id, kind: data.kind });
     switch (failure.kind) {
       case "permanent": {
@@ -240,8 +232,7 @@ export class WritebackWorker {
           failedAt: new Date().toISOString(),
         });
         log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
-        if (data.kind === "outcome")
-          await this.receipt((r) => r.deadLettered(data.outcome.outcomeId, failure.reason));
+        if (receiptId) await this.receipt((r) => r.deadLettered(receiptId, failure.reason));
         if (data.kind === "outcome") await this.final(data.outcome.outcomeId);
         return { deadLettered: id };
       }
@@ -251,9 +242,9 @@ export class WritebackWorker {
           "CRM rate limit: pausing this integration's writeback",
         );
         await this.queue.rateLimit(failure.waitMs);
-        if (data.kind === "outcome")
+        if (receiptId)
           await this.receipt((r) =>
-            r.retrying(data.outcome.outcomeId, new Date(Date.now() + failure.waitMs), failure.reason),
+            r.retrying(receiptId, new Date(Date.now() + failure.waitMs), failure.reason),
           );
         throw new RateLimitError();
       case "retry":
@@ -275,7 +266,7 @@ export class WritebackWorker {
     const replay = String(job.id).startsWith("r-");
     // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
     const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
-    const ready = await this.withLead(job, data);
+    const ready = await this.leads.withLead(job, data);
     if (!ready.ok) {
       await marked;
       return ready;
@@ -284,40 +275,15 @@ export class WritebackWorker {
     const written = await this.activities.submit({ write, checkExisting });
     await marked;
     if (written.ok) {
-      const records = receiptRecords(write, written.activityId, this.receiptDetails(), ready.created);
-      const { integration } = ready.job.lead;
+      const records = receiptRecords(write, written, this.receiptDetails(), ready.created);
+      const { lead } = write;
       const leadKey = ready.created
-        ? `${integration}/${write.lead.objectType}/${write.lead.crmId}`
+        ? `${ready.job.lead.integration}/${lead.objectType}/${lead.crmId}`
         : undefined;
       await this.receipt((r) => r.written(outcomeId, records, leadKey));
       await this.final(outcomeId);
     }
     return written;
-  }
-
-  /**
-   * The job with its lead's CRM id: as queued, or, for a `create-lead` inbound call, once the lead is
-   * created. The upsert names the lead by an id derived from the outcomeId, so a retry (the job's, or
-   * after this worker crashed before recording the id) finds the same lead; the id is kept in the
-   * job so later attempts skip the upsert.
-   */
-  private async withLead(
-    job: Job<WritebackJob>,
-    data: OutcomeJob,
-  ): Promise<{ ok: true; job: OutcomeJob; created?: boolean } | { ok: false; error: ErrorClass }> {
-    if (!data.createLead) return { ok: true, job: data };
-    if (data.lead.crmId !== "") return { ok: true, job: data, created: true };
-    const { createId, idField, fields } = data.createLead;
-    const result = await this.leadCreates.submit({
-      createId,
-      idField,
-      fields,
-      objectType: data.lead.objectType,
-    });
-    if (!result.ok) return result;
-    const next: OutcomeJob = { ...data, lead: { ...data.lead, crmId: result.crmId } };
-    await job.updateData(next);
-    return { ok: true, job: next, created: true };
   }
 
   /**
@@ -378,18 +344,18 @@ export class WritebackWorker {
       attempts: job.attemptsStarted,
       failedAt: new Date().toISOString(),
     });
-    if (job.data.kind === "outcome") {
-      const outcomeId = job.data.outcome.outcomeId;
-      await this.receipt((r) => r.deadLettered(outcomeId, `out of attempts: ${classification.reason}`));
-      await this.final(outcomeId);
-    }
+    const receiptId = receiptIdOf(job.data);
+    if (receiptId)
+      await this.receipt((r) => r.deadLettered(receiptId, `out of attempts: ${classification.reason}`));
+    if (job.data.kind === "outcome") await this.final(job.data.outcome.outcomeId);
     await job.remove().catch(() => {});
   }
 
   /** Stop taking jobs, send what is batched, wait for in-flight writes. */
   async close(): Promise<void> {
     const closing = this.worker.close();
-    await this.leadCreates.drain();
+    await this.leads.drain();
+    await this.appointmentChanges.drain();
     await this.activities.drain();
     await this.consents.drain();
     await closing;
