@@ -59,8 +59,10 @@ export function registerInboundRoutes(app: FastifyInstance, deps: ApiDependencie
       const { consent, direction: _direction, ...call } = request.body;
       try {
         const result = await inbound.report({ ...call, ...(consent ? { optOut: true } : {}) });
-        if (request.principal) await receipts.postedBy(call.outcomeId, request.principal.keyName);
-        await deps.notifier.watch(request.headers.authorization, call.outcomeId);
+        await Promise.all([
+          request.principal ? receipts.postedBy(call.outcomeId, request.principal.keyName) : undefined,
+          deps.notifier.watch(request.headers.authorization, call.outcomeId),
+        ]);
         if (!result.duplicate) metrics.outcomes.inc({ campaign: "inbound", disposition: call.disposition });
         return reply.code(202).send({ accepted: true, outcomeId: call.outcomeId, ...result });
       } catch (error) {
