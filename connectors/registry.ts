@@ -50,6 +50,11 @@ export function fieldNameProblem(vendor: VendorName, name: string): string | und
   return vendors[vendor].fieldNameProblem(name);
 }
 
+/** The objects an inbound `create-lead` may create a lead on, for this vendor. */
+export function leadObjectTypes(vendor: VendorName): readonly string[] {
+  return vendors[vendor].leadObjectTypes;
+}
+
 /** What the core needs of one configured integration's vendor, already bound to its config. */
 export interface IntegrationVendor {
   readonly vendor: VendorName;

@@ -71,6 +71,8 @@ export interface FieldDescription {
   /** Allowed values when the field is a picklist/enumeration. */
   picklistValues?: string[];
   updateable: boolean;
+  /** Values are unique and an upsert may name records by them (Salesforce External ID, HubSpot unique-value property). */
+  unique?: boolean;
 }
 
 /** A call outcome as the connector writes it: every value already mapped to the CRM's vocabulary. */
@@ -124,8 +126,60 @@ export interface AppointmentWrite {
 }
 
 export type WriteResult =
-  | { outcomeId: string; ok: true; activityId: string; alreadyExisted: boolean }
+  | {
+      outcomeId: string;
+      ok: true;
+      activityId: string;
+      alreadyExisted: boolean;
+      /** The Event / meeting of the write's appointment, when it had one. */
+      appointmentRecordId?: string;
+    }
   | { outcomeId: string; ok: false; error: ErrorClass };
+
+/**
+ * A lead record telesync creates for a caller no record matched (`inbound.policy: create-lead`).
+ * Written as an upsert on `idField`, a unique / External ID field the admin creates holding
+ * `createId`: the same call always names the same record, so retries and lost answers create it once.
+ */
+export interface LeadCreate {
+  /** Derived from the outcomeId. */
+  createId: string;
+  /** Salesforce `Lead`, HubSpot `contacts`. */
+  objectType: string;
+  idField: string;
+  /** Field values, already in the CRM's names (the config's mapping applied). */
+  fields: Record<string, string>;
+}
+
+export type LeadCreateResult =
+  | { createId: string; ok: true; crmId: string; created: boolean }
+  | { createId: string; ok: false; error: ErrorClass };
+
+/**
+ * A change of an appointment already in the CRM, by its record id (from the outcome's receipt):
+ * a new time, or a cancellation. Both are idempotent writes: the same change twice is one change.
+ */
+export interface AppointmentChange {
+  /** The dialer's id for this change (idempotency key). */
+  changeId: string;
+  /** The Event / meeting (as in `appointments.objectType`). */
+  recordId: string;
+  change:
+    | {
+        action: "reschedule";
+        /** ISO 8601 in UTC. */
+        startsAt: string;
+        endsAt: string;
+        title?: string;
+        notes?: string;
+        location?: string;
+      }
+    | { action: "cancel" };
+}
+
+export type AppointmentChangeResult =
+  | { changeId: string; ok: true }
+  | { changeId: string; ok: false; error: ErrorClass };
 
 /** A do-not-call change written without a call (from /v1/consent or CRM-side events). */
 export interface ConsentWrite {
@@ -167,6 +221,16 @@ export interface CrmConnector {
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]>;
   /** Write do-not-call changes; one result per input, in input order. */
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]>;
+  /**
+   * Create (or find again) the lead records of `create-lead` inbound calls: one upsert on each
+   * item's `idField`, up to `limits.writeBatchSize` per call. One result per input, in input order.
+   */
+  createLeads?(batch: LeadCreate[]): Promise<LeadCreateResult[]>;
+  /**
+   * Reschedule or cancel appointments by record id (Salesforce: Event update / delete; HubSpot:
+   * meeting times / outcome CANCELED). Cancelling one already gone succeeds. One result per input.
+   */
+  changeAppointments?(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]>;
   /** Classify any error thrown by this connector (or its SDK) into retry / rate-limited / auth / permanent. */
   classifyError(error: unknown): ErrorClass;
   /** The request budgets left (shared rate windows, the vendor's daily allowance), for metrics. */
@@ -358,6 +422,8 @@ export interface VendorModule<Config extends { vendor: string }> {
    * `errorMap` is the core's wording for schema issues (e.g. "did you mean" for unknown keys).
    */
   checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectProblem[];
+  /** The objects an inbound `create-lead` may create a lead on (Salesforce `Lead`, HubSpot `contacts`). */
+  readonly leadObjectTypes: readonly string[];
   /** The CRM objects a source's leads live on, for schema checks (`telesync check --live`). */
   sourceObjectTypes(select: Record<string, unknown>): string[];
   /** Why a field name a mapping reads could never be pulled from this vendor (a pull would refuse it). */

@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { ErrorClass } from "../../src/errors.js";
 import type {
   ActivityWrite,
+  AppointmentChange,
+  AppointmentChangeResult,
   ConnectorContext,
   ConnectorLimits,
   ConsentResult,
@@ -10,6 +12,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LeadCreate,
+  LeadCreateResult,
   LiveCheckRow,
   LiveCheckSource,
   PhoneMatch,
@@ -20,7 +24,9 @@ import type {
   WebhookReceiver,
   WriteResult,
 } from "../types.js";
+import { changeMeetings } from "./appointment-changes.js";
 import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
+import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
 import { findContactsByPhone } from "./find-by-phone.js";
@@ -127,6 +133,16 @@ export class HubspotConnector implements CrmConnector {
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     return writeConsent(this.transport, this.config, batch);
+  }
+
+  /** Meetings rescheduled (start/end) or cancelled (outcome CANCELED), by meeting id. */
+  changeAppointments(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]> {
+    return changeMeetings(this.transport, batch);
+  }
+
+  /** Contacts of `create-lead` inbound calls: batch upserts by the admin's unique property. */
+  createLeads(batch: LeadCreate[]): Promise<LeadCreateResult[]> {
+    return createContacts(this.transport, batch);
   }
 
   readonly activityObjectType = "calls";

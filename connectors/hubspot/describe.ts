@@ -9,6 +9,7 @@ const propertySchema = z.object({
   type: z.string(),
   fieldType: z.string().optional(),
   calculated: z.boolean().optional(),
+  hasUniqueValue: z.boolean().optional(),
   options: z.array(z.object({ value: z.string(), hidden: z.boolean().optional() })).optional(),
   modificationMetadata: z.object({ readOnlyValue: z.boolean().optional() }).optional(),
 });
@@ -40,6 +41,7 @@ export async function describeObject(
       label: property.label,
       type: property.type,
       updateable: !property.calculated && property.modificationMetadata?.readOnlyValue !== true,
+      ...(property.hasUniqueValue ? { unique: true } : {}),
     };
     if (property.type === "enumeration" && property.options) {
       field.picklistValues = property.options.filter((o) => !o.hidden).map((o) => o.value);

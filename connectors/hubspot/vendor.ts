@@ -25,6 +25,7 @@ function checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectPro
 export const hubspotVendor: VendorModule<HubspotIntegration> = {
   vendor: "hubspot",
   checkSelect,
+  leadObjectTypes: ["contacts"],
   sourceObjectTypes: () => ["contacts"],
   // Properties are read by name from the response; HubSpot leaves an unknown one out (check --live finds it).
   fieldNameProblem: () => undefined,

@@ -65,8 +65,8 @@ async function existingMeetings(
   transport: HubspotTransport,
   property: string,
   ids: readonly string[],
-): Promise<Set<string>> {
-  const found = new Set<string>();
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
   for (const values of chunk([...new Set(ids)], hubspotLimits.search.maxInValues)) {
     const page = searchPageSchema.parse(
       await transport.call(
@@ -89,7 +89,7 @@ async function existingMeetings(
     );
     for (const meeting of page.results) {
       const id = meeting.properties[property];
-      if (id) found.add(id);
+      if (id && !found.has(id)) found.set(id, meeting.id);
     }
   }
   return found;
@@ -106,10 +106,11 @@ export async function writeMeetings(
   config: HubspotIntegration,
   items: readonly MeetingItem[],
   checkExisting: boolean,
-): Promise<Map<number, ErrorClass>> {
+): Promise<{ failures: Map<number, ErrorClass>; meetingIds: Map<number, string> }> {
   const failures = new Map<number, ErrorClass>();
-  if (items.length === 0) return failures;
-  let existing = new Set<string>();
+  const meetingIds = new Map<number, string>();
+  if (items.length === 0) return { failures, meetingIds };
+  let existing = new Map<string, string>();
   try {
     if (checkExisting)
       existing = await existingMeetings(
@@ -120,8 +121,9 @@ export async function writeMeetings(
   } catch (error) {
     const verdict = transport.classify(error);
     for (const item of items) failures.set(item.index, verdict);
-    return failures;
+    return { failures, meetingIds };
   }
+  const byAppointment = new Map(existing);
   const seen = new Set<string>();
   const toCreate = items.filter(({ appointment }) => {
     if (existing.has(appointment.appointmentId) || seen.has(appointment.appointmentId)) return false;
@@ -141,9 +143,13 @@ export async function writeMeetings(
           { idempotent: false },
         ),
       );
-      const created = new Set(
-        answer.results.map((m) => m.objectWriteTraceId ?? m.properties[config.appointmentIdProperty] ?? ""),
+      const created = new Map(
+        answer.results.map((m) => [
+          m.objectWriteTraceId ?? m.properties[config.appointmentIdProperty] ?? "",
+          m.id,
+        ]),
       );
+      for (const [appointmentId, id] of created) byAppointment.set(appointmentId, id);
       for (const item of part) {
         if (!created.has(item.appointment.appointmentId)) {
           failures.set(item.index, {
@@ -158,5 +164,9 @@ export async function writeMeetings(
       for (const item of part) failures.set(item.index, verdict);
     }
   }
-  return failures;
+  for (const { index, appointment } of items) {
+    const id = byAppointment.get(appointment.appointmentId);
+    if (id && !failures.has(index)) meetingIds.set(index, id);
+  }
+  return { failures, meetingIds };
 }

@@ -135,7 +135,7 @@ export async function writeActivities(
     );
   }
   // Appointments: a meeting per item whose call is stored; a failure is retried with checkExisting.
-  const meetingFailures = await writeMeetings(
+  const { failures: meetingFailures, meetingIds } = await writeMeetings(
     transport,
     config,
     writable.flatMap(({ index, write }) =>
@@ -162,11 +162,24 @@ export async function writeActivities(
     const known = results.get(index);
     if (known) return known;
     const existingId = existing.get(write.outcomeId);
+    const meeting = meetingIds.has(index) ? { appointmentRecordId: meetingIds.get(index) as string } : {};
     if (existingId)
-      return { outcomeId: write.outcomeId, ok: true, activityId: existingId, alreadyExisted: true };
+      return {
+        outcomeId: write.outcomeId,
+        ok: true,
+        activityId: existingId,
+        alreadyExisted: true,
+        ...meeting,
+      };
     const outcome = created.get(write.outcomeId);
     if (outcome?.ok)
-      return { outcomeId: write.outcomeId, ok: true, activityId: outcome.activityId, alreadyExisted: false };
+      return {
+        outcomeId: write.outcomeId,
+        ok: true,
+        activityId: outcome.activityId,
+        alreadyExisted: false,
+        ...meeting,
+      };
     if (unsettled.has(write.outcomeId)) {
       const reason =
         "call sent recently and not found yet: HubSpot's search index may lag; looked up again later";

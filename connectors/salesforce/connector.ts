@@ -2,6 +2,8 @@ import { z } from "zod";
 import type { ErrorClass } from "../../src/errors.js";
 import type {
   ActivityWrite,
+  AppointmentChange,
+  AppointmentChangeResult,
   ChangeStream,
   ChangeStreamHandlers,
   ConnectorContext,
@@ -12,6 +14,8 @@ import type {
   CrmRecord,
   FetchRequest,
   FieldDescription,
+  LeadCreate,
+  LeadCreateResult,
   LiveCheckRow,
   LiveCheckSource,
   PhoneMatch,
@@ -21,11 +25,13 @@ import type {
   RateBudget,
   WriteResult,
 } from "../types.js";
+import { changeAppointments } from "./appointment-changes.js";
 import { SalesforceSession } from "./auth.js";
 import { SalesforceChangeStream } from "./change-stream.js";
 import { checkSource } from "./check-source.js";
 import { classifyError } from "./classify-error.js";
 import type { SalesforceIntegration } from "./config.js";
+import { createLeads } from "./create-leads.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
 import { fetchRecords } from "./fetch-records.js";
 import { findByPhone } from "./find-by-phone.js";
@@ -148,6 +154,18 @@ export class SalesforceConnector implements CrmConnector {
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
     this.assertOpen();
     return writeConsent(this.targets(), batch);
+  }
+
+  /** Events rescheduled (updated) or cancelled (deleted), by Event id. */
+  changeAppointments(batch: AppointmentChange[]): Promise<AppointmentChangeResult[]> {
+    this.assertOpen();
+    return changeAppointments(this.session, batch);
+  }
+
+  /** Leads of `create-lead` inbound calls: upserts on the admin's External ID field. */
+  createLeads(batch: LeadCreate[]): Promise<LeadCreateResult[]> {
+    this.assertOpen();
+    return createLeads(this.session, batch);
   }
 
   readonly activityObjectType = "Task";

@@ -17,6 +17,7 @@ export const describeResultSchema = z.object({
         label: z.string(),
         type: z.string(),
         updateable: z.boolean(),
+        externalId: z.boolean().optional(),
         relationshipName: z.string().nullable().optional(),
         picklistValues: z
           .array(z.object({ value: z.string(), active: z.boolean().optional() }).loose())
@@ -46,6 +47,7 @@ export function toFieldDescriptions(result: DescribeResult): FieldDescription[] 
       label: field.label,
       type: field.type,
       updateable: field.updateable,
+      ...(field.externalId ? { unique: true } : {}),
       ...(picklist ? { picklistValues: values } : {}),
     };
   });

@@ -37,6 +37,8 @@ export const salesforceVendor: VendorModule<SalesforceIntegration> = {
     fieldNamePattern.test(name)
       ? undefined
       : "a Salesforce field name looks like Name, Custom__c or one relationship hop (Account.Name)",
+  // A Contact needs an Account: an unknown caller becomes a Lead.
+  leadObjectTypes: ["Lead"],
   sourceObjectTypes: (select) => (typeof select.object === "string" ? [select.object] : ["Lead", "Contact"]),
   sourceWarnings: (config, select) => {
     const parsed = salesforceSelectSchema.safeParse(select);

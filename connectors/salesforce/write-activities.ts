@@ -236,7 +236,7 @@ export async function writeActivities(
       ? [{ index: i, item, appointment: item.appointment, link: target(i).link }]
       : [],
   );
-  const eventFailures = await writeEvents(
+  const { failures: eventFailures, eventIds } = await writeEvents(
     session,
     config.writeback.appointmentIdField,
     withAppointments,
@@ -257,6 +257,7 @@ export async function writeActivities(
       ok: true,
       activityId: task.id,
       alreadyExisted: task.existed === true,
+      ...(eventIds.has(i) ? { appointmentRecordId: eventIds.get(i) as string } : {}),
     };
   });
 }

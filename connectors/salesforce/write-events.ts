@@ -68,9 +68,10 @@ export async function writeEvents(
     link?: { WhoId: string } | { WhatId: string };
   }>,
   checkExisting: boolean,
-): Promise<Map<number, ErrorClass>> {
+): Promise<{ failures: Map<number, ErrorClass>; eventIds: Map<number, string> }> {
   const failures = new Map<number, ErrorClass>();
-  if (items.length === 0) return failures;
+  const eventIds = new Map<number, string>();
+  if (items.length === 0) return { failures, eventIds };
   const existing = checkExisting
     ? await existingEvents(
         session,
@@ -102,5 +103,14 @@ export async function writeEvents(
     const outcome = saved[k];
     if (outcome && !outcome.ok) failures.set(index, outcome.error);
   });
-  return failures;
+  const byAppointment = new Map(existing);
+  toCreate.forEach(({ appointment }, k) => {
+    const outcome = saved[k];
+    if (outcome?.ok) byAppointment.set(appointment.appointmentId, outcome.id);
+  });
+  for (const { index, appointment } of items) {
+    const id = byAppointment.get(appointment.appointmentId);
+    if (id && !failures.has(index)) eventIds.set(index, id);
+  }
+  return { failures, eventIds };
 }

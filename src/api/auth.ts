@@ -13,6 +13,16 @@ export function isAdmin(principal: Principal): boolean {
   return principal.scopes.has("admin");
 }
 
+/**
+ * Whether the caller may read the receipt of an outcome posted with the key named `postedBy`: that
+ * key, an admin key or a `receipts-read-all` key. A receipt without a poster (posted through the
+ * library, or before keys were recorded) is for the last two only.
+ */
+export function mayReadReceipt(principal: Principal, postedBy: string | undefined): boolean {
+  if (isAdmin(principal) || principal.scopes.has("receipts-read-all")) return true;
+  return postedBy !== undefined && postedBy === principal.keyName;
+}
+
 /** Whether the caller may act in `campaign` (admin keys and unrestricted keys: every campaign). */
 export function mayUseCampaign(principal: Principal, campaign: string): boolean {
   return isAdmin(principal) || principal.campaigns === undefined || principal.campaigns.has(campaign);

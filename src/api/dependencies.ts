@@ -38,7 +38,7 @@ export interface ApiDependencies {
   /** Inbound calls (`POST /v1/calls`). */
   inbound: Pick<InboundCallService, "report">;
   /** Outcome receipts (`GET /v1/outcomes/{outcomeId}`). */
-  receipts: Pick<OutcomeReceipts, "read">;
+  receipts: Pick<OutcomeReceipts, "read" | "postedBy">;
   /** An accepted outcome's final state goes to the webhook of the API key that posted it. */
   notifier: Pick<OutcomeNotifier, "watch">;
   abandonment: Pick<AbandonmentCounter, "status">;
@@ -49,7 +49,7 @@ export interface ApiDependencies {
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */
   connector: (integrationId: string) => Pick<CrmConnector, "currentPause" | "rateBudget">;
-  intake: Pick<WritebackIntake, "queue">;
+  intake: Pick<WritebackIntake, "queue" | "enqueue">;
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;
   trigger: Pick<SyncTrigger, "trigger">;

@@ -15,6 +15,7 @@ import type { ApiDependencies } from "./dependencies.js";
 import { toErrorReply } from "./errors.js";
 import { isRedisUnavailable, redisReady, sendRedisUnavailable } from "./redis-unavailable.js";
 import { registerAnswerRoutes } from "./routes/answers.js";
+import { registerAppointmentRoutes } from "./routes/appointments.js";
 import { registerDecisionRoutes } from "./routes/decisions.js";
 import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerInboundRoutes } from "./routes/inbound.js";
@@ -29,8 +30,8 @@ declare module "fastify" {
     principal?: Principal;
   }
   interface FastifyContextConfig {
-    /** The scope a route needs; routes that declare none are admin-only. */
-    scope?: ApiScope;
+    /** The scope a route needs (any one of a list); routes that declare none are admin-only. */
+    scope?: ApiScope | readonly ApiScope[];
   }
 }
 
@@ -91,11 +92,12 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
       return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
     }
     request.principal = principal;
-    const scope = request.routeOptions.config.scope ?? "admin";
-    if (!principal.scopes.has(scope) && !isAdmin(principal)) {
-      return reply
-        .code(403)
-        .send({ error: "forbidden_scope", message: `key "${principal.keyName}" lacks the ${scope} scope` });
+    const scopes = [request.routeOptions.config.scope ?? "admin"].flat();
+    if (!scopes.some((scope) => principal.scopes.has(scope)) && !isAdmin(principal)) {
+      return reply.code(403).send({
+        error: "forbidden_scope",
+        message: `key "${principal.keyName}" lacks the ${scopes.join(" or ")} scope`,
+      });
     }
     // Redis away: answer at once rather than let the request wait for a reconnect.
     if (!redisReady([deps.redis])) return sendRedisUnavailable(reply);
@@ -119,6 +121,7 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   registerAnswerRoutes(app, deps);
   registerInboundRoutes(app, deps);
   registerLookupRoutes(app, deps);
+  registerAppointmentRoutes(app, deps);
   for (const plugin of deps.plugins ?? []) await plugin(app);
   return app;
 }

@@ -128,6 +128,57 @@ async function appointmentRows(telesync: Telesync, config: TelesyncConfig): Prom
 }
 
 /**
+ * `inbound.createLead` against the object's describe / properties: the id field exists and is
+ * unique (an upsert can name records by it), every mapped field exists and can be written.
+ */
+async function createLeadRows(telesync: Telesync, config: TelesyncConfig): Promise<LiveCheckRow[]> {
+  const createLead = config.inbound.createLead;
+  if (!createLead || !ownEntry(config.integrations, createLead.integration)) return [];
+  const { integration, object, idField } = createLead;
+  const subject = `inbound.createLead (${integration} ${object})`;
+  let fields: FieldDescription[];
+  try {
+    fields = await telesync.connector(integration).describe(object);
+  } catch (error) {
+    return [
+      { subject, check: "schema", status: "error", detail: `could not read the schema: ${text(error)}` },
+    ];
+  }
+  const rows: LiveCheckRow[] = [];
+  const id = fields.find((f) => f.name === idField);
+  if (!id)
+    rows.push({
+      subject,
+      check: `id field ${idField}`,
+      status: "error",
+      detail: `no field ${idField}`,
+      fix: "create it (unique text; Salesforce: External ID)",
+    });
+  else if (!id.unique)
+    rows.push({
+      subject,
+      check: `id field ${idField}`,
+      status: "error",
+      detail: `${idField} is not unique`,
+      fix: "make it an External ID (Salesforce) or a unique-value property (HubSpot), so a retried call creates its lead once",
+    });
+  for (const name of Object.keys(createLead.fields)) {
+    const field = fields.find((f) => f.name === name);
+    if (!field) rows.push({ subject, check: `field ${name}`, status: "error", detail: `no field ${name}` });
+    else if (!field.updateable)
+      rows.push({ subject, check: `field ${name}`, status: "error", detail: `${name} cannot be written` });
+  }
+  if (rows.length === 0)
+    rows.push({
+      subject,
+      check: "fields",
+      status: "ok",
+      detail: `${idField} and ${Object.keys(createLead.fields).join(", ")} ok`,
+    });
+  return rows;
+}
+
+/**
  * `telesync check --live`: the integrations first (a failed token skips that integration's schema
  * checks: they would only repeat it), then mappings, then appointment fields.
  */
@@ -152,6 +203,7 @@ export async function liveCheckRows(telesync: Telesync, config: TelesyncConfig):
   };
   rows.push(...(await mappingRows(telesync, reachable)));
   rows.push(...(await appointmentRows(telesync, reachable)));
+  rows.push(...(await createLeadRows(telesync, reachable)));
   return rows;
 }
 

@@ -3,9 +3,11 @@ import { z } from "zod";
 
 /**
  * What a key may do. `dialer`: lease, extend, release, report outcomes and opt leads or numbers out
- * (of its campaigns); `admin`: everything, including opt-ins, operations routes and audit trails.
+ * (of its campaigns), and read the receipts of the outcomes it posted; `receipts-read-all`: read
+ * every outcome's receipt (a reporting tool); `admin`: everything, including opt-ins, operations
+ * routes and audit trails.
  */
-export const apiScopeSchema = z.enum(["dialer", "admin"]);
+export const apiScopeSchema = z.enum(["dialer", "receipts-read-all", "admin"]);
 export type ApiScope = z.infer<typeof apiScopeSchema>;
 
 const keyNameSchema = z

@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { checkSelect, fieldNameProblem, type VendorName } from "../../connectors/registry.js";
 import { defaultRuleSet } from "../compliance/index.js";
+import { createLeadProblems } from "./inbound-check.js";
 import type {
   CampaignConfig,
   FieldMapping,
@@ -33,6 +34,8 @@ export interface CheckableConfig {
   campaigns: Record<string, CampaignConfig | undefined>;
   sources: Array<SourceConfig | undefined>;
   dispositions: TelesyncConfig["dispositions"];
+  /** Absent when the `inbound` block itself has mistakes. */
+  inbound?: Pick<TelesyncConfig["inbound"], "createLead"> | undefined;
 }
 
 /**
@@ -76,6 +79,7 @@ export function crossCheckConfig(config: CheckableConfig, errorMap?: z.core.$Zod
     }
   });
   problems.push(...mappedFieldProblems(config));
+  problems.push(...createLeadProblems(config.inbound?.createLead, config.integrations));
   problems.push(...answerFieldProblems(config));
   const registries = defaultRuleSet().registries.rules.map((rule) => rule.country);
   for (const [name, campaign] of Object.entries(config.campaigns)) {

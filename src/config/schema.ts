@@ -5,6 +5,7 @@ import { countrySchema } from "../compliance/rules-schema.js";
 import { mappableLeadFields } from "../model/lead.js";
 import { apiKeysSchema } from "./api-keys.js";
 import { durationSchema } from "./duration.js";
+import { inboundSchema } from "./inbound-schema.js";
 import { questionIdSchema, scriptSchema } from "./script-schema.js";
 
 /** Ids used in keys, job ids and URLs: no `:` (BullMQ), no `/` (lead keys), not all digits. */
@@ -245,17 +246,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** Inbound calls (`POST /v1/calls`): how a caller's number is attributed to one lead. */
-  inbound: z
-    .strictObject({
-      /** A lead leased for the number within this long is the one the caller calls back. */
-      attributionWindow: durationSchema.default(7 * 86_400_000),
-      /**
-       * Several leads carry the number and none was leased within the window: `ask` answers 409 with
-       * the candidates for the agent to pick, `newest` takes the most recently modified record.
-       */
-      policy: z.enum(["ask", "newest"]).default("ask"),
-    })
-    .prefault({}),
+  inbound: inboundSchema,
   sync: z
     .strictObject({
       /** Jobs per addBulk call. */

@@ -8,6 +8,7 @@ import { TelesyncService } from "../runtime/service.js";
 import { createTelesync, type Telesync } from "../runtime/telesync.js";
 import type { SyncReport } from "../sync/run-sync.js";
 import { demoConfig, hubspotOutcomes } from "./demo-config.js";
+import { showInboundDay } from "./inbound-day.js";
 import { loadSandbox } from "./load-sandbox.js";
 import { simulateAgents } from "./simulate-agents.js";
 
@@ -128,6 +129,16 @@ export async function runDemo(options: {
     const optOut = (
       await telesync.dialQueues.get("q4_outbound").queue.getJobs(["waiting", "delayed"], 40, 40)
     )[0]?.data.lead;
+    await showInboundDay({
+      url: service.url as string,
+      apiKey,
+      campaign: "q4_outbound",
+      print,
+      eventStart: (id) => {
+        const start = sf.get("Event", id)?.StartDateTime;
+        return start === undefined ? undefined : new Date(Date.parse(String(start))).toISOString();
+      },
+    });
     const agentRun = await simulateAgents({
       url: service.url as string,
       apiKey,

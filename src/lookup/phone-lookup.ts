@@ -60,6 +60,11 @@ interface CachedMatches {
   matches: Array<PhoneMatch & { integration: string }>;
 }
 
+interface CrmAnswer extends CachedMatches {
+  unavailable: LookupResult["unavailable"];
+  cached: boolean;
+}
+
 /**
  * Screen pop: the CRM records carrying a number, across integrations, with telesync's own view of
  * each lead (queue state per campaign) and of the number (consent). The CRM answer is cached in Redis
@@ -68,37 +73,63 @@ interface CachedMatches {
  */
 export class PhoneLookup {
   private hashKey: Promise<Buffer> | undefined;
+  /**
+   * CRM answers being fetched, by number: screen pops of one number that arrive together (a call
+   * ringing on several agents' screens, a retry) share one search per integration instead of each
+   * spending a slot of the vendor's search budget. Dropped once answered (the Redis cache takes over).
+   */
+  private readonly inFlight = new Map<string, Promise<CrmAnswer>>();
 
   constructor(private readonly deps: PhoneLookupDependencies) {}
 
   async lookup(input: string, country?: string): Promise<LookupResult> {
     const query = phoneQuery(input, country ?? this.deps.defaultCountry);
     if (!query) throw new InvalidPhoneError(`"${maskPhone(input)}" is not a valid phone number`);
+    // Consent does not depend on the CRM: read alongside the cache and the search, not after them.
+    const consent = this.consentOf(query.e164);
+    consent.catch(() => {});
+    const answer = await this.crmAnswer(query);
+    const [records, consentState] = await Promise.all([
+      Promise.all(answer.matches.map((match) => this.withQueueState(match))),
+      consent,
+    ]);
+    return {
+      phone: maskPhone(query.e164),
+      consent: consentState,
+      records,
+      unavailable: answer.unavailable,
+      cached: answer.cached,
+    };
+  }
+
+  /** The CRM records for the number: from the cache, from a search already in flight, or searched now. */
+  private crmAnswer(query: PhoneQuery): Promise<CrmAnswer> {
+    const running = this.inFlight.get(query.e164);
+    if (running) return running;
+    const answer = this.cachedOrSearched(query).finally(() => this.inFlight.delete(query.e164));
+    this.inFlight.set(query.e164, answer);
+    return answer;
+  }
+
+  private async cachedOrSearched(query: PhoneQuery): Promise<CrmAnswer> {
     const cacheKey = redisKeys(this.deps.prefix).lookup(`lookup:${await this.hash(query.e164)}`);
     const cachedRaw = await this.deps.redis.get(cacheKey);
-    let cached = cachedRaw !== null;
-    let matches = cachedRaw ? (JSON.parse(cachedRaw) as CachedMatches).matches : [];
-    const unavailable: LookupResult["unavailable"] = [];
-    if (!cachedRaw) {
-      const answers = await this.searchAll(query);
-      matches = answers.matches;
-      unavailable.push(...answers.unavailable);
-      // A partial answer is not cached: the next screen pop asks the integration that failed again.
-      if (unavailable.length === 0) {
-        await this.deps.redis.set(
+    if (cachedRaw)
+      return { matches: (JSON.parse(cachedRaw) as CachedMatches).matches, unavailable: [], cached: true };
+    const { matches, unavailable } = await this.searchAll(query);
+    // A partial answer is not cached: the next screen pop asks the integration that failed again.
+    // Not awaited: the caller's answer does not wait for the cache write (a failed write only costs
+    // the next lookup a search).
+    if (unavailable.length === 0)
+      this.deps.redis
+        .set(
           cacheKey,
           JSON.stringify({ matches } satisfies CachedMatches),
           "PX",
           this.deps.cacheTtlMs ?? lookupCacheTtlMs,
-        );
-      }
-      cached = false;
-    }
-    const [records, consent] = await Promise.all([
-      Promise.all(matches.map((match) => this.withQueueState(match))),
-      this.consentOf(query.e164),
-    ]);
-    return { phone: maskPhone(query.e164), consent, records, unavailable, cached };
+        )
+        .catch(() => {});
+    return { matches, unavailable, cached: false };
   }
 
   private async searchAll(query: PhoneQuery): Promise<{

@@ -1,9 +1,10 @@
 import type { Lead } from "../model/lead.js";
 
 /** How an inbound call found its one lead, in the order tried. */
-export type AttributedBy = "leadKey" | "recent-lease" | "single-match" | "newest";
+export type AttributedBy = "leadKey" | "recent-lease" | "single-match" | "newest" | "created-lead";
 
-export type InboundPolicy = "ask" | "newest";
+/** `create-lead` acts only when no record carries the number; several are asked about, as `ask`. */
+export type InboundPolicy = "ask" | "newest" | "create-lead";
 
 /** A lead telesync knows (it has a job in a campaign queue) and the campaign it is queued in. */
 export interface KnownLead {
@@ -55,7 +56,7 @@ export function attributeCall(input: AttributionInput): Attribution {
   const [only] = matches;
   if (!only) return { ok: false, problem: "unknown_caller" };
   if (matches.length === 1) return { ok: true, lead: only, by: "single-match" };
-  if (input.policy === "ask")
+  if (input.policy !== "newest")
     return { ok: false, problem: "ambiguous_caller", candidates: matches.map(candidate) };
   // Newest modification wins; equal times fall back to the lead key order, so the choice is stable.
   const newest = matches.reduce((best, m) =>

@@ -1,3 +1,4 @@
+import type { CreateLeadConfig } from "../config/inbound-schema.js";
 import type { ConsentService } from "../consent/consent-service.js";
 import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
@@ -12,6 +13,7 @@ import {
   type InboundPolicy,
   type KnownLead,
 } from "./attribution.js";
+import { createdLeadId, createLeadFields } from "./create-lead.js";
 import { OutcomeConflictError } from "./errors.js";
 import type { OutcomeLedger } from "./outcome-ledger.js";
 
@@ -30,6 +32,8 @@ export interface InboundCall {
   leadKey?: string | undefined;
   /** The caller asked not to be called again. */
   optOut?: boolean | undefined;
+  /** The caller's name as the agent took it, for a lead `create-lead` makes. */
+  callerName?: string | undefined;
 }
 
 export interface InboundResult {
@@ -65,7 +69,12 @@ export interface InboundCallDependencies {
   consent: Pick<ConsentService, "apply">;
   /** The configured integration ids: a lead key of another integration is unknown. */
   integrations: readonly string[];
-  settings: { attributionWindowMs: number; policy: InboundPolicy };
+  settings: {
+    attributionWindowMs: number;
+    policy: InboundPolicy;
+    /** Where `create-lead` creates a lead for a caller no record matched. */
+    createLead?: CreateLeadConfig | undefined;
+  };
   /** telesync's clock: the attribution window is measured on it. */
   now: () => Date;
 }
@@ -77,6 +86,9 @@ export interface InboundCallDependencies {
  * one activity per matching record. Acceptance is the outcome ledger's exactly-once step (the
  * "lease" of an inbound call is its number), then the same writeback as outbound outcomes.
  */
+/** Where an inbound call is logged: a lead telesync knows, or a lead created for it. */
+type CallTarget = { lead: KnownLead; by: AttributedBy } | { create: CreateLeadConfig; by: "created-lead" };
+
 export class InboundCallService {
   constructor(private readonly deps: InboundCallDependencies) {}
 
@@ -97,11 +109,16 @@ export class InboundCallService {
     });
     if (!acceptance.accepted) {
       if (!acceptance.sameLease) throw new OutcomeConflictError(call.outcomeId);
-      return { duplicate: true, leadKey: attribution.lead.lead.key };
+      return { duplicate: true, ...("lead" in attribution ? { leadKey: attribution.lead.lead.key } : {}) };
     }
-    await this.queueWriteback(call, mark, attribution.lead);
+    await this.queueWriteback(call, mark, attribution);
     await this.applyOptOut(call);
-    return { duplicate: false, leadKey: attribution.lead.lead.key, attributedBy: attribution.by };
+    // A created lead's key is known once it is written: its receipt names it.
+    return {
+      duplicate: false,
+      ...("lead" in attribution ? { leadKey: attribution.lead.lead.key } : {}),
+      attributedBy: attribution.by,
+    };
   }
 
   /** A retry of an accepted call: finish what a crashed first attempt left undone. */
@@ -110,10 +127,10 @@ export class InboundCallService {
     if (!queued) {
       // The receipt (written before the job) names the lead when the first attempt got that far.
       const named = receipt?.leadKey ? await this.known(receipt.leadKey) : undefined;
-      const lead = named ?? (await this.attribute(call)).lead;
-      await this.queueWriteback(call, mark, lead);
+      const target: CallTarget = named ? { lead: named, by: "leadKey" } : await this.attribute(call);
+      await this.queueWriteback(call, mark, target);
       await this.applyOptOut(call);
-      return { duplicate: true, leadKey: lead.lead.key };
+      return { duplicate: true, ...("lead" in target ? { leadKey: target.lead.lead.key } : {}) };
     }
     await this.applyOptOut(call);
     return { duplicate: true, ...(receipt?.leadKey ? { leadKey: receipt.leadKey } : {}) };
@@ -130,7 +147,7 @@ export class InboundCallService {
     return known.lead.phone === phone || (known.lead.altPhones ?? []).includes(phone);
   }
 
-  private async attribute(call: InboundCall): Promise<{ lead: KnownLead; by: AttributedBy }> {
+  private async attribute(call: InboundCall): Promise<CallTarget> {
     if (call.leadKey !== undefined) {
       const lead = await this.known(call.leadKey);
       if (!lead)
@@ -152,6 +169,9 @@ export class InboundCallService {
     }
     const attribution = attributeCall({ recentLease: recent, matches, policy: this.deps.settings.policy });
     if (attribution.ok) return { lead: attribution.lead, by: attribution.by };
+    const { createLead } = this.deps.settings;
+    if (attribution.problem === "unknown_caller" && this.deps.settings.policy === "create-lead" && createLead)
+      return { create: createLead, by: "created-lead" };
     if (attribution.problem === "unknown_caller")
       throw new InboundCallError(
         404,
@@ -166,14 +186,20 @@ export class InboundCallService {
     );
   }
 
-  private async queueWriteback(call: InboundCall, mark: string, known: KnownLead): Promise<void> {
-    const { lead, campaign } = known;
+  private async queueWriteback(call: InboundCall, mark: string, target: CallTarget): Promise<void> {
+    const createId = createdLeadId(call.outcomeId);
+    const lead =
+      "lead" in target
+        ? target.lead.lead
+        : { integration: target.create.integration, objectType: target.create.object, crmId: "" };
+    const leadKey =
+      "lead" in target ? target.lead.lead.key : `${lead.integration}/${lead.objectType}/new:${createId}`;
     await this.deps.intake.enqueue({
       kind: "outcome",
       outcome: {
         outcomeId: call.outcomeId,
-        leadKey: lead.key,
-        campaign,
+        leadKey,
+        campaign: "lead" in target ? target.lead.campaign : target.create.campaign,
         disposition: call.disposition,
         startedAt: call.startedAt,
         durationSec: call.durationSec,
@@ -189,8 +215,17 @@ export class InboundCallService {
         objectType: lead.objectType,
         crmId: lead.crmId,
         phone: call.phone,
-        ...(lead.membership ? { membershipId: lead.membership.id } : {}),
+        ...("membership" in lead && lead.membership ? { membershipId: lead.membership.id } : {}),
       },
+      ...("create" in target
+        ? {
+            createLead: {
+              createId,
+              idField: target.create.idField,
+              fields: createLeadFields(target.create, call),
+            },
+          }
+        : {}),
     });
     await this.deps.ledger.markQueued(call.outcomeId, mark);
   }

@@ -157,6 +157,10 @@ export class RedisKeys {
   receipt(outcomeHash: string): string {
     return this.key(slotTags.outcomes, `receipt:${outcomeHash}`);
   }
+  /** An appointment's latest changeId (reschedules and cancels: only the latest is written). */
+  appointmentLatest(appointmentHash: string): string {
+    return this.key(slotTags.outcomes, `appointment-latest:${appointmentHash}`);
+  }
   consentLead(leadKey: string): string {
     return this.key(slotTags.consent, `consent:lead:${leadKey}`);
   }

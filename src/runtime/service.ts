@@ -178,7 +178,11 @@ export class TelesyncService {
       receipts: this.intake.receipts,
       consent: this.consent,
       integrations: Object.keys(config.integrations),
-      settings: { attributionWindowMs: config.inbound.attributionWindow, policy: config.inbound.policy },
+      settings: {
+        attributionWindowMs: config.inbound.attributionWindow,
+        policy: config.inbound.policy,
+        createLead: config.inbound.createLead,
+      },
       now,
     });
   }
@@ -203,6 +207,8 @@ export class TelesyncService {
               onFinal: (outcomeId) => service.notifier.final(outcomeId),
               onBatch: (kind, size) =>
                 service.metrics.writebackBatchSize.observe({ integration: integrationId, kind }, size),
+              isLatestChange: (appointmentId, changeId) =>
+                service.intake.isLatestChange(appointmentId, changeId),
               redis,
               redisUrl: config.redis.url,
               redisCluster: config.redis.cluster,

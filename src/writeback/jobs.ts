@@ -1,3 +1,4 @@
+import type { AppointmentChange } from "../../connectors/types.js";
 import type { CallOutcome } from "../model/outcome.js";
 
 /** The CRM record an outcome or consent change is written to, parsed from the lead key. */
@@ -18,6 +19,11 @@ export interface OutcomeJob {
   complianceFlag?: string;
   /** Set after a failure that may have been applied: the next attempt looks for the first write. */
   ambiguous?: boolean;
+  /**
+   * The call's caller matched no record (`inbound.policy: create-lead`): the lead is created first,
+   * by an upsert on `idField` = `createId`, and `lead.crmId` stays empty until then.
+   */
+  createLead?: { createId: string; idField: string; fields: Record<string, string> };
 }
 
 /** A do-not-call change on its way to the CRM. */
@@ -30,7 +36,26 @@ export interface ConsentJob {
   ambiguous?: boolean;
 }
 
-export type WritebackJob = OutcomeJob | ConsentJob;
+/** A reschedule or cancellation of an appointment already in the CRM. */
+export interface AppointmentJob {
+  kind: "appointment";
+  /** `<appointmentId>\n<changeId>` (`appointmentChangeKey`): the job's idempotency key and its receipt's id. */
+  id: string;
+  /** telesync's appointment id (`<outcomeId>#appointment`). */
+  appointmentId: string;
+  lead: LeadRef;
+  /** The Event / meeting, from the outcome's receipt. */
+  record: { objectType: string; crmId: string };
+  change: AppointmentChange["change"];
+  ambiguous?: boolean;
+}
+
+export type WritebackJob = OutcomeJob | ConsentJob | AppointmentJob;
+
+/** A change's id within its appointment: a dialer's changeIds need only be unique per appointment. */
+export function appointmentChangeKey(appointmentId: string, changeId: string): string {
+  return `${appointmentId}\n${changeId}`;
+}
 
 /** `<integration>/<objectType>/<crmId>` → its parts; undefined when malformed. */
 export function parseLeadKey(leadKey: string): Omit<LeadRef, "membershipId" | "phone"> | undefined {

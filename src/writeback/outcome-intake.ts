@@ -69,7 +69,34 @@ export class WritebackIntake {
       ]);
       return;
     }
+    if (job.kind === "appointment") {
+      // The latest change of an appointment wins: an older one still queued (or retried) is skipped.
+      // Set before the receipt, and only for a change not seen before: a repeated old request never
+      // makes an old change the latest again, and a crash in between is repaired by the retry.
+      if (!(await this.receipts.read(job.id)))
+        await this.redis.set(this.latestChangeKey(job.appointmentId), job.id, "EX", 30 * 86_400);
+      await this.receipts.accepted(job.id, {
+        direction: `appointment-${job.change.action}`,
+        leadKey: `${job.lead.integration}/${job.lead.objectType}/${job.lead.crmId}`,
+        at: new Date(),
+      });
+      await this.queue(job.lead.integration).add("appointment", job, { jobId: writebackJobId("a", job.id) });
+      return;
+    }
     await this.queue(job.lead.integration).add("consent", job, { jobId: writebackJobId("c", job.id) });
+  }
+
+  /** `appointment-latest:<hash>`: the changeId of an appointment's most recent change. */
+  latestChangeKey(appointmentId: string): string {
+    return redisKeys(this.prefix).appointmentLatest(
+      createHash("sha256").update(appointmentId).digest("hex").slice(0, 32),
+    );
+  }
+
+  /** Whether `changeId` is still the appointment's latest change (a superseded one is not written). */
+  async isLatestChange(appointmentId: string, changeId: string): Promise<boolean> {
+    const latest = await this.redis.get(this.latestChangeKey(appointmentId));
+    return latest === null || latest === changeId;
   }
 
   /** Queue again under a new id (dead-letter replay), so it is not taken for the original job. */

@@ -9,8 +9,12 @@ export type ReceiptState = "accepted" | "batched" | "retrying" | "written" | "de
 
 /** A CRM record an outcome created or updated. */
 export interface ReceiptRecord {
-  /** activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead. */
-  role: "activity" | "lead" | "consent";
+  /**
+   * activity: the call itself; lead: field updates on the lead; consent: DoNotCall on the lead;
+   * created-lead: the lead created for a caller no record matched (`inbound.policy: create-lead`);
+   * appointment: the Event / meeting an outcome set, or a change rescheduled or cancelled.
+   */
+  role: "activity" | "lead" | "consent" | "created-lead" | "appointment";
   objectType: string;
   id: string;
   /** Where a person opens it; absent when the connector cannot tell (`urlUnknown` says why). */
@@ -26,6 +30,8 @@ export interface Receipt {
   state: ReceiptState;
   direction?: string;
   leadKey?: string;
+  /** The name of the API key that posted the outcome (never its value): who may read this receipt. */
+  postedBy?: string;
   acceptedAt?: string;
   updatedAt: string;
   /** Writeback attempts started. */
@@ -119,12 +125,24 @@ export class OutcomeReceipts {
     return this.update(outcomeId, "retrying", { nextAttemptAt: nextAttemptAt.toISOString(), lastError });
   }
 
-  written(outcomeId: string, records: ReceiptRecord[]): Promise<boolean> {
-    return this.update(outcomeId, "written", { records: JSON.stringify(records), reason: "" });
+  /** `leadKey`: the lead an inbound call's `create-lead` created, known only now. */
+  written(outcomeId: string, records: ReceiptRecord[], leadKey?: string): Promise<boolean> {
+    return this.update(outcomeId, "written", { records: JSON.stringify(records), reason: "", leadKey });
   }
 
   deadLettered(outcomeId: string, reason: string): Promise<boolean> {
     return this.update(outcomeId, "dead-lettered", { reason });
+  }
+
+  /**
+   * Record the API key (its name) that posted the outcome, once: the first poster keeps it, so a
+   * later copy of the same outcomeId from another key cannot take the receipt over. Called by the
+   * route after the outcome was accepted (a dialer's retry of a request that crashed before this
+   * records it then).
+   */
+  async postedBy(outcomeId: string, keyName: string): Promise<void> {
+    const key = this.key(outcomeId);
+    await this.redis.multi().hsetnx(key, "postedBy", keyName).expire(key, receiptTtlSeconds).exec();
   }
 
   /** Notify `hookId` when the outcome is final; returns the state now (the caller notifies if already final). */
@@ -154,6 +172,7 @@ export class OutcomeReceipts {
     };
     if (hash.direction) receipt.direction = hash.direction;
     if (hash.leadKey) receipt.leadKey = hash.leadKey;
+    if (hash.postedBy) receipt.postedBy = hash.postedBy;
     if (hash.acceptedAt) receipt.acceptedAt = hash.acceptedAt;
     if (hash.attempts) receipt.attempts = Number(hash.attempts);
     if (hash.nextAttemptAt) receipt.nextAttemptAt = hash.nextAttemptAt;

@@ -8,6 +8,7 @@ import type { Redis } from "../queues/connection.js";
 import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
+import { AppointmentChangeWriter } from "./appointment-changes.js";
 import { MicroBatcher } from "./batcher.js";
 import {
   BreakerOpenError,
@@ -15,28 +16,20 @@ import {
   type BreakerVerdict,
   CircuitBreaker,
 } from "./circuit-breaker.js";
+import { CreatedLeads } from "./created-leads.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
-import type { ConsentJob, WritebackJob } from "./jobs.js";
+import type { ConsentJob, OutcomeJob, WritebackJob } from "./jobs.js";
 import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
 import type { OutcomeReceipts } from "./receipts.js";
+import { WritebackRetryError, writebackBackoff } from "./retry.js";
 import { toActivityWrite, type WritebackSettings, writebackSettings } from "./to-activity.js";
 
-/** A failure that BullMQ should retry; `waitMs` is the CRM's own wait when it told us one. */
-export class WritebackRetryError extends Error {
-  override readonly name = "WritebackRetryError";
-  constructor(
-    readonly classification: ErrorClass,
-    readonly waitMs?: number,
-  ) {
-    super(classification.reason);
-  }
-}
+export { WritebackRetryError, writebackBackoff } from "./retry.js";
 
-/** Exponential backoff with full jitter, 1 s → 5 min; a CRM-given wait wins. */
-export function writebackBackoff(attemptsMade: number, error: Error | undefined): number {
-  if (error instanceof WritebackRetryError && error.waitMs !== undefined) return error.waitMs;
-  const ceiling = Math.min(300_000, 1_000 * 2 ** Math.max(0, attemptsMade - 1));
-  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+/** The id a job's receipt is kept under: the outcomeId, an appointment's changeId; consent jobs have none. */
+function receiptIdOf(job: WritebackJob): string | undefined {
+  if (job.kind === "outcome") return job.outcome.outcomeId;
+  return job.kind === "appointment" ? job.id : undefined;
 }
 
 interface ActivityItem {
@@ -74,6 +67,8 @@ export interface WritebackWorkerDependencies {
   log: Logger;
   /** Each outcome's receipt: batched, retrying, written (with the CRM records), dead-lettered. */
   receipts?: Pick<OutcomeReceipts, "batched" | "retrying" | "written" | "deadLettered">;
+  /** Whether an appointment change is still its appointment's latest (`WritebackIntake.isLatestChange`). */
+  isLatestChange?: (appointmentId: string, changeId: string) => Promise<boolean>;
   /** Called once an outcome's receipt is final (written, dead-lettered): the dialer's webhook. */
   onFinal?: (outcomeId: string) => Promise<void>;
   /** Each batch sent to the CRM, by kind and size (metrics). */
@@ -91,6 +86,9 @@ export class WritebackWorker {
   readonly worker: Worker<WritebackJob>;
   private readonly activities: MicroBatcher<ActivityItem, WriteResult>;
   private readonly consents: MicroBatcher<ConsentJob, ConsentResult>;
+  /** Leads of `create-lead` inbound calls, created (upserted) before their call is written. */
+  private readonly leads: CreatedLeads;
+  private readonly appointmentChanges: AppointmentChangeWriter;
   private readonly connector: CrmConnector;
   /** Used to pause the whole queue (every worker of this integration) when the CRM says slow down. */
   private readonly queue: Queue<WritebackJob>;
@@ -142,6 +140,18 @@ export class WritebackWorker {
           );
         }),
     });
+    this.leads = new CreatedLeads({
+      connector: this.connector,
+      guarded: (call) => this.guarded(call),
+      maxWaitMs,
+    });
+    this.appointmentChanges = new AppointmentChangeWriter({
+      connector: this.connector,
+      guarded: (call) => this.guarded(call),
+      maxWaitMs,
+      isLatestChange: deps.isLatestChange ?? (async () => true),
+      written: (changeId, records) => this.receipt((r) => r.written(changeId, records)),
+    });
     this.connection = createRedis({ url: deps.redisUrl, cluster: deps.redisCluster ?? false });
     this.worker = new Worker<WritebackJob>(queueNames.writeback(integrationId), (job) => this.process(job), {
       connection: this.connection,
@@ -156,9 +166,10 @@ export class WritebackWorker {
         backoffStrategy: async (attemptsMade, _type, error, job) => {
           const delay = writebackBackoff(attemptsMade, error);
           const data = job?.data as WritebackJob | undefined;
-          if (data?.kind === "outcome")
+          const id = data && receiptIdOf(data);
+          if (id)
             await this.receipt((r) =>
-              r.retrying(data.outcome.outcomeId, new Date(Date.now() + delay), error?.message ?? "unknown"),
+              r.retrying(id, new Date(Date.now() + delay), error?.message ?? "unknown"),
             );
           return delay;
         },
@@ -195,6 +206,7 @@ export class WritebackWorker {
     return {
       activityObjectType: connector.activityObjectType ?? "activity",
       recordUrl: (objectType, id) => connector.recordUrl?.(objectType, id),
+      ...(connector.appointments ? { appointmentObjectType: connector.appointments.objectType } : {}),
       ...(connector.recordUrl
         ? {}
         : { urlUnknown: `the ${connector.vendor} connector gives no record URLs` }),
@@ -206,24 +218,9 @@ export class WritebackWorker {
     const checkExisting = data.ambiguous === true || job.attemptsStarted > 1;
     let result: ItemResult;
     try {
-      if (data.kind === "outcome") {
-        const write = toActivityWrite(data, this.settings);
-        const outcomeId = data.outcome.outcomeId;
-        // A dead-letter replay (job id r-…) is in flight again after a final state.
-        const replay = String(job.id).startsWith("r-");
-        // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
-        const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
-        const written = await this.activities.submit({ write, checkExisting });
-        await marked;
-        if (written.ok) {
-          const records = receiptRecords(write, written.activityId, this.receiptDetails());
-          await this.receipt((r) => r.written(outcomeId, records));
-          await this.final(outcomeId);
-        }
-        result = written;
-      } else {
-        result = await this.consents.submit(data);
-      }
+      if (data.kind === "outcome") result = await this.writeOutcome(job, data, checkExisting);
+      else if (data.kind === "appointment") result = await this.appointmentChanges.write(data);
+      else result = await this.consents.submit(data);
     } catch (error) {
       if (error instanceof BreakerOpenError) {
         // Every worker of this integration waits; the job keeps its attempts.
@@ -234,6 +231,7 @@ export class WritebackWorker {
     }
     if (result.ok) return result;
     const failure = result.error;
+    const receiptId = receiptIdOf(data);
     const log = this.deps.log.child({ integration: this.deps.integrationId, job: job.id, kind: data.kind });
     switch (failure.kind) {
       case "permanent": {
@@ -245,8 +243,7 @@ export class WritebackWorker {
           failedAt: new Date().toISOString(),
         });
         log.warn({ deadLetter: id, reason: failure.reason }, "writeback refused by the CRM: dead-lettered");
-        if (data.kind === "outcome")
-          await this.receipt((r) => r.deadLettered(data.outcome.outcomeId, failure.reason));
+        if (receiptId) await this.receipt((r) => r.deadLettered(receiptId, failure.reason));
         if (data.kind === "outcome") await this.final(data.outcome.outcomeId);
         return { deadLettered: id };
       }
@@ -256,9 +253,9 @@ export class WritebackWorker {
           "CRM rate limit: pausing this integration's writeback",
         );
         await this.queue.rateLimit(failure.waitMs);
-        if (data.kind === "outcome")
+        if (receiptId)
           await this.receipt((r) =>
-            r.retrying(data.outcome.outcomeId, new Date(Date.now() + failure.waitMs), failure.reason),
+            r.retrying(receiptId, new Date(Date.now() + failure.waitMs), failure.reason),
           );
         throw new RateLimitError();
       case "retry":
@@ -267,6 +264,37 @@ export class WritebackWorker {
       case "auth":
         throw new WritebackRetryError(failure);
     }
+  }
+
+  /** An outcome's activity (after its lead, for a `create-lead` inbound call), with its receipt. */
+  private async writeOutcome(
+    job: Job<WritebackJob>,
+    data: OutcomeJob,
+    checkExisting: boolean,
+  ): Promise<ItemResult> {
+    const outcomeId = data.outcome.outcomeId;
+    // A dead-letter replay (job id r-…) is in flight again after a final state.
+    const replay = String(job.id).startsWith("r-");
+    // Not awaited before the batch: a late `batched` never overrides `written` (ranked states).
+    const marked = this.receipt((r) => r.batched(outcomeId, job.attemptsStarted, { replay }));
+    const ready = await this.leads.withLead(job, data);
+    if (!ready.ok) {
+      await marked;
+      return ready;
+    }
+    const write = toActivityWrite(ready.job, this.settings);
+    const written = await this.activities.submit({ write, checkExisting });
+    await marked;
+    if (written.ok) {
+      const records = receiptRecords(write, written, this.receiptDetails(), ready.created);
+      const { lead } = write;
+      const leadKey = ready.created
+        ? `${ready.job.lead.integration}/${lead.objectType}/${lead.crmId}`
+        : undefined;
+      await this.receipt((r) => r.written(outcomeId, records, leadKey));
+      await this.final(outcomeId);
+    }
+    return written;
   }
 
   /**
@@ -327,17 +355,18 @@ export class WritebackWorker {
       attempts: job.attemptsStarted,
       failedAt: new Date().toISOString(),
     });
-    if (job.data.kind === "outcome") {
-      const outcomeId = job.data.outcome.outcomeId;
-      await this.receipt((r) => r.deadLettered(outcomeId, `out of attempts: ${classification.reason}`));
-      await this.final(outcomeId);
-    }
+    const receiptId = receiptIdOf(job.data);
+    if (receiptId)
+      await this.receipt((r) => r.deadLettered(receiptId, `out of attempts: ${classification.reason}`));
+    if (job.data.kind === "outcome") await this.final(job.data.outcome.outcomeId);
     await job.remove().catch(() => {});
   }
 
   /** Stop taking jobs, send what is batched, wait for in-flight writes. */
   async close(): Promise<void> {
     const closing = this.worker.close();
+    await this.leads.drain();
+    await this.appointmentChanges.drain();
     await this.activities.drain();
     await this.consents.drain();
     await closing;

@@ -101,7 +101,7 @@ describe("the records a receipt names", () => {
         recordUrl: (type: string, id: string) => withPortal.recordUrl(type, id),
       };
       // HubSpot's object type ids: calls 0-48, contacts 0-1 (developers.hubspot.com, object APIs).
-      expect(receiptRecords(write, "9001", details)).toEqual([
+      expect(receiptRecords(write, { activityId: "9001" }, details)).toEqual([
         {
           role: "activity",
           objectType: "calls",
@@ -122,10 +122,14 @@ describe("the records a receipt names", () => {
           url: "https://app.hubspot.com/contacts/62515/record/0-1/501",
         },
       ]);
-      const unknown = receiptRecords(write, "9001", {
-        activityObjectType: "calls",
-        recordUrl: (type, id) => withoutPortal.recordUrl(type, id),
-      });
+      const unknown = receiptRecords(
+        write,
+        { activityId: "9001" },
+        {
+          activityObjectType: "calls",
+          recordUrl: (type, id) => withoutPortal.recordUrl(type, id),
+        },
+      );
       expect(unknown[0]?.url).toBeUndefined();
       expect(unknown[0]?.urlUnknown).toMatch(/portalId/);
     } finally {

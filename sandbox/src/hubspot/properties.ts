@@ -12,6 +12,8 @@ export interface PropertyDefinition {
   options?: string[];
   /** Set by HubSpot only (hs_object_id, lastmodifieddate…). */
   readOnly?: boolean;
+  /** A unique-value property (`hasUniqueValue`): a batch upsert may name records by it. */
+  unique?: boolean;
   calculated?: boolean;
 }
 
@@ -104,6 +106,8 @@ export function defaultProperties(options: {
       enumeration("support_level", "Support level", ["Strong Support", "Leaning", "Undecided", "Opposed"]),
       bool("volunteer", "Volunteer"),
       number("volunteer_hours", "Volunteer hours"),
+      // The unique property an admin adds for inbound create-lead: telesync upserts by it.
+      { ...text("telesync_inbound_id", "telesync inbound id"), unique: true },
     ],
     calls: [
       ...common,

@@ -164,7 +164,7 @@ export function miscRoutes(sandbox: HubspotSandbox): RouteSpec[] {
           })),
           calculated: p.calculated ?? false,
           externalOptions: false,
-          hasUniqueValue: p.name === "hs_object_id",
+          hasUniqueValue: p.name === "hs_object_id" || p.unique === true,
           hidden: false,
           hubspotDefined: !p.name.startsWith("telesync_"),
           displayOrder,

@@ -41,6 +41,17 @@ const batchCreateBody = z.object({
   ),
 });
 
+const batchUpsertBody = z.object({
+  inputs: z.array(
+    z.object({
+      id: z.string(),
+      idProperty: z.string().optional(),
+      properties: propertyValuesSchema,
+      objectWriteTraceId: z.string().optional(),
+    }),
+  ),
+});
+
 const BATCH_MAX = 100;
 
 /** `PATCH …/{type}/{id}`, `POST …/{type}/batch/update`, `POST …/{calls|notes}/batch/create`. */
@@ -109,6 +120,51 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
                 },
               ];
         return batchReply(200, results, errors, startedAt);
+      },
+    },
+    {
+      // Create or update by a unique-value property, each result with `new`:
+      // https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/contacts/batch/upsert-contacts
+      method: "POST",
+      url: "/crm/v3/objects/:objectType/batch/upsert",
+      kind: "{type}.batchUpsert",
+      handler: ({ params, body }) => {
+        const type = objectTypeOr404(store, parseOr400(typeParams, params).objectType);
+        const { inputs } = parseOr400(batchUpsertBody, body);
+        if (inputs.length > BATCH_MAX)
+          throw new ReplyError(validationError(`Batch size must be at most ${BATCH_MAX}`));
+        for (const input of inputs) {
+          const property = input.idProperty ? store.property(type, input.idProperty) : undefined;
+          if (!property?.unique)
+            throw new ReplyError(
+              validationError(
+                `${input.idProperty ?? "(no idProperty)"} is not a unique-value property of ${type}`,
+              ),
+            );
+        }
+        const ids = inputs.map((i) => `${i.idProperty}=${i.id}`);
+        if (ids.some((id, i) => ids.indexOf(id) !== i))
+          throw new ReplyError(validationError("Duplicate IDs found in batch input. IDs must be unique"));
+        assertValidProperties(
+          store,
+          type,
+          inputs.map((i) => i.properties),
+        );
+        const startedAt = Date.now();
+        const results = inputs.map((input) => {
+          const idProperty = input.idProperty as string;
+          const properties = { ...input.properties, [idProperty]: input.id };
+          const found = store.listLive(type).find((o) => o.properties[idProperty] === input.id);
+          const trace =
+            input.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: input.objectWriteTraceId };
+          if (found) {
+            store.update(found, properties);
+            return { ...serialize(found, "all"), new: false, ...trace };
+          }
+          const created = store.create(type, properties, trace);
+          return { ...serialize(created, "all"), new: true, ...trace };
+        });
+        return batchReply(200, results.reverse(), [], startedAt);
       },
     },
     {

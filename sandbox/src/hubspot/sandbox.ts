@@ -205,6 +205,10 @@ export class HubspotSandbox {
     return this.store.listLive("calls");
   }
 
+  contacts(): StoredObject[] {
+    return this.store.listLive("contacts");
+  }
+
   notes(): StoredObject[] {
     return this.store.listLive("notes");
   }

@@ -5,7 +5,7 @@ import { apiVersion, fieldNamed, kind, type RouteContext } from "./http.js";
 import { toId18 } from "./ids.js";
 import { objectDef } from "./schema.js";
 import { renderValue } from "./values.js";
-import { createOne, deleteOne, saveAll, updateOne } from "./writes.js";
+import { createOne, deleteOne, saveAll, updateOne, upsertAll } from "./writes.js";
 
 const MAX_RECORDS = 200;
 
@@ -50,6 +50,29 @@ export function writeRoutes({ app, sandbox, isLocked }: RouteContext): void {
     if (ids.length > MAX_RECORDS) throw tooMany();
     const ctx = sandbox.writeContext(true, isLocked(request));
     return saveAll(ctx, ids, query.allOrNone === "true", (id) => deleteOne(ctx, id), true);
+  });
+
+  app.patch("/data/:version/composite/sobjects/:type/:field", kind("composite-upsert"), async (request) => {
+    const { records, allOrNone, ctx } = parse(request);
+    const params = request.params as { type: string; field: string };
+    const def = objectDef(params.type);
+    if (!def) throw notFound();
+    const field = def.byName.get(params.field.toLowerCase());
+    if (!field?.externalId) {
+      throw new SalesforceApiError(
+        400,
+        "INVALID_FIELD",
+        `Field ${params.field} is not an External ID or Id field on ${def.name}`,
+      );
+    }
+    // Each record is checked before it changes anything, so allOrNone only needs the undo.
+    if (!allOrNone) return upsertAll(ctx, def, field.name, records);
+    let results: ReturnType<typeof upsertAll> = [];
+    ctx.store.atomically(() => {
+      results = upsertAll(ctx, def, field.name, records);
+      return results.every((r) => r.success);
+    });
+    return results;
   });
 
   app.post("/data/:version/composite/sobjects/:type", kind("composite-retrieve"), async (request) => {

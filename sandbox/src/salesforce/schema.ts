@@ -39,6 +39,8 @@ export interface FieldDef {
   readonly defaultValue?: SfValue;
   readonly referenceTo?: readonly string[];
   readonly relationshipName?: string;
+  /** An External ID field: unique, and an upsert may name records by it. */
+  readonly externalId?: boolean;
 }
 
 export interface ObjectDef {
@@ -193,6 +195,8 @@ const lead = defineObject(
     }),
     bool("Volunteer__c", "Volunteer"),
     field("Volunteer_Hours__c", "Volunteer Hours", "double", 18),
+    // The External ID field an admin adds for inbound create-lead: telesync upserts by it.
+    { ...str("Telesync_Inbound_Id__c", "telesync inbound id", 255), externalId: true },
   ],
   fullName,
 );

@@ -13,6 +13,7 @@ export const REQUEST_KINDS = [
   "composite-update",
   "composite-delete",
   "composite-retrieve",
+  "composite-upsert",
   "sobject-create",
   "sobject-get",
   "sobject-update",
@@ -27,11 +28,12 @@ export type SalesforceStats = Record<RequestKind, number> & { total: number; api
 export const KIND_FAMILIES = {
   any: REQUEST_KINDS,
   query: ["query", "queryAll", "queryMore"],
-  composite: ["composite-create", "composite-update", "composite-delete"],
+  composite: ["composite-create", "composite-update", "composite-delete", "composite-upsert"],
   write: [
     "composite-create",
     "composite-update",
     "composite-delete",
+    "composite-upsert",
     "sobject-create",
     "sobject-update",
     "sobject-delete",

@@ -244,3 +244,43 @@ export function saveAll<T>(
   if (ok) return results;
   return results.map((r) => (r.success ? failure([ROLLED_BACK], keepIds ? r.id : undefined) : r));
 }
+
+/** One UpsertResult: a SaveResult that says whether the record was created. */
+export type UpsertResult = SaveResult & { created?: boolean };
+
+/**
+ * Upsert by an External ID field (sObject Collections upsert): the live record whose `field` holds
+ * the value is updated, none is created. A value named twice in one request fails both records
+ * (DUPLICATE_EXTERNAL_ID), as Salesforce does.
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_composite_sobjects_collections_upsert.htm
+ */
+export function upsertAll(
+  ctx: WriteContext,
+  def: ObjectDef,
+  field: string,
+  records: readonly Record<string, unknown>[],
+): UpsertResult[] {
+  const values = records.map((r) => r[field]);
+  return records.map((input, i): UpsertResult => {
+    const value = values[i];
+    if (typeof value !== "string" || value === "") {
+      return failure([
+        { statusCode: "MISSING_ARGUMENT", message: `${field} not specified`, fields: [field] },
+      ]);
+    }
+    if (values.indexOf(value) !== i || values.lastIndexOf(value) !== i) {
+      return failure([
+        {
+          statusCode: "DUPLICATE_EXTERNAL_ID",
+          message: `Duplicate external id specified: ${value}`,
+          fields: [field],
+        },
+      ]);
+    }
+    const { attributes: _attributes, ...fields } = input;
+    const existing = ctx.store.rows(def.name).find((row) => !row.IsDeleted && row[field] === value);
+    if (existing) return { ...updateOne(ctx, { ...fields, Id: existing.Id }, def.name), created: false };
+    const created = createOne(ctx, fields, def.name);
+    return created.success ? { ...created, created: true } : created;
+  });
+}

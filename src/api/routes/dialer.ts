@@ -109,7 +109,11 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
         ...body,
         ...(consent ? { consentRevoked: true } : {}),
       });
-      await deps.notifier.watch(request.headers.authorization, body.outcomeId);
+      // Who may read the receipt, and who is told when it is final: independent, so side by side.
+      await Promise.all([
+        deps.receipts.postedBy(body.outcomeId, (request.principal as Principal).keyName),
+        deps.notifier.watch(request.headers.authorization, body.outcomeId),
+      ]);
       if (!result.duplicate) {
         const campaign = decodeLeaseId(request.params.leaseId)?.campaign ?? "unknown";
         metrics.outcomes.inc({ campaign, disposition: body.disposition });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { InboundCallError } from "../../outcomes/inbound-call-service.js";
+import { mayReadReceipt } from "../auth.js";
 import type { ApiDependencies } from "../dependencies.js";
 import { ApiError } from "../errors.js";
 import { phoneSchema } from "../schemas.js";
@@ -26,6 +27,12 @@ export function inboundCallBodySchema(dispositions: readonly string[]) {
       .max(300)
       .optional()
       .describe("the record to log the call to, when the agent knows it"),
+    callerName: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe("the caller's name as the agent took it: written on a lead inbound.policy create-lead makes"),
     consent: z
       .strictObject({ phone: z.literal("revoked") })
       .optional()
@@ -38,7 +45,8 @@ const outcomeParams = z.strictObject({ outcomeId: z.string().min(1).max(200) });
 /**
  * `POST /v1/calls`: an inbound call logged to exactly one CRM record (202; 404 `unknown_lead` /
  * `unknown_caller`; 409 `ambiguous_caller` with `candidates`, 409 `outcome_conflict`).
- * `GET /v1/outcomes/{outcomeId}`: the outcome's receipt (404 `outcome_not_found`).
+ * `GET /v1/outcomes/{outcomeId}`: the outcome's receipt, for the key that posted it, admin and
+ * `receipts-read-all` keys (404 `outcome_not_found` for anyone else, as for an unknown id).
  */
 export function registerInboundRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -51,7 +59,10 @@ export function registerInboundRoutes(app: FastifyInstance, deps: ApiDependencie
       const { consent, direction: _direction, ...call } = request.body;
       try {
         const result = await inbound.report({ ...call, ...(consent ? { optOut: true } : {}) });
-        await deps.notifier.watch(request.headers.authorization, call.outcomeId);
+        await Promise.all([
+          request.principal ? receipts.postedBy(call.outcomeId, request.principal.keyName) : undefined,
+          deps.notifier.watch(request.headers.authorization, call.outcomeId),
+        ]);
         if (!result.duplicate) metrics.outcomes.inc({ campaign: "inbound", disposition: call.disposition });
         return reply.code(202).send({ accepted: true, outcomeId: call.outcomeId, ...result });
       } catch (error) {
@@ -65,14 +76,19 @@ export function registerInboundRoutes(app: FastifyInstance, deps: ApiDependencie
     },
   );
 
-  api.get("/v1/outcomes/:outcomeId", { schema: { params: outcomeParams } }, async (request) => {
-    const receipt = await receipts.read(request.params.outcomeId);
-    if (!receipt)
-      throw new ApiError(
-        404,
-        "outcome_not_found",
-        "no outcome with this id was accepted in the last 30 days",
-      );
-    return receipt;
-  });
+  api.get(
+    "/v1/outcomes/:outcomeId",
+    { schema: { params: outcomeParams }, config: { scope: ["dialer", "receipts-read-all"] } },
+    async (request) => {
+      const receipt = await receipts.read(request.params.outcomeId);
+      // Another key's outcome answers like an unknown one: a 403 would confirm the id exists.
+      if (!receipt || !request.principal || !mayReadReceipt(request.principal, receipt.postedBy))
+        throw new ApiError(
+          404,
+          "outcome_not_found",
+          "no outcome with this id was accepted in the last 30 days",
+        );
+      return receipt;
+    },
+  );
 }
