@@ -6,10 +6,10 @@
  *   node build/bench/run.js sync writeback           # some of them
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
- * Benchmarks: sync (sync-lib + sync-cli), sync-lib, sync-cli, writeback, lease, hubspot, gate.
+ * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, hubspot, gate.
  * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
  *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000).
- * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) with --cpu-prof.
+ * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) and the sync child with --cpu-prof.
  */
 import { execFileSync } from "node:child_process";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -36,9 +36,9 @@ const { values, positionals } = parseArgs({
   },
 });
 
-const order = ["sync-lib", "sync-cli", "writeback", "lease", "hubspot", "gate"] as const;
+const order = ["sync-lib", "sync-night", "sync-cli", "writeback", "lease", "hubspot", "gate"] as const;
 type Name = (typeof order)[number];
-const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib", "sync-cli"] };
+const aliases: Record<string, readonly Name[]> = { all: order, sync: ["sync-lib", "sync-night", "sync-cli"] };
 
 if (values.help) {
   console.log(
@@ -70,7 +70,8 @@ const writebackSizes = (values["writeback-sizes"] ?? "")
   .filter((s) => s > 0);
 /** Each benchmark as one or more runs (writeback: one per size), run one at a time. */
 const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
-  "sync-lib": [() => syncBench({ count: syncCount, redisUrl })],
+  "sync-lib": [() => syncBench({ count: syncCount, redisUrl, clock: "business" })],
+  "sync-night": [() => syncBench({ count: syncCount, redisUrl, clock: "night" })],
   "sync-cli": [() => syncCliBench({ count: syncCount, redisUrl })],
   writeback: writebackSizes.map(
     (size) => () =>
