@@ -163,10 +163,14 @@ async function runChild<T>(label: string, script: string, args: string[]): Promi
   const child = spawnNode(label, benchScript(script), args, {
     execArgv: profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [],
   });
+  const exited = new Promise<void>((resolve) => child.process.once("exit", () => resolve()));
   try {
-    return await child.next<T>("RESULT", 30 * 60_000);
+    const result = await child.next<T>("RESULT", 30 * 60_000);
+    // Let it exit by itself: --cpu-prof writes its profile at exit, not when killed.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    return result;
   } finally {
-    await child.stop(60_000);
+    await child.stop(5_000);
   }
 }
 

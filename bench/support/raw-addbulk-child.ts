@@ -63,3 +63,4 @@ console.log(
 );
 await queue.close();
 redis.disconnect();
+process.exit(0);

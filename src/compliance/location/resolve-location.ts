@@ -107,8 +107,8 @@ function fromPhone(phone: string, parsed: PhoneNumber | undefined): { part: Phon
   }
   const callingCode = parsed.countryCallingCode;
   const country = parsed.country;
-  const type = parsed.getType() ?? "UNKNOWN";
   const nanp = callingCode === "1" && country !== undefined && nanpCountries.has(country);
+  const type = nanp ? nanpType(country, parsed) : (parsed.getType() ?? "UNKNOWN");
   const auArea = callingCode === "61" && type !== "MOBILE" && auAreaZones[parsed.nationalNumber.charAt(0)];
   const countryMobile = type === "MOBILE" && callingCode !== "1";
   const hit = nanp || auArea || countryMobile ? undefined : zonesForDigits(phone.slice(1));
@@ -207,6 +207,23 @@ function fromAddress(input: LocationInput, phoneCountry: string | undefined, out
     out.zones.add(single);
     out.basis.push(`address country ${given} → ${single}`);
   }
+}
+
+/**
+ * A valid NANP number's type by its country and first six national digits (area code and exchange):
+ * the numbering plan assigns types by area code (toll-free, premium, personal) or by exchange, never
+ * below, so numbers that share the six digits share the type. `getType` is as costly as the parse.
+ */
+const nanpTypes = new Map<string, string>();
+const NANP_TYPE_LIMIT = 20_000;
+function nanpType(country: string, parsed: PhoneNumber): string {
+  const key = `${country}${parsed.nationalNumber.slice(0, 6)}`;
+  const known = nanpTypes.get(key);
+  if (known) return known;
+  const type = parsed.getType() ?? "UNKNOWN";
+  if (nanpTypes.size >= NANP_TYPE_LIMIT) nanpTypes.delete(nanpTypes.keys().next().value as string);
+  nanpTypes.set(key, type);
+  return type;
 }
 
 /** Phone parts by number class (area code or prefix), and whole locations by class and address. */
