@@ -7,7 +7,7 @@
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
  * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, hubspot, gate.
- * Options: --sync-count N (100000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
+ * Options: --sync-count N (50000), --writeback-sizes a,b (1000,20000), --writeback-clients M (20),
  *          --leases N (10000), --agents N (50), --hubspot-outcomes N (1000).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) and the sync child with --cpu-prof.
  */
@@ -26,7 +26,8 @@ import { writebackBench } from "./writeback.js";
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    "sync-count": { type: "string", default: "100000" },
+    // Three syncs of this size (business hours, night, CLI) keep the sync part near 3 minutes.
+    "sync-count": { type: "string", default: "50000" },
     "writeback-sizes": { type: "string", default: "1000,20000" },
     "writeback-clients": { type: "string", default: "20" },
     leases: { type: "string", default: "10000" },
