@@ -48,9 +48,7 @@ export interface Comparison {
 }
 
 /** A comparison with its ratio worked out (value / baseline for "higher", baseline / value for "lower"). */
-export function compare(
-  c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number },
-): Comparison {
+export function compare(c: Omit<Comparison, "ratio" | "met"> & { minRatio?: number }): Comparison {
   const ratio = c.better === "higher" ? c.value / c.baselineValue : c.baselineValue / c.value;
   const { minRatio, ...rest } = c;
   return {
