@@ -87,33 +87,6 @@ export function emptySyncReport(sourceId: string, runId: string, full: boolean):
 }
 
 /**
- * The pages with the next one already requested while the current one is applied: the CRM (or its
- * HTTP round trip) works while telesync maps, gates and queues. At most two pages are in memory; a
- * page's checkpoint is still written only after it is applied. A failed read ahead surfaces when
- * its page is due.
- */
-export async function* readAhead<T>(pages: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
-  const iterator = pages[Symbol.asyncIterator]();
-  let finished = false;
-  try {
-    let next = iterator.next();
-    for (;;) {
-      const current = await next;
-      if (current.done) {
-        finished = true;
-        return;
-      }
-      next = iterator.next();
-      // Handled when awaited on the next turn; until then it must not count as unhandled.
-      next.catch(() => {});
-      yield current.value;
-    }
-  } finally {
-    if (!finished) await iterator.return?.();
-  }
-}
-
-/**
  * One pull of a source into its campaign queue, page by page: map, upsert with addBulk, remove
  * leavers, then checkpoint. A crash re-applies at most the page in flight, which is idempotent.
  */
@@ -159,7 +132,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       cursor,
       sourceId: source.id,
     });
-    for await (const page of readAhead(pages)) {
+    for await (const page of pages) {
       options.signal?.throwIfAborted();
       const applied = await applyPage(deps, page, report, { ...options, fresh });
       if (!dryRun) {
