@@ -36,14 +36,18 @@ const maxRecent = 10_000;
  */
 export class RecentRecords {
   private readonly byId: Map<string, string>;
+  /** The newest stamp seen, in ms: kept as records are seen, not re-parsed from all of them per page. */
+  private newest = 0;
 
   constructor(
     saved: Record<string, string[]> | undefined,
     private readonly lookbackMs: number,
   ) {
     this.byId = new Map();
-    for (const [modstamp, ids] of Object.entries(saved ?? {}))
+    for (const [modstamp, ids] of Object.entries(saved ?? {})) {
+      this.newest = Math.max(this.newest, Date.parse(modstamp) || 0);
       for (const id of ids) this.byId.set(id, modstamp);
+    }
   }
 
   /** True when this id was handed out with this stamp already; notes it either way. */
@@ -51,14 +55,23 @@ export class RecentRecords {
     const known = this.byId.get(id) === modstamp;
     this.byId.delete(id);
     this.byId.set(id, modstamp);
+    this.newest = Math.max(this.newest, Date.parse(modstamp) || 0);
     return known;
   }
 
   /** For the cursor: ids grouped by stamp, pruned to the window and to `maxRecent`. */
   save(): Record<string, string[]> {
-    const newest = Math.max(0, ...[...this.byId.values()].map((m) => Date.parse(m)));
-    for (const [id, modstamp] of this.byId)
-      if (Date.parse(modstamp) < newest - this.lookbackMs) this.byId.delete(id);
+    const oldestKept = this.newest - this.lookbackMs;
+    // Each distinct stamp is parsed once per save, not once per id.
+    const inWindow = new Map<string, boolean>();
+    for (const [id, modstamp] of this.byId) {
+      let keep = inWindow.get(modstamp);
+      if (keep === undefined) {
+        keep = Date.parse(modstamp) >= oldestKept;
+        inWindow.set(modstamp, keep);
+      }
+      if (!keep) this.byId.delete(id);
+    }
     while (this.byId.size > maxRecent) {
       const oldest = this.byId.keys().next().value;
       if (oldest === undefined) break;

@@ -3,6 +3,7 @@ import {
   defaultRuleSet,
   type GateDecision,
   gate,
+  type ParsedPhone,
   type RuleSet,
   type SuppressionState,
 } from "../compliance/index.js";
@@ -14,8 +15,10 @@ import type { PhoneKeys } from "../security/phone-keys.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
-import { DecisionLog, type DecisionRecord } from "./decision-log.js";
+import { DecisionLog, type DecisionRecord, decisionRecord } from "./decision-log.js";
+import { DecisionPages, type HeldGroup } from "./decision-pages.js";
 import { EmergencyBans } from "./emergency-bans.js";
+import { explainHeld } from "./held-explanation.js";
 import { LeaseCaps } from "./lease-caps.js";
 import { type LeaseGate, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
@@ -54,6 +57,8 @@ export class ComplianceGate {
   readonly abandonmentGuard: AbandonmentGuard;
   readonly registries: RegistrySnapshots;
   readonly decisions: DecisionLog;
+  /** The compact sync-time audit of held leads (one entry per page and rule). */
+  readonly pages: DecisionPages;
   /** Declared bans (Louisiana emergencies), set by an operator; read on every decision. */
   readonly emergencies: EmergencyBans;
   private readonly suppression: SuppressionList;
@@ -82,7 +87,15 @@ export class ComplianceGate {
       now: deps.now,
     });
     this.registries = new RegistrySnapshots(deps.redis, deps.prefix);
-    this.decisions = new DecisionLog(deps.redis, deps.prefix);
+    this.pages = new DecisionPages(deps.redis, deps.prefix);
+    const held = {
+      redis: deps.redis,
+      prefix: deps.prefix,
+      campaigns: () => Object.keys(this.campaigns),
+      pages: this.pages,
+      decide: (leads: readonly Lead[], campaign: string, now: Date) => this.decide(leads, campaign, now),
+    };
+    this.decisions = new DecisionLog(deps.redis, deps.prefix, (leadKey) => explainHeld(held, leadKey));
     this.emergencies = new EmergencyBans(deps.redis, deps.prefix);
     this.suppression = new SuppressionList(deps.redis, deps.prefix);
   }
@@ -94,8 +107,16 @@ export class ComplianceGate {
     return config.compliance;
   }
 
-  /** Decide for leads of one campaign at `now`; reads state, writes nothing (dry runs use this). */
-  async decide(leads: readonly Lead[], campaign: string, now: Date = this.clock()): Promise<GateDecision[]> {
+  /**
+   * Decide for leads of one campaign at `now`; reads state, writes nothing (dry runs use this).
+   * `parsedPhones[i]`: lead i's phone as the mapping parsed it, so it is not parsed again.
+   */
+  async decide(
+    leads: readonly Lead[],
+    campaign: string,
+    now: Date = this.clock(),
+    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
+  ): Promise<GateDecision[]> {
     if (leads.length === 0) return [];
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
@@ -130,48 +151,49 @@ export class ComplianceGate {
         suppression,
         emergencies,
         now,
+        parsedPhone: parsedPhones?.[i],
       });
     });
   }
 
-  /** Decide, and audit every decision that holds or blocks a lead. */
+  /**
+   * Decide, and audit every decision that holds or blocks a lead: blocks (and lease-time holds) in
+   * the lead's own stream; sync-time holds compactly, one page entry per (rule, until).
+   */
   async check(
     leads: readonly Lead[],
     campaign: string,
     stage: GateStage,
     now: Date = this.clock(),
+    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    const decisions = await this.decide(leads, campaign, now);
+    const decisions = await this.decide(leads, campaign, now, parsedPhones);
     const audited: Array<{ leadKey: string; record: DecisionRecord }> = [];
+    const held = new Map<string, HeldGroup & { leadKeys: string[] }>();
     decisions.forEach((decision, i) => {
       const lead = leads[i];
       if (!lead || decision.decision === "allow") return;
-      audited.push({
-        leadKey: lead.key,
-        record: {
-          at: now.toISOString(),
-          stage,
-          campaign,
-          decision: decision.decision,
-          ...(decision.decision === "wait" ? { until: decision.until.toISOString() } : {}),
-          reason: decision.reason,
-          rule: decision.rule,
-          evidence: decision.evidence,
-          zones: [...decision.location.zones],
-          jurisdictions: [...decision.location.jurisdictions],
-          tzVersion: decision.tzVersion,
-          ...(decision.refusals
-            ? {
-                refusals: decision.refusals.map(({ allowsAt, ...refusal }) => ({
-                  ...refusal,
-                  ...(allowsAt ? { allowsAt: allowsAt.toISOString() } : {}),
-                })),
-              }
-            : {}),
-        },
-      });
+      if (stage === "sync" && decision.decision === "wait") {
+        const until = decision.until.toISOString();
+        const group = `${decision.rule.id}\t${decision.rule.version}\t${until}\t${decision.reason}`;
+        const entry = held.get(group);
+        if (entry) entry.leadKeys.push(lead.key);
+        else
+          held.set(group, {
+            decision: "wait",
+            until,
+            reason: decision.reason,
+            rule: decision.rule,
+            leadKeys: [lead.key],
+          });
+        return;
+      }
+      audited.push({ leadKey: lead.key, record: decisionRecord(decision, now, stage, campaign) });
     });
-    await this.decisions.record(audited);
+    await Promise.all([
+      this.decisions.record(audited),
+      this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
+    ]);
     return decisions;
   }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Evidence, RuleRef } from "../compliance/index.js";
+import type { Evidence, GateDecision, RuleRef } from "../compliance/index.js";
 import type { Redis } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 
@@ -42,6 +42,36 @@ export interface DecisionRecord {
   refusals?: RefusalRecord[] | undefined;
 }
 
+/** A gate decision as the audit records it, decided at `at` (telesync's clock). */
+export function decisionRecord(
+  decision: Exclude<GateDecision, { decision: "allow" }>,
+  at: Date,
+  stage: DecisionRecord["stage"],
+  campaign: string,
+): DecisionRecord {
+  return {
+    at: at.toISOString(),
+    stage,
+    campaign,
+    decision: decision.decision,
+    ...(decision.decision === "wait" ? { until: decision.until.toISOString() } : {}),
+    reason: decision.reason,
+    rule: decision.rule,
+    evidence: decision.evidence,
+    zones: [...decision.location.zones],
+    jurisdictions: [...decision.location.jurisdictions],
+    tzVersion: decision.tzVersion,
+    ...(decision.refusals
+      ? {
+          refusals: decision.refusals.map(({ allowsAt, ...refusal }) => ({
+            ...refusal,
+            ...(allowsAt ? { allowsAt: allowsAt.toISOString() } : {}),
+          })),
+        }
+      : {}),
+  };
+}
+
 /** Entries kept per lead (approximately: Redis trims whole stream nodes). */
 export const decisionsKept = 50;
 /** A lead's decisions disappear 30 days after its last one. */
@@ -51,12 +81,16 @@ const evidenceFields = ["zone", "localTime", "jurisdiction", "detail"] as const;
 
 /**
  * The audit trail of the compliance gate: a Redis stream per lead key (`XADD … MAXLEN ~ 50`, expiring
- * 30 days after the last entry), written for every decision that held or blocked the lead.
+ * 30 days after the last entry), written for every decision that blocked the lead, held it at lease
+ * time or flagged its outcome. Sync-time holds are kept compact per page (`DecisionPages`);
+ * `derived` finds and explains those, and `read` merges them in.
  */
 export class DecisionLog {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    /** The lead's decisions kept elsewhere (the sync-time hold of its queued job), with their detail. */
+    private readonly derived?: (leadKey: string) => Promise<DecisionRecord[]>,
   ) {}
 
   private key(leadKey: string): string {
@@ -101,8 +135,22 @@ export class DecisionLog {
     for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
   }
 
-  /** The lead's recorded decisions, newest first. */
+  /** The lead's recorded decisions (its own stream and the derived ones), newest first. */
   async read(leadKey: string, limit = decisionsKept): Promise<DecisionRecord[]> {
+    const [own, derived] = await Promise.all([this.readOwn(leadKey, limit), this.derived?.(leadKey) ?? []]);
+    if (derived.length === 0) return own;
+    // Entry ids are `<ms>-<seq>` of the Redis clock: newest first across both.
+    const order = (record: DecisionRecord) => (record.id ?? "0-0").split("-").map(Number) as [number, number];
+    return [...own, ...derived]
+      .sort((a, b) => {
+        const [am, as] = order(a);
+        const [bm, bs] = order(b);
+        return bm - am || bs - as;
+      })
+      .slice(0, limit);
+  }
+
+  private async readOwn(leadKey: string, limit: number): Promise<DecisionRecord[]> {
     const entries = await this.redis.xrevrange(this.key(leadKey), "+", "-", "COUNT", limit);
     return entries.map(([id, flat]) => {
       const f = new Map<string, string>();

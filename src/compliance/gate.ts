@@ -1,7 +1,12 @@
 import type { CampaignCompliancePolicy } from "./campaign-policy.js";
 import { banAt, bansFor, type EmergencyBan, openingOutsideBans } from "./emergency.js";
 import { type AttemptHistory, checkFrequencyCaps } from "./frequency.js";
-import { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+import {
+  type LocationInput,
+  type ParsedPhone,
+  type ResolvedLocation,
+  resolveLocation,
+} from "./location/resolve-location.js";
 import { listRefusals, type RuleRefusal } from "./refusals.js";
 import { indexRuleSet } from "./rule-set.js";
 import type { RuleSet } from "./rules-schema.js";
@@ -25,6 +30,8 @@ export interface GateInput {
   /** Declared bans in force or scheduled (Louisiana emergencies), read by the caller from its store. */
   readonly emergencies?: readonly EmergencyBan[] | undefined;
   readonly now: Date;
+  /** `lead.phone` as the mapping already parsed it (a sync parses each number once); else parsed here. */
+  readonly parsedPhone?: ParsedPhone | undefined;
 }
 
 interface DecisionBase {
@@ -94,7 +101,7 @@ export function gate(input: GateInput): GateDecision {
   const now = input.now.getTime();
   if (!Number.isFinite(now)) throw new RangeError("gate: `now` is not a valid Date");
   const index = indexRuleSet(input.policy);
-  const location = resolveLocation(input.lead);
+  const location = resolveLocation(input.lead, input.parsedPhone);
   const block = (reason: string, rule: RuleRef, evidence: Evidence = {}): BlockDecision => ({
     decision: "block",
     reason,

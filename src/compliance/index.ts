@@ -17,7 +17,12 @@ export {
   type WaitDecision,
 } from "./gate.js";
 export { type HolidayDate, holidayDates, holidayOn } from "./holidays.js";
-export { type LocationInput, type ResolvedLocation, resolveLocation } from "./location/resolve-location.js";
+export {
+  type LocationInput,
+  type ParsedPhone,
+  type ResolvedLocation,
+  resolveLocation,
+} from "./location/resolve-location.js";
 export type { RuleRefusal } from "./refusals.js";
 export { defaultRuleSet } from "./rule-set.js";
 export {

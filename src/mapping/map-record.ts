@@ -1,10 +1,17 @@
+import type { PhoneNumber } from "libphonenumber-js/max";
 import type { CrmRecord } from "../../connectors/types.js";
 import type { FieldMapping, FieldRule } from "../config/schema.js";
 import { type Lead, leadKey, leadSchema } from "../model/lead.js";
 import { maskPhone } from "../observability/mask.js";
-import { applyTransform, type Scalar, toE164 } from "./transforms.js";
+import { applyTransform, type PhoneParser, parsePhone, type Scalar } from "./transforms.js";
 
-export type MapResult = { ok: true; lead: Lead } | { ok: false; crmId: string; problems: string[] };
+/**
+ * `parsedPhone`: `lead.phone` as parsed here, for the compliance gate's location (so a sync parses
+ * each number once); absent when the mapping took the phone as E.164 without a `phone` transform.
+ */
+export type MapResult =
+  | { ok: true; lead: Lead; parsedPhone?: PhoneNumber }
+  | { ok: false; crmId: string; problems: string[] };
 
 /** The CRM fields a mapping reads, so connectors select only those. */
 export function fieldsRead(mapping: FieldMapping): string[] {
@@ -50,8 +57,22 @@ function ruleValue(rule: FieldRule, fields: Record<string, unknown>): Scalar {
  * CRM record → canonical lead through an admin mapping. Pure: every problem (a required field
  * empty, a phone that will not parse) is reported for this record, never thrown.
  */
-export function mapRecord(record: CrmRecord, integration: string, mapping: FieldMapping): MapResult {
+export function mapRecord(
+  record: CrmRecord,
+  integration: string,
+  mapping: FieldMapping,
+  parse: PhoneParser = parsePhone,
+): MapResult {
   const problems: string[] = [];
+  // Each number parsed here, by its E.164 form: parsed once, reused (alt phones, the gate).
+  const parsed = new Map<string, PhoneNumber>();
+  const toE164 = (input: string): string | undefined => {
+    const known = parsed.get(input);
+    if (known) return known.number;
+    const number = parse(input, mapping.defaultCountry);
+    if (number) parsed.set(number.number, number);
+    return number?.number;
+  };
   const out: Record<string, unknown> = {};
   const extra: Record<string, Scalar> = {};
   for (const rule of mapping.fields) {
@@ -63,7 +84,13 @@ export function mapRecord(record: CrmRecord, integration: string, mapping: Field
     }
     let failed = false;
     for (const transform of rule.transform) {
-      const result = applyTransform(transform, value, mapping.defaultCountry);
+      const e164 = transform === "phone" && value !== null ? toE164(String(value)) : undefined;
+      const result: ReturnType<typeof applyTransform> =
+        transform !== "phone"
+          ? applyTransform(transform, value, mapping.defaultCountry)
+          : e164
+            ? { ok: true, value: e164 }
+            : { ok: false, problem: "not a valid phone number" };
       if (!result.ok) {
         problems.push(
           `${rule.from ?? rule.to}: ${transform === "phone" ? maskPhone(String(value)) : result.problem}`,
@@ -76,14 +103,14 @@ export function mapRecord(record: CrmRecord, integration: string, mapping: Field
     if (failed || isEmpty(value)) continue;
     if (rule.to.startsWith("extra.")) extra[rule.to.slice("extra.".length)] = value;
     else if (rule.to === "altPhones") {
-      const phone = toE164(String(value), mapping.defaultCountry);
+      const phone = toE164(String(value));
       if (phone) out.altPhones = [...((out.altPhones as string[] | undefined) ?? []), phone];
     } else out[rule.to] = value;
   }
   if (out.phone === undefined) {
     if (!problems.some((p) => p.includes("phone") || p.includes("Phone"))) problems.push("no phone number");
   } else if (typeof out.phone === "string" && !out.phone.startsWith("+")) {
-    const e164 = toE164(out.phone, mapping.defaultCountry);
+    const e164 = toE164(out.phone);
     if (e164) out.phone = e164;
     else problems.push(`phone ${maskPhone(out.phone)} is not a valid phone number`);
   }
@@ -99,13 +126,14 @@ export function mapRecord(record: CrmRecord, integration: string, mapping: Field
     extra,
     modifiedAt: record.modifiedAt,
   };
-  const parsed = leadSchema.safeParse(candidate);
-  if (!parsed.success) {
+  const result = leadSchema.safeParse(candidate);
+  if (!result.success) {
     return {
       ok: false,
       crmId: record.id,
-      problems: parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
+      problems: result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`),
     };
   }
-  return { ok: true, lead: parsed.data };
+  const parsedPhone = parsed.get(result.data.phone);
+  return { ok: true, lead: result.data, ...(parsedPhone ? { parsedPhone } : {}) };
 }

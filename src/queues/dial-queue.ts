@@ -16,8 +16,12 @@ export interface DialJobData {
   attempts?: number;
 }
 
-/** A lead to queue; `delay` (ms, on telesync's clock) holds a new job until its calling window opens. */
-export type UpsertItem = DialJobData & { delay?: number };
+/**
+ * A lead to queue; `delay` (ms, on telesync's clock) holds a new job until its calling window opens.
+ * `isNew`: the caller knows the campaign has no job for it (a source's first sync), so it is not
+ * looked up first; were it there after all, `addBulk` leaves the existing job as it is.
+ */
+export type UpsertItem = DialJobData & { delay?: number; isNew?: boolean };
 
 export interface UpsertCounts {
   added: number;
@@ -37,6 +41,9 @@ function wasBlocked(returnvalue: string | null | undefined): boolean {
     return false;
   }
 }
+
+/** Entries kept in a dial queue's BullMQ event stream (`XADD … MAXLEN ~`). */
+export const dialEventsKept = 1_000;
 
 /**
  * The outcome a lease-time compliance block leaves on a finished job: such a lead may be queued
@@ -61,6 +68,8 @@ export class DialQueue {
     this.queue = new Queue<DialJobData>(queueNames.dial(campaign), {
       connection: redis,
       prefix: redisKeys(prefix).dialQueuePrefix(campaign),
+      // Nothing reads a dial queue's event stream (no QueueEvents): keep it short, not BullMQ's 10,000.
+      streams: { events: { maxLen: dialEventsKept } },
     });
     this.queue.on("error", ignoreReconnectErrors);
     this.phones = new PhoneIndex(redis, prefix, phoneKeys);
@@ -75,20 +84,26 @@ export class DialQueue {
    * Queue new leads with `addBulk` (a new lead with a `delay` as a delayed job), update the data of
    * leads already queued, leave finished ones, except a lead the lease-time gate blocked: it is queued
    * afresh. The delay applies to new jobs only; a queued lead is checked again when it is leased.
-   * One round trip reads the state of the whole batch.
+   * One round trip reads the state of the whole batch (items marked `isNew` are not read).
    */
   async upsert(items: UpsertItem[], bulkSize: number): Promise<UpsertCounts> {
     const counts: UpsertCounts = { added: 0, updated: 0, unchanged: 0, finished: 0 };
     if (items.length === 0) return counts;
+    const looked = items.filter((item) => item.isNew !== true);
     const pipeline = this.redis.pipeline();
-    for (const item of items)
+    for (const item of looked)
       pipeline.hmget(this.jobKey(dialJobId(item.lead.key)), "data", "finishedOn", "returnvalue");
-    const existing = (await pipeline.exec()) ?? [];
+    const replies = looked.length > 0 ? ((await pipeline.exec()) ?? []) : [];
+    let reply = 0;
     const toAdd: Array<{ data: DialJobData; delay: number }> = [];
     const toUpdate: DialJobData[] = [];
     const toReplace: string[] = [];
-    items.forEach(({ delay, ...item }, i) => {
-      const [error, fields] = existing[i] ?? [null, null];
+    items.forEach(({ delay, isNew, ...item }) => {
+      if (isNew === true) {
+        toAdd.push({ data: item, delay: delay ?? 0 });
+        return;
+      }
+      const [error, fields] = replies[reply++] ?? [null, null];
       if (error) throw error;
       const [data, finishedOn, returned] = (fields as Array<string | null> | null) ?? [null, null, null];
       if (data === null || data === undefined) {
@@ -141,6 +156,12 @@ export class DialQueue {
       await index.exec();
     }
     return counts;
+  }
+
+  /** True when the campaign has no job in any state (a source's first sync may skip lookups). */
+  async isEmpty(): Promise<boolean> {
+    const counts = await this.queue.getJobCounts();
+    return Object.values(counts).every((n) => n === 0);
   }
 
   /**

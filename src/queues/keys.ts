@@ -90,6 +90,10 @@ export class RedisKeys {
   campaignStats(campaign: string, part: "dispositions" | "compliance-flags" | "answers"): string {
     return this.key(slotTags.campaign(campaign), `stats:${campaign}:${part}`);
   }
+  /** Sync-time holds of a campaign, one entry per page and (rule, until): the compact decision audit. */
+  decisionPages(campaign: string): string {
+    return this.key(slotTags.campaign(campaign), `decision-pages:${campaign}`);
+  }
   /** Outcomes by disposition in one UTC hour or day bucket (its start, ms) on telesync's clock. */
   outcomeBucket(campaign: string, unit: "hour" | "day", start: number): string {
     return this.key(slotTags.campaign(campaign), `stats:${campaign}:outcomes:${unit}:${start}`);

@@ -1,5 +1,5 @@
 import type { PullPage } from "../../connectors/types.js";
-import type { GateDecision } from "../compliance/index.js";
+import type { GateDecision, ParsedPhone } from "../compliance/index.js";
 import { mapRecord } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import type { UpsertItem } from "../queues/dial-queue.js";
@@ -22,32 +22,46 @@ export async function applyPage(
   deps: SyncDependencies,
   page: Pick<PullPage, "records" | "removedRefs">,
   report: SyncReport,
-  options: Pick<SyncOptions, "dryRun" | "onRecord"> = {},
+  options: Pick<SyncOptions, "dryRun" | "onRecord"> & {
+    /**
+     * The source had no members when this run began (and no run to resume): the leads of this page
+     * are new to it, so their jobs are not looked up first, except for refs an earlier page of this
+     * run already queued (one membership read per page). See `DialQueue.upsert`.
+     */
+    fresh?: boolean;
+  } = {},
 ): Promise<PageMembership> {
   const { source, mapping, state, queue } = deps;
   const dryRun = options.dryRun === true;
   const callable: Lead[] = [];
+  const callableRefs: string[] = [];
+  // Each callable lead's phone as the mapping parsed it, for the gate (parsed once per record).
+  const parsedPhones: Array<ParsedPhone | undefined> = [];
   const doNotCall: Lead[] = [];
   const joined = new Map<string, string>();
   const leftRefs = [...page.removedRefs];
-  const results: Array<{ lead: Lead } | { problem: RecordProblem }> = [];
+  const results: Array<{ lead: Lead } | { problem: RecordProblem }> | undefined = options.onRecord
+    ? []
+    : undefined;
   for (const record of page.records) {
     const mapped = mapRecord(record, source.integration, mapping);
     if (!mapped.ok) {
       report.skipped++;
       const problem = { crmId: mapped.crmId, problems: mapped.problems };
       if (report.problems.length < problemSample) report.problems.push(problem);
-      results.push({ problem });
+      results?.push({ problem });
       // A record that no longer maps (its phone was removed) must not stay queued.
       leftRefs.push(record.sourceRef);
       continue;
     }
-    results.push({ lead: mapped.lead });
+    results?.push({ lead: mapped.lead });
     if (mapped.lead.doNotCall) {
       doNotCall.push(mapped.lead);
       leftRefs.push(record.sourceRef);
     } else {
       callable.push(mapped.lead);
+      callableRefs.push(record.sourceRef);
+      parsedPhones.push(mapped.parsedPhone);
       joined.set(record.sourceRef, mapped.lead.key);
     }
   }
@@ -55,34 +69,46 @@ export async function applyPage(
   const now = deps.now?.() ?? new Date();
   const gated = deps.gate
     ? await (dryRun
-        ? deps.gate.decide(callable, source.campaign, now)
-        : deps.gate.check(callable, source.campaign, "sync", now))
+        ? deps.gate.decide(callable, source.campaign, now, parsedPhones)
+        : deps.gate.check(callable, source.campaign, "sync", now, parsedPhones))
     : [];
-  const decisions = new Map<Lead, GateDecision>(callable.map((lead, i) => [lead, gated[i] as GateDecision]));
-  for (const result of results) {
-    if ("lead" in result) {
-      const decision = decisions.get(result.lead);
-      options.onRecord?.(decision ? { lead: result.lead, decision } : result);
-    } else options.onRecord?.(result);
+  if (results) {
+    const decisions = new Map<Lead, GateDecision>(
+      callable.map((lead, i) => [lead, gated[i] as GateDecision]),
+    );
+    for (const result of results) {
+      if ("lead" in result) {
+        const decision = decisions.get(result.lead);
+        options.onRecord?.(decision ? { lead: result.lead, decision } : result);
+      } else options.onRecord?.(result);
+    }
   }
+  // On a fresh run, only refs an earlier page of this run made members can have a job already.
+  const known = options.fresh && !dryRun ? await state.leadKeysFor(callableRefs) : undefined;
   const queueable: UpsertItem[] = [];
   const blockedKeys: string[] = [];
-  for (const lead of callable) {
-    const decision = decisions.get(lead);
-    if (decision?.decision === "block") blockedKeys.push(lead.key);
-    else if (decision?.decision === "wait") {
+  let blocked = 0;
+  for (const [i, lead] of callable.entries()) {
+    const decision = gated[i];
+    const isNew = known !== undefined && !known.has(callableRefs[i] as string);
+    if (decision?.decision === "block") {
+      blocked++;
+      // A lead new to the source has no job to take out.
+      if (!isNew) blockedKeys.push(lead.key);
+    } else if (decision?.decision === "wait") {
       report.held++;
       queueable.push({
         lead,
         sourceId: source.id,
         delay: Math.max(1, decision.until.getTime() - now.getTime()),
+        ...(isNew ? { isNew } : {}),
       });
-    } else queueable.push({ lead, sourceId: source.id });
+    } else queueable.push({ lead, sourceId: source.id, ...(isNew ? { isNew } : {}) });
   }
   report.pages++;
   report.records += page.records.length;
   report.suppressed += doNotCall.length;
-  report.blocked += blockedKeys.length;
+  report.blocked += blocked;
   if (!dryRun) {
     const counts = await queue.upsert(queueable, deps.bulkSize);
     // A blocked lead stays a member of the source (so a later sync sees it again) but not queued.

@@ -116,13 +116,15 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     : undefined;
   heartbeat?.unref();
   try {
+    // A first sync (no members, nothing to resume, an empty campaign) need not look up existing jobs.
+    let fresh = false;
     if (lock) {
       const resumedFrom = await state.beginRun(report, report.startedAt);
       if (resumedFrom) {
         report.resumedFrom = resumedFrom;
         // A full run's seen set cannot be finished by an incremental resume.
         await state.dropKey(state.seenSetKey(resumedFrom));
-      }
+      } else fresh = (await state.memberCount()) === 0 && (await queue.isEmpty());
     }
     const cursor = full ? undefined : await state.readCursor();
     const pages = connector.pull({
@@ -135,7 +137,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
     for await (const page of pages) {
       options.signal?.throwIfAborted();
       expectedRecords = page.expectedRecords ?? expectedRecords;
-      const applied = await applyPage(deps, page, report, options);
+      const applied = await applyPage(deps, page, report, { ...options, fresh });
       if (!dryRun) {
         const { problems: _sample, ...progress } = report;
         await state.checkpoint(

@@ -60,6 +60,8 @@ describe("mapRecord", () => {
         extra: { segment: "Q4", status: "Open" },
         modifiedAt: "2026-11-01T10:00:00.000Z",
       },
+      // The number as parsed here, carried to the gate so it is not parsed again.
+      parsedPhone: expect.objectContaining({ number: "+14155552671", country: "US" }),
     });
   });
 

@@ -1,10 +1,13 @@
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
+import { type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Lead } from "../../model/lead.js";
 import { nanpAreaCodes } from "../data/nanp-area-codes.js";
 import { auAreaZones, regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
 import { isValidZone } from "../time/zoned.js";
 import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
 import { regionsForPostalCode } from "./postal.js";
+
+/** A number as libphonenumber parsed it: the mapping's parse, carried to the gate (parsed once). */
+export type ParsedPhone = PhoneNumber;
 
 /** The lead fields that say where the called party may be. */
 export type LocationInput = Pick<Lead, "phone" | "country" | "region" | "postalCode" | "timeZone">;
@@ -64,6 +67,13 @@ class Collector {
   readonly zones = new Set<string>();
   readonly jurisdictions = new Set<string>();
   readonly basis: string[] = [];
+  frozen(): Pick<PhonePart, "zones" | "jurisdictions" | "basis"> {
+    return {
+      zones: Object.freeze([...this.zones]),
+      jurisdictions: Object.freeze([...this.jurisdictions]),
+      basis: Object.freeze([...this.basis]),
+    };
+  }
   addRegion(jurisdiction: string, why: string): void {
     const zones = regionZones[jurisdiction] ?? [];
     this.jurisdictions.add(jurisdiction);
@@ -73,26 +83,56 @@ class Collector {
   }
 }
 
-function fromPhone(
-  phone: string,
-  out: Collector,
-): { unknown: boolean; country?: string; countryZones: string[] } {
-  const parsed = parsePhoneNumberFromString(phone);
+/** What the number alone says: a class key (same key, same part) when it can be shared. */
+interface PhonePart {
+  readonly zones: readonly string[];
+  readonly jurisdictions: readonly string[];
+  readonly basis: readonly string[];
+  readonly unknown: boolean;
+  readonly country?: string;
+  readonly countryZones: readonly string[];
+}
+
+/**
+ * The number's part of the location. Every geographic answer depends only on a prefix of the number
+ * (NANP area code, AU area digit, the country for a mobile, libphonenumber's longest prefix), so it
+ * is cached under that prefix, bounded: a sync of a million numbers computes each area once. Answers
+ * that name the number itself (invalid, non-geographic, unknown prefix) are not cached.
+ */
+function fromPhone(phone: string, parsed: PhoneNumber | undefined): { part: PhonePart; classKey?: string } {
+  const out = new Collector();
   if (!parsed?.isValid()) {
     out.basis.push(`phone ${phone}: not a valid number → location unknown`);
-    return { unknown: true, countryZones: [] };
+    return { part: { ...out.frozen(), unknown: true, countryZones: [] } };
   }
   const callingCode = parsed.countryCallingCode;
-  const countryZones = [...zonesForCallingCode(callingCode)];
   const country = parsed.country;
+  const nanp = callingCode === "1" && country !== undefined && nanpCountries.has(country);
+  const type = nanp ? nanpType(country, parsed) : (parsed.getType() ?? "UNKNOWN");
+  const auArea = callingCode === "61" && type !== "MOBILE" && auAreaZones[parsed.nationalNumber.charAt(0)];
+  const countryMobile = type === "MOBILE" && callingCode !== "1";
+  const hit = nanp || auArea || countryMobile ? undefined : zonesForDigits(phone.slice(1));
+  const classKey = !geographicTypes.has(type)
+    ? undefined
+    : nanp
+      ? `${country}|${type}|${parsed.nationalNumber.slice(0, 3)}`
+      : auArea
+        ? `61|${type}|${parsed.nationalNumber.charAt(0)}`
+        : countryMobile
+          ? `${callingCode}|${country ?? ""}|mobile`
+          : hit
+            ? `${callingCode}|${country ?? ""}|${type}|+${hit.prefix}`
+            : undefined;
+  const cached = classKey === undefined ? undefined : phoneParts.get(classKey);
+  if (cached) return { part: cached, classKey: classKey as string };
+  const countryZones = [...zonesForCallingCode(callingCode)];
   if (country) for (const j of countryJurisdictions(country)) out.jurisdictions.add(j);
-  const type = parsed.getType() ?? "UNKNOWN";
   if (!geographicTypes.has(type)) {
     out.basis.push(`phone ${phone}: ${type} number (${country ?? "no country"}) → location unknown`);
-    return { unknown: true, ...(country ? { country } : {}), countryZones };
+    return { part: { ...out.frozen(), unknown: true, ...(country ? { country } : {}), countryZones } };
   }
   let unknown = false;
-  if (callingCode === "1" && country && nanpCountries.has(country)) {
+  if (nanp) {
     // US, its territories and Canada: the audited area-code table, every zone of the area.
     const areaCode = parsed.nationalNumber.slice(0, 3);
     const area = nanpAreaCodes[areaCode];
@@ -109,17 +149,15 @@ function fromPhone(
         `area code ${areaCode} → ${area.regions.join(", ")} (presumed residence), zones ${area.zones.join(", ")} (nanp-area-codes, checked ${area.checked})`,
       );
     }
-  } else if (callingCode === "61" && type !== "MOBILE" && auAreaZones[parsed.nationalNumber.charAt(0)]) {
+  } else if (auArea) {
     const digit = parsed.nationalNumber.charAt(0);
-    const zones = auAreaZones[digit] ?? [];
-    for (const zone of zones) out.zones.add(zone);
-    out.basis.push(`phone ${phone}: area code 0${digit} → ${zones.join(", ")} (ACMA area map)`);
-  } else if (type === "MOBILE" && callingCode !== "1") {
+    for (const zone of auArea) out.zones.add(zone);
+    out.basis.push(`phone +61 area code 0${digit} → ${auArea.join(", ")} (ACMA area map)`);
+  } else if (countryMobile) {
     // Outside NANP a mobile number is not tied to a place: every zone of the country is a candidate.
     for (const zone of countryZones) out.zones.add(zone);
-    out.basis.push(`phone ${phone}: mobile in +${callingCode} → every zone of the country`);
+    out.basis.push(`mobile phone in +${callingCode} → every zone of the country`);
   } else {
-    const hit = zonesForDigits(phone.slice(1));
     const countryWide = !hit || (hit.prefix === callingCode && hit.zones.length > 1);
     if (!hit || countryWide || hit.zones.includes("Etc/Unknown")) {
       unknown = true;
@@ -129,7 +167,17 @@ function fromPhone(
       out.basis.push(`phone prefix +${hit.prefix} → ${hit.zones.join(", ")} (libphonenumber)`);
     }
   }
-  return { unknown, ...(country ? { country } : {}), countryZones };
+  const part: PhonePart = Object.freeze({
+    ...out.frozen(),
+    unknown,
+    ...(country ? { country } : {}),
+    countryZones: Object.freeze(countryZones),
+  });
+  // A part naming the number (its basis says `phone +…`) is this number's alone: not shared.
+  if (classKey === undefined || part.basis.some((line) => line.includes(phone))) return { part };
+  if (phoneParts.size >= PHONE_PART_LIMIT) phoneParts.delete(phoneParts.keys().next().value as string);
+  phoneParts.set(classKey, part);
+  return { part, classKey };
 }
 
 function fromAddress(input: LocationInput, phoneCountry: string | undefined, out: Collector): void {
@@ -161,21 +209,48 @@ function fromAddress(input: LocationInput, phoneCountry: string | undefined, out
   }
 }
 
+/**
+ * A valid NANP number's type by its country and first six national digits (area code and exchange):
+ * the numbering plan assigns types by area code (toll-free, premium, personal) or by exchange, never
+ * below, so numbers that share the six digits share the type. `getType` is as costly as the parse.
+ */
+const nanpTypes = new Map<string, string>();
+const NANP_TYPE_LIMIT = 20_000;
+function nanpType(country: string, parsed: PhoneNumber): string {
+  const key = `${country}${parsed.nationalNumber.slice(0, 6)}`;
+  const known = nanpTypes.get(key);
+  if (known) return known;
+  const type = parsed.getType() ?? "UNKNOWN";
+  if (nanpTypes.size >= NANP_TYPE_LIMIT) nanpTypes.delete(nanpTypes.keys().next().value as string);
+  nanpTypes.set(key, type);
+  return type;
+}
+
+/** Phone parts by number class (area code or prefix), and whole locations by class and address. */
+const phoneParts = new Map<string, PhonePart>();
+const PHONE_PART_LIMIT = 10_000;
 const cache = new Map<string, ResolvedLocation>();
 const CACHE_LIMIT = 50_000;
 
 /**
  * Where the called party may be: candidate zones and jurisdictions from the number (for US, territories
  * and Canada the audited area-code table with every zone of the area; elsewhere libphonenumber's
- * prefix → zone map) united with the CRM address and time zone. Pure and
- * memoized; arrays in the result are frozen and shared.
+ * prefix → zone map) united with the CRM address and time zone. Pure and memoized by number class
+ * (area code or prefix, not the whole number) and address; arrays in the result are frozen and shared.
+ * `parsed`: the number as the mapping already parsed it (`lead.phone` must be its E.164 form), so a
+ * sync parses each number once; without it the number is parsed here.
  */
-export function resolveLocation(input: LocationInput): ResolvedLocation {
-  const key = `${input.phone}|${input.country ?? ""}|${input.region ?? ""}|${input.postalCode ?? ""}|${input.timeZone ?? ""}`;
+export function resolveLocation(input: LocationInput, parsed?: ParsedPhone): ResolvedLocation {
+  const number = parsed?.number === input.phone ? parsed : parsePhoneNumberFromString(input.phone);
+  const { part: phone, classKey } = fromPhone(input.phone, number);
+  // A part shared by its class is keyed by the class; one that names the number, by the number.
+  const key = `${classKey ?? input.phone}|${input.country ?? ""}|${input.region ?? ""}|${input.postalCode ?? ""}|${input.timeZone ?? ""}`;
   const hit = cache.get(key);
   if (hit) return hit;
   const out = new Collector();
-  const phone = fromPhone(input.phone, out);
+  for (const zone of phone.zones) out.zones.add(zone);
+  for (const jurisdiction of phone.jurisdictions) out.jurisdictions.add(jurisdiction);
+  out.basis.push(...phone.basis);
   fromAddress(input, phone.country, out);
   if (input.timeZone) {
     if (isValidZone(input.timeZone)) {
@@ -189,7 +264,7 @@ export function resolveLocation(input: LocationInput): ResolvedLocation {
     zones: Object.freeze([...out.zones]),
     jurisdictions: Object.freeze([...out.jurisdictions].sort()),
     unknown: phone.unknown,
-    countryZones: Object.freeze(phone.countryZones),
+    countryZones: Object.freeze([...phone.countryZones]),
     basis: Object.freeze(out.basis),
   });
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
