@@ -82,7 +82,7 @@ describe("--json on the CLI's data commands", () => {
     expect(out.valid).toBe(false);
     expect(out.problems).toContainEqual({
       path: "redis.prot (line 2)",
-      message: "unknown key `prot`; expected one of `url`, `prefix`",
+      message: "unknown key `prot`; expected one of `url`, `prefix`, `cluster`",
     });
   });
 });
