@@ -2,6 +2,18 @@ import { Redis } from "ioredis";
 import { clusterSeeds, type RedisTarget } from "../queues/connection.js";
 import { printableRedisUrl, StartupError } from "./startup-error.js";
 
+/** A probe connection: one try, no retries, no queue, every wait bounded. */
+function oneShot(timeoutMs: number) {
+  return {
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  } as const;
+}
+
 /**
  * Fail fast before anything that retries forever (BullMQ workers) connects: one PING with a short
  * connect timeout and no retries. The error names the URL tried and where it comes from.
@@ -13,14 +25,7 @@ export async function assertRedisReachable(
   const { url, cluster } = typeof target === "string" ? { url: target, cluster: false } : target;
   if (cluster) return assertClusterReachable(url, options);
   const timeoutMs = options.timeoutMs ?? 3_000;
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    connectTimeout: timeoutMs,
-    commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0,
-    enableOfflineQueue: false,
-    retryStrategy: () => null,
-  });
+  const redis = new Redis(url, oneShot(timeoutMs));
   redis.on("error", () => {});
   try {
     await redis.connect();
@@ -44,16 +49,7 @@ async function assertClusterReachable(
   const timeoutMs = options.timeoutMs ?? 3_000;
   const reasons: string[] = [];
   for (const seed of clusterSeeds(url)) {
-    const redis = new Redis({
-      host: seed.host,
-      port: seed.port,
-      lazyConnect: true,
-      connectTimeout: timeoutMs,
-      commandTimeout: timeoutMs,
-      maxRetriesPerRequest: 0,
-      enableOfflineQueue: false,
-      retryStrategy: () => null,
-    });
+    const redis = new Redis({ host: seed.host, port: seed.port, ...oneShot(timeoutMs) });
     redis.on("error", () => {});
     try {
       await redis.connect();
