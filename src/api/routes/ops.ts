@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ownEntry } from "../../config/lookup.js";
+import { AuthPause } from "../../writeback/auth-pause.js";
 import { CircuitBreaker } from "../../writeback/circuit-breaker.js";
 import { readWritebackStatus } from "../../writeback/writeback-status.js";
 import { mayUseCampaign } from "../auth.js";
@@ -105,7 +106,13 @@ export function registerOpsRoutes(app: FastifyInstance, deps: ApiDependencies): 
       const breaker = new CircuitBreaker(deps.redis, deps.prefix, integration);
       metrics.writeback(
         integration,
-        await readWritebackStatus(intake.queue(integration), breaker, deps.redis),
+        await readWritebackStatus(
+          intake.queue(integration),
+          breaker,
+          deps.redis,
+          undefined,
+          new AuthPause(deps.redis, deps.prefix, integration),
+        ),
       );
     }
     return reply.header("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
