@@ -52,6 +52,11 @@ class ScriptWrites implements RedisWrites {
     this.writes.push(["ZREMRANGEBYSCORE", this.at(key), min, max]);
     return this;
   }
+  /** A plain SET with a TTL (the lead's pending move), through the same generic loop: no Lua change. */
+  setex(key: string, value: string, seconds: number): this {
+    this.writes.push(["SET", this.at(key), value, "EX", String(seconds)]);
+    return this;
+  }
   allKeys(): string[] {
     return [this.firstKey, ...this.keys];
   }
@@ -103,14 +108,20 @@ export class OutcomeLedger {
     await this.redis.set(this.seenKey(outcomeId), `${this.leaseMark(leaseId)}${queuedSuffix}`, "KEEPTTL");
   }
 
-  /** Accept the outcome on this lease and write its counters, in one step; or say who has it. */
+  /**
+   * Accept the outcome on this lease and write its counters, in one step; or say who has it.
+   * `transition` (the lead's move the outcome decided, see `LeadTransitions`) is written in the same
+   * step, so an accepted outcome never lacks it, whatever dies after.
+   */
   async accept(
     outcomeId: string,
     leaseId: string,
     count: (writes: RedisWrites) => void,
+    transition?: { key: string; value: string },
   ): Promise<Acceptance> {
     const writes = new ScriptWrites(this.seenKey(outcomeId));
     count(writes);
+    if (transition) writes.setex(transition.key, transition.value, seenTtlSeconds);
     const keys = writes.allKeys();
     const stored = (await this.redis.eval(
       acceptScript,
