@@ -318,13 +318,21 @@ export class WritebackWorker {
       }
       throw error;
     }
-    await this.breaker.success().then(
+    // A batch answered with every record failed in a retryable way (HubSpot's connector reports a
+    // hung or reset batch request per record rather than throwing) is a failing CRM, not an answer.
+    const results = Array.isArray(outcome) ? (outcome as Array<{ ok?: unknown; error?: ErrorClass }>) : [];
+    const allRetryable =
+      results.length > 0 && results.every((r) => r.ok === false && r.error?.kind === "retry");
+    await (allRetryable
+      ? this.breaker.failure(results[0]?.error?.reason ?? "batch failed")
+      : this.breaker.success()
+    ).then(
       (verdict) => this.breakerChanged(verdict),
       () => {},
     );
     // Credentials work once the CRM took a record: a batch answered with per-record 401s (HubSpot's
     // batch endpoints) is no proof.
-    const accepted = !Array.isArray(outcome) || outcome.some((r: { ok?: unknown }) => r?.ok === true);
+    const accepted = !Array.isArray(outcome) || results.some((r) => r.ok === true);
     if (accepted)
       await this.authPause.clear().then(
         (lifted) => {

@@ -167,6 +167,8 @@ export async function startCrmScenario(options: {
       service = await TelesyncService.start(telesync, serviceOptions);
     },
     close: async () => {
+      sandbox.salesforce.clearFaults();
+      sandbox.hubspot.clearFaults();
       await service.close().catch(() => {});
       await telesync.close();
       await sandbox.close();
