@@ -25,6 +25,16 @@ export interface PullPage {
   removedRefs: string[];
   /** Opaque, JSON-serialisable; passed back to `pull` to resume after this page. */
   cursor: unknown;
+  /**
+   * A membership reconcile (sources whose leavers the CRM cannot list, e.g. HubSpot searches):
+   * `sourceRef`s that belong to the source now, ids only, not records to apply.
+   */
+  present?: string[];
+  /**
+   * The reconcile is complete: every ref that belongs was in `present` of this pull's pages since
+   * it began, so members not among them have left the source.
+   */
+  membershipComplete?: boolean;
 }
 
 export interface PullRequest {
