@@ -9,8 +9,6 @@ import { faultsSize, leadLedger, outcomeLedger, report, workOutcomes } from "./s
  * backoff), and no write may reach the CRM while that pause runs.
  */
 const retryAfterSeconds = 8;
-/** Hung requests: more than the breaker's threshold (3 here), so it opens. */
-const hangs = 5;
 
 interface Health {
   status: string;
@@ -79,33 +77,41 @@ describe.each<Vendor>(["salesforce", "hubspot"])("fault: %s 429 storm, then sile
     const half = Math.floor(faultsSize / 2);
     const posted = await workOutcomes(s.call, half, "storm", (id) => outcomeBody(id));
     // The CRM's wait, not a backoff of its own: each 429 of the storm starts a pause of the full
-    // Retry-After, so /healthz soon shows more than half of it still to run.
+    // Retry-After (pauses only ever extend), so /healthz soon shows more than 6 of its 8 s to run.
     await eventually(
-      async () => pausedForMs(await health()) > (retryAfterSeconds * 1000) / 2,
+      async () => pausedForMs(await health()) > retryAfterSeconds * 1000 - 2_000,
       60_000,
       "/healthz shows a pause of the CRM's Retry-After",
     );
     const paused = await health();
     expect(paused.status).toBe("degraded");
     expect(pausedForMs(paused)).toBeLessThanOrEqual(retryAfterSeconds * 1000 + 1_000);
+    // Requests sent before the pause began may still be arriving: let them land (1 s), then count
+    // over 1 s more, all inside the pause seen above (> 6 s from then): no request may go out.
+    await new Promise((r) => setTimeout(r, 1_000));
     const during = rateLimited();
     await new Promise((r) => setTimeout(r, 1_000));
     const later = rateLimited();
-    // Still paused: no write request can have gone out in between (a slow machine sends fewer, never more).
-    if (pausedForMs(await health()) > 0) expect(later).toBe(during);
+    expect(later).toBe(during);
     const stormRequests = later - before;
     expect(s.logs().some((l) => /rate limit|429/i.test(String(l.msg)))).toBe(true);
     sandbox.salesforce.clearFaults();
     sandbox.hubspot.clearFaults();
 
-    // 2. Silence: write requests hang (never answered, never applied).
+    // 2. Silence: every write request hangs (never answered, never applied) until the breaker has
+    // opened; then the CRM answers again.
+    const writes = () =>
+      vendor === "salesforce"
+        ? sandbox.salesforce.stats()["composite-create"]
+        : (sandbox.hubspot.stats().faults.timeout ?? 0);
+    const silentFrom = writes();
     if (vendor === "salesforce")
-      sandbox.salesforce.injectFault({ kind: "timeout", count: hangs, match: "composite-create" });
+      sandbox.salesforce.injectFault({ kind: "timeout", count: 100_000, match: "composite-create" });
     else
       sandbox.hubspot.injectFault({
         kind: "timeout",
         delayMs: 120_000,
-        count: hangs,
+        count: 100_000,
         match: { kind: "calls.batchCreate" },
       });
     posted.push(...(await workOutcomes(s.call, faultsSize - half, "silence", (id) => outcomeBody(id))));
@@ -115,6 +121,9 @@ describe.each<Vendor>(["salesforce", "hubspot"])("fault: %s 429 storm, then sile
       "/healthz: the CRM is down (breaker open)",
     );
     expect((await health()).status).toBe("degraded");
+    const hung = writes() - silentFrom;
+    sandbox.salesforce.clearFaults();
+    sandbox.hubspot.clearFaults();
     await eventually(s.drained, 180_000, "writeback drained");
     await eventually(async () => (await health()).status === "ok", 30_000, "/healthz ok again");
     const breakerLines = s.logs().filter((l) => /circuit breaker/.test(String(l.msg)));
@@ -129,7 +138,10 @@ describe.each<Vendor>(["salesforce", "hubspot"])("fault: %s 429 storm, then sile
       scenario: `${vendor} 429 storm (Retry-After ${retryAfterSeconds} s) then silence`,
       leads: s.leadKeys.length,
       outcomes: posted.length,
-      faults: [`${stormRequests} write requests answered 429`, `${hangs} write requests hung`],
+      faults: [
+        `${stormRequests} write requests answered 429`,
+        `${hung} write requests hung (until the breaker opened)`,
+      ],
       duplicates: outcomes.duplicates + leads.duplicates,
       losses: outcomes.losses + leads.losses,
       deadLettered: outcomes.deadLettered,
