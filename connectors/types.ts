@@ -51,6 +51,16 @@ export interface PullPage {
    * progress and ETA only, never for correctness (look-back re-reads and removals do not match it).
    */
   expectedRecords?: number;
+  /**
+   * A membership reconcile (sources whose leavers the CRM cannot list, e.g. HubSpot searches):
+   * `sourceRef`s that belong to the source now, ids only, not records to apply.
+   */
+  present?: string[];
+  /**
+   * The reconcile is complete: every ref that belongs was in `present` of this pull's pages since
+   * it began, so members not among them have left the source.
+   */
+  membershipComplete?: boolean;
 }
 
 export interface PullRequest {

@@ -132,6 +132,11 @@ export const hubspotSelectSchema = z.union([
           }),
         )
         .max(5),
+      /**
+       * Every this many incremental runs, re-run the search for ids only and remove the members
+       * that no longer match (HubSpot cannot list leavers of a search). 0: never (only `--full`).
+       */
+      reconcileEveryRuns: z.number().int().nonnegative().optional(),
     }),
   }),
   z.strictObject({ allContacts: z.literal(true) }),

@@ -36,6 +36,8 @@ export const searchCursorSchema = z.object({
    * in cursors written before it.
    */
   recent: z.record(z.string().regex(/^\d+$/), z.string()).optional(),
+  /** Incremental runs since the last membership reconcile (absent: none yet). */
+  runs: z.number().int().nonnegative().optional(),
 });
 export type SearchCursor = z.infer<typeof searchCursorSchema>;
 

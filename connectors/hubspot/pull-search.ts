@@ -14,6 +14,7 @@ import {
 } from "./cursor.js";
 import { hubspotLimits } from "./limits.js";
 import { initialArchivedScan, scanArchived } from "./pull-archived.js";
+import { defaultReconcileEveryRuns, reconcileSearchIds } from "./reconcile-search.js";
 import { contactProperties, modifiedMs, pagingSchema, sdkObjectSchema, toPage } from "./records.js";
 import { type AdminFilterGroup, buildSearchBody, nextSearchStep, type SearchBody } from "./search-query.js";
 import type { HubspotTransport } from "./transport.js";
@@ -39,7 +40,12 @@ export function toSdkRequest(body: SearchBody): PublicObjectSearchRequest {
   };
 }
 
-function cursorOf(pos: SearchPosition, archived: ArchivedScan, recent: Map<string, number>): SearchCursor {
+function cursorOf(
+  pos: SearchPosition,
+  archived: ArchivedScan,
+  recent: Map<string, number>,
+  runs: number,
+): SearchCursor {
   const byTime = new Map<number, string[]>();
   for (const [id, t] of recent) {
     const ids = byTime.get(t);
@@ -48,7 +54,7 @@ function cursorOf(pos: SearchPosition, archived: ArchivedScan, recent: Map<strin
   }
   const encoded: Record<string, string> = {};
   for (const [t, ids] of byTime) encoded[String(t)] = encodeIdSet(ids);
-  return { v: 1, kind: "search", pos, archived, recent: encoded };
+  return { v: 1, kind: "search", pos, archived, recent: encoded, runs };
 }
 
 function decodeRecent(recent: SearchCursor["recent"]): Map<string, number> {
@@ -76,8 +82,11 @@ function prune(recent: Map<string, number>, newest: number, lookbackMs: number):
 /**
  * A search source, incrementally on `lastmodifieddate` (see `search-query.ts` for how it gets past
  * the 10,000-results cap), then the archived-contacts scan. Removals: archived contacts and ids
- * merged into a survivor. Contacts that merely stop matching the filters are not detected (HubSpot
- * cannot list them); use a list source, whose membership HubSpot evaluates, when that matters.
+ * merged into a survivor. Contacts that merely stop matching the filters cannot be listed by
+ * HubSpot: every `reconcileEveryRuns` incremental runs (default 12) the pull ends with a membership
+ * reconcile, the ids of every contact matching now (`present` pages, then `membershipComplete`),
+ * and the sync removes the members not among them. The run count lives in the cursor; a reconcile
+ * cut short is done again from the start by the next run.
  */
 export async function* pullSearch(
   transport: HubspotTransport,
@@ -94,6 +103,10 @@ export async function* pullSearch(
   let archived = cursor?.archived ?? initialArchivedScan(now());
   const recent = decodeRecent(cursor?.recent);
   let newest = Math.max(0, ...recent.values());
+  // A full pull (no cursor) needs no reconcile: the sync removes every member it did not see.
+  const runs = cursor ? (cursor.runs ?? 0) + 1 : 0;
+  const every = select.search.reconcileEveryRuns ?? defaultReconcileEveryRuns;
+  let yielded = false;
 
   for (;;) {
     const body = toSdkRequest(buildSearchBody(groups, pos, properties, limit));
@@ -117,12 +130,37 @@ export async function* pullSearch(
       newest = Math.max(newest, modifiedMs(contact));
     }
     prune(recent, newest, lookbackMs);
-    if (taken.length > 0) yield { ...toPage(emitted), cursor: cursorOf(pos, archived, recent) };
+    if (taken.length > 0) {
+      yielded = true;
+      yield { ...toPage(emitted), cursor: cursorOf(pos, archived, recent, runs) };
+    }
     if (step.done) break;
   }
 
   for await (const part of scanArchived(transport, archived, now)) {
     archived = part.scan;
-    yield { records: [], removedRefs: part.removedRefs, cursor: cursorOf(pos, archived, recent) };
+    yielded = true;
+    yield { records: [], removedRefs: part.removedRefs, cursor: cursorOf(pos, archived, recent, runs) };
   }
+
+  if (!cursor || every === 0 || runs < every) {
+    // The run is counted (in the last page's cursor) even when no page changed anything.
+    if (!yielded) yield { records: [], removedRefs: [], cursor: cursorOf(pos, archived, recent, runs) };
+    return;
+  }
+  const send = async (body: SearchBody) =>
+    transport.call(
+      "contacts.search.reconcile",
+      (client, options) => client.crm.contacts.searchApi.doSearch(toSdkRequest(body), options),
+      { search: true, idempotent: true },
+    );
+  // Pages keep the count (the reconcile is still due if the run stops here); the last resets it.
+  for await (const ids of reconcileSearchIds(groups, send, limit))
+    yield { records: [], removedRefs: [], present: ids, cursor: cursorOf(pos, archived, recent, runs) };
+  yield {
+    records: [],
+    removedRefs: [],
+    membershipComplete: true,
+    cursor: cursorOf(pos, archived, recent, 0),
+  };
 }

@@ -166,8 +166,11 @@ export class SalesforceSession {
           "Salesforce rejected a freshly issued access token (INVALID_SESSION_ID): check the connected app's policies and the integration user's API permission",
       });
     }
+    // Counted once a token was issued: a refresh the token endpoint refused (a revoked refresh token,
+    // `invalid_grant`) issued nothing, and the next 401 must surface that refusal again, not this one.
+    const token = await this.fetchToken();
     this.fetchesSinceSuccess++;
-    return this.fetchToken();
+    return token;
   }
 
   /**

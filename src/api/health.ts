@@ -1,6 +1,7 @@
 import type { CrmConnector } from "../../connectors/types.js";
 import type { TelesyncConfig } from "../config/schema.js";
 import type { Redis } from "../queues/connection.js";
+import { AuthPause } from "../writeback/auth-pause.js";
 import { CircuitBreaker } from "../writeback/circuit-breaker.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import {
@@ -21,7 +22,7 @@ const pingBudgetMs = 400;
 export interface HealthReport {
   /** ok; degraded (a CRM failing or paused: telesync waits for it); unhealthy (Redis down, or stuck). */
   status: "ok" | "degraded" | "unhealthy";
-  /** Dependencies down now: `redis`, `crm:<integration>` (breaker open or probing). */
+  /** Dependencies down now: `redis`, `crm:<integration>` (breaker open or probing, credentials refused). */
   down: string[];
   checks: {
     /** "ok", or why not. */
@@ -87,6 +88,7 @@ export async function checkHealth(
             breaker,
             telesync.redis,
             options.stuckAfterMs ?? defaultStuckAfterMs,
+            new AuthPause(telesync.redis, telesync.prefix, id),
           ),
           telesync.connector(id).currentPause?.(),
         ]);
@@ -106,7 +108,7 @@ export async function checkHealth(
     for (const id of integrations) {
       const status = writeback[id]?.status;
       if (status === "stuck") unhealthy = true;
-      if (status === "breaker-open" || status === "breaker-half-open") {
+      if (status === "breaker-open" || status === "breaker-half-open" || status === "auth-failed") {
         down.push(`crm:${id}`);
         degraded = true;
       }

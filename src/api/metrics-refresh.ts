@@ -1,4 +1,5 @@
 import type { Metrics } from "../observability/metrics.js";
+import { AuthPause } from "../writeback/auth-pause.js";
 import { CircuitBreaker } from "../writeback/circuit-breaker.js";
 import { readWritebackStatus } from "../writeback/writeback-status.js";
 import type { ApiDependencies } from "./dependencies.js";
@@ -59,7 +60,13 @@ export async function refreshMetrics(deps: MetricsHost): Promise<void> {
     const breaker = new CircuitBreaker(deps.redis, deps.prefix, integration);
     metrics.writeback(
       integration,
-      await readWritebackStatus(deps.intake.queue(integration), breaker, deps.redis),
+      await readWritebackStatus(
+        deps.intake.queue(integration),
+        breaker,
+        deps.redis,
+        undefined,
+        new AuthPause(deps.redis, deps.prefix, integration),
+      ),
     );
     for (const budget of (await deps.connector(integration).rateBudget?.()) ?? []) {
       metrics.rateBudgetRemaining.set({ integration, window: budget.window }, budget.remaining);

@@ -2,6 +2,7 @@ import type { GateDecision } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 import type { Redis } from "../queues/connection.js";
 import type { DialJobData } from "../queues/dial-queue.js";
+import { redisKeys } from "../queues/keys.js";
 import { dialJobId, queueNames } from "../queues/names.js";
 import { type DecisionRecord, decisionRecord } from "./decision-log.js";
 import type { DecisionPages } from "./decision-pages.js";
@@ -30,7 +31,11 @@ export async function explainHeld(
   if (campaigns.length === 0) return [];
   const pipeline = deps.redis.pipeline();
   for (const campaign of campaigns) {
-    pipeline.hmget(`${deps.prefix}:${queueNames.dial(campaign)}:${dialJobId(leadKey)}`, "data", "timestamp");
+    pipeline.hmget(
+      `${redisKeys(deps.prefix).dialQueuePrefix(campaign)}:${queueNames.dial(campaign)}:${dialJobId(leadKey)}`,
+      "data",
+      "timestamp",
+    );
   }
   const jobs = (await pipeline.exec()) ?? [];
   const records: DecisionRecord[] = [];

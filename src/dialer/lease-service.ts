@@ -18,6 +18,7 @@ import type { LastLeased } from "../queues/last-leased.js";
 import { queueNames } from "../queues/names.js";
 import { LeaseError } from "./errors.js";
 import { decodeLeaseId, encodeLeaseId, type LeaseRef } from "./lease-id.js";
+import type { LeadTransitions } from "./pending-transition.js";
 
 export interface Lease {
   leaseId: string;
@@ -67,6 +68,8 @@ export interface LeaseServiceDependencies {
   log: Logger;
   /** Which lead was last leased for a number: inbound calls from it are attributed to that lead. */
   lastLeased?: Pick<LastLeased, "record"> | undefined;
+  /** Outcomes' lead moves that missed their lease (see `LeadTransitions`): applied at the next lease. */
+  transitions?: Pick<LeadTransitions, "settle"> | undefined;
   /** Run the stalled check that returns abandoned leases (one process suffices; more is harmless). */
   returnAbandoned?: boolean | undefined;
   stalledIntervalMs?: number | undefined;
@@ -209,6 +212,11 @@ export class LeaseService {
           job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       }
       if (!job?.id) return undefined;
+      // [faults] An accepted outcome whose lead move missed its lease (process died, lock expired)
+      // left the move recorded: apply it under this token, once, and take the next lead. Only a job
+      // that came back through the stalled check (stalledCounter > 0) can carry one, so leases of
+      // every other job pay nothing for this.
+      if (job.stalledCounter > 0 && (await this.deps.transitions?.settle(campaign, job, token))) continue;
       const lead = job.data.lead;
       if (!gate?.checksInternalDnc) {
         const suppressed = await this.deps.suppression.firstSuppressed(leadPhones(lead));
@@ -310,6 +318,8 @@ export class LeaseService {
   /** Give the lead back to the queue now, uncalled. */
   async release(leaseId: string): Promise<void> {
     const { ref, job } = await this.held(leaseId);
+    // An outcome was accepted on this lease but its lead move did not run: the move wins.
+    if (await this.deps.transitions?.settle(ref.campaign, job, ref.token)) return;
     await Promise.all([job.moveToWait(ref.token), this.deps.caps?.drop(job.data.lead, ref.token)]);
   }
 

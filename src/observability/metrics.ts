@@ -5,6 +5,8 @@ export interface WritebackGauges {
   backlog: number;
   oldestAgeMs: number | null;
   breaker: { state: "closed" | "half-open" | "open"; opens: number };
+  /** Present while the CRM refuses the integration's credentials. */
+  auth?: unknown;
 }
 
 const breakerStates = { closed: 0, "half-open": 1, open: 2 } as const;
@@ -59,6 +61,12 @@ export class Metrics {
   readonly breakerOpens = new Gauge({
     name: "telesync_crm_breaker_opens",
     help: "Times the integration's CRM circuit breaker opened (cumulative, shared by all workers)",
+    labelNames: ["integration"] as const,
+    registers: [this.registry],
+  });
+  readonly authFailed = new Gauge({
+    name: "telesync_crm_auth_failed",
+    help: "1 while the CRM refuses the integration's credentials (writeback paused until they work), else 0",
     labelNames: ["integration"] as const,
     registers: [this.registry],
   });
@@ -134,6 +142,7 @@ export class Metrics {
   writeback(integration: string, status: WritebackGauges): void {
     this.breakerState.set({ integration }, breakerStates[status.breaker.state]);
     this.breakerOpens.set({ integration }, status.breaker.opens);
+    this.authFailed.set({ integration }, status.auth ? 1 : 0);
     this.writebackBacklog.set({ integration }, status.backlog);
     this.writebackOldestAge.set({ integration }, (status.oldestAgeMs ?? 0) / 1000);
   }

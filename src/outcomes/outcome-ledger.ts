@@ -99,6 +99,10 @@ class ScriptWrites implements RedisWrites {
   zremrangebyscore(key: string, min: string, max: string): this {
     return this.push("ZREMRANGEBYSCORE", key, min, max);
   }
+  /** A plain SET with a TTL (the lead's pending move), through the same generic write list. */
+  setex(key: string, value: string, seconds: number): this {
+    return this.push("SET", key, value, "EX", String(seconds));
+  }
 }
 
 const queuedSuffix = "|queued";
@@ -161,15 +165,21 @@ export class OutcomeLedger {
     await this.redis.set(this.seenKey(outcomeId), `${this.leaseMark(leaseId)}${queuedSuffix}`, "KEEPTTL");
   }
 
-  /** Accept the outcome on this lease and write its counters, in one step; or say who has it. */
+  /**
+   * Accept the outcome on this lease and write its counters, in one step; or say who has it.
+   * `transition` (the lead's move the outcome decided, see `LeadTransitions`) is written in the same
+   * step, so an accepted outcome never lacks it, whatever dies after.
+   */
   async accept(
     outcomeId: string,
     leaseId: string,
     count: (writes: RedisWrites) => void,
+    transition?: { key: string; value: string },
   ): Promise<Acceptance> {
     const hash = writebackJobId("o", outcomeId);
     const writes = new ScriptWrites(redisKeys(this.prefix), this.seenKey(outcomeId), hash);
     count(writes);
+    if (transition) writes.setex(transition.key, transition.value, seenTtlSeconds);
     // Other slots first, each once (its marker); the seen key last (see `acceptScript`).
     await Promise.all(
       [...writes.others.values()].map((group) =>

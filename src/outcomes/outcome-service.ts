@@ -2,11 +2,15 @@ import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import type { AttemptLog } from "../compliance-gate/attempt-log.js";
 import type { LeaseCaps } from "../compliance-gate/lease-caps.js";
 import type { Script } from "../config/script-schema.js";
-import type { ConsentService } from "../consent/consent-service.js";
 import { LeaseError } from "../dialer/errors.js";
 import { decodeLeaseId, type LeaseRef } from "../dialer/lease-id.js";
 import type { HeldLease, LeaseService } from "../dialer/lease-service.js";
 import { nextStep } from "../dialer/outcome-policy.js";
+import {
+  type LeadTransitions,
+  type PendingTransition,
+  pendingTransition,
+} from "../dialer/pending-transition.js";
 import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
@@ -53,8 +57,11 @@ export interface OutcomeServiceDependencies {
   ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued">;
   /** The durable front of the writeback. */
   intake: Pick<WritebackIntake, "enqueue">;
-  /** An outcome that revokes consent suppresses the number everywhere. */
-  consent: Pick<ConsentService, "apply">;
+  /**
+   * The lead's move per the outcome, recorded in the acceptance step and applied once: here, by a
+   * retry, or by the lead's next lease when both came after the lease's lock (see `LeadTransitions`).
+   */
+  transitions: Pick<LeadTransitions, "key" | "get" | "apply" | "clear">;
   stats: Pick<DispositionStats, "record" | "counts" | "recordFlag" | "flagCounts">;
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
@@ -103,15 +110,33 @@ export class OutcomeService {
     const lead = held.job.data.lead;
     const now = this.deps.now();
     const flag = notAfterFlag(ref, report);
-    const acceptance = await ledger.accept(report.outcomeId, leaseId, (writes) => {
-      this.deps.stats.record(writes, ref.campaign, report.disposition, now);
-      if (flag) this.deps.stats.recordFlag(writes, ref.campaign, "startedAfterNotAfter");
-      // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
-      if (report.direction !== "inbound")
-        this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
-      this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
-      this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
-    });
+    const move = pendingTransition(
+      report.outcomeId,
+      report.disposition,
+      held.job,
+      nextStep({
+        campaign: held.campaign,
+        disposition: report.disposition,
+        attemptsBefore: held.job.data.attempts ?? 0,
+        callbackAt: report.callbackAt,
+        consentRevoked: report.consentRevoked,
+        now,
+      }),
+    );
+    const acceptance = await ledger.accept(
+      report.outcomeId,
+      leaseId,
+      (writes) => {
+        this.deps.stats.record(writes, ref.campaign, report.disposition, now);
+        if (flag) this.deps.stats.recordFlag(writes, ref.campaign, "startedAfterNotAfter");
+        // A call the dialer placed is an attempt on the number, whatever the campaign (frequency caps).
+        if (report.direction !== "inbound")
+          this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
+        this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
+        this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
+      },
+      { key: this.deps.transitions.key(ref.campaign, ref.jobId), value: JSON.stringify(move) },
+    );
     if (!acceptance.accepted) {
       // Accepted meanwhile: by a concurrent copy of this request (it finishes the job) or on another lease.
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
@@ -131,7 +156,7 @@ export class OutcomeService {
     // reservation to end with the lock (counted twice until then: conservative).
     await Promise.all([
       this.deps.caps?.drop(lead, ref.token),
-      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report, now)),
+      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report.outcomeId, { move })),
     ]);
     return { duplicate: false };
   }
@@ -155,7 +180,8 @@ export class OutcomeService {
 
   /**
    * A retry of an accepted outcome: queue its writeback if that is not known to be done, and move
-   * the lead on if the lease is still held (the first attempt stopped before it).
+   * the lead on if the lease is still held (the first attempt stopped before it). When it is not (the
+   * lock expired), the move stays recorded and the lead's next lease applies it before anything else.
    */
   private async resume(
     leaseId: string,
@@ -167,7 +193,7 @@ export class OutcomeService {
     // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
     if ("error" in lease && !(lease.error instanceof LeaseError)) throw lease.error;
     const held = "held" in lease ? lease.held : undefined;
-    const moveOn = held ? () => this.moveOn(held, report, this.deps.now()) : undefined;
+    const moveOn = held ? () => this.moveOn(held, report.outcomeId, { legacy: report }) : undefined;
     if (!queued) {
       const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
       if (!job)
@@ -205,36 +231,32 @@ export class OutcomeService {
     for (const result of settled) if (result.status === "rejected") throw result.reason;
   }
 
-  /** The lead's queue transition per the campaign's policy; completes or re-holds the leased job. */
-  private async moveOn({ ref, job, campaign }: HeldLease, report: OutcomeReport, now: Date): Promise<void> {
-    const step = nextStep({
-      campaign,
-      disposition: report.disposition,
-      attemptsBefore: job.data.attempts ?? 0,
-      callbackAt: report.callbackAt,
-      consentRevoked: report.consentRevoked,
-      now,
-    });
-    switch (step.action) {
-      case "done":
-        await job.moveToCompleted({ outcome: report.disposition }, ref.token, false);
-        break;
-      case "suppress":
-        // The outcome's own Task carries DoNotCall to the CRM; here: stop every other queue calling.
-        await this.deps.consent.apply(
-          { phone: job.data.lead.phone, status: "opted_out", source: "agent" },
-          { writeToCrm: false },
-        );
-        await job.moveToCompleted({ outcome: report.disposition, suppressed: true }, ref.token, false);
-        break;
-      case "retry":
-      case "callback":
-        // Together: the data write needs no lock, the hold checks it (one round trip).
-        await Promise.all([
-          job.updateData({ ...job.data, attempts: step.attempts }),
-          this.deps.dialQueues.get(ref.campaign).holdLeased(job, step.at, ref.token),
-        ]);
-        break;
+  /**
+   * The lead's move as the acceptance recorded it (`move`, when this request made the acceptance;
+   * else read back), under the held lease's token; then forgotten. `legacy`: an outcome accepted
+   * before moves were recorded (none stored): decided now, as then.
+   */
+  private async moveOn(
+    { ref, job, campaign }: HeldLease,
+    outcomeId: string,
+    known: { move?: PendingTransition; legacy?: OutcomeReport },
+  ): Promise<void> {
+    const { transitions } = this.deps;
+    let move = known.move ?? (await transitions.get(ref.campaign, ref.jobId));
+    if (move?.outcomeId !== outcomeId) {
+      const { legacy } = known;
+      if (!legacy) return;
+      const step = nextStep({
+        campaign,
+        disposition: legacy.disposition,
+        attemptsBefore: job.data.attempts ?? 0,
+        callbackAt: legacy.callbackAt,
+        consentRevoked: legacy.consentRevoked,
+        now: this.deps.now(),
+      });
+      move = pendingTransition(outcomeId, legacy.disposition, job, step);
     }
+    await transitions.apply(ref.campaign, job, ref.token, move);
+    await transitions.clear(ref.campaign, ref.jobId, outcomeId);
   }
 }

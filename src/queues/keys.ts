@@ -90,6 +90,10 @@ export class RedisKeys {
   campaignStats(campaign: string, part: "dispositions" | "compliance-flags" | "answers"): string {
     return this.key(slotTags.campaign(campaign), `stats:${campaign}:${part}`);
   }
+  /** An accepted outcome's lead move until it is applied (`LeadTransitions`), in its campaign's slot. */
+  outcomePending(campaign: string, jobId: string): string {
+    return this.key(slotTags.campaign(campaign), `outcome-pending:${campaign}:${jobId}`);
+  }
   /** Sync-time holds of a campaign, one entry per page and (rule, until): the compact decision audit. */
   decisionPages(campaign: string): string {
     return this.key(slotTags.campaign(campaign), `decision-pages:${campaign}`);
@@ -108,6 +112,10 @@ export class RedisKeys {
   }
   breaker(integration: string): string {
     return this.key(slotTags.integration(integration), `breaker:${integration}`);
+  }
+  /** Credentials the CRM refused (`AuthPause`): writeback waits for them to be fixed. */
+  authFailed(integration: string): string {
+    return this.key(slotTags.integration(integration), `auth-failed:${integration}`);
   }
   token(integration: string): string {
     return this.key(slotTags.integration(integration), `token:${integration}`);

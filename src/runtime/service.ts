@@ -13,6 +13,7 @@ import { ConsentService } from "../consent/consent-service.js";
 import { LeadDirectory } from "../consent/lead-directory.js";
 import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
+import { LeadTransitions } from "../dialer/pending-transition.js";
 import { PhoneLookup } from "../lookup/phone-lookup.js";
 import { Metrics } from "../observability/metrics.js";
 import { AnswerStats } from "../outcomes/answer-stats.js";
@@ -69,6 +70,8 @@ export class TelesyncService {
   readonly consent: ConsentService;
   readonly leases: LeaseService;
   readonly outcomes: OutcomeService;
+  /** Outcomes' lead moves, recorded at acceptance, applied once (see `LeadTransitions`). */
+  readonly transitions: LeadTransitions;
   readonly inbound: InboundCallService;
   /** Signed webhooks to dialers when their outcomes are final (`api.outcomeWebhooks`). */
   readonly notifier: OutcomeNotifier;
@@ -107,6 +110,8 @@ export class TelesyncService {
     this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
     const lastLeased = new LastLeased(redis, prefix, telesync.keys.phones);
     const ledger = new OutcomeLedger(redis, prefix);
+    const transitions = new LeadTransitions({ redis, prefix, dialQueues, consent: this.consent, now });
+    this.transitions = transitions;
     const gate =
       options.gate === undefined
         ? telesync.complianceEnforced
@@ -126,6 +131,7 @@ export class TelesyncService {
       now,
       log,
       lastLeased,
+      transitions,
       stalledIntervalMs: options.stalledIntervalMs,
       dueReleaseIntervalMs: options.dueReleaseIntervalMs,
     });
@@ -134,7 +140,7 @@ export class TelesyncService {
       dialQueues,
       ledger,
       intake: this.intake,
-      consent: this.consent,
+      transitions,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
       abandonment: compliance.abandonmentGuard,

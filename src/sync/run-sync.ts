@@ -110,6 +110,16 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   const runId = randomUUID();
   const report = emptySyncReport(source.id, runId, full);
   const seenKey = full && !dryRun ? state.seenSetKey(runId) : undefined;
+  // A connector's membership reconcile (HubSpot search sources): the ids that belong now.
+  const reconcileKey = dryRun ? undefined : state.seenSetKey(`${runId}-reconcile`);
+  /** Members not in `key` left the source: out of the queue and the membership. */
+  const removeUnseen = async (key: string) => {
+    for await (const unseen of state.unseenRefs(key)) {
+      const leaving = await state.leadKeysFor(unseen);
+      report.removed += await queue.remove([...leaving.values()]);
+      await state.checkpoint(lock?.fence ?? 0, await state.readCursor(), new Map(), unseen);
+    }
+  };
   // Renew the lock on a timer, not per page: a slow CRM page must not let it lapse.
   const heartbeat = lock
     ? setInterval(() => void lock.heartbeat().catch(() => {}), lock.ttlMs / 3)
@@ -138,6 +148,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       options.signal?.throwIfAborted();
       expectedRecords = page.expectedRecords ?? expectedRecords;
       const applied = await applyPage(deps, page, report, { ...options, fresh });
+      if (reconcileKey && page.present) await state.markSeen(reconcileKey, page.present);
       if (!dryRun) {
         const { problems: _sample, ...progress } = report;
         await state.checkpoint(
@@ -149,15 +160,10 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
           progress,
         );
       }
+      if (reconcileKey && page.membershipComplete) await removeUnseen(reconcileKey);
       options.onPage?.(report, expectedRecords);
     }
-    if (seenKey) {
-      for await (const unseen of state.unseenRefs(seenKey)) {
-        const leaving = await state.leadKeysFor(unseen);
-        report.removed += await queue.remove([...leaving.values()]);
-        await state.checkpoint(lock?.fence ?? 0, await state.readCursor(), new Map(), unseen);
-      }
-    }
+    if (seenKey) await removeUnseen(seenKey);
   } catch (error) {
     report.outcome = options.signal?.aborted ? "aborted" : "failed";
     report.error = error instanceof Error ? error.message : String(error);
@@ -169,6 +175,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       const { problems: _problems, ...run } = report;
       await state.recordRun(run, lock?.fence).catch(() => {});
       if (seenKey) await state.dropKey(seenKey).catch(() => {});
+      if (reconcileKey) await state.dropKey(reconcileKey).catch(() => {});
       await lock?.release().catch(() => {});
     }
   }

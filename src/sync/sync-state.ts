@@ -175,6 +175,16 @@ export class SyncState {
     } while (cursor !== "0");
   }
 
+  /** Add refs to a run's seen set (a membership reconcile's ids); it expires in a day if left. */
+  async markSeen(seenKey: string, refs: readonly string[]): Promise<void> {
+    if (refs.length === 0) return;
+    await this.redis
+      .pipeline()
+      .sadd(seenKey, ...refs)
+      .expire(seenKey, 86_400)
+      .exec();
+  }
+
   async dropKey(key: string): Promise<void> {
     await this.redis.del(key);
   }

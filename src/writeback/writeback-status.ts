@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import type { Redis } from "../queues/connection.js";
+import type { AuthFailure, AuthPause } from "./auth-pause.js";
 import type { BreakerStatus, CircuitBreaker } from "./circuit-breaker.js";
 
 /** How long the oldest queued outcome may wait, with nothing completed meanwhile, before "stuck". */
@@ -9,9 +10,10 @@ export const defaultStuckAfterMs = 5 * 60_000;
 export interface WritebackStatus {
   /**
    * ok; rate-limited (the CRM asked us to wait); breaker-open / breaker-half-open (the CRM is
-   * failing, writeback paused or probing); stuck (outcomes wait and nothing completes, unexplained).
+   * failing, writeback paused or probing); auth-failed (the CRM refuses the credentials: writeback
+   * waits for new ones); stuck (outcomes wait and nothing completes, unexplained).
    */
-  status: "ok" | "rate-limited" | "breaker-open" | "breaker-half-open" | "stuck";
+  status: "ok" | "rate-limited" | "breaker-open" | "breaker-half-open" | "auth-failed" | "stuck";
   /** Outcomes and consent changes not yet in the CRM (waiting, retrying, in flight). */
   backlog: number;
   /** Age of the oldest of them (ms, on Redis' clock against the enqueuing host's timestamp). */
@@ -19,6 +21,8 @@ export interface WritebackStatus {
   lastCompletedAt: string | null;
   rateLimitedForMs: number;
   breaker: BreakerStatus;
+  /** Present while the CRM refuses the integration's credentials. */
+  auth?: AuthFailure;
 }
 
 /** Jobs read per state to find the oldest (delayed jobs are ordered by due time, not age). */
@@ -34,14 +38,16 @@ export async function readWritebackStatus(
   breaker: CircuitBreaker,
   redis: Redis,
   stuckAfterMs = defaultStuckAfterMs,
+  authPause?: Pick<AuthPause, "status">,
 ): Promise<WritebackStatus> {
-  const [counts, pending, lastDone, rateLimitTtl, breakerStatus, now] = await Promise.all([
+  const [counts, pending, lastDone, rateLimitTtl, breakerStatus, now, auth] = await Promise.all([
     queue.getJobCounts("waiting", "prioritized", "delayed", "active"),
     queue.getJobs(["waiting", "prioritized", "delayed", "active"], 0, oldestSample - 1, true),
     queue.getJobs(["completed"], 0, 0, false),
     queue.getRateLimitTtl(),
     breaker.status(),
     redisNowMs(redis),
+    authPause?.status(),
   ]);
   const backlog = Object.values(counts).reduce((sum, n) => sum + n, 0);
   const oldest = pending.reduce<number | undefined>(
@@ -55,7 +61,8 @@ export async function readWritebackStatus(
   // with no pause that explains it. A backlog draining at the CRM's ceiling is not stuck.
   const noRecentCompletion = lastFinished === undefined || now - lastFinished > stuckAfterMs;
   let status: WritebackStatus["status"] = "ok";
-  if (breakerStatus.state === "open") status = "breaker-open";
+  if (auth) status = "auth-failed";
+  else if (breakerStatus.state === "open") status = "breaker-open";
   else if (breakerStatus.state === "half-open") status = "breaker-half-open";
   else if (rateLimitedForMs > 0) status = "rate-limited";
   else if (oldestAgeMs !== null && oldestAgeMs > stuckAfterMs && noRecentCompletion) status = "stuck";
@@ -66,5 +73,6 @@ export async function readWritebackStatus(
     lastCompletedAt: lastFinished ? new Date(lastFinished).toISOString() : null,
     rateLimitedForMs,
     breaker: breakerStatus,
+    ...(auth ? { auth } : {}),
   };
 }

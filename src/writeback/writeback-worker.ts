@@ -9,6 +9,7 @@ import { createRedis, ignoreReconnectErrors } from "../queues/connection.js";
 import { redisKeys } from "../queues/keys.js";
 import { queueNames } from "../queues/names.js";
 import { AppointmentChangeWriter } from "./appointment-changes.js";
+import { AuthPause, defaultAuthRetryMs } from "./auth-pause.js";
 import { MicroBatcher } from "./batcher.js";
 import {
   BreakerOpenError,
@@ -49,6 +50,8 @@ export interface WritebackWorkerOptions {
   stalledIntervalMs?: number;
   /** The integration's CRM circuit breaker (shared by every worker through Redis). */
   breaker?: BreakerOptions;
+  /** While the CRM refuses the credentials: how often one batch tries them again (default 60 s). */
+  authRetryMs?: number;
 }
 
 export interface WritebackWorkerDependencies {
@@ -95,6 +98,9 @@ export class WritebackWorker {
   /** The worker's own connection: BullMQ does not close a connection it was handed. */
   private readonly connection: Redis;
   readonly breaker: CircuitBreaker;
+  /** Credentials refused: writeback waits for them, shared by every worker (see `AuthPause`). */
+  readonly authPause: AuthPause;
+  private readonly authRetryMs: number;
   /** The integration's writeback settings, worked out once, not per job. */
   private readonly settings: WritebackSettings;
 
@@ -111,6 +117,8 @@ export class WritebackWorker {
     });
     this.queue.on("error", ignoreReconnectErrors);
     this.breaker = new CircuitBreaker(deps.redis, deps.prefix, integrationId, options.breaker);
+    this.authPause = new AuthPause(deps.redis, deps.prefix, integrationId);
+    this.authRetryMs = options.authRetryMs ?? defaultAuthRetryMs;
     const maxSize = this.connector.limits.writeBatchSize;
     const maxWaitMs = options.batchWindowMs ?? 500;
     this.activities = new MicroBatcher({
@@ -179,6 +187,20 @@ export class WritebackWorker {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) void this.exhausted(job, error);
     });
     this.worker.on("error", (error) => deps.log.error({ err: error }, "writeback worker error"));
+    void this.tryCredentialsAtStart();
+  }
+
+  /**
+   * A worker started while the integration is paused for refused credentials most likely carries new
+   * ones (the fix for a revoked token is new credentials and a restart): try them at once with the
+   * next batch rather than after the rest of the pause. Wrong ones pause it again.
+   */
+  private async tryCredentialsAtStart(): Promise<void> {
+    try {
+      if (await this.authPause.status()) await this.queue.removeRateLimitKey();
+    } catch {
+      // Redis away at start: the pause then simply runs its course.
+    }
   }
 
   /** Receipts are a view: a failure to update one is logged, never fails the write. */
@@ -261,8 +283,25 @@ export class WritebackWorker {
       case "retry":
         if (failure.ambiguous && !data.ambiguous) await job.updateData({ ...data, ambiguous: true });
         throw new WritebackRetryError(failure);
-      case "auth":
-        throw new WritebackRetryError(failure);
+      case "auth": {
+        // The connector already tried its one refresh: the credentials themselves are refused.
+        // Retrying per job would spend the attempts and dead-letter good outcomes; pause instead.
+        if (await this.authPause.fail(failure.reason))
+          log.error(
+            { reason: failure.reason, retryInMs: this.authRetryMs },
+            "CRM refused the credentials: writeback paused until they work again (outcomes kept)",
+          );
+        await this.queue.rateLimit(this.authRetryMs);
+        if (data.kind === "outcome")
+          await this.receipt((r) =>
+            r.retrying(
+              data.outcome.outcomeId,
+              new Date(Date.now() + this.authRetryMs),
+              `credentials refused: ${failure.reason}`,
+            ),
+          );
+        throw new RateLimitError();
+      }
     }
   }
 
@@ -318,10 +357,32 @@ export class WritebackWorker {
       }
       throw error;
     }
-    await this.breaker.success().then(
+    // A batch answered with every record failed in a retryable way (HubSpot's connector reports a
+    // hung or reset batch request per record rather than throwing) is a failing CRM, not an answer.
+    const results = Array.isArray(outcome) ? (outcome as Array<{ ok?: unknown; error?: ErrorClass }>) : [];
+    const allRetryable =
+      results.length > 0 && results.every((r) => r.ok === false && r.error?.kind === "retry");
+    await (allRetryable
+      ? this.breaker.failure(results[0]?.error?.reason ?? "batch failed")
+      : this.breaker.success()
+    ).then(
       (verdict) => this.breakerChanged(verdict),
       () => {},
     );
+    // Credentials work once the CRM took a record: a batch answered with per-record 401s (HubSpot's
+    // batch endpoints) is no proof.
+    const accepted = !Array.isArray(outcome) || results.some((r) => r.ok === true);
+    if (accepted)
+      await this.authPause.clear().then(
+        (lifted) => {
+          if (lifted)
+            this.deps.log.info(
+              { integration: this.deps.integrationId },
+              "CRM accepted the credentials again: writeback resumes",
+            );
+        },
+        () => {},
+      );
     return outcome;
   }
 

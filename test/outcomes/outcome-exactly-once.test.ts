@@ -66,7 +66,7 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
             },
           }
         : service.intake,
-      consent: service.consent,
+      transitions: service.transitions,
       stats: new DispositionStats(telesync.redis, telesync.prefix),
       attempts: telesync.compliance.attempts,
       abandonment: telesync.compliance.abandonmentGuard,

@@ -41,7 +41,7 @@ describe("answer counters under a crash: counted in the acceptance step, never t
           throw new Error("process killed before queueing");
         },
       },
-      consent: service.consent,
+      transitions: service.transitions,
       stats: new DispositionStats(telesync.redis, telesync.prefix),
       attempts: telesync.compliance.attempts,
       abandonment: telesync.compliance.abandonmentGuard,

@@ -16,6 +16,28 @@ export function startWorkerChild(env: Record<string, string>): Promise<ChildProc
   });
 }
 
+/** Start an API process (`worker-child.ts` with TELESYNC_ROLE=api); resolves with it and its URL. */
+export function startApiChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/support/worker-child.ts"], {
+    env: {
+      ...process.env,
+      TSX_TSCONFIG_PATH: "test/support/tsconfig.child.json",
+      ...env,
+      TELESYNC_ROLE: "api",
+    },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (data: Buffer) => {
+      out += data.toString();
+      const url = /ready (\S+)/.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.once("exit", (code) => reject(new Error(`API process exited early (${code})`)));
+  });
+}
+
 /** kill -9 and wait for the exit. */
 export async function killHard(child: ChildProcess | undefined): Promise<void> {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;

@@ -65,7 +65,21 @@ export class ThrowawayRedis {
     await exited;
   }
 
+  /**
+   * SIGSTOP: the server stops answering but keeps its sockets, so clients see a black hole (commands
+   * hang, connections are not refused), the harder kind of "unreachable". Its clock keeps running:
+   * keys (locks) expire as in a real outage. `resume` is SIGCONT.
+   */
+  pause(): void {
+    this.process?.kill("SIGSTOP");
+  }
+
+  resume(): void {
+    this.process?.kill("SIGCONT");
+  }
+
   async stop(): Promise<void> {
+    this.resume();
     await this.kill();
     rmSync(this.dir, { recursive: true, force: true });
   }

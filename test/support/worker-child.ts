@@ -1,7 +1,8 @@
 /**
- * A telesync worker in its own process, for crash tests (killed with SIGKILL): writeback always,
- * the sync scheduler when SYNC_EVERY is set. Configured by SANDBOX_URL, TELESYNC_PREFIX,
- * AGENT_USER_ID, REDIS_URL (optional); prints "ready" once its workers run.
+ * A telesync process for crash tests (killed with SIGKILL). TELESYNC_ROLE=worker (default):
+ * writeback always, the sync scheduler when SYNC_EVERY is set. TELESYNC_ROLE=api: the HTTP API on a
+ * free port. Configured by SANDBOX_URL, TELESYNC_PREFIX, AGENT_USER_ID, REDIS_URL (optional); prints
+ * "ready" (the API: "ready <url>") once it serves.
  */
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync } from "../../src/runtime/telesync.js";
@@ -19,8 +20,10 @@ const config = salesforceTestConfig(
   }),
 );
 const telesync = createTelesync({ config, compliance: false });
-await TelesyncService.start(telesync, {
-  role: "worker",
+const role = process.env.TELESYNC_ROLE === "api" ? "api" : "worker";
+const service = await TelesyncService.start(telesync, {
+  role,
+  port: 0,
   schedule: every !== undefined,
   writeback: {
     batchWindowMs: 50,
@@ -29,4 +32,4 @@ await TelesyncService.start(telesync, {
     breaker: { failureThreshold: 3, openMs: 1_000, probeTimeoutMs: 5_000 },
   },
 });
-process.stdout.write("ready\n");
+process.stdout.write(role === "api" ? `ready ${service.url}\n` : "ready\n");

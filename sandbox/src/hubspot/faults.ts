@@ -16,6 +16,8 @@ export interface FaultSpec {
   policy?: RatePolicy | undefined;
   /** `server-error`: the status; default 500. */
   status?: number | undefined;
+  /** `rate-limit`: the `Retry-After` the 429 carries (ms, sent in whole seconds); default 1 s. */
+  retryAfterMs?: number | undefined;
   /** `timeout`: how long the request hangs before its socket is destroyed; default 30 s. */
   delayMs?: number | undefined;
 }
@@ -29,6 +31,7 @@ export const hubspotFaultSpecSchema = z.object({
     .optional(),
   policy: z.enum(["TEN_SECONDLY_ROLLING", "SECONDLY", "DAILY"]).optional(),
   status: z.number().int().min(500).max(599).optional(),
+  retryAfterMs: z.number().int().positive().optional(),
   delayMs: z.number().int().nonnegative().optional(),
 });
 

@@ -40,7 +40,7 @@ function serve(sandbox: HubspotSandbox, route: RouteSpec, held: Set<Socket>) {
       policy = fault.policy ?? "TEN_SECONDLY_ROLLING";
       answer = rateLimited(
         fault.policy ?? "TEN_SECONDLY_ROLLING",
-        sandbox.options.retryAfter ? 1_000 : undefined,
+        sandbox.options.retryAfter ? (fault.retryAfterMs ?? 1_000) : undefined,
       );
     } else if (fault?.kind === "server-error") {
       answer = serverError(fault.status ?? 500);

@@ -67,6 +67,8 @@ export class HubspotSandbox {
     HubspotSandboxOptions;
   private fixedNow: number | undefined;
   private readonly accessTokens = new Map<string, number>();
+  /** Private app tokens accepted now (a rotation revokes one and adds its successor). */
+  private readonly privateAppTokens: Set<string>;
   private readonly counts = {
     requests: 0,
     byKind: {} as Record<string, number>,
@@ -87,6 +89,7 @@ export class HubspotSandbox {
       searchPerSecond: options.searchPerSecond ?? 5,
       dailyLimit: options.dailyLimit ?? 250_000,
     });
+    this.privateAppTokens = new Set(options.privateAppTokens ?? ["sandbox-token"]);
     this.store = new HubspotStore(() => this.now(), defaultProperties(this.options), options.seed);
     this.store.indexDelayMs = options.indexDelayMs ?? 0;
   }
@@ -248,6 +251,16 @@ export class HubspotSandbox {
     );
   }
 
+  /**
+   * Rotates a private app's token with immediate expiry (Settings → Private Apps → Rotate → "expire
+   * now"), or revokes it: `token` is answered 401 from now on; `replacement` is accepted instead.
+   */
+  rotatePrivateAppToken(token: string, replacement = `sandbox-token-${Date.now().toString(36)}`): string {
+    this.privateAppTokens.delete(token);
+    this.privateAppTokens.add(replacement);
+    return replacement;
+  }
+
   /** Every issued OAuth access token stops working (as if they all expired). */
   expireAccessTokens(): void {
     for (const token of this.accessTokens.keys()) this.accessTokens.set(token, 0);
@@ -257,7 +270,7 @@ export class HubspotSandbox {
   authenticate(authorization: string | undefined): SandboxReply | undefined {
     const token = /^Bearer (.+)$/i.exec(authorization ?? "")?.[1];
     if (!token) return unauthorized(false);
-    if ((this.options.privateAppTokens ?? ["sandbox-token"]).includes(token)) return undefined;
+    if (this.privateAppTokens.has(token)) return undefined;
     const expiresAt = this.accessTokens.get(token);
     if (expiresAt === undefined) return unauthorized(false);
     return expiresAt > this.now() ? undefined : unauthorized(true);

@@ -49,6 +49,16 @@ export class TokenRegistry {
   }
 
   /**
+   * The refresh token is revoked (an admin revoked the connected app's access, or the user's OAuth
+   * tokens): it and every access token issued from it stop working; the token endpoint answers
+   * `invalid_grant`. Re-authorizing yields `replacement`, the refresh token accepted from now on.
+   */
+  revoke(replacement: string): void {
+    this.tokens.clear();
+    this.credentials.refreshToken = replacement;
+  }
+
+  /**
    * `POST /services/oauth2/token` with `refresh_token` or `client_credentials` grants. Error codes
    * follow Salesforce: an unknown client id, a wrong secret and a bad refresh token differ.
    */

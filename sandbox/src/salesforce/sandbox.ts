@@ -202,6 +202,16 @@ export class SalesforceSandbox {
     this.auth.expireAll();
   }
 
+  /**
+   * Revokes the refresh token and every access token (Setup → Connected Apps OAuth Usage → Revoke):
+   * refreshing answers 400 `invalid_grant`. Returns the refresh token a new authorization gives,
+   * the one accepted from now on (the operator's fix: new credentials, restart).
+   */
+  revokeRefreshToken(replacement = `sandbox-refresh-${Date.now().toString(36)}`): string {
+    this.auth.revoke(replacement);
+    return replacement;
+  }
+
   /** Deterministic generated leads (see `SeedLeadsOptions`); returns their ids in creation order. */
   seedLeads(count: number, options: SeedLeadsOptions = {}): string[] {
     if (options.seed !== undefined) this.generator = new LeadGenerator(options.seed);

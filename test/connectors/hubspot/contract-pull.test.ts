@@ -112,6 +112,8 @@ describe("HubSpot contract: search", () => {
       pos: { t: latest, op: "GT" },
       archived: { since: t },
       recent,
+      // The first incremental run since a reconcile (none yet): counted toward the next one.
+      runs: 1,
     });
     expect(pages[1]?.cursor).toEqual({
       v: 1,
@@ -119,6 +121,7 @@ describe("HubSpot contract: search", () => {
       pos: { t: latest, op: "GT" },
       archived: { since: NOW - ARCHIVED_CLOCK_SKEW_MS },
       recent,
+      runs: 1,
     });
     expect(nocked.setup.rateLimiter.acquired.filter((a) => a.bucket === "hubspot:hs1:search")).toHaveLength(
       1,
