@@ -1,5 +1,19 @@
 import type { z } from "zod";
 import type { ErrorClass } from "../src/errors.js";
+import type { ChangeStream, ChangeStreamHandlers, WebhookReceiver } from "./changes.js";
+import type {
+  ActivityWrite,
+  AppointmentChange,
+  AppointmentChangeResult,
+  ConsentResult,
+  ConsentWrite,
+  LeadCreate,
+  LeadCreateResult,
+  WriteResult,
+} from "./writes.js";
+
+export type * from "./changes.js";
+export type * from "./writes.js";
 
 /** A record as the CRM returned it, flattened to field name → value (relationship paths kept dotted). */
 export interface CrmRecord {
@@ -84,121 +98,6 @@ export interface FieldDescription {
   /** Values are unique and an upsert may name records by them (Salesforce External ID, HubSpot unique-value property). */
   unique?: boolean;
 }
-
-/** A call outcome as the connector writes it: every value already mapped to the CRM's vocabulary. */
-export interface ActivityWrite {
-  /** Idempotency key; stored on the activity (Task.CallObject, a HubSpot call property). */
-  outcomeId: string;
-  lead: { objectType: string; crmId: string; membershipId?: string };
-  call: {
-    direction: "outbound" | "inbound";
-    startedAt: string;
-    durationSec: number;
-    /** CRM disposition value (Salesforce CallDisposition text, HubSpot outcome GUID). */
-    disposition?: string;
-    /** CRM call status (HubSpot hs_call_status / Salesforce Task.Status). */
-    status?: string;
-    subject: string;
-    notes?: string;
-    recordingUrl?: string;
-    toNumber?: string;
-    fromNumber?: string;
-    /** CRM user/owner id of the agent. */
-    ownerId?: string;
-  };
-  /** Field updates on the lead record (e.g. Salesforce Lead.Status, HubSpot hs_lead_status). */
-  leadUpdates?: Record<string, string | number | boolean | null>;
-  /** New status of the membership (CampaignMember.Status). */
-  membershipStatus?: string;
-  /** Do-not-call change to write to the lead record. */
-  doNotCall?: boolean;
-  /**
-   * The call broke a compliance rule telesync enforces (e.g. started after its lease's `notAfter`):
-   * written, because it happened, with this line first in the activity's notes.
-   */
-  complianceFlag?: string;
-  /** An appointment set on the call (Salesforce Event, HubSpot meeting), written with it. */
-  appointment?: AppointmentWrite;
-}
-
-/** An appointment as the connector writes it; `appointmentId` is stored on it so a retry finds it. */
-export interface AppointmentWrite {
-  /** Derived from the outcomeId: the same outcome always names the same appointment. */
-  appointmentId: string;
-  /** ISO 8601 in UTC. */
-  startsAt: string;
-  endsAt: string;
-  title: string;
-  notes?: string;
-  location?: string;
-  /** CRM user/owner id. */
-  ownerId?: string;
-}
-
-export type WriteResult =
-  | {
-      outcomeId: string;
-      ok: true;
-      activityId: string;
-      alreadyExisted: boolean;
-      /** The Event / meeting of the write's appointment, when it had one. */
-      appointmentRecordId?: string;
-    }
-  | { outcomeId: string; ok: false; error: ErrorClass };
-
-/**
- * A lead record telesync creates for a caller no record matched (`inbound.policy: create-lead`).
- * Written as an upsert on `idField`, a unique / External ID field the admin creates holding
- * `createId`: the same call always names the same record, so retries and lost answers create it once.
- */
-export interface LeadCreate {
-  /** Derived from the outcomeId. */
-  createId: string;
-  /** Salesforce `Lead`, HubSpot `contacts`. */
-  objectType: string;
-  idField: string;
-  /** Field values, already in the CRM's names (the config's mapping applied). */
-  fields: Record<string, string>;
-}
-
-export type LeadCreateResult =
-  | { createId: string; ok: true; crmId: string; created: boolean }
-  | { createId: string; ok: false; error: ErrorClass };
-
-/**
- * A change of an appointment already in the CRM, by its record id (from the outcome's receipt):
- * a new time, or a cancellation. Both are idempotent writes: the same change twice is one change.
- */
-export interface AppointmentChange {
-  /** The dialer's id for this change (idempotency key). */
-  changeId: string;
-  /** The Event / meeting (as in `appointments.objectType`). */
-  recordId: string;
-  change:
-    | {
-        action: "reschedule";
-        /** ISO 8601 in UTC. */
-        startsAt: string;
-        endsAt: string;
-        title?: string;
-        notes?: string;
-        location?: string;
-      }
-    | { action: "cancel" };
-}
-
-export type AppointmentChangeResult =
-  | { changeId: string; ok: true }
-  | { changeId: string; ok: false; error: ErrorClass };
-
-/** A do-not-call change written without a call (from /v1/consent or CRM-side events). */
-export interface ConsentWrite {
-  id: string;
-  lead: { objectType: string; crmId: string };
-  doNotCall: boolean;
-}
-
-export type ConsentResult = { id: string; ok: true } | { id: string; ok: false; error: ErrorClass };
 
 /** Vendor limits and quirks, kept as data in one place per connector. */
 export interface ConnectorLimits {
@@ -325,78 +224,6 @@ export interface FetchRequest {
   ids: string[];
   /** CRM fields the mappings read; the connector adds the ones it needs itself. */
   fields: string[];
-}
-
-/** A webhook delivery exactly as it arrived, for the connector to verify and parse. */
-export interface WebhookRequest {
-  method: string;
-  /** The full URL the CRM called (the public URL behind a proxy), which signatures usually cover. */
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  /** The body exactly as received: signatures cover the bytes, not re-serialised JSON. */
-  rawBody: string;
-}
-
-/** A change the CRM reported, in the core's words. */
-export type CrmChangeEvent =
-  /** The record is gone: its lead leaves every queue. */
-  | { kind: "deleted"; objectType: string; crmId: string }
-  /** `mergedIds` were merged into `survivorId`: they leave the queues, the survivor is read again. */
-  | { kind: "merged"; objectType: string; survivorId: string; mergedIds: string[] }
-  /** The CRM's do-not-call flag changed; `doNotCall: true` is an opt-out the core applies at once. */
-  | { kind: "consent"; objectType: string; crmId: string; doNotCall: boolean }
-  /** Some other field changed: the record is read again and its lead updated. */
-  | { kind: "changed"; objectType: string; crmId: string }
-  /** A new record: it may belong to sources whose membership only the CRM can tell, so they sync. */
-  | { kind: "created"; objectType: string; crmId: string };
-
-/** Where a change stream stands, per channel, kept across restarts (Redis, under the config prefix). */
-export interface ChangeStreamPositions {
-  get(channel: string): Promise<string | undefined>;
-  set(channel: string, position: string): Promise<void>;
-}
-
-export interface ChangeStreamHandlers {
-  /** The `select` blocks of the integration's sources: the connector follows the objects they read. */
-  selects: unknown[];
-  positions: ChangeStreamPositions;
-  /** Apply events in order; the stored position moves past them only once this resolves. */
-  onChanges(events: CrmChangeEvent[]): Promise<void>;
-  /**
-   * Events may have been missed (no stored position, a position older than the CRM keeps, an
-   * overflow, a failed apply): pull the sources. Called once the stream is live again, so no change
-   * falls between the pull and the stream.
-   */
-  onGap(reason: string): Promise<void>;
-}
-
-/** A live change stream; `close()` stops it (the stored positions stay for the next start). */
-export interface ChangeStream {
-  /** The channels followed, for logs and `/healthz`. */
-  readonly channels: readonly string[];
-  close(): Promise<void>;
-}
-
-export type WebhookVerdict =
-  | {
-      ok: true;
-      events: CrmChangeEvent[];
-      /**
-       * What makes this delivery unique (e.g. its signature): the core refuses a second delivery with
-       * the same key within `replayWindowMs`, so a captured request cannot be replayed.
-       */
-      replayKey: string;
-      /** Events the connector acknowledges but does not act on. */
-      ignored: number;
-    }
-  /** `unauthorized`: the signature does not verify or is stale; `invalid`: the body is not what the CRM sends. */
-  | { ok: false; problem: "unauthorized" | "invalid"; reason: string };
-
-/** Turns a signed CRM webhook request into canonical change events. Pure apart from the clock. */
-export interface WebhookReceiver {
-  /** How long a replay key must be remembered: at least the age window of the signature check. */
-  readonly replayWindowMs: number;
-  receive(request: WebhookRequest, nowMs: number): WebhookVerdict;
 }
 
 /** Where in a source's `select` block a problem is, and what to do about it. */

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ChangeStream } from "../../connectors/types.js";
-import type { AdminPluginDependencies } from "../admin/plugin.js";
 import { adminPlugin } from "../admin/plugin.js";
-import { ApiKeyStore, isAdmin } from "../api/auth.js";
 import type { HealthOptions } from "../api/health.js";
 import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
@@ -33,6 +31,7 @@ import { WritebackIntake } from "../writeback/outcome-intake.js";
 import { OutcomeNotifier } from "../writeback/outcome-notifier.js";
 import { campaignScripts } from "../writeback/to-activity.js";
 import { WritebackWorker, type WritebackWorkerOptions } from "../writeback/writeback-worker.js";
+import { adminDependencies } from "./admin-dependencies.js";
 import type { Telesync } from "./telesync.js";
 
 export type Role = "api" | "worker" | "all";
@@ -268,7 +267,7 @@ export class TelesyncService {
         lookup: service.phoneLookup(),
         plugins: [
           webhookRoutes({ telesync, consent: service.consent, trigger: service.trigger }),
-          adminPlugin(service.adminDependencies()),
+          adminPlugin(adminDependencies(telesync, service)),
         ],
       });
       const { host, port } = config.api;
@@ -339,43 +338,6 @@ export class TelesyncService {
       dialQueues,
       suppression: this.consent.suppression,
     });
-  }
-
-  /** What the admin page reads and may change. */
-  private adminDependencies(): AdminPluginDependencies {
-    const telesync = this.telesync;
-    const keys = new ApiKeyStore(telesync.config.api.keys);
-    return {
-      config: telesync.config,
-      redis: telesync.redis,
-      prefix: telesync.prefix,
-      now: () => telesync.now(),
-      dialQueue: (campaign) => telesync.dialQueues.get(campaign).queue,
-      writebackQueue: (integration) => this.intake.queue(integration),
-      connector: (integration) => telesync.connector(integration),
-      syncRuns: (sourceId, limit) => telesync.syncState(sourceId).history(limit),
-      triggerSync: (sourceId) => this.trigger.trigger(sourceId),
-      decide: (leads, campaign, now) => telesync.compliance.decide(leads, campaign, now),
-      decisions: (leadKey) => telesync.compliance.decisions.read(leadKey),
-      dispositionCounts: (campaign) => this.outcomes.dispositionCounts(campaign),
-      outcomeSeries: (campaign, unit, end, count) =>
-        new DispositionStats(telesync.redis, telesync.prefix).series(campaign, unit, end, count),
-      deadLetters: {
-        list: (start, end) => this.deadLetters.list(start, end),
-        count: () => this.deadLetters.count(),
-        replay: (id) => this.replayDeadLetter(id),
-        discard: (id) => this.deadLetters.discard(id),
-      },
-      adminKeyName: (key) => {
-        const principal = keys.authenticate(`Bearer ${key}`);
-        return principal && isAdmin(principal) ? principal.keyName : undefined;
-      },
-      queues: () => [
-        ...Object.keys(telesync.config.campaigns).map((c) => telesync.dialQueues.get(c).queue),
-        ...Object.keys(telesync.config.integrations).map((i) => this.intake.queue(i)),
-        this.deadLetters.queue,
-      ],
-    };
   }
 
   /** Replay a dead letter into its integration's writeback queue. */

@@ -11,13 +11,9 @@ import { queueNames } from "../queues/names.js";
 import { AppointmentChangeWriter } from "./appointment-changes.js";
 import { AuthPause, defaultAuthRetryMs } from "./auth-pause.js";
 import { MicroBatcher } from "./batcher.js";
-import {
-  BreakerOpenError,
-  type BreakerOptions,
-  type BreakerVerdict,
-  CircuitBreaker,
-} from "./circuit-breaker.js";
+import { BreakerOpenError, type BreakerOptions, CircuitBreaker } from "./circuit-breaker.js";
 import { CreatedLeads } from "./created-leads.js";
+import { CrmCallGuard } from "./crm-call-guard.js";
 import type { DeadLetterQueue } from "./dead-letter.js";
 import type { ConsentJob, OutcomeJob, WritebackJob } from "./jobs.js";
 import { type ReceiptDetails, receiptRecords } from "./receipt-records.js";
@@ -101,6 +97,7 @@ export class WritebackWorker {
   /** Credentials refused: writeback waits for them, shared by every worker (see `AuthPause`). */
   readonly authPause: AuthPause;
   private readonly authRetryMs: number;
+  private readonly guard: CrmCallGuard;
   /** The integration's writeback settings, worked out once, not per job. */
   private readonly settings: WritebackSettings;
 
@@ -119,6 +116,14 @@ export class WritebackWorker {
     this.breaker = new CircuitBreaker(deps.redis, deps.prefix, integrationId, options.breaker);
     this.authPause = new AuthPause(deps.redis, deps.prefix, integrationId);
     this.authRetryMs = options.authRetryMs ?? defaultAuthRetryMs;
+    this.guard = new CrmCallGuard({
+      integrationId,
+      breaker: this.breaker,
+      authPause: this.authPause,
+      connector: this.connector,
+      queue: this.queue,
+      log: deps.log,
+    });
     const maxSize = this.connector.limits.writeBatchSize;
     const maxWaitMs = options.batchWindowMs ?? 500;
     this.activities = new MicroBatcher({
@@ -336,73 +341,9 @@ export class WritebackWorker {
     return written;
   }
 
-  /**
-   * One CRM call (a whole batch) through the breaker: refused while it is open, counted as a failure
-   * when the CRM fails in a retryable way, as a success when it answers.
-   */
-  private async guarded<T>(call: () => Promise<T>): Promise<T> {
-    const permit = await this.breaker.permit();
-    this.breakerChanged(permit);
-    if (!permit.allowed) throw new BreakerOpenError(this.deps.integrationId, permit.waitMs);
-    let outcome: T;
-    try {
-      outcome = await call();
-    } catch (error) {
-      const failure = this.connector.classifyError(error);
-      if (failure.kind === "retry") {
-        await this.breaker.failure(failure.reason).then(
-          (verdict) => this.breakerChanged(verdict),
-          () => {},
-        );
-      }
-      throw error;
-    }
-    // A batch answered with every record failed in a retryable way (HubSpot's connector reports a
-    // hung or reset batch request per record rather than throwing) is a failing CRM, not an answer.
-    const results = Array.isArray(outcome) ? (outcome as Array<{ ok?: unknown; error?: ErrorClass }>) : [];
-    const allRetryable =
-      results.length > 0 && results.every((r) => r.ok === false && r.error?.kind === "retry");
-    await (allRetryable
-      ? this.breaker.failure(results[0]?.error?.reason ?? "batch failed")
-      : this.breaker.success()
-    ).then(
-      (verdict) => this.breakerChanged(verdict),
-      () => {},
-    );
-    // Credentials work once the CRM took a record: a batch answered with per-record 401s (HubSpot's
-    // batch endpoints) is no proof.
-    const accepted = !Array.isArray(outcome) || results.some((r) => r.ok === true);
-    if (accepted)
-      await this.authPause.clear().then(
-        (lifted) => {
-          if (lifted)
-            this.deps.log.info(
-              { integration: this.deps.integrationId },
-              "CRM accepted the credentials again: writeback resumes",
-            );
-        },
-        () => {},
-      );
-    return outcome;
-  }
-
-  /** One log line per state change (the caller that made it), and on closing drain at full speed. */
-  private breakerChanged(verdict: BreakerVerdict): void {
-    if (!verdict.changedFrom) return;
-    const log = this.deps.log.child({ integration: this.deps.integrationId, breaker: verdict.state });
-    if (verdict.state === "open") {
-      log.warn(
-        { from: verdict.changedFrom, retryInMs: verdict.waitMs },
-        "CRM failing: circuit breaker open, writeback paused",
-      );
-      void this.queue.rateLimit(verdict.waitMs).catch(() => {});
-    } else if (verdict.state === "half-open") {
-      log.info({ from: verdict.changedFrom }, "CRM circuit breaker half-open: probing with one batch");
-    } else {
-      log.info({ from: verdict.changedFrom }, "CRM answered: circuit breaker closed, writeback resumes");
-      // Retries parked by backoff during the outage go now, and the pause is lifted.
-      void Promise.all([this.queue.removeRateLimitKey(), this.queue.promoteJobs()]).catch(() => {});
-    }
+  /** One CRM call (a whole batch) through the breaker and the credentials pause (`CrmCallGuard`). */
+  private guarded<T>(call: () => Promise<T>): Promise<T> {
+    return this.guard.call(call);
   }
 
   /** Out of attempts: keep it, in the dead-letter queue, with the last error. */
