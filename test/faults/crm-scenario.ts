@@ -14,6 +14,7 @@ import { type ServiceOptions, TelesyncService } from "../../src/runtime/service.
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { apiKey, salesforceTestConfigInput, unscreened } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
+import { queueDrained } from "./support.js";
 
 export type Vendor = "salesforce" | "hubspot";
 
@@ -154,12 +155,7 @@ export async function startCrmScenario(options: {
       vendor === "salesforce"
         ? sandbox.salesforce.all("Task").map((t) => t.CallObject)
         : sandbox.hubspot.calls().map((c) => c.properties.telesync_outcome_id),
-    drained: async () => {
-      const counts = await service.intake
-        .queue(integration)
-        .getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).every((n) => n === 0);
-    },
+    drained: () => queueDrained(service.intake.queue(integration)),
     restart: async (credentials = {}) => {
       await service.close();
       await telesync.close();

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
-import { faultsSize, leadLedger, outcomeLedger, random, report, workOutcomes } from "./support.js";
+import {
+  faultsSize,
+  leadLedger,
+  outcomeLedger,
+  queueDrained,
+  random,
+  report,
+  workOutcomes,
+} from "./support.js";
 
 describe("fault: CRM 5xx storm, then recovery", () => {
   let h: Harness;
@@ -30,12 +38,7 @@ describe("fault: CRM 5xx storm, then recovery", () => {
     });
     const posted = await workOutcomes(h.call, faultsSize, "storm", (id) => outcomeBody(id));
     const tasks = () => h.sandbox.salesforce.all("Task");
-    const drained = async () => {
-      const counts = await h.service.intake
-        .queue("sf")
-        .getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).every((n) => n === 0);
-    };
+    const drained = () => queueDrained(h.service.intake.queue("sf"));
     await eventually(drained, 120_000, "writeback drained");
     const breaker = await h.service.writebackWorkers[0]?.breaker.status();
     expect(breaker?.state).toBe("closed");

@@ -2,7 +2,15 @@ import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { killHard, startWorkerChild } from "../support/child-process.js";
 import { eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
-import { faultsSize, leadLedger, outcomeLedger, random, report, workOutcomes } from "./support.js";
+import {
+  faultsSize,
+  leadLedger,
+  outcomeLedger,
+  queueDrained,
+  random,
+  report,
+  workOutcomes,
+} from "./support.js";
 
 describe("fault: kill -9 of a worker mid-writeback-batch", () => {
   let h: Harness;
@@ -41,12 +49,7 @@ describe("fault: kill -9 of a worker mid-writeback-batch", () => {
       match: "composite-create",
     });
     const tasks = () => h.sandbox.salesforce.all("Task");
-    const drained = async () => {
-      const counts = await h.service.intake
-        .queue("sf")
-        .getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).every((n) => n === 0);
-    };
+    const drained = () => queueDrained(h.service.intake.queue("sf"));
     const kills: string[] = [];
     const requests = () => h.sandbox.salesforce.stats()["composite-create"];
     for (let round = 0; round < 2; round++) {
@@ -69,16 +72,7 @@ describe("fault: kill -9 of a worker mid-writeback-batch", () => {
     }
     h.sandbox.salesforce.clearFaults();
     children.push(await startWorkerChild(env));
-    await eventually(
-      async () => {
-        const counts = await h.service.intake
-          .queue("sf")
-          .getJobCounts("waiting", "active", "delayed", "prioritized");
-        return Object.values(counts).every((n) => n === 0);
-      },
-      120_000,
-      "writeback drained",
-    );
+    await eventually(() => queueDrained(h.service.intake.queue("sf")), 120_000, "writeback drained");
     const outcomes = await outcomeLedger(
       posted,
       tasks().map((t) => t.CallObject),

@@ -7,7 +7,7 @@ import { WritebackIntake } from "../../src/writeback/outcome-intake.js";
 import { killHard, startApiChild, startWorkerChild } from "../support/child-process.js";
 import { apiKey, eventually, outcomeBody, salesforceTestConfig } from "../support/harness.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
-import { faultsSize, leadLedger, outcomeLedger, random, report } from "./support.js";
+import { faultsSize, leadLedger, outcomeLedger, queueDrained, random, report } from "./support.js";
 
 /** More leads than outcomes: a lease request cut off by a kill may hold a lead until its TTL. */
 const slack = 20;
@@ -122,10 +122,7 @@ describe("fault: 2 API + 2 worker processes, kill -9 of one of each mid-run", ()
 
     const intake = new WritebackIntake(telesync.redis, prefix);
     await eventually(
-      async () => {
-        const counts = await intake.queue("sf").getJobCounts("waiting", "active", "delayed", "prioritized");
-        return Object.values(counts).every((n) => n === 0);
-      },
+      () => queueDrained(intake.queue("sf")),
       180_000,
       "writeback drained by the surviving worker",
     );

@@ -5,7 +5,15 @@ import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { apiKey, eventually, outcomeBody, salesforceTestConfigInput } from "../support/harness.js";
 import { ThrowawayRedis } from "../support/throwaway-redis.js";
-import { faultsSize, leadLedger, outcomeLedger, random, report, workOutcomes } from "./support.js";
+import {
+  faultsSize,
+  leadLedger,
+  outcomeLedger,
+  queueDrained,
+  random,
+  report,
+  workOutcomes,
+} from "./support.js";
 
 describe("fault: Redis killed and restarted (AOF everysec) mid-writeback", () => {
   let redis: ThrowawayRedis;
@@ -64,12 +72,7 @@ describe("fault: Redis killed and restarted (AOF everysec) mid-writeback", () =>
     await eventually(async () => (await fetch(`${url}/healthz`)).status === 200, 30_000, "/healthz ok");
     posted.push(...(await workOutcomes(call, faultsSize - half, "after", (id) => outcomeBody(id))));
 
-    const drained = async () => {
-      const counts = await service.intake
-        .queue("sf")
-        .getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).every((n) => n === 0);
-    };
+    const drained = () => queueDrained(service.intake.queue("sf"));
     await eventually(drained, 120_000, "writeback drained");
     const outcomes = await outcomeLedger(
       posted,

@@ -6,7 +6,15 @@ import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { apiKey, eventually, outcomeBody, salesforceTestConfigInput } from "../support/harness.js";
 import { ThrowawayRedis } from "../support/throwaway-redis.js";
-import { faultsSize, leadLedger, outcomeLedger, random, report, workOutcomes } from "./support.js";
+import {
+  faultsSize,
+  leadLedger,
+  outcomeLedger,
+  queueDrained,
+  random,
+  report,
+  workOutcomes,
+} from "./support.js";
 
 /**
  * How long Redis stays unreachable (real time: ioredis' reconnects, command timeouts and Redis' own
@@ -132,12 +140,7 @@ describe("fault: Redis unreachable (server frozen: commands hang) mid-writeback"
     }
     sandbox.salesforce.clearFaults();
     posted.push(...(await workOutcomes(call, faultsSize - posted.length, "after", (id) => outcomeBody(id))));
-    const drained = async () => {
-      const counts = await service.intake
-        .queue("sf")
-        .getJobCounts("waiting", "active", "delayed", "prioritized");
-      return Object.values(counts).every((n) => n === 0);
-    };
+    const drained = () => queueDrained(service.intake.queue("sf"));
     await eventually(drained, 120_000, "writeback drained");
 
     const outcomes = await outcomeLedger(

@@ -101,3 +101,9 @@ export async function workOutcomes(
   );
   return posted;
 }
+
+/** Whether a writeback queue has nothing left to write: no job waiting, running, delayed or prioritized. */
+export async function queueDrained(queue: Pick<Queue, "getJobCounts">): Promise<boolean> {
+  const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+  return Object.values(counts).every((n) => n === 0);
+}
