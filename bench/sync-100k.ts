@@ -10,8 +10,8 @@
  *
  * The library run drives telesync's clock (business hours: the sync-time gate queues the leads as
  * callable; night: it holds them all as delayed jobs) and compares each figure with raw BullMQ
- * `addBulk` of the same payloads in the same run. The CLI cannot be given a clock and runs on the
- * wall clock.
+ * `addBulk` of the same payloads in the same run. The CLI run is given the same business-hours
+ * instant with `telesync sync --at`.
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,6 +33,7 @@ import { type Child, spawnNode } from "./support/child.js";
 import {
   type BenchResult,
   benchPrefix,
+  businessHoursInstant,
   compare,
   dropBenchPrefix,
   isMain,
@@ -318,7 +319,9 @@ export async function syncCliBench(options: SyncBenchOptions): Promise<BenchResu
       configFile,
       `# Written by bench/sync-100k.ts (syncCliBench). Start the sandbox first:\n#   node bin/telesync.js sandbox --port ${port} --seed ${count}\n${stringify(raw)}`,
     );
-    const args = [process.execPath, "bin/telesync.js", "sync", "bench", "--config", configFile];
+    // The CLI's sync-time gate on US business hours, like the library runs: the same result at any hour.
+    const at = new Date(businessHoursInstant()).toISOString();
+    const args = [process.execPath, "bin/telesync.js", "sync", "bench", "--config", configFile, "--at", at];
     const timed = await runTimed(args, {});
     if (timed.code !== 0) throw new Error(`telesync sync exited ${timed.code}: ${timed.stderr.slice(-2000)}`);
     const wall = parseElapsed(timed.stderr);
@@ -333,13 +336,13 @@ export async function syncCliBench(options: SyncBenchOptions): Promise<BenchResu
     const { counts, queued } = await queueFigures(telesync);
     const memory = await prefixMemory(telesync.redis, prefix);
     const held = /held (\d+)/.exec(timed.stdout)?.[1];
-    const shown = `/usr/bin/time -v node bin/telesync.js sync bench --config ${configFile}`;
+    const shown = `/usr/bin/time -v node bin/telesync.js sync bench --config ${configFile} --at ${at}`;
     return {
       name: `sync ${count.toLocaleString("en-US")} (CLI)`,
       command: `node bin/telesync.js sandbox --port ${port} --seed ${count} &  ${shown}`,
       sandbox: `child process (\`node bin/telesync.js sandbox --port ${port} --seed ${count}\`)`,
       layout:
-        "the CLI in its own process, measured by /usr/bin/time -v; wall clock (the sync-time gate decides on the real hour)",
+        "the CLI in its own process, measured by /usr/bin/time -v; `--at` sets its sync-time gate to US business hours",
       figures: {
         leads: count,
         records,
@@ -356,6 +359,7 @@ export async function syncCliBench(options: SyncBenchOptions): Promise<BenchResu
         "redis bytes/queued lead (MEMORY USAGE of prefix)": Math.round(memory.bytes / Math.max(1, queued)),
       },
       headline: ["wall s (/usr/bin/time)", "leads/s (wall)", "max RSS MiB (/usr/bin/time)"],
+      clock: `telesync sync --at ${at} (US business hours); ${held ?? "?"} leads held`,
       notes: [
         `CLI output: ${timed.stdout.trim().replace(/\n/g, " | ")}`,
         `config kept at ${configFile} (secrets as \${VAR:-default} references; its keys under ${prefix} were deleted after the run, delete them again after a rerun)`,

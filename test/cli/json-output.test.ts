@@ -56,6 +56,22 @@ describe("--json on the CLI's data commands", () => {
     );
   });
 
+  it("sync --at rehearses the sync-time gate at a chosen instant: the same answer whatever the hour of the run", async () => {
+    // 47 CFR 64.1200(c)(1): 8 am to 9 pm at the called party's location. At 03:00 in New York it is
+    // 02:00 in Chicago and 01:00 in Denver: every lead waits; at 15:00 New York (14:00, 13:00) all may be called.
+    const decisions = async (at: string) => {
+      const out = (await json("sync", "leads", "--dry-run", "--full", "--at", at)) as {
+        records: Array<{ decision?: { decision: string } }>;
+      };
+      return out.records.map((r) => r.decision?.decision);
+    };
+    expect(await decisions("2026-12-02T03:00:00-05:00")).toEqual(["wait", "wait", "wait"]);
+    expect(await decisions("2026-12-02T15:00:00-05:00")).toEqual(["allow", "allow", "allow"]);
+    const bad = await cli("sync", "leads", "--dry-run", "--at", "tomorrow");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--at must be an ISO 8601 time");
+  });
+
   it("runs, stats, dlq list and check --json", async () => {
     const runs = (await json("runs", "leads")) as { sourceId: string; runs: Array<Record<string, unknown>> };
     expect(runs.sourceId).toBe("leads");

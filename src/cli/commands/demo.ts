@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { runDemo } from "../../demo/run-demo.js";
+import { parseAt } from "../clock-option.js";
 
 export function registerDemo(program: Command): void {
   program
@@ -11,11 +12,7 @@ export function registerDemo(program: Command): void {
       "the demo's clock, ISO 8601 with offset (e.g. 2026-12-02T03:00:00-05:00 to see the gate hold leads at night); default: next Wednesday 15:00 New York",
     )
     .action(async (options: { leads: string; at?: string }) => {
-      const at = options.at === undefined ? undefined : new Date(options.at);
-      if (at && Number.isNaN(at.getTime()))
-        throw new Error(
-          `--at must be an ISO 8601 time such as 2026-12-02T15:00:00-05:00 (got "${options.at}")`,
-        );
+      const at = options.at === undefined ? undefined : parseAt(options.at);
       await runDemo({
         leads: Number(options.leads),
         print: (line) => console.log(line),

@@ -4,6 +4,7 @@ import type { Lead } from "../../model/lead.js";
 import { maskEmail, maskPhone } from "../../observability/mask.js";
 import { createTelesync } from "../../runtime/telesync.js";
 import type { SyncOptions } from "../../sync/run-sync.js";
+import { clockFrom, parseAt } from "../clock-option.js";
 import { configFrom } from "../context.js";
 import { jsonOption, printJson } from "../output.js";
 import { countsLine, SyncProgress } from "../progress.js";
@@ -15,6 +16,7 @@ interface SyncCommandOptions {
   dryRun?: boolean;
   showPii?: boolean;
   json?: boolean;
+  at?: string;
 }
 
 function masked(lead: Lead, showPii: boolean): Lead {
@@ -50,10 +52,17 @@ export function registerSync(program: Command): void {
       "print mapped leads, the compliance gate's decision for each, and per-record problems; write nothing",
     )
     .option("--show-pii", "dry run: print phone numbers and emails unmasked")
+    .option(
+      "--at <time>",
+      "rehearse: the sync-time gate decides as of this ISO 8601 instant (e.g. 2026-12-02T15:00:00-05:00); the lease-time gate still decides every lead on the real clock",
+    )
     .option(...jsonOption)
     .action(async (sourceId: string, options: SyncCommandOptions, command) => {
       const { config } = configFrom(command);
-      const telesync = createTelesync({ config });
+      const telesync = createTelesync({
+        config,
+        ...(options.at === undefined ? {} : { now: clockFrom(parseAt(options.at)) }),
+      });
       // Progress goes to stderr, so stdout stays the report (and the one JSON document with --json).
       const progress = new SyncProgress({
         sink: { tty: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
