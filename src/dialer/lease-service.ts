@@ -150,22 +150,19 @@ export class LeaseService {
    * is logged; the next tick tries again.
    */
   async releaseDue(campaign: string): Promise<number> {
-    return (await this.releaseOnce(campaign)).released;
+    return this.releaseOnce(campaign);
   }
 
   /**
    * One release run, or the run already going when it reads the clock at `notBefore` or later (a
    * run that read it earlier may have missed what is due now: wait for it, then run again).
    */
-  private async releaseOnce(
-    campaign: string,
-    notBefore = Number.NEGATIVE_INFINITY,
-  ): Promise<{ released: number; joined: boolean }> {
+  private async releaseOnce(campaign: string, notBefore = Number.NEGATIVE_INFINITY): Promise<number> {
     for (;;) {
       const running = this.releasing.get(campaign);
       if (!running) break;
       await running.run;
-      if (running.at >= notBefore) return { released: 0, joined: true };
+      if (running.at >= notBefore) return 0;
     }
     const at = this.deps.now().getTime();
     const run = (async () => {
@@ -187,7 +184,7 @@ export class LeaseService {
     })();
     this.releasing.set(campaign, { run, at });
     try {
-      return { released: await run, joined: false };
+      return await run;
     } finally {
       this.releasing.delete(campaign);
     }
@@ -207,9 +204,10 @@ export class LeaseService {
       // for its tick (a driven clock moves in jumps), once per lease.
       if (!job && !releasedNow) {
         releasedNow = true;
-        const release = await this.releaseOnce(campaign, this.deps.now().getTime());
-        if (release.released > 0 || release.joined)
-          job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
+        await this.releaseOnce(campaign, this.deps.now().getTime());
+        // Look again whatever this run released: another process's timer may have released the due
+        // leads between the empty look and this run (then this run finds nothing to release).
+        job = (await worker.getNextJob(token, { block: false })) as Job<DialJobData> | undefined;
       }
       if (!job?.id) return undefined;
       // [faults] An accepted outcome whose lead move missed its lease (process died, lock expired)
