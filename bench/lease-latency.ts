@@ -62,7 +62,8 @@ interface CpuUsage {
   userUs: number;
   systemUs: number;
 }
-const cpuMs = (from: CpuUsage, to: CpuUsage) => (to.userUs + to.systemUs - from.userUs - from.systemUs) / 1000;
+const cpuMs = (from: CpuUsage, to: CpuUsage) =>
+  (to.userUs + to.systemUs - from.userUs - from.systemUs) / 1000;
 /** This process's CPU (user + system µs), in the children's USAGE shape. */
 const ownCpu = (): CpuUsage => {
   const usage = process.cpuUsage();
@@ -217,7 +218,10 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
             serviceCpuMs / Math.max(1, http.leases),
             3,
           ),
-          [`${agents} agents: trivial route CPU ms per request`]: round(routeCpuMs / Math.max(1, routeRun.cycles), 3),
+          [`${agents} agents: trivial route CPU ms per request`]: round(
+            routeCpuMs / Math.max(1, routeRun.cycles),
+            3,
+          ),
           // What HTTP adds to a request over the library's work, beside the whole of a trivial request.
           [`${agents} agents: HTTP CPU ms per request beyond the library's (service − library per cycle, ÷ 2)`]:
             round((serviceCpuMs / Math.max(1, http.leases) - libCpuMs / Math.max(1, lib.cycles)) / 2, 3),

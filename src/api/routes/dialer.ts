@@ -24,7 +24,10 @@ const leaseCampaign = (leaseId: string) => decodeLeaseId(leaseId)?.campaign;
  * 403 when a campaign-restricted key uses a lease of another campaign (unknown ids: the service's
  * 404). `campaign`: the lease id's, decoded once by the route.
  */
-function refuseForeignLease(principal: Principal | undefined, campaign: string | undefined): string | undefined {
+function refuseForeignLease(
+  principal: Principal | undefined,
+  campaign: string | undefined,
+): string | undefined {
   if (principal && campaign !== undefined && !mayUseCampaign(principal, campaign)) {
     return `key "${principal.keyName}" may not use leases of campaign "${campaign}"`;
   }
