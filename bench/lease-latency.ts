@@ -57,6 +57,18 @@ export interface LeaseBenchOptions {
 }
 
 const warmup = 200;
+
+interface CpuUsage {
+  userUs: number;
+  systemUs: number;
+}
+const cpuMs = (from: CpuUsage, to: CpuUsage) =>
+  (to.userUs + to.systemUs - from.userUs - from.systemUs) / 1000;
+/** This process's CPU (user + system µs), in the children's USAGE shape. */
+const ownCpu = (): CpuUsage => {
+  const usage = process.cpuUsage();
+  return { userUs: usage.user, systemUs: usage.system };
+};
 const perSecond = (run: LoopRun) => run.cycles / run.seconds;
 const p99 = (run: LoopRun) => latencySummary(run.latency).p99 ?? Number.NaN;
 
@@ -88,6 +100,11 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
   const comparisons: Comparison[] = [];
   try {
     const routeUrl = (await route.next<{ url: string }>("READY", 30_000)).url;
+    const routeCpu = () => {
+      const next = route.next<CpuUsage>("USAGE", 10_000);
+      route.send("usage");
+      return next;
+    };
     // Per agent count: HTTP (warm-up + phase) and library; then the burst's two phases.
     const leads = agentCounts.length * (2 * perPhase + warmup) + 2 * perPhase + 400;
     sandbox = await startSandboxProcess({ leads });
@@ -166,11 +183,18 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
           total: perPhase,
           lockMs,
         });
+        // CPU per unit of work, beside the rates: less sensitive to what else the machine runs.
+        const libFrom = ownCpu();
         const lib = await telesyncLoops(library, "bench", agents, perPhase, dispositionMix);
+        const libCpuMs = cpuMs(libFrom, ownCpu());
         await runAgents({ ...common, agents, leases: warmup });
+        const serviceFrom = await service.usage();
         const http = await runAgents({ ...common, agents, leases: perPhase });
+        const serviceCpuMs = cpuMs(serviceFrom, await service.usage());
         const httpSeconds = (http.finishedAt - http.startedAt) / 1000;
+        const routeFrom = await routeCpu();
         const routeRun = await httpRequests(routeUrl, "/v1/ping", agents, 2 * perPhase);
+        const routeCpuMs = cpuMs(routeFrom, await routeCpu());
         const leaseLatency = latencySummary(http.latency.lease);
         const outcomeLatency = latencySummary(http.latency.outcome);
         const httpLeases = http.leases / httpSeconds;
@@ -186,6 +210,21 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
           [`${agents} agents: HTTP outcome p50/p99 ms`]: `${outcomeLatency.p50} / ${outcomeLatency.p99}`,
           [`${agents} agents: trivial route requests/s`]: Math.round(perSecond(routeRun)),
           [`${agents} agents: trivial route p50/p99 ms`]: `${latencySummary(routeRun.latency).p50} / ${p99(routeRun)}`,
+          [`${agents} agents: library CPU ms per cycle (this process: lease + outcome + loop)`]: round(
+            libCpuMs / Math.max(1, lib.cycles),
+            3,
+          ),
+          [`${agents} agents: HTTP service CPU ms per cycle (lease + outcome requests)`]: round(
+            serviceCpuMs / Math.max(1, http.leases),
+            3,
+          ),
+          [`${agents} agents: trivial route CPU ms per request`]: round(
+            routeCpuMs / Math.max(1, routeRun.cycles),
+            3,
+          ),
+          // What HTTP adds to a request over the library's work, beside the whole of a trivial request.
+          [`${agents} agents: HTTP CPU ms per request beyond the library's (service − library per cycle, ÷ 2)`]:
+            round((serviceCpuMs / Math.max(1, http.leases) - libCpuMs / Math.max(1, lib.cycles)) / 2, 3),
         });
         comparisons.push(
           compare({

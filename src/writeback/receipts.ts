@@ -68,12 +68,33 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 return 1
 `;
 
+/** The first poster keeps the receipt: HSETNX and the TTL in one command (no MULTI per outcome). */
+const postedByScript = `
+redis.call('HSETNX', KEYS[1], 'postedBy', ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 1
+`;
+
+interface ReceiptCommands {
+  telesyncReceiptUpdate(key: string, ...args: string[]): Promise<number>;
+  telesyncReceiptPostedBy(key: string, keyName: string, ttlSeconds: string): Promise<number>;
+}
+
 /** Receipts of outcomes: one small Redis hash per outcomeId (`receipt:<hash>`, 30 days). */
 export class OutcomeReceipts {
+  private readonly redis: Redis & ReceiptCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Loaded once per connection: EVALSHA on every outcome, not the script's text (EVAL).
+    if (!("telesyncReceiptUpdate" in redis)) {
+      redis.defineCommand("telesyncReceiptUpdate", { numberOfKeys: 1, lua: updateScript });
+      redis.defineCommand("telesyncReceiptPostedBy", { numberOfKeys: 1, lua: postedByScript });
+    }
+    this.redis = redis as Redis & ReceiptCommands;
+  }
 
   private key(outcomeId: string): string {
     // Hashed like the seen key: outcomeIds are the client's (any characters, any length).
@@ -89,9 +110,7 @@ export class OutcomeReceipts {
     const values: string[] = [];
     const all = { ...fields, outcomeId, state, updatedAt: (options.at ?? new Date()).toISOString() };
     for (const [name, value] of Object.entries(all)) if (value !== undefined) values.push(name, value);
-    const done = await this.redis.eval(
-      updateScript,
-      1,
+    const done = await this.redis.telesyncReceiptUpdate(
       this.key(outcomeId),
       String(rank[state]),
       options.force ? "force" : "",
@@ -141,8 +160,7 @@ export class OutcomeReceipts {
    * records it then).
    */
   async postedBy(outcomeId: string, keyName: string): Promise<void> {
-    const key = this.key(outcomeId);
-    await this.redis.multi().hsetnx(key, "postedBy", keyName).expire(key, receiptTtlSeconds).exec();
+    await this.redis.telesyncReceiptPostedBy(this.key(outcomeId), keyName, String(receiptTtlSeconds));
   }
 
   /** Notify `hookId` when the outcome is final; returns the state now (the caller notifies if already final). */

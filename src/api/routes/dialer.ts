@@ -18,9 +18,16 @@ import { noLeadHeaderValues, noLeadResponse } from "./no-lead.js";
 
 const dialer = { scope: "dialer" } as const;
 
-/** 403 when a campaign-restricted key uses a lease of another campaign (unknown ids: the service's 404). */
-function refuseForeignLease(principal: Principal | undefined, leaseId: string): string | undefined {
-  const campaign = decodeLeaseId(leaseId)?.campaign;
+const leaseCampaign = (leaseId: string) => decodeLeaseId(leaseId)?.campaign;
+
+/**
+ * 403 when a campaign-restricted key uses a lease of another campaign (unknown ids: the service's
+ * 404). `campaign`: the lease id's, decoded once by the route.
+ */
+function refuseForeignLease(
+  principal: Principal | undefined,
+  campaign: string | undefined,
+): string | undefined {
   if (principal && campaign !== undefined && !mayUseCampaign(principal, campaign)) {
     return `key "${principal.keyName}" may not use leases of campaign "${campaign}"`;
   }
@@ -76,7 +83,7 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
     "/v1/leases/:leaseId/extend",
     { schema: { params: leaseParams }, config: dialer },
     async (request, reply) => {
-      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      const refused = refuseForeignLease(request.principal, leaseCampaign(request.params.leaseId));
       if (refused) return reply.code(403).send(forbidden(refused));
       return leases.extend(request.params.leaseId);
     },
@@ -86,7 +93,7 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
     "/v1/leases/:leaseId/release",
     { schema: { params: leaseParams }, config: dialer },
     async (request, reply) => {
-      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      const refused = refuseForeignLease(request.principal, leaseCampaign(request.params.leaseId));
       if (refused) return reply.code(403).send(forbidden(refused));
       await leases.release(request.params.leaseId);
       return reply.code(204).send();
@@ -100,7 +107,8 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
       config: dialer,
     },
     async (request, reply) => {
-      const refused = refuseForeignLease(request.principal, request.params.leaseId);
+      const campaign = leaseCampaign(request.params.leaseId);
+      const refused = refuseForeignLease(request.principal, campaign);
       if (refused) return reply.code(403).send(forbidden(refused));
       const { consent, ...body } = request.body;
       const problem = answersProblem(deps.config, request.params.leaseId, body.answers);
@@ -114,10 +122,8 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
         deps.receipts.postedBy(body.outcomeId, (request.principal as Principal).keyName),
         deps.notifier.watch(request.headers.authorization, body.outcomeId),
       ]);
-      if (!result.duplicate) {
-        const campaign = decodeLeaseId(request.params.leaseId)?.campaign ?? "unknown";
-        metrics.outcomes.inc({ campaign, disposition: body.disposition });
-      }
+      if (!result.duplicate)
+        metrics.outcomes.inc({ campaign: campaign ?? "unknown", disposition: body.disposition });
       return reply.code(202).send({ accepted: true, duplicate: result.duplicate, outcomeId: body.outcomeId });
     },
   );
