@@ -66,7 +66,7 @@ export interface OutcomeServiceDependencies {
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
   /** The lease's reserved attempt, dropped once the outcome recorded the attempt itself. */
-  caps?: Pick<LeaseCaps, "drop"> | undefined;
+  caps?: Pick<LeaseCaps, "dropIn"> | undefined;
   /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
   answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
   /** Told once per accepted outcome that is flagged (metric, decision log): kept out of this service. */
@@ -134,6 +134,8 @@ export class OutcomeService {
           this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
         this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
         this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
+        // The attempt is recorded now: the lease's reservation of it goes in the same step.
+        this.deps.caps?.dropIn(writes, lead, ref.token);
       },
       { key: this.deps.transitions.key(ref.campaign, ref.jobId), value: JSON.stringify(move) },
     );
@@ -151,13 +153,9 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    // The reservation's drop (per-number keys: not in the acceptance script, which a cluster keeps
-    // to fewer slots) travels with the writeback's first round trip. A crash before it leaves the
-    // reservation to end with the lock (counted twice until then: conservative).
-    await Promise.all([
-      this.deps.caps?.drop(lead, ref.token),
-      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report.outcomeId, { move })),
-    ]);
+    await this.queueWriteback(leaseId, ref, lead, report, () =>
+      this.moveOn(held, report.outcomeId, { move }),
+    );
     return { duplicate: false };
   }
 

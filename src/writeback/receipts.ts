@@ -69,11 +69,22 @@ return 1
 `;
 
 /** Receipts of outcomes: one small Redis hash per outcomeId (`receipt:<hash>`, 30 days). */
+interface ReceiptCommands {
+  telesyncUpdateReceipt(key: string, ...args: string[]): Promise<number>;
+}
+
 export class OutcomeReceipts {
+  private readonly redis: Redis & ReceiptCommands;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly prefix: string,
-  ) {}
+  ) {
+    // Loaded once per connection (EVALSHA): every outcome updates its receipt.
+    if (!("telesyncUpdateReceipt" in redis))
+      redis.defineCommand("telesyncUpdateReceipt", { numberOfKeys: 1, lua: updateScript });
+    this.redis = redis as Redis & ReceiptCommands;
+  }
 
   private key(outcomeId: string): string {
     // Hashed like the seen key: outcomeIds are the client's (any characters, any length).
@@ -89,9 +100,7 @@ export class OutcomeReceipts {
     const values: string[] = [];
     const all = { ...fields, outcomeId, state, updatedAt: (options.at ?? new Date()).toISOString() };
     for (const [name, value] of Object.entries(all)) if (value !== undefined) values.push(name, value);
-    const done = await this.redis.eval(
-      updateScript,
-      1,
+    const done = await this.redis.telesyncUpdateReceipt(
       this.key(outcomeId),
       String(rank[state]),
       options.force ? "force" : "",
