@@ -255,6 +255,10 @@ export class OutcomeService {
       move = pendingTransition(outcomeId, legacy.disposition, job, step);
     }
     await transitions.apply(ref.campaign, job, ref.token, move);
-    await transitions.clear(ref.campaign, ref.jobId, outcomeId);
+    // Not awaited: the answer does not wait a round trip for housekeeping. A move left recorded
+    // after it was applied is never applied again (a later lease finds it done, stale, or held and
+    // due: `LeadTransitions.settle`), and commands on one connection run in order, so whatever this
+    // process asks next already sees it gone. A failure only leaves the record to its 30-day TTL.
+    void transitions.clear(ref.campaign, ref.jobId, outcomeId).catch(() => {});
   }
 }
