@@ -118,14 +118,9 @@ export class LeadTransitions {
         break;
       case "retry":
       case "callback":
-        // Sent together (one round trip): neither depends on the other's effect, and the update
-        // fails only for a job that is gone, whose move then fails too.
-        await Promise.all([
-          job.data.attempts === step.attempts
-            ? undefined
-            : job.updateData({ ...job.data, attempts: step.attempts }),
-          this.deps.dialQueues.get(campaign).holdLeased(job, new Date(step.at), token),
-        ]);
+        if (job.data.attempts !== step.attempts)
+          await job.updateData({ ...job.data, attempts: step.attempts });
+        await this.deps.dialQueues.get(campaign).holdLeased(job, new Date(step.at), token);
         break;
     }
   }
