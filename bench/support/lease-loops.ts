@@ -105,7 +105,9 @@ export async function rawBullmq(options: {
   const queue = new Queue(name, { connection: producer, prefix: options.prefix });
   // BullMQ as shipped: ioredis writing each command as it is sent (telesync's own connections
   // coalesce the writes of one tick, `coalesceWrites`; `rawCoalesced` gives raw the same).
-  const connection = createRedis(options.redisUrl, "lease", { coalesceWrites: options.rawCoalesced === true });
+  const connection = createRedis(options.redisUrl, "lease", {
+    coalesceWrites: options.rawCoalesced === true,
+  });
   const worker = new Worker(name, null, {
     connection,
     prefix: options.prefix,

@@ -119,7 +119,11 @@ export class AttemptReservations {
   }
 
   /** Drop the reservation: the lease was released, or its outcome recorded the attempt itself. */
-  drop(pipeline: Pick<ChainableCommander, "zrem"> | RedisWrites, phones: readonly string[], leaseToken: string): void {
+  drop(
+    pipeline: Pick<ChainableCommander, "zrem"> | RedisWrites,
+    phones: readonly string[],
+    leaseToken: string,
+  ): void {
     for (const phone of new Set(phones)) pipeline.zrem(this.holdsKey(phone), leaseToken);
   }
 }

@@ -77,8 +77,7 @@ export class GateReads {
     },
   ) {
     this.scripted = redisKeys(prefix).singleSlot;
-    if (!("telesyncGateReads" in redis))
-      redis.defineCommand("telesyncGateReads", { lua: readScript });
+    if (!("telesyncGateReads" in redis)) redis.defineCommand("telesyncGateReads", { lua: readScript });
     this.redis = redis as Redis & ReadCommands;
   }
 

@@ -63,8 +63,9 @@ function clusterAuth(url: string): { username?: string; password?: string; tls?:
 export function coalesceWrites(redis: Redis): void {
   const patch = (node: NodeRedis) => {
     node.on("connect", () => {
-      const stream = (node as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } })
-        .stream;
+      const stream = (
+        node as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } }
+      ).stream;
       if (!stream || (stream as { telesyncCoalesced?: boolean }).telesyncCoalesced) return;
       (stream as { telesyncCoalesced?: boolean }).telesyncCoalesced = true;
       const write = stream.write;
