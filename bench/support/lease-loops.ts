@@ -95,13 +95,19 @@ export async function rawBullmq(options: {
   callers: number;
   total: number;
   lockMs: number;
+  /** The worker's connection coalesces the writes of one tick as telesync's do (default: not). */
+  rawCoalesced?: boolean;
   /** Count the loop's round trips (`countRoundTrips`), not the queue's set-up and tear-down. */
   countTrips?: boolean;
 }): Promise<LoopRun & { trips?: RoundTrips }> {
   const name = `raw-${randomUUID().slice(0, 8)}`;
   const producer = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
   const queue = new Queue(name, { connection: producer, prefix: options.prefix });
-  const connection = createRedis(options.redisUrl, "lease");
+  // BullMQ as shipped: ioredis writing each command as it is sent (telesync's own connections
+  // coalesce the writes of one tick, `coalesceWrites`; `rawCoalesced` gives raw the same).
+  const connection = createRedis(options.redisUrl, "lease", {
+    coalesceWrites: options.rawCoalesced === true,
+  });
   const worker = new Worker(name, null, {
     connection,
     prefix: options.prefix,

@@ -32,27 +32,39 @@ export class AttemptLog {
     pipeline.pexpire(key, this.retentionMs);
   }
 
+  /** Every key name each number's attempts may be under (current hash key first, then older keys). */
+  keyNames(phones: readonly string[]): string[][] {
+    const keys = redisKeys(this.prefix);
+    return phones.map((phone) => this.phoneKeys.all(phone).map((h) => keys.attempts(h)));
+  }
+
   /** Attempt times per number within the retention before `now`, in one round trip. */
   async read(phones: readonly string[], now: Date): Promise<Date[][]> {
     if (phones.length === 0) return [];
     const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
-    // Every key name a number may have (current hash key first, then keys before a rotation).
-    const names = phones.map((phone) =>
-      this.phoneKeys.all(phone).map((h) => redisKeys(this.prefix).attempts(h)),
-    );
+    const names = this.keyNames(phones);
     for (const name of names.flat()) pipeline.zrangebyscore(name, `(${from}`, "+inf", "WITHSCORES");
     const results = (await pipeline.exec()) ?? [];
+    return this.parse(
+      names,
+      results.map(([error, reply]) => {
+        if (error) throw error;
+        return reply as string[];
+      }),
+    );
+  }
+
+  /** Attempt times per number from `ZRANGEBYSCORE … WITHSCORES` replies, one per name of `keyNames`. */
+  parse(names: ReadonlyArray<readonly string[]>, replies: ReadonlyArray<readonly string[]>): Date[][] {
     let next = 0;
     return names.map((perPhone) => {
-      const seen = new Map<string, Date>();
+      const seen = new Map<string, number>();
       for (let k = 0; k < perPhone.length; k++) {
-        const [error, reply] = results[next++] ?? [null, []];
-        if (error) throw error;
-        const flat = reply as string[];
-        for (let i = 1; i < flat.length; i += 2) seen.set(flat[i - 1] as string, new Date(Number(flat[i])));
+        const flat = replies[next++] ?? [];
+        for (let i = 1; i < flat.length; i += 2) seen.set(flat[i - 1] as string, Number(flat[i]));
       }
-      return [...seen.values()].sort((a, b) => a.getTime() - b.getTime());
+      return [...seen.values()].sort((a, b) => a - b).map((at) => new Date(at));
     });
   }
 }

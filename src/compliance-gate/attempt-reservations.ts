@@ -1,5 +1,6 @@
 import type { ChainableCommander } from "ioredis";
 import type { Redis } from "../queues/connection.js";
+import type { RedisWrites } from "../queues/redis-writes.js";
 
 /** A rolling frequency cap as the reservation script checks it. */
 export interface CapLimit {
@@ -118,7 +119,11 @@ export class AttemptReservations {
   }
 
   /** Drop the reservation: the lease was released, or its outcome recorded the attempt itself. */
-  drop(pipeline: ChainableCommander, phones: readonly string[], leaseToken: string): void {
+  drop(
+    pipeline: Pick<ChainableCommander, "zrem"> | RedisWrites,
+    phones: readonly string[],
+    leaseToken: string,
+  ): void {
     for (const phone of new Set(phones)) pipeline.zrem(this.holdsKey(phone), leaseToken);
   }
 }

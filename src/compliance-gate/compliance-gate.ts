@@ -18,6 +18,7 @@ import { AttemptLog } from "./attempt-log.js";
 import { DecisionLog, type DecisionRecord, decisionRecord } from "./decision-log.js";
 import { DecisionPages, type HeldGroup } from "./decision-pages.js";
 import { EmergencyBans } from "./emergency-bans.js";
+import { GateReads } from "./gate-reads.js";
 import { explainHeld } from "./held-explanation.js";
 import { LeaseCaps } from "./lease-caps.js";
 import { type LeaseGate, toVerdict } from "./lease-gate.js";
@@ -62,6 +63,7 @@ export class ComplianceGate {
   /** Declared bans (Louisiana emergencies), set by an operator; read on every decision. */
   readonly emergencies: EmergencyBans;
   private readonly suppression: SuppressionList;
+  private readonly reads: GateReads;
   private readonly campaigns: ComplianceGateDependencies["campaigns"];
   private readonly clock: () => Date;
   /** Countries of the last snapshot list read: their listings are read with it, not after it. */
@@ -98,6 +100,12 @@ export class ComplianceGate {
     this.decisions = new DecisionLog(deps.redis, deps.prefix, (leadKey) => explainHeld(held, leadKey));
     this.emergencies = new EmergencyBans(deps.redis, deps.prefix);
     this.suppression = new SuppressionList(deps.redis, deps.prefix);
+    this.reads = new GateReads(deps.redis, deps.prefix, {
+      registries: this.registries,
+      attempts: this.attempts,
+      suppression: this.suppression,
+      emergencies: this.emergencies,
+    });
   }
 
   /** The campaign's compliance policy from the config. */
@@ -120,16 +128,21 @@ export class ComplianceGate {
     if (leads.length === 0) return [];
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
-    // Every read in flight at once (one round trip): the listings of the countries whose snapshots
-    // were there last time are read beside the snapshot list; a country new since then costs one more.
+    // Every read at once (one round trip, one script for a lease): the listings of the countries
+    // whose snapshots were there last time are read with the snapshot list; a country new since
+    // then costs one more.
     const guessed = this.knownCountries;
-    const [snapshots, attempts, dnc, emergencies, guessedListings] = await Promise.all([
-      this.registries.snapshots(),
-      this.attempts.read(phones, now),
-      this.suppression.suppressedAmong([...new Set(leads.flatMap((l) => [l.phone, ...(l.altPhones ?? [])]))]),
-      this.emergencies.bans(),
-      this.registries.listings(guessed, phones),
-    ]);
+    const numbers =
+      leads.length === 1 && !leads[0]?.altPhones?.length
+        ? phones
+        : [...new Set(leads.flatMap((l) => [l.phone, ...(l.altPhones ?? [])]))];
+    const {
+      snapshots,
+      attempts,
+      dnc,
+      emergencies,
+      listed: guessedListings,
+    } = await this.reads.read(phones, numbers, guessed, now);
     const countries = [...snapshots.keys()];
     this.knownCountries = countries;
     const missing = countries.filter((country) => !guessed.includes(country));

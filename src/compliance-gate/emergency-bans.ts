@@ -36,6 +36,8 @@ export const emergencyAuditKept = 1_000;
  * audit stream of every change with who made it, when and why.
  */
 export class EmergencyBans {
+  private parsed: { signature: string; bans: EmergencyBan[] } | undefined;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -114,13 +116,29 @@ export class EmergencyBans {
    * (the caller fails closed) instead of being ignored.
    */
   async bans(): Promise<EmergencyBan[]> {
-    const all = await this.redis.hgetall(this.key);
-    return Object.entries(all).map(([jurisdiction, value]) => {
-      const parsed = storedBanSchema.safeParse(safeJson(value));
-      if (!parsed.success) throw new Error(`unreadable emergency ban for ${jurisdiction} in ${this.key}`);
-      const { from, until, reason } = parsed.data;
-      return { jurisdiction, ...(from ? { from } : {}), until, reason };
-    });
+    return this.parseBans(await this.redis.hgetall(this.key));
+  }
+
+  /** The hash of the bans (read with the gate's other state, `GateReads`). */
+  get bansKey(): string {
+    return this.key;
+  }
+
+  /** The bans hash as read: validated once per content (it changes only when an operator acts). */
+  parseBans(all: Record<string, string>): EmergencyBan[] {
+    const entries = Object.entries(all);
+    if (entries.length === 0) return [];
+    const signature = entries.flat().join("\u0000");
+    if (this.parsed?.signature !== signature) {
+      const bans = entries.map(([jurisdiction, value]) => {
+        const parsed = storedBanSchema.safeParse(safeJson(value));
+        if (!parsed.success) throw new Error(`unreadable emergency ban for ${jurisdiction} in ${this.key}`);
+        const { from, until, reason } = parsed.data;
+        return { jurisdiction, ...(from ? { from } : {}), until, reason };
+      });
+      this.parsed = { signature, bans };
+    }
+    return this.parsed.bans.map((ban) => ({ ...ban }));
   }
 
   /** The audit trail, newest first. */

@@ -1,6 +1,7 @@
 import { type CampaignCompliancePolicy, capLimitsFor, type RuleSet } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 import type { Redis } from "../queues/connection.js";
+import type { RedisWrites } from "../queues/redis-writes.js";
 import type { AttemptLog } from "./attempt-log.js";
 import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
 
@@ -48,5 +49,10 @@ export class LeaseCaps {
     const pipeline = this.redis.pipeline();
     this.reservations.drop(pipeline, leadPhones(lead), leaseToken);
     await pipeline.exec();
+  }
+
+  /** Drop the reservation within other writes (an outcome's acceptance: atomically with its attempt). */
+  dropIn(writes: RedisWrites, lead: Lead, leaseToken: string): void {
+    this.reservations.drop(writes, leadPhones(lead), leaseToken);
   }
 }

@@ -33,6 +33,7 @@ const scratchTtlMs = 86_400_000;
  */
 export class RegistrySnapshots {
   private readonly metaKey: string;
+  private parsed: { signature: string; snapshots: Map<string, RegistrySnapshot> } | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -43,6 +44,16 @@ export class RegistrySnapshots {
 
   private setKey(country: string): string {
     return redisKeys(this.prefix).registry(`${country}:numbers`);
+  }
+
+  /** The hash of every snapshot's metadata (read with the gate's other state, `GateReads`). */
+  get snapshotsKey(): string {
+    return this.metaKey;
+  }
+
+  /** The set of a country's listed numbers. */
+  listingKey(country: string): string {
+    return this.setKey(country);
   }
 
   /**
@@ -107,10 +118,35 @@ export class RegistrySnapshots {
 
   /** Every imported snapshot, by country. */
   async snapshots(): Promise<Map<string, RegistrySnapshot>> {
-    const raw = await this.redis.hgetall(this.metaKey);
-    return new Map(
-      Object.entries(raw).map(([country, json]) => [country, JSON.parse(json) as RegistrySnapshot]),
-    );
+    return this.parseSnapshots(await this.redis.hgetall(this.metaKey));
+  }
+
+  /** The snapshot hash as read: parsed once per content (it changes only on an import). */
+  parseSnapshots(raw: Record<string, string>): Map<string, RegistrySnapshot> {
+    const entries = Object.entries(raw);
+    const signature = entries.flat().join("\u0000");
+    if (this.parsed?.signature !== signature)
+      this.parsed = {
+        signature,
+        snapshots: new Map(entries.map(([country, json]) => [country, JSON.parse(json) as RegistrySnapshot])),
+      };
+    // A copy: callers may keep or change what they get.
+    return new Map(this.parsed.snapshots);
+  }
+
+  /** Per phone, the countries (of `countries`) whose snapshot lists it, from SMISMEMBER flags per country. */
+  parseListings(
+    countries: readonly string[],
+    phones: readonly string[],
+    flags: ReadonlyArray<readonly number[]>,
+  ): Array<Set<string>> {
+    const found = phones.map(() => new Set<string>());
+    flags.forEach((perCountry, c) => {
+      perCountry.forEach((flag, p) => {
+        if (flag === 1) found[p]?.add(countries[c] as string);
+      });
+    });
+    return found;
   }
 
   /** For each number: the countries whose snapshot lists it (one round trip). */
@@ -120,12 +156,13 @@ export class RegistrySnapshots {
     const pipeline = this.redis.pipeline();
     for (const country of countries) pipeline.smismember(this.setKey(country), ...phones);
     const results = (await pipeline.exec()) ?? [];
-    results.forEach(([error, flags], c) => {
-      if (error) throw error;
-      (flags as number[]).forEach((flag, p) => {
-        if (flag === 1) found[p]?.add(countries[c] as string);
-      });
-    });
-    return found;
+    return this.parseListings(
+      countries,
+      phones,
+      results.map(([error, flags]) => {
+        if (error) throw error;
+        return flags as number[];
+      }),
+    );
   }
 }

@@ -23,6 +23,11 @@ export class SuppressionList {
     this.metaKey = redisKeys(prefix).doNotCall("meta");
   }
 
+  /** The set of suppressed numbers (read with the gate's other state, `GateReads`). */
+  get phonesKey(): string {
+    return this.setKey;
+  }
+
   async add(phones: string[], entry: SuppressionEntry): Promise<void> {
     if (phones.length === 0) return;
     const meta = JSON.stringify(entry);

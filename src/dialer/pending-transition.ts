@@ -70,8 +70,19 @@ export interface LeadTransitionsDependencies {
  * or suppressed lead is never leased again; a retry's data update sets `attempts` to the value the
  * outcome decided (not +1), and its hold is to the same instant.
  */
+interface TransitionCommands {
+  telesyncClearTransition(key: string, outcomeId: string): Promise<number>;
+}
+
 export class LeadTransitions {
-  constructor(private readonly deps: LeadTransitionsDependencies) {}
+  private readonly redis: Redis & TransitionCommands;
+
+  constructor(private readonly deps: LeadTransitionsDependencies) {
+    // Loaded once per connection (EVALSHA): every outcome clears its move.
+    if (!("telesyncClearTransition" in deps.redis))
+      deps.redis.defineCommand("telesyncClearTransition", { numberOfKeys: 1, lua: clearScript });
+    this.redis = deps.redis as Redis & TransitionCommands;
+  }
 
   key(campaign: string, jobId: string): string {
     return redisKeys(this.deps.prefix).outcomePending(campaign, jobId);
@@ -83,7 +94,7 @@ export class LeadTransitions {
   }
 
   async clear(campaign: string, jobId: string, outcomeId: string): Promise<void> {
-    await this.deps.redis.eval(clearScript, 1, this.key(campaign, jobId), outcomeId);
+    await this.redis.telesyncClearTransition(this.key(campaign, jobId), outcomeId);
   }
 
   /** Move the leased job (held under `token`) as the outcome decided. */

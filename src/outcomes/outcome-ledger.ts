@@ -99,6 +99,9 @@ class ScriptWrites implements RedisWrites {
   zremrangebyscore(key: string, min: string, max: string): this {
     return this.push("ZREMRANGEBYSCORE", key, min, max);
   }
+  zrem(key: string, member: string): this {
+    return this.push("ZREM", key, member);
+  }
   /** A plain SET with a TTL (the lead's pending move), through the same generic write list. */
   setex(key: string, value: string, seconds: number): this {
     return this.push("SET", key, value, "EX", String(seconds));

@@ -66,7 +66,7 @@ export interface OutcomeServiceDependencies {
   attempts: Pick<AttemptLog, "record">;
   abandonment: Pick<AbandonmentGuard, "record">;
   /** The lease's reserved attempt, dropped once the outcome recorded the attempt itself. */
-  caps?: Pick<LeaseCaps, "drop"> | undefined;
+  caps?: Pick<LeaseCaps, "dropIn"> | undefined;
   /** Script answer counters, counted with the others (absent: answers are written back, not counted). */
   answers?: Pick<AnswerStats, "record" | "distribution"> | undefined;
   /** Told once per accepted outcome that is flagged (metric, decision log): kept out of this service. */
@@ -134,6 +134,8 @@ export class OutcomeService {
           this.deps.attempts.record(writes, lead.phone, report.outcomeId, now);
         this.deps.abandonment.record(writes, ref.campaign, report.disposition, now);
         this.deps.answers?.record(writes, ref.campaign, held.campaign.script, report.answers);
+        // The attempt is recorded now: the lease's reservation of it goes in the same step.
+        this.deps.caps?.dropIn(writes, lead, ref.token);
       },
       { key: this.deps.transitions.key(ref.campaign, ref.jobId), value: JSON.stringify(move) },
     );
@@ -151,13 +153,9 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    // The reservation's drop (per-number keys: not in the acceptance script, which a cluster keeps
-    // to fewer slots) travels with the writeback's first round trip. A crash before it leaves the
-    // reservation to end with the lock (counted twice until then: conservative).
-    await Promise.all([
-      this.deps.caps?.drop(lead, ref.token),
-      this.queueWriteback(leaseId, ref, lead, report, () => this.moveOn(held, report.outcomeId, { move })),
-    ]);
+    await this.queueWriteback(leaseId, ref, lead, report, () =>
+      this.moveOn(held, report.outcomeId, { move }),
+    );
     return { duplicate: false };
   }
 
@@ -257,6 +255,10 @@ export class OutcomeService {
       move = pendingTransition(outcomeId, legacy.disposition, job, step);
     }
     await transitions.apply(ref.campaign, job, ref.token, move);
-    await transitions.clear(ref.campaign, ref.jobId, outcomeId);
+    // Not awaited: the answer does not wait a round trip for housekeeping. A move left recorded
+    // after it was applied is never applied again (a later lease finds it done, stale, or held and
+    // due: `LeadTransitions.settle`), and commands on one connection run in order, so whatever this
+    // process asks next already sees it gone. A failure only leaves the record to its 30-day TTL.
+    void transitions.clear(ref.campaign, ref.jobId, outcomeId).catch(() => {});
   }
 }

@@ -7,4 +7,5 @@ export interface RedisWrites {
   pexpire(key: string, milliseconds: number): unknown;
   zadd(key: string, score: number, member: string): unknown;
   zremrangebyscore(key: string, min: string, max: string): unknown;
+  zrem(key: string, member: string): unknown;
 }

@@ -1,0 +1,134 @@
+import type { EmergencyBan } from "../compliance/index.js";
+import type { SuppressionList } from "../consent/suppression.js";
+import type { Redis } from "../queues/connection.js";
+import { redisKeys } from "../queues/keys.js";
+import type { AttemptLog } from "./attempt-log.js";
+import type { EmergencyBans } from "./emergency-bans.js";
+import type { RegistrySnapshot, RegistrySnapshots } from "./registry-snapshots.js";
+
+/** What the gate reads from Redis for a set of leads: the state its pure decision runs on. */
+export interface GateState {
+  snapshots: Map<string, RegistrySnapshot>;
+  /** Attempt times per primary phone (sorted). */
+  attempts: Date[][];
+  /** The suppressed numbers among every number of the leads. */
+  dnc: Set<string>;
+  emergencies: EmergencyBan[];
+  /** Per primary phone: the countries (among `countries`) whose snapshot lists it. */
+  listed: Array<Set<string>>;
+  /** The countries `listed` was read for. */
+  countries: readonly string[];
+}
+
+/**
+ * Every read of one decision in one script (one command, one round trip): the snapshot list, the
+ * emergency bans, the internal do-not-call flags, the registry listings of the countries given,
+ * and the attempt sets. KEYS: snapshots hash, bans hash, DNC set, `nl` listing sets, attempt sets.
+ * ARGV: nl, np (primary phones), nd (every number), attempts-from score, primary phones, numbers.
+ */
+const readScript = `
+local nl, np, nd = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local from = ARGV[4]
+local phones, numbers = {}, {}
+for i = 1, np do phones[i] = ARGV[4 + i] end
+for i = 1, nd do numbers[i] = ARGV[4 + np + i] end
+local out = { redis.call('HGETALL', KEYS[1]), redis.call('HGETALL', KEYS[2]) }
+out[3] = nd > 0 and redis.call('SMISMEMBER', KEYS[3], unpack(numbers)) or {}
+local listings = {}
+for c = 1, nl do listings[c] = np > 0 and redis.call('SMISMEMBER', KEYS[3 + c], unpack(phones)) or {} end
+out[4] = listings
+local attempts = {}
+for k = 4 + nl, #KEYS do
+  attempts[#attempts + 1] = redis.call('ZRANGEBYSCORE', KEYS[k], from, '+inf', 'WITHSCORES')
+end
+out[5] = attempts
+return out
+`;
+
+/** Above this many numbers a decision reads by pipeline (a script's `unpack` has a stack limit). */
+const maxScriptedNumbers = 64;
+
+interface ReadCommands {
+  telesyncGateReads(...args: string[]): Promise<[string[], string[], number[], number[][], string[][]]>;
+}
+
+function pairs(flat: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 1; i < flat.length; i += 2) out[flat[i - 1] as string] = flat[i] as string;
+  return out;
+}
+
+/**
+ * The gate's reads. With every key in one slot (the single-slot layout) and a few numbers (a lease),
+ * one script; otherwise every read in flight at once (one round trip, one command per read).
+ */
+export class GateReads {
+  private readonly redis: Redis & ReadCommands;
+  private readonly scripted: boolean;
+
+  constructor(
+    redis: Redis,
+    prefix: string,
+    private readonly parts: {
+      registries: RegistrySnapshots;
+      attempts: AttemptLog;
+      suppression: SuppressionList;
+      emergencies: EmergencyBans;
+    },
+  ) {
+    this.scripted = redisKeys(prefix).singleSlot;
+    if (!("telesyncGateReads" in redis)) redis.defineCommand("telesyncGateReads", { lua: readScript });
+    this.redis = redis as Redis & ReadCommands;
+  }
+
+  /**
+   * The state for leads with these primary `phones` and `numbers` (every number of theirs), the
+   * listings read for `countries` (the caller's guess of which snapshots exist; it reads again for
+   * any country the snapshot list names beyond it).
+   */
+  async read(
+    phones: readonly string[],
+    numbers: readonly string[],
+    countries: readonly string[],
+    now: Date,
+  ): Promise<GateState> {
+    const { registries, attempts, suppression, emergencies } = this.parts;
+    if (!this.scripted || numbers.length + phones.length > maxScriptedNumbers) {
+      const [snapshots, attemptTimes, dnc, bans, listed] = await Promise.all([
+        registries.snapshots(),
+        attempts.read(phones, now),
+        suppression.suppressedAmong(numbers),
+        emergencies.bans(),
+        registries.listings(countries, phones),
+      ]);
+      return { snapshots, attempts: attemptTimes, dnc, emergencies: bans, listed, countries };
+    }
+    const names = attempts.keyNames(phones);
+    const keys = [
+      registries.snapshotsKey,
+      emergencies.bansKey,
+      suppression.phonesKey,
+      ...countries.map((country) => registries.listingKey(country)),
+      ...names.flat(),
+    ];
+    const [snapshotsRaw, bansRaw, dncFlags, listingFlags, attemptReplies] =
+      await this.redis.telesyncGateReads(
+        String(keys.length),
+        ...keys,
+        String(countries.length),
+        String(phones.length),
+        String(numbers.length),
+        `(${now.getTime() - attempts.retentionMs}`,
+        ...phones,
+        ...numbers,
+      );
+    return {
+      snapshots: registries.parseSnapshots(pairs(snapshotsRaw)),
+      attempts: attempts.parse(names, attemptReplies),
+      dnc: new Set(numbers.filter((_phone, i) => dncFlags[i] === 1)),
+      emergencies: emergencies.parseBans(pairs(bansRaw)),
+      listed: registries.parseListings(countries, phones, listingFlags),
+      countries,
+    };
+  }
+}
