@@ -130,7 +130,9 @@ export class HubspotConnector implements CrmConnector {
 
   /** `POST /crm/v3/objects/{objectType}/batch/read`, 100 ids a request; ids HubSpot no longer has are left out. */
   async fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
-    const objectType = hubspotSourceObjectSchema.parse(request.objectType);
+    if (!hubspotSourceObjectSchema.safeParse(request.objectType).success)
+      throw new Error(`HubSpot sources hold contacts, companies or custom objects, not ${request.objectType}`);
+    const objectType = request.objectType;
     const properties = recordProperties(request.fields, objectType);
     const objects = await readRecords(this.transport, objectType, request.ids, properties);
     return objects.map((object) => toCrmRecord(object, objectType));

@@ -5,6 +5,9 @@
 export {
   type FaultKind as HubspotFaultKind,
   type FaultSpec as HubspotFaultSpec,
+  customObject as hubspotCustomObject,
+  engagementAssociationTypes as hubspotEngagementAssociationTypes,
+  type ObjectType as HubspotObjectType,
   HubspotSandbox,
   type HubspotSandboxOptions,
   hubspotFaultSpecSchema,

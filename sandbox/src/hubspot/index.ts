@@ -7,3 +7,4 @@ export {
   type SandboxStats,
   type SeedOptions,
 } from "./sandbox.js";
+export { customObject, engagementAssociationTypes, type ObjectType } from "./properties.js";

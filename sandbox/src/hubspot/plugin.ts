@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { hubspotError, rateLimited, type SandboxReply, serverError, unauthorized } from "./errors.js";
 import type { RouteSpec } from "./route.js";
 import { miscRoutes } from "./routes-misc.js";
+import { schemaRoutes } from "./routes-schemas.js";
 import { readRoutes } from "./routes-read.js";
 import { searchRoutes } from "./routes-search.js";
 import { writeRoutes } from "./routes-write.js";
@@ -119,7 +120,13 @@ export function hubspotSandboxPlugin(sandbox: HubspotSandbox): FastifyPluginAsyn
     register(
       app,
       sandbox,
-      [...readRoutes(sandbox), ...writeRoutes(sandbox), ...searchRoutes(sandbox), ...miscRoutes(sandbox)],
+      [
+        ...readRoutes(sandbox),
+        ...writeRoutes(sandbox),
+        ...searchRoutes(sandbox),
+        ...miscRoutes(sandbox),
+        ...schemaRoutes(sandbox),
+      ],
       held,
     );
   };
