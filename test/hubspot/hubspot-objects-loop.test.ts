@@ -22,6 +22,8 @@ interface ObjectCase {
    * its unlabeled type (the sandbox portal's is 1201).
    */
   callTypeId: number;
+  /** The meeting's: HubSpot-defined meeting → company 188 (same table); the custom object's listed type (1203). */
+  meetingTypeId: number;
   /** The object type id in record links: companies 0-2 (HubSpot's object type ids); the custom object's `2-…`. */
   typeIdInUrl: string;
   doNotCall: string;
@@ -36,6 +38,7 @@ const cases: ObjectCase[] = [
     object: "companies",
     store: "companies",
     callTypeId: 182,
+    meetingTypeId: 188,
     typeIdInUrl: "0-2",
     doNotCall: "telesync_do_not_call",
     phone: "phone",
@@ -48,6 +51,7 @@ const cases: ObjectCase[] = [
     object: "2-3508482",
     store: "donors",
     callTypeId: 1201,
+    meetingTypeId: 1203,
     typeIdInUrl: "2-3508482",
     doNotCall: "do_not_call",
     phone: "phone_number",
@@ -138,8 +142,15 @@ describe("HubSpot companies and custom objects through telesync (sandbox, real @
         expect(lead.objectType).toBe(c.object);
         const outcomeId = `objects-${n}`;
         leased.set(outcomeId, lead.crmId);
-        // The first call revokes consent: do-not-call goes to the object's own property.
-        const body = outcomeBody(outcomeId, n === 0 ? { consent: { phone: "revoked" } } : {});
+        // The first call revokes consent (do-not-call goes to the object's own property); the second
+        // books a meeting (associated to the record like the call).
+        const extra =
+          n === 0
+            ? { consent: { phone: "revoked" } }
+            : n === 1
+              ? { appointment: { startsAt: "2026-12-08T10:00:00-05:00", durationMin: 30, title: "Demo" } }
+              : {};
+        const body = outcomeBody(outcomeId, extra);
         expect((await call("POST", `/v1/leases/${leaseId}/outcome`, body)).status).toBe(202);
       }
       expect([...leased.values()].sort()).toEqual([...inSource].sort());
@@ -172,6 +183,13 @@ describe("HubSpot companies and custom objects through telesync (sandbox, real @
           url: `https://app.hubspot.com/contacts/${portalId}/record/${c.typeIdInUrl}/${crmId}`,
         });
       }
+      const meetings = portal.meetings();
+      expect(meetings).toHaveLength(1);
+      expect(meetings[0]?.associated).toEqual({
+        objectType: c.store,
+        id: leased.get("objects-1"),
+        typeId: c.meetingTypeId,
+      });
       const revoked = leased.get("objects-0") as string;
       expect(portal.object(c.store, revoked)?.properties[c.doNotCall]).toBe("true");
       for (const crmId of inSource) expect(portal.object(c.store, crmId)?.properties.hs_lead_status).toBeUndefined();
