@@ -35,7 +35,7 @@ import { hubspotLimits } from "./limits.js";
 import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
 import { ObjectCatalog } from "./object-catalog.js";
-import { hubspotSourceObjectSchema, typeIdOf } from "./objects.js";
+import { hubspotSourceObjectSchema, isCustomObject, typeIdOf } from "./objects.js";
 import { pullAllRecords } from "./pull-all.js";
 import { pullList, readRecords } from "./pull-list.js";
 import { pullSearch } from "./pull-search.js";
@@ -156,7 +156,14 @@ export class HubspotConnector implements CrmConnector {
     );
   }
 
-  describe(objectType: string): Promise<FieldDescription[]> {
+  /** The object's properties; a custom object the account does not have is named as such. */
+  async describe(objectType: string): Promise<FieldDescription[]> {
+    if (isCustomObject(objectType) && !(await this.catalog.customSchema(objectType))) {
+      const known = (await this.catalog.customSchemas()).map((s) => `${s.objectTypeId} (${s.fullyQualifiedName})`);
+      throw new Error(
+        `${objectType}: no such custom object in the account (its custom objects: ${known.join(", ") || "none"})`,
+      );
+    }
     return describeObject(this.transport, objectType);
   }
 
