@@ -20,7 +20,11 @@ function text(error: unknown): string {
  * type `phonenumber` for HubSpot's own phone properties and phone-number custom properties, `text`
  * for older custom ones); a number, date or enumeration cannot hold one.
  */
-function phoneProblem(objectType: string, name: string, fields: readonly FieldDescription[]): string | undefined {
+function phoneProblem(
+  objectType: string,
+  name: string,
+  fields: readonly FieldDescription[],
+): string | undefined {
   const field = fields.find((f) => f.name === name);
   if (!field) return `${objectType}.${name}: no such property (read as a phone number)`;
   if (field.type !== "string")
@@ -46,7 +50,9 @@ export async function checkSource(
     try {
       const schema = await deps.catalog.customSchema(objectType);
       if (!schema) {
-        const known = (await deps.catalog.customSchemas()).map((s) => `${s.objectTypeId} (${s.fullyQualifiedName})`);
+        const known = (await deps.catalog.customSchemas()).map(
+          (s) => `${s.objectTypeId} (${s.fullyQualifiedName})`,
+        );
         return [
           `${objectType}: no such custom object in the account (its custom objects: ${known.join(", ") || "none"})`,
         ];

@@ -112,9 +112,11 @@ export class HubspotConnector implements CrmConnector {
     const objectType = selectObject(select);
     // A custom object's schema is read once, so its records get links and webhook events find it;
     // without it (no crm.schemas.custom.read) the pull still runs, the links are left out.
-    await this.catalog.customSchema(objectType).catch((error: unknown) =>
-      this.transport.warn({ objectType, err: String(error) }, "custom object schema not read"),
-    );
+    await this.catalog
+      .customSchema(objectType)
+      .catch((error: unknown) =>
+        this.transport.warn({ objectType, err: String(error) }, "custom object schema not read"),
+      );
     if ("listId" in select) {
       const cursor = parseCursor(listCursorSchema, request.cursor, "list");
       yield* pullList(this.transport, objectType, select.listId, request, cursor);
@@ -131,7 +133,9 @@ export class HubspotConnector implements CrmConnector {
   /** `POST /crm/v3/objects/{objectType}/batch/read`, 100 ids a request; ids HubSpot no longer has are left out. */
   async fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
     if (!hubspotSourceObjectSchema.safeParse(request.objectType).success)
-      throw new Error(`HubSpot sources hold contacts, companies or custom objects, not ${request.objectType}`);
+      throw new Error(
+        `HubSpot sources hold contacts, companies or custom objects, not ${request.objectType}`,
+      );
     const objectType = request.objectType;
     const properties = recordProperties(request.fields, objectType);
     const objects = await readRecords(this.transport, objectType, request.ids, properties);
@@ -159,7 +163,9 @@ export class HubspotConnector implements CrmConnector {
   /** The object's properties; a custom object the account does not have is named as such. */
   async describe(objectType: string): Promise<FieldDescription[]> {
     if (isCustomObject(objectType) && !(await this.catalog.customSchema(objectType))) {
-      const known = (await this.catalog.customSchemas()).map((s) => `${s.objectTypeId} (${s.fullyQualifiedName})`);
+      const known = (await this.catalog.customSchemas()).map(
+        (s) => `${s.objectTypeId} (${s.fullyQualifiedName})`,
+      );
       throw new Error(
         `${objectType}: no such custom object in the account (its custom objects: ${known.join(", ") || "none"})`,
       );

@@ -30,7 +30,11 @@ export interface PhoneSearchTarget {
  */
 export function phoneSearchTargets(config: Pick<HubspotIntegration, "objects">): PhoneSearchTarget[] {
   const targets: PhoneSearchTarget[] = [
-    { objectType: "contacts", phoneProperties: contactPhoneProperties, nameProperties: ["firstname", "lastname"] },
+    {
+      objectType: "contacts",
+      phoneProperties: contactPhoneProperties,
+      nameProperties: ["firstname", "lastname"],
+    },
   ];
   for (const [objectType, settings] of Object.entries(config.objects)) {
     const phoneProperties = settings.phoneProperties ?? (objectType === "companies" ? ["phone"] : []);

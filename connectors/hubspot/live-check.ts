@@ -81,7 +81,8 @@ export async function hubspotLiveCheck(
   if (selects.some(({ select }) => select.success && "listId" in select.data)) needed.push(listsScope);
   for (const { select } of selects)
     if (select.success)
-      for (const scope of objectScopes(selectObject(select.data))) if (!needed.includes(scope)) needed.push(scope);
+      for (const scope of objectScopes(selectObject(select.data)))
+        if (!needed.includes(scope)) needed.push(scope);
   try {
     const info = oauth
       ? oauthTokenInfoSchema.parse(

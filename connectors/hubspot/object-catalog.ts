@@ -108,11 +108,13 @@ export class ObjectCatalog {
         idempotent: true,
       })
       .then((answer) => {
-        const schemas = schemasSchema.parse(answer).results.map(({ objectTypeId, fullyQualifiedName, name }) => ({
-          objectTypeId,
-          fullyQualifiedName,
-          name,
-        }));
+        const schemas = schemasSchema
+          .parse(answer)
+          .results.map(({ objectTypeId, fullyQualifiedName, name }) => ({
+            objectTypeId,
+            fullyQualifiedName,
+            name,
+          }));
         this.known = schemas;
         return schemas;
       });

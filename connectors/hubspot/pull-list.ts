@@ -77,7 +77,9 @@ export async function* pullList(
     );
     const memberIds = [...new Set(page.results.map((m) => m.recordId))];
     const wanted = new Set(memberIds);
-    const members = (await readRecords(transport, objectType, memberIds, properties)).filter((c) => wanted.has(c.id));
+    const members = (await readRecords(transport, objectType, memberIds, properties)).filter((c) =>
+      wanted.has(c.id),
+    );
     const read = new Set(members.map((c) => c.id));
     for (const id of read) seen.add(id);
     const { records, removedRefs } = toPage(members, objectType);

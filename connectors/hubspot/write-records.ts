@@ -48,7 +48,9 @@ export interface RecordChange {
  * Property changes per object type and record, merged in input order (a later change wins):
  * HubSpot rejects a batch update that names one id twice.
  */
-export function mergeByRecord(changes: readonly RecordChange[]): Map<string, { id: string; properties: Record<string, string> }[]> {
+export function mergeByRecord(
+  changes: readonly RecordChange[],
+): Map<string, { id: string; properties: Record<string, string> }[]> {
   const merged = new Map<string, Map<string, Record<string, string>>>();
   for (const change of changes) {
     const byId = merged.get(change.objectType) ?? new Map<string, Record<string, string>>();

@@ -7,7 +7,13 @@ import type { HubspotTransport } from "./transport.js";
 import { type CallOutcome, createCalls } from "./write-calls.js";
 import { resolveExisting } from "./write-existing.js";
 import { writeMeetings } from "./write-meetings.js";
-import { doNotCallProperties, propertyValue, type RecordChange, recordKey, updateAll } from "./write-records.js";
+import {
+  doNotCallProperties,
+  propertyValue,
+  type RecordChange,
+  recordKey,
+  updateAll,
+} from "./write-records.js";
 
 /** Whether a lead names a record telesync can write to: a source object and a numeric id. */
 export function leadProblem(lead: { objectType: string; crmId: string }): string | undefined {
@@ -109,7 +115,9 @@ export async function writeActivities(
   const classify = (error: unknown) => transport.classify(error);
   // Property names of the companies and custom objects whose records take lead updates.
   const names = await perObjectType(
-    ready.filter(({ write }) => write.leadUpdates && write.lead.objectType !== "contacts").map(({ write }) => write.lead.objectType),
+    ready
+      .filter(({ write }) => write.leadUpdates && write.lead.objectType !== "contacts")
+      .map(({ write }) => write.lead.objectType),
     (type) => catalog.propertyNames(type),
     classify,
   );

@@ -50,7 +50,9 @@ function configFor(setup: Setup, prefix: string) {
         mapping: "donor",
         select: {
           object: custom,
-          search: { filterGroups: [{ filters: [{ propertyName: "stage", operator: "EQ", value: "Active" }] }] },
+          search: {
+            filterGroups: [{ filters: [{ propertyName: "stage", operator: "EQ", value: "Active" }] }],
+          },
         },
       },
     ],
@@ -115,10 +117,18 @@ describe("telesync check --live: HubSpot company and custom-object sources", () 
 
   it("names the scopes a custom-object source lacks", async () => {
     const { ok, lines } = await run({
-      scopes: ["oauth", "crm.objects.contacts.read", "crm.objects.contacts.write", "crm.objects.companies.read", "crm.objects.companies.write"],
+      scopes: [
+        "oauth",
+        "crm.objects.contacts.read",
+        "crm.objects.contacts.write",
+        "crm.objects.companies.read",
+        "crm.objects.companies.write",
+      ],
     });
     expect(lines).toContainEqual(
-      expect.stringContaining("scopes: missing: crm.objects.custom.read, crm.objects.custom.write, crm.schemas.custom.read"),
+      expect.stringContaining(
+        "scopes: missing: crm.objects.custom.read, crm.objects.custom.write, crm.schemas.custom.read",
+      ),
     );
     expect(ok).toBe(false);
   });

@@ -155,13 +155,17 @@ describe("HubSpot companies and custom objects through telesync (sandbox, real @
       }
       expect([...leased.values()].sort()).toEqual([...inSource].sort());
 
-      await eventually(async () => {
-        for (const outcomeId of leased.keys()) {
-          const receipt = (await (await call("GET", `/v1/outcomes/${outcomeId}`)).json()) as Receipt;
-          if (receipt.state !== "written") return false;
-        }
-        return true;
-      }, 60_000, "every receipt written");
+      await eventually(
+        async () => {
+          for (const outcomeId of leased.keys()) {
+            const receipt = (await (await call("GET", `/v1/outcomes/${outcomeId}`)).json()) as Receipt;
+            if (receipt.state !== "written") return false;
+          }
+          return true;
+        },
+        60_000,
+        "every receipt written",
+      );
 
       const calls = portal.calls();
       expect(calls).toHaveLength(leased.size);
@@ -192,7 +196,8 @@ describe("HubSpot companies and custom objects through telesync (sandbox, real @
       });
       const revoked = leased.get("objects-0") as string;
       expect(portal.object(c.store, revoked)?.properties[c.doNotCall]).toBe("true");
-      for (const crmId of inSource) expect(portal.object(c.store, crmId)?.properties.hs_lead_status).toBeUndefined();
+      for (const crmId of inSource)
+        expect(portal.object(c.store, crmId)?.properties.hs_lead_status).toBeUndefined();
       expect(await service.deadLetters.count()).toBe(0);
     }, 120_000);
   }

@@ -3,8 +3,8 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest 
 import { hubspotError, rateLimited, type SandboxReply, serverError, unauthorized } from "./errors.js";
 import type { RouteSpec } from "./route.js";
 import { miscRoutes } from "./routes-misc.js";
-import { schemaRoutes } from "./routes-schemas.js";
 import { readRoutes } from "./routes-read.js";
+import { schemaRoutes } from "./routes-schemas.js";
 import { searchRoutes } from "./routes-search.js";
 import { writeRoutes } from "./routes-write.js";
 import type { HubspotSandbox } from "./sandbox.js";

@@ -27,7 +27,8 @@ export const standardTypeIds: Record<Exclude<ObjectType, "donors">, string> = {
 
 /** The object a request path names (name, type id, or the custom object's ids), if the portal has it. */
 export function resolveObjectType(raw: string, hubId: number): ObjectType | undefined {
-  for (const [name, id] of Object.entries(standardTypeIds)) if (raw === name || raw === id) return name as ObjectType;
+  for (const [name, id] of Object.entries(standardTypeIds))
+    if (raw === name || raw === id) return name as ObjectType;
   const custom = [customObject.objectTypeId, `p${hubId}_${customObject.name}`, `p_${customObject.name}`];
   return custom.includes(raw) ? "donors" : undefined;
 }
@@ -159,7 +160,11 @@ export function defaultProperties(options: {
       text("country", "Country/Region"),
       text("zip", "Postal Code"),
       text("timezone", "Time Zone"),
-      enumeration("industry", "Industry", ["NON_PROFIT_ORGANIZATION_MANAGEMENT", "RETAIL", "HOSPITAL_HEALTH_CARE"]),
+      enumeration("industry", "Industry", [
+        "NON_PROFIT_ORGANIZATION_MANAGEMENT",
+        "RETAIL",
+        "HOSPITAL_HEALTH_CARE",
+      ]),
       enumeration("lifecyclestage", "Lifecycle Stage", ["lead", "customer", "other"]),
       bool(options.doNotCallProperty, "Do not call (telesync)"),
       number("numberofemployees", "Number of Employees"),

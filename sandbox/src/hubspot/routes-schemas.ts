@@ -40,7 +40,12 @@ function schemaBody(sandbox: HubspotSandbox): Record<string, unknown> {
       type: p.type,
       fieldType: p.fieldType,
       groupName: "donor_information",
-      options: (p.options ?? []).map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false })),
+      options: (p.options ?? []).map((value, displayOrder) => ({
+        label: value,
+        value,
+        displayOrder,
+        hidden: false,
+      })),
       calculated: false,
       externalOptions: false,
       hasUniqueValue: p.name === "hs_object_id",
@@ -81,7 +86,9 @@ export function schemaRoutes(sandbox: HubspotSandbox): RouteSpec[] {
         const to = objectTypeOr404(store, p.toObjectType);
         if (from !== "calls" && from !== "notes" && from !== "meetings")
           throw new ReplyError(
-            validationError(`The sandbox lists associations from calls, notes and meetings, not ${typeIdOf(from)}`),
+            validationError(
+              `The sandbox lists associations from calls, notes and meetings, not ${typeIdOf(from)}`,
+            ),
           );
         const type = engagementAssociationTypes[from][to];
         return {

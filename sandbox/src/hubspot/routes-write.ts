@@ -197,9 +197,9 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
           const spec = association?.types[0];
           const typeId = spec?.associationTypeId;
           // The association type names the target object (HubSpot infers `to`'s object from it).
-          const target = (Object.entries(allowed) as [ObjectType, { category: string; typeId: number }][]).find(
-            ([, t]) => t.typeId === typeId && t.category === spec?.associationCategory,
-          )?.[0];
+          const target = (
+            Object.entries(allowed) as [ObjectType, { category: string; typeId: number }][]
+          ).find(([, t]) => t.typeId === typeId && t.category === spec?.associationCategory)?.[0];
           const record = association && target ? store.live(target, association.to.id) : undefined;
           if (association && (!target || !record)) {
             errors.push({

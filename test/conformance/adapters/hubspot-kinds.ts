@@ -85,7 +85,9 @@ export const companiesKind: HubspotKind = {
     search: {
       select: {
         object: "companies",
-        search: { filterGroups: [{ filters: [{ propertyName: "industry", operator: "EQ", value: nonProfit }] }] },
+        search: {
+          filterGroups: [{ filters: [{ propertyName: "industry", operator: "EQ", value: nonProfit }] }],
+        },
       },
       seed: (n) => portal.seedCompanies(n),
       leave: (id) => portal.updateRecord("companies", id, { industry: "RETAIL" }),

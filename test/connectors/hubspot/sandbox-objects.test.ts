@@ -24,7 +24,12 @@ async function connect(config: Record<string, unknown> = {}) {
   return { connector, sandbox: running.sandbox };
 }
 
-function write(outcomeId: string, objectType: string, crmId: string, extra: Partial<ActivityWrite> = {}): ActivityWrite {
+function write(
+  outcomeId: string,
+  objectType: string,
+  crmId: string,
+  extra: Partial<ActivityWrite> = {},
+): ActivityWrite {
   return {
     outcomeId,
     lead: { objectType, crmId },
@@ -106,7 +111,9 @@ describe("HubSpot connector on the sandbox: companies and custom objects", () =>
     const { connector, sandbox } = await connect({ portalId: 62515 });
     const [donor] = sandbox.seedDonors(1) as [string];
     expect(connector.recordUrl("companies", "5")).toBe("https://app.hubspot.com/contacts/62515/record/0-2/5");
-    expect(connector.recordUrl("2-3508482", "5")).toBe("https://app.hubspot.com/contacts/62515/record/2-3508482/5");
+    expect(connector.recordUrl("2-3508482", "5")).toBe(
+      "https://app.hubspot.com/contacts/62515/record/2-3508482/5",
+    );
     // A fully qualified name needs the schemas API: known after the first pull of the source.
     for await (const _page of connector.pull({
       select: { object: "p62515_donors", allRecords: true },
@@ -124,7 +131,9 @@ describe("HubSpot connector on the sandbox: companies and custom objects", () =>
       objects: { companies: {}, p_donors: { phoneProperties: ["phone_number"] } },
     });
     const [contact] = sandbox.seedContacts(1, { properties: () => ({ phone: "+14155550123" }) }) as [string];
-    const [company] = sandbox.seedCompanies(1, { properties: () => ({ phone: "(415) 555-0123" }) }) as [string];
+    const [company] = sandbox.seedCompanies(1, { properties: () => ({ phone: "(415) 555-0123" }) }) as [
+      string,
+    ];
     const [donor] = sandbox.seedDonors(1, { properties: () => ({ phone_number: "4155550123" }) }) as [string];
     const matches = await connector.findByPhone({
       e164: "+14155550123",

@@ -37,9 +37,20 @@ describe("HubSpot webhook receiver", () => {
     // (HubSpot changelog "Generic Webhook Subscriptions").
     const verdict = objects.receive(
       signed([
-        { subscriptionType: "company.propertyChange", objectId: 31, propertyName: "company_dnc", propertyValue: "true" },
+        {
+          subscriptionType: "company.propertyChange",
+          objectId: 31,
+          propertyName: "company_dnc",
+          propertyValue: "true",
+        },
         { subscriptionType: "company.deletion", objectId: 32 },
-        { subscriptionType: "object.propertyChange", objectTypeId: "0-2", objectId: 33, propertyName: "name", propertyValue: "X" },
+        {
+          subscriptionType: "object.propertyChange",
+          objectTypeId: "0-2",
+          objectId: 33,
+          propertyName: "name",
+          propertyValue: "X",
+        },
         {
           subscriptionType: "object.propertyChange",
           objectTypeId: "2-3508482",

@@ -5,7 +5,9 @@ const { start, call } = useHubspotSandbox();
 
 const callInput = (to: string, typeId: number, trace: string) => ({
   properties: { hs_timestamp: "2026-11-30T12:00:00Z", telesync_outcome_id: trace },
-  associations: [{ to: { id: to }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: typeId }] }],
+  associations: [
+    { to: { id: to }, types: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: typeId }] },
+  ],
   objectWriteTraceId: trace,
 });
 
@@ -24,7 +26,11 @@ describe("HubSpot sandbox: companies and custom objects", () => {
       const schemas = await call("GET", path);
       expect(schemas.status).toBe(200);
       expect(schemas.body.results).toEqual([
-        expect.objectContaining({ objectTypeId: "2-3508482", fullyQualifiedName: "p7878787_donors", name: "donors" }),
+        expect.objectContaining({
+          objectTypeId: "2-3508482",
+          fullyQualifiedName: "p7878787_donors",
+          name: "donors",
+        }),
       ]);
     }
   });
@@ -51,7 +57,8 @@ describe("HubSpot sandbox: companies and custom objects", () => {
 
   it("v4 labels: the unlabeled types from calls and meetings to companies (182, 188) and the custom object", async () => {
     await start();
-    const labels = async (from: string, to: string) => (await call("GET", `/crm/v4/associations/${from}/${to}/labels`)).body;
+    const labels = async (from: string, to: string) =>
+      (await call("GET", `/crm/v4/associations/${from}/${to}/labels`)).body;
     // HubSpot-defined: call → company 182, meeting → company 188, call → contact 194 (association type id table).
     expect(await labels("calls", "companies")).toEqual({
       results: [{ category: "HUBSPOT_DEFINED", typeId: 182, label: null }],
@@ -86,8 +93,16 @@ describe("HubSpot sandbox: companies and custom objects", () => {
     }
     const calls = sandbox.calls();
     const byTrace = new Map(calls.map((c) => [c.properties.telesync_outcome_id, c]));
-    expect(byTrace.get("to-company")?.associated).toEqual({ objectType: "companies", id: company, typeId: 182 });
-    expect(byTrace.get("to-contact")?.associated).toEqual({ objectType: "contacts", id: contact, typeId: 194 });
+    expect(byTrace.get("to-company")?.associated).toEqual({
+      objectType: "companies",
+      id: company,
+      typeId: 182,
+    });
+    expect(byTrace.get("to-contact")?.associated).toEqual({
+      objectType: "contacts",
+      id: contact,
+      typeId: 194,
+    });
     expect(calls).toHaveLength(2);
   });
 });
