@@ -117,15 +117,31 @@ export class HubspotConnector implements CrmConnector {
       .catch((error: unknown) =>
         this.transport.warn({ objectType, err: String(error) }, "custom object schema not read"),
       );
+    // The cursor names its object (contacts: left out, as before), so a source whose object
+    // changes starts over instead of resuming another object's position.
+    for await (const page of this.pullObject(objectType, select, request))
+      yield objectType === "contacts"
+        ? page
+        : { ...page, cursor: { ...(page.cursor as object), object: objectType } };
+  }
+
+  private async *pullObject(
+    objectType: string,
+    select: HubspotSelect,
+    request: PullRequest,
+  ): AsyncGenerator<PullPage> {
+    const raw = request.cursor as { object?: unknown } | null | undefined;
+    const resume =
+      (typeof raw?.object === "string" ? raw.object : "contacts") === objectType ? raw : undefined;
     if ("listId" in select) {
-      const cursor = parseCursor(listCursorSchema, request.cursor, "list");
+      const cursor = parseCursor(listCursorSchema, resume, "list");
       yield* pullList(this.transport, objectType, select.listId, request, cursor);
     } else if ("search" in select) {
-      const cursor = parseCursor(searchCursorSchema, request.cursor, "search");
+      const cursor = parseCursor(searchCursorSchema, resume, "search");
       const lookbackMs = Math.max(this.config.pullLookbackMs, this.config.searchIndexLagMs);
       yield* pullSearch(this.transport, objectType, select, request, cursor, this.now, lookbackMs);
     } else {
-      const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
+      const cursor = parseCursor(allContactsCursorSchema, resume, "all-contacts");
       yield* pullAllRecords(this.transport, objectType, request, cursor, this.now);
     }
   }

@@ -126,6 +126,32 @@ describe("HubSpot connector on the sandbox: companies and custom objects", () =>
     );
   });
 
+  it("a cursor names its object: a source switched to another object starts over instead of resuming", async () => {
+    const { connector, sandbox } = await connect();
+    sandbox.seedCompanies(2);
+    sandbox.seedContacts(3);
+    const pullAll = async (select: unknown, cursor: unknown) => {
+      const pages = [];
+      for await (const page of connector.pull({ select, fields: [], cursor, sourceId: "s" }))
+        pages.push(page);
+      return pages;
+    };
+    const search = { filterGroups: [] };
+    const companies = await pullAll({ object: "companies", search }, undefined);
+    expect(companies.flatMap((p) => p.records.map((r) => r.objectType))).toEqual(["companies", "companies"]);
+    const cursor = companies.at(-1)?.cursor;
+    expect(cursor).toMatchObject({ kind: "search", object: "companies" });
+    // Resumed on companies: nothing new. The same cursor on contacts: every contact, from the start.
+    expect((await pullAll({ object: "companies", search }, cursor)).flatMap((p) => p.records)).toEqual([]);
+    const contacts = await pullAll({ search }, cursor);
+    expect(contacts.flatMap((p) => p.records.map((r) => r.objectType))).toEqual([
+      "contacts",
+      "contacts",
+      "contacts",
+    ]);
+    expect(contacts.at(-1)?.cursor).not.toHaveProperty("object");
+  });
+
   it("finds a number on contacts, companies and the custom object's configured phone property", async () => {
     const { connector, sandbox } = await connect({
       objects: { companies: {}, p_donors: { phoneProperties: ["phone_number"] } },
