@@ -41,11 +41,14 @@ function recordChanges(
   write: ActivityWrite,
   config: HubspotIntegration,
   names: ReadonlySet<string> | undefined,
+  skipped: Set<string>,
 ): Record<string, string> | undefined {
   if (write.leadUpdates === undefined && write.doNotCall === undefined) return undefined;
   const properties: Record<string, string> = {};
-  for (const [name, value] of Object.entries(write.leadUpdates ?? {}))
+  for (const [name, value] of Object.entries(write.leadUpdates ?? {})) {
     if (!names || names.has(name.toLowerCase())) properties[name] = propertyValue(value);
+    else skipped.add(`${write.lead.objectType}.${name}`);
+  }
   if (write.doNotCall !== undefined)
     Object.assign(properties, doNotCallProperties(config, write.doNotCall, write.lead.objectType));
   return Object.keys(properties).length > 0 ? properties : undefined;
@@ -127,13 +130,17 @@ export async function writeActivities(
     classify,
   );
   const changesOf = new Map<number, Record<string, string> | undefined>();
+  const skipped = new Set<string>();
   for (const { index, write } of ready) {
     const known = names.get(write.lead.objectType);
     const association = associations.get(write.lead.objectType);
     if (isFailure(known)) results.set(index, failed(write.outcomeId, known.failed));
     else if (isFailure(association)) results.set(index, failed(write.outcomeId, association.failed));
-    else changesOf.set(index, recordChanges(write, config, known));
+    else changesOf.set(index, recordChanges(write, config, known, skipped));
   }
+  // Not a failure: the disposition's updates are integration-wide, and this object has no such property.
+  if (skipped.size > 0)
+    transport.warn({ skipped: [...skipped] }, "lead updates skipped: the object has no such property");
   const changes: RecordChange[] = ready.flatMap(({ index, write }) => {
     const properties = changesOf.get(index);
     return properties ? [{ objectType: write.lead.objectType, id: write.lead.crmId, properties }] : [];
