@@ -19,7 +19,10 @@ async function connect(config: Record<string, unknown> = {}) {
   running = await startHubspotSandbox();
   const redis = await redisContext("hs1");
   redises.push(redis);
-  const connector = new HubspotConnector(hubspotConfig(running.basePath, config), redis.ctx);
+  // Retries without waiting: the tests assert what is retried, not how long the backoff is.
+  const connector = new HubspotConnector(hubspotConfig(running.basePath, config), redis.ctx, {
+    sleep: async () => {},
+  });
   connectors.push(connector);
   return { connector, sandbox: running.sandbox };
 }
@@ -66,6 +69,23 @@ describe("HubSpot connector on the sandbox: companies and custom objects", () =>
     const typeIds = sandbox.calls().map((c) => c.associated?.typeId);
     // The portal's unlabeled calls → donors type, as its labels API lists it.
     expect(typeIds).toEqual([1201, 1201, 1201, 1201]);
+  });
+
+  it("a labels lookup that fails leaves the custom object's calls retryable and unsent; the next batch looks again", async () => {
+    const { connector, sandbox } = await connect();
+    const [donor] = sandbox.seedDonors(1) as [string];
+    sandbox.injectFault({ kind: "server-error", count: 100, match: { kind: "associations.labels" } });
+    const [failedWrite] = await connector.writeActivities([write("f-1", "2-3508482", donor)], {
+      checkExisting: false,
+    });
+    expect(failedWrite).toMatchObject({ ok: false, error: { kind: "retry" } });
+    expect(sandbox.calls()).toHaveLength(0);
+    sandbox.clearFaults();
+    const [retried] = await connector.writeActivities([write("f-1", "2-3508482", donor)], {
+      checkExisting: true,
+    });
+    expect(retried).toMatchObject({ ok: true, alreadyExisted: false });
+    expect(sandbox.calls().map((c) => c.associated?.typeId)).toEqual([1201]);
   });
 
   it("company lead updates: properties the company has are written, a contact-only one is skipped; consent on the configured property", async () => {
