@@ -1,5 +1,32 @@
 import { IANAZone } from "luxon";
 import { z } from "zod";
+import { hubspotSourceObjectSchema, isCustomObject } from "./objects.js";
+
+/** A property that means "do not call": the property, the value that sets it, the value that lifts it. */
+const doNotCallSchema = z.strictObject({
+  property: z.string().default("telesync_do_not_call"),
+  /** The value that means "do not call" (for enumeration properties); booleans use "true". */
+  value: z.string().default("true"),
+  /** Written when do-not-call is lifted; `""` clears the property (enumerations). */
+  clearValue: z.string().default("false"),
+});
+
+const propertyName = z.string().regex(/^[A-Za-z0-9_]+$/, "expected a property's internal name");
+
+/** What telesync must know of a company or custom object it pulls, beyond the mapping. */
+export const hubspotObjectSettingsSchema = z.strictObject({
+  /**
+   * Properties holding the record's phone numbers, for the screen-pop lookup (`GET /v1/lookup`).
+   * Companies default to `phone`; a custom object without any is not searched by phone.
+   */
+  phoneProperties: z.array(propertyName).max(5).optional(),
+  /**
+   * The property meaning "do not call" on this object (a checkbox an admin created). Left out: the
+   * object has none, so opt-outs stay in telesync's own suppression list (`telesync check` warns).
+   */
+  doNotCall: doNotCallSchema.optional(),
+});
+export type HubspotObjectSettings = z.infer<typeof hubspotObjectSettingsSchema>;
 
 /** A HubSpot integration (one portal/account) as declared in the config file. */
 export const hubspotIntegrationSchema = z.strictObject({
@@ -61,15 +88,7 @@ export const hubspotIntegrationSchema = z.strictObject({
    */
   pullLookbackMs: z.number().int().nonnegative().default(300_000),
   /** HubSpot has no standard do-not-call field: the contact property that means it. */
-  doNotCall: z
-    .strictObject({
-      property: z.string().default("telesync_do_not_call"),
-      /** The value that means "do not call" (for enumeration properties); booleans use "true". */
-      value: z.string().default("true"),
-      /** Written when do-not-call is lifted; `""` clears the property (enumerations). */
-      clearValue: z.string().default("false"),
-    })
-    .prefault({}),
+  doNotCall: doNotCallSchema.prefault({}),
   /** The call property that stores telesync's outcomeId, for idempotent retries. */
   outcomeIdProperty: z.string().default("telesync_outcome_id"),
   /** The meeting property that stores telesync's appointment id, so a retry finds the meeting. */
@@ -85,16 +104,38 @@ export const hubspotIntegrationSchema = z.strictObject({
       title: z.string().default("Call: {disposition}"),
     })
     .prefault({}),
+  /**
+   * Companies and custom objects pulled as sources, keyed as the sources name them (`companies`, a
+   * type id `2-3508482` or a fully qualified name `p7878787_donors`): their phone and do-not-call
+   * properties. Contacts use `doNotCall` above and need no entry.
+   */
+  objects: z
+    .record(z.string(), hubspotObjectSettingsSchema)
+    .superRefine((objects, ctx) => {
+      for (const name of Object.keys(objects)) {
+        if (name === "companies" || isCustomObject(name)) continue;
+        ctx.addIssue({
+          code: "custom",
+          path: [name],
+          message: `expected companies or a custom object's type id (2-3508482) or fully qualified name (p7878787_donors), found "${name}" (contacts need no entry: they use doNotCall)`,
+        });
+      }
+    })
+    .default({}),
 });
 export type HubspotIntegration = z.infer<typeof hubspotIntegrationSchema>;
 
 /**
- * What a HubSpot source pulls: the members of a list, the contacts matching a search, or every
- * contact. Search filters follow HubSpot's search API (operators EQ, NEQ, GT, GTE, LT, LTE, IN,
+ * What a HubSpot source pulls: the members of a list, the records matching a search, or every
+ * record, of `object` (contacts, companies or a custom object; contacts by default). Search filters follow HubSpot's search API (operators EQ, NEQ, GT, GTE, LT, LTE, IN,
  * NOT_IN, BETWEEN, HAS_PROPERTY, NOT_HAS_PROPERTY, CONTAINS_TOKEN, NOT_CONTAINS_TOKEN).
  */
+/** The object a source pulls; contacts when left out. */
+const sourceObject = { object: hubspotSourceObjectSchema.optional() };
+
 export const hubspotSelectSchema = z.union([
   z.strictObject({
+    ...sourceObject,
     /** An ILS list id (Lists v3); YAML may write it as a number. */
     listId: z.union([
       z.string().regex(/^\d+$/, "expected a numeric list id (ILS list id)"),
@@ -102,13 +143,14 @@ export const hubspotSelectSchema = z.union([
     ]),
   }),
   z.strictObject({
+    ...sourceObject,
     search: z.strictObject({
       filterGroups: z
         .array(
           z.strictObject({
             filters: z.array(
               z.strictObject({
-                propertyName: z.string().regex(/^[A-Za-z0-9_]+$/, "expected a property's internal name"),
+                propertyName,
                 operator: z.enum([
                   "EQ",
                   "NEQ",
@@ -140,5 +182,12 @@ export const hubspotSelectSchema = z.union([
     }),
   }),
   z.strictObject({ allContacts: z.literal(true) }),
+  /** Every record of the object (a full pass per pull, like `allContacts`). */
+  z.strictObject({ object: hubspotSourceObjectSchema, allRecords: z.literal(true) }),
 ]);
+
+/** The object a parsed select pulls. */
+export function selectObject(select: HubspotSelect): string {
+  return "object" in select && select.object !== undefined ? select.object : "contacts";
+}
 export type HubspotSelect = z.infer<typeof hubspotSelectSchema>;

@@ -25,18 +25,21 @@ import type {
   WriteResult,
 } from "../types.js";
 import { changeMeetings } from "./appointment-changes.js";
-import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from "./config.js";
+import { checkSource } from "./check-source.js";
+import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema, selectObject } from "./config.js";
 import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
-import { findContactsByPhone } from "./find-by-phone.js";
+import { findByPhone, phoneSearchTargets } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
 import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
-import { pullAllContacts } from "./pull-all.js";
-import { pullList, readContacts } from "./pull-list.js";
+import { ObjectCatalog } from "./object-catalog.js";
+import { hubspotSourceObjectSchema, isCustomObject, typeIdOf } from "./objects.js";
+import { pullAllRecords } from "./pull-all.js";
+import { pullList, readRecords } from "./pull-list.js";
 import { pullSearch } from "./pull-search.js";
-import { contactProperties, objectPageSchema, toCrmRecord } from "./records.js";
+import { objectPageSchema, recordProperties, toCrmRecord } from "./records.js";
 import { filterBudgetProblems } from "./search-query.js";
 import { HubspotTransport, type TransportOptions } from "./transport.js";
 import { hubspotWebhookReceiver } from "./webhook-receiver.js";
@@ -45,10 +48,10 @@ import { type CreateMemory, writeActivities, writeConsent } from "./write.js";
 /** Test seams: a clock, a sleep, how many attempts a request gets. */
 export type HubspotConnectorOptions = TransportOptions;
 
-/** HubSpot CRM v3 through @hubspot/api-client 13.x: contacts in, calls and contact updates out. */
-/** HubSpot's object type ids (developers.hubspot.com, "Using the object APIs"). */
-const hubspotObjectTypeIds: Record<string, string> = { contacts: "0-1", calls: "0-48", meetings: "0-47" };
-
+/**
+ * HubSpot CRM v3 through @hubspot/api-client 13.x: contacts, companies or custom object records in;
+ * calls, meetings and record updates out.
+ */
 export class HubspotConnector implements CrmConnector {
   readonly vendor = "hubspot";
   readonly integrationId: string;
@@ -62,6 +65,7 @@ export class HubspotConnector implements CrmConnector {
   private readonly transport: HubspotTransport;
   private readonly now: () => number;
   private readonly createMemory: CreateMemory;
+  private readonly catalog: ObjectCatalog;
 
   constructor(
     private readonly config: HubspotIntegration,
@@ -72,10 +76,13 @@ export class HubspotConnector implements CrmConnector {
     this.appointments = { objectType: "meetings", idField: config.appointmentIdProperty };
     this.now = options.now ?? ctx.now ?? Date.now;
     this.transport = new HubspotTransport(config, ctx, options);
+    this.catalog = new ObjectCatalog(this.transport, this.now);
     if (config.webhookSecret) {
       this.webhooks = hubspotWebhookReceiver({
         doNotCall: config.doNotCall,
+        objects: config.objects,
         webhookSecret: config.webhookSecret,
+        objectNameOf: (typeId) => this.objectNameOf(typeId),
       });
     }
     this.createMemory = {
@@ -102,33 +109,88 @@ export class HubspotConnector implements CrmConnector {
   /** An invalid select or cursor surfaces as the first page's rejection, like any other failure. */
   async *pull(request: PullRequest): AsyncIterable<PullPage> {
     const select = this.parseSelect(request.select);
+    const objectType = selectObject(select);
+    // A custom object's schema is read once, so its records get links and webhook events find it;
+    // without it (no crm.schemas.custom.read) the pull still runs, the links are left out.
+    await this.catalog
+      .customSchema(objectType)
+      .catch((error: unknown) =>
+        this.transport.warn({ objectType, err: String(error) }, "custom object schema not read"),
+      );
+    // The cursor names its object (contacts: left out, as before), so a source whose object
+    // changes starts over instead of resuming another object's position.
+    for await (const page of this.pullObject(objectType, select, request))
+      yield objectType === "contacts"
+        ? page
+        : { ...page, cursor: { ...(page.cursor as object), object: objectType } };
+  }
+
+  private async *pullObject(
+    objectType: string,
+    select: HubspotSelect,
+    request: PullRequest,
+  ): AsyncGenerator<PullPage> {
+    const raw = request.cursor as { object?: unknown } | null | undefined;
+    const resume =
+      (typeof raw?.object === "string" ? raw.object : "contacts") === objectType ? raw : undefined;
     if ("listId" in select) {
-      const cursor = parseCursor(listCursorSchema, request.cursor, "list");
-      yield* pullList(this.transport, select.listId, request, cursor);
+      const cursor = parseCursor(listCursorSchema, resume, "list");
+      yield* pullList(this.transport, objectType, select.listId, request, cursor);
     } else if ("search" in select) {
-      const cursor = parseCursor(searchCursorSchema, request.cursor, "search");
+      const cursor = parseCursor(searchCursorSchema, resume, "search");
       const lookbackMs = Math.max(this.config.pullLookbackMs, this.config.searchIndexLagMs);
-      yield* pullSearch(this.transport, select, request, cursor, this.now, lookbackMs);
+      yield* pullSearch(this.transport, objectType, select, request, cursor, this.now, lookbackMs);
     } else {
-      const cursor = parseCursor(allContactsCursorSchema, request.cursor, "all-contacts");
-      yield* pullAllContacts(this.transport, request, cursor, this.now);
+      const cursor = parseCursor(allContactsCursorSchema, resume, "all-contacts");
+      yield* pullAllRecords(this.transport, objectType, request, cursor, this.now);
     }
   }
 
-  /** `POST /crm/v3/objects/contacts/batch/read`, 100 ids a request; ids HubSpot no longer has are left out. */
+  /** `POST /crm/v3/objects/{objectType}/batch/read`, 100 ids a request; ids HubSpot no longer has are left out. */
   async fetchRecords(request: FetchRequest): Promise<CrmRecord[]> {
-    if (request.objectType !== "contacts")
-      throw new Error(`HubSpot sources hold contacts, not ${request.objectType}`);
-    const objects = await readContacts(this.transport, request.ids, contactProperties(request.fields));
-    return objects.map(toCrmRecord);
+    if (!hubspotSourceObjectSchema.safeParse(request.objectType).success)
+      throw new Error(
+        `HubSpot sources hold contacts, companies or custom objects, not ${request.objectType}`,
+      );
+    const objectType = request.objectType;
+    const properties = recordProperties(request.fields, objectType);
+    const objects = await readRecords(this.transport, objectType, request.ids, properties);
+    return objects.map((object) => toCrmRecord(object, objectType));
   }
 
-  describe(objectType: string): Promise<FieldDescription[]> {
+  /** `telesync check --live` for one source: its object exists, phone and do-not-call properties fit. */
+  checkSource(select: unknown, phoneFields: readonly string[]): Promise<string[]> {
+    return checkSource(
+      { transport: this.transport, config: this.config, catalog: this.catalog },
+      this.parseSelect(select),
+      phoneFields,
+    );
+  }
+
+  /** The configured object name a webhook's `objectTypeId` means (undefined: not a source object). */
+  private objectNameOf(typeId: string): string | undefined {
+    if (typeId === "0-1") return "contacts";
+    if (typeId === "0-2") return "companies";
+    return Object.keys(this.config.objects).find(
+      (name) => typeIdOf(name, this.catalog.knownSchema(name)) === typeId,
+    );
+  }
+
+  /** The object's properties; a custom object the account does not have is named as such. */
+  async describe(objectType: string): Promise<FieldDescription[]> {
+    if (isCustomObject(objectType) && !(await this.catalog.customSchema(objectType))) {
+      const known = (await this.catalog.customSchemas()).map(
+        (s) => `${s.objectTypeId} (${s.fullyQualifiedName})`,
+      );
+      throw new Error(
+        `${objectType}: no such custom object in the account (its custom objects: ${known.join(", ") || "none"})`,
+      );
+    }
     return describeObject(this.transport, objectType);
   }
 
   writeActivities(batch: ActivityWrite[], options: { checkExisting: boolean }): Promise<WriteResult[]> {
-    return writeActivities(this.transport, this.config, batch, options, this.createMemory);
+    return writeActivities(this.transport, this.config, batch, options, this.createMemory, this.catalog);
   }
 
   writeConsent(batch: ConsentWrite[]): Promise<ConsentResult[]> {
@@ -149,19 +211,25 @@ export class HubspotConnector implements CrmConnector {
 
   /**
    * The record page in HubSpot's app: `/contacts/<portalId>/record/<objectTypeId>/<id>` (object type
-   * ids from HubSpot's object API docs: contacts 0-1, calls 0-48). Needs `portalId` in the config.
+   * ids from HubSpot's object API docs: contacts 0-1, companies 0-2, calls 0-48; a custom object's
+   * `2-…` id, known once its schema was read). Needs `portalId` in the config.
    */
   recordUrl(objectType: string, id: string): string | undefined {
-    const typeId = hubspotObjectTypeIds[objectType];
+    const typeId = typeIdOf(objectType, this.catalog.knownSchema(objectType));
     if (this.config.portalId === undefined || !typeId) return undefined;
     return `${this.config.appUrl.replace(/\/$/, "")}/contacts/${this.config.portalId}/record/${typeId}/${encodeURIComponent(id)}`;
   }
 
-  /** Contacts whose `phone` or `mobilephone` is this number; URLs when `portalId` is configured. */
+  /**
+   * Contacts whose `phone` or `mobilephone` is this number, then companies and custom objects of the
+   * `objects` block by their phone properties; URLs when `portalId` is configured.
+   */
   findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
     const recordUrl =
-      this.config.portalId === undefined ? undefined : (id: string) => this.recordUrl("contacts", id) ?? "";
-    return findContactsByPhone(this.transport, recordUrl, query);
+      this.config.portalId === undefined
+        ? undefined
+        : (objectType: string, id: string) => this.recordUrl(objectType, id);
+    return findByPhone(this.transport, phoneSearchTargets(this.config), recordUrl, query);
   }
 
   classifyError(error: unknown): ErrorClass {
@@ -190,7 +258,12 @@ export class HubspotConnector implements CrmConnector {
 
   liveCheck(sources: readonly LiveCheckSource[]): Promise<LiveCheckRow[]> {
     return hubspotLiveCheck(
-      { transport: this.transport, config: this.config, integrationId: this.integrationId },
+      {
+        transport: this.transport,
+        config: this.config,
+        integrationId: this.integrationId,
+        catalog: this.catalog,
+      },
       sources,
     );
   }

@@ -37,13 +37,8 @@ export const hubspotLimits = {
   windowMarginMs: 300,
   /** The margin grows with slow round trips (see the transport), up to this. */
   maxWindowMarginMs: 2_000,
-  /** Default association type ids (SDK `AssociationTypes`). */
-  associationTypes: { callToContact: 194, noteToContact: 202, meetingToContact: 200 },
   /** Longest value of a text property (hs_call_body). */
   textPropertyMaxChars: 65_536,
   /** Archived records stay listable (`archived=true`) this long, then are purged. */
   archivedRetentionDays: 90,
 } as const;
-
-/** Contact properties the connector always reads, whatever the mapping asks for. */
-export const contactSystemProperties = ["hs_object_id", "lastmodifieddate", "hs_merged_object_ids"] as const;

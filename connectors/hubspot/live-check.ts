@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { CrmError } from "../../src/errors.js";
 import type { FieldDescription, LiveCheckRow, LiveCheckSource } from "../types.js";
-import { type HubspotIntegration, hubspotSelectSchema } from "./config.js";
+import { type HubspotIntegration, hubspotSelectSchema, selectObject } from "./config.js";
 import { describeObject } from "./describe.js";
+import type { ObjectCatalog } from "./object-catalog.js";
+import { isCustomObject } from "./objects.js";
 import { toSdkRequest } from "./pull-search.js";
-import { contactProperties } from "./records.js";
+import { recordProperties } from "./records.js";
 import { buildSearchBody } from "./search-query.js";
 import type { HubspotTransport } from "./transport.js";
 
@@ -23,6 +25,18 @@ const privateAppTokenInfoSchema = z.object({ hubId: z.number(), scopes: z.array(
 const alwaysNeeded = ["crm.objects.contacts.read", "crm.objects.contacts.write"] as const;
 const listsScope = "crm.lists.read";
 
+/**
+ * Scopes a source's object needs beyond contacts (HubSpot scopes reference): companies read and
+ * write (do-not-call, lead updates); custom objects read and write, and their schemas read (type id
+ * of a fully qualified name, check of the object).
+ */
+export function objectScopes(objectType: string): string[] {
+  if (objectType === "companies") return ["crm.objects.companies.read", "crm.objects.companies.write"];
+  if (isCustomObject(objectType))
+    return ["crm.objects.custom.read", "crm.objects.custom.write", "crm.schemas.custom.read"];
+  return [];
+}
+
 function message(error: unknown): string {
   if (error instanceof CrmError)
     return error.classification.kind === "auth" ? `refused: ${error.message}` : error.message;
@@ -33,6 +47,7 @@ export interface HubspotLiveCheckDependencies {
   transport: HubspotTransport;
   config: HubspotIntegration;
   integrationId: string;
+  catalog?: ObjectCatalog;
 }
 
 /** `telesync check --live` for one HubSpot integration (see `CrmConnector.liveCheck`). */
@@ -64,6 +79,10 @@ export async function hubspotLiveCheck(
   const selects = sources.map((s) => ({ source: s, select: hubspotSelectSchema.safeParse(s.select) }));
   const needed: string[] = [...alwaysNeeded];
   if (selects.some(({ select }) => select.success && "listId" in select.data)) needed.push(listsScope);
+  for (const { select } of selects)
+    if (select.success)
+      for (const scope of objectScopes(selectObject(select.data)))
+        if (!needed.includes(scope)) needed.push(scope);
   try {
     const info = oauth
       ? oauthTokenInfoSchema.parse(
@@ -238,26 +257,27 @@ export function outcomeIdRow(
   return { subject, check, status: "ok", detail: "single-line text" };
 }
 
-/** One record of the source, as its pull asks: a search with limit 1, one list membership, one contact. */
+/** One record of the source, as its pull asks: a search with limit 1, one list membership, one record. */
 async function probe(
   transport: HubspotTransport,
   source: LiveCheckSource,
   select: z.infer<typeof hubspotSelectSchema>,
 ): Promise<LiveCheckRow> {
   const subject = `source ${source.id}`;
-  const properties = contactProperties(source.fields);
+  const objectType = selectObject(select);
+  const properties = recordProperties(source.fields, objectType);
   try {
     if ("search" in select) {
       const body = toSdkRequest(
-        buildSearchBody(select.search.filterGroups, { t: 0, op: "GTE" }, properties, 1),
+        buildSearchBody(select.search.filterGroups, { t: 0, op: "GTE" }, properties, 1, objectType),
       );
       const found = z
         .object({ total: z.number() })
         .loose()
         .parse(
           await transport.call(
-            "contacts.search",
-            (client, options) => client.crm.contacts.searchApi.doSearch(body, options),
+            `${objectType}.search`,
+            (client, options) => client.crm.objects.searchApi.doSearch(objectType, body, options),
             { search: true, idempotent: true },
           ),
         );
@@ -265,7 +285,7 @@ async function probe(
         subject,
         check: "probe",
         status: "ok",
-        detail: `search accepted; ${found.total} contacts match`,
+        detail: `search accepted; ${found.total} ${objectType} match`,
       };
     }
     if ("listId" in select) {
@@ -278,12 +298,21 @@ async function probe(
       return { subject, check: "probe", status: "ok", detail: `list ${select.listId} readable` };
     }
     await transport.call(
-      "contacts.list",
+      `${objectType}.list`,
       (client, options) =>
-        client.crm.contacts.basicApi.getPage(1, undefined, properties, undefined, undefined, false, options),
+        client.crm.objects.basicApi.getPage(
+          objectType,
+          1,
+          undefined,
+          properties,
+          undefined,
+          undefined,
+          false,
+          options,
+        ),
       { idempotent: true },
     );
-    return { subject, check: "probe", status: "ok", detail: "contacts readable" };
+    return { subject, check: "probe", status: "ok", detail: `${objectType} readable` };
   } catch (error) {
     return {
       subject,

@@ -2,21 +2,22 @@ import type { PullPage, PullRequest } from "../types.js";
 import type { AllContactsCursor, ArchivedScan } from "./cursor.js";
 import { hubspotLimits } from "./limits.js";
 import { initialArchivedScan, scanArchived } from "./pull-archived.js";
-import { contactProperties, objectPageSchema, toPage } from "./records.js";
+import { objectPageSchema, recordProperties, toPage } from "./records.js";
 import type { HubspotTransport } from "./transport.js";
 
 /**
- * Every contact: one pass over `GET /crm/v3/objects/contacts` (`after` paging, 100 per page) per
- * pull, then the archived-contacts scan. The objects API has no modified-since filter, so each pull
- * is a full pass; removals are archived contacts and ids merged into a survivor.
+ * Every record of an object: one pass over `GET /crm/v3/objects/{objectType}` (`after` paging, 100
+ * per page) per pull, then the archived scan. The objects API has no modified-since filter, so each
+ * pull is a full pass; removals are archived records and ids merged into a survivor.
  */
-export async function* pullAllContacts(
+export async function* pullAllRecords(
   transport: HubspotTransport,
+  objectType: string,
   request: PullRequest,
   cursor: AllContactsCursor | undefined,
   now: () => number,
 ): AsyncGenerator<PullPage> {
-  const properties = contactProperties(request.fields);
+  const properties = recordProperties(request.fields, objectType);
   let archived: ArchivedScan = cursor?.archived ?? initialArchivedScan(now());
 
   if (cursor?.phase !== "archived") {
@@ -25,9 +26,10 @@ export async function* pullAllContacts(
       const pageAfter = after;
       const page = objectPageSchema.parse(
         await transport.call(
-          "contacts.list",
+          `${objectType}.list`,
           (client, options) =>
-            client.crm.contacts.basicApi.getPage(
+            client.crm.objects.basicApi.getPage(
+              objectType,
               hubspotLimits.objects.pageSize,
               pageAfter,
               properties,
@@ -43,11 +45,11 @@ export async function* pullAllContacts(
       const next: AllContactsCursor = after
         ? { v: 1, kind: "all", phase: "objects", after, archived }
         : { v: 1, kind: "all", phase: "archived", archived };
-      yield { ...toPage(page.results), cursor: next };
+      yield { ...toPage(page.results, objectType), cursor: next };
     } while (after);
   }
 
-  for await (const part of scanArchived(transport, archived, now)) {
+  for await (const part of scanArchived(transport, objectType, archived, now)) {
     archived = part.scan;
     const next: AllContactsCursor = archived.after
       ? { v: 1, kind: "all", phase: "archived", archived }

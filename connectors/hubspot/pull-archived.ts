@@ -12,12 +12,13 @@ export function initialArchivedScan(now: number): ArchivedScan {
 }
 
 /**
- * Deleted contacts leave search results and list pages silently; `GET /crm/v3/objects/contacts?archived=true`
+ * Deleted records leave search results and list pages silently; `GET /crm/v3/objects/{objectType}?archived=true`
  * lists them (for 90 days) with `archivedAt`. Each scan reports those archived since the previous
  * scan started, page by page, with the scan state to checkpoint after each page.
  */
 export async function* scanArchived(
   transport: HubspotTransport,
+  objectType: string,
   scan: ArchivedScan,
   now: () => number,
 ): AsyncGenerator<{ removedRefs: string[]; scan: ArchivedScan }> {
@@ -27,9 +28,10 @@ export async function* scanArchived(
     const cursorAfter = after;
     const page = objectPageSchema.parse(
       await transport.call(
-        "contacts.archived",
+        `${objectType}.archived`,
         (client, options) =>
-          client.crm.contacts.basicApi.getPage(
+          client.crm.objects.basicApi.getPage(
+            objectType,
             hubspotLimits.objects.pageSize,
             cursorAfter,
             ["hs_object_id"],

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { PullPage, PullRequest } from "../types.js";
 import { decodeIdSet, encodeIdSet, type ListCursor } from "./cursor.js";
 import { hubspotLimits } from "./limits.js";
-import { batchResultSchema, contactProperties, pagingSchema, type SdkObject, toPage } from "./records.js";
+import { batchResultSchema, pagingSchema, recordProperties, type SdkObject, toPage } from "./records.js";
 import type { HubspotTransport } from "./transport.js";
 
 const membershipPageSchema = z.object({
@@ -10,9 +10,10 @@ const membershipPageSchema = z.object({
   paging: pagingSchema,
 });
 
-/** `POST /crm/v3/objects/contacts/batch/read`, 100 ids a request. Missing (deleted, merged) ids are left out. */
-export async function readContacts(
+/** `POST /crm/v3/objects/{objectType}/batch/read`, 100 ids a request. Missing (deleted, merged) ids are left out. */
+export async function readRecords(
   transport: HubspotTransport,
+  objectType: string,
   ids: string[],
   properties: string[],
 ): Promise<SdkObject[]> {
@@ -21,9 +22,10 @@ export async function readContacts(
     const inputs = ids.slice(i, i + hubspotLimits.objects.batchRead).map((id) => ({ id }));
     const answer = batchResultSchema.parse(
       await transport.call(
-        "contacts.batchRead",
+        `${objectType}.batchRead`,
         (client, options) =>
-          client.crm.contacts.batchApi.read(
+          client.crm.objects.batchApi.read(
+            objectType,
             { inputs, properties, propertiesWithHistory: [] },
             false,
             options,
@@ -40,16 +42,18 @@ export async function readContacts(
  * A list source: a full pass over the list's memberships each pull (`after` paging, 250 a page),
  * each page's members read with batch/read. Removals: the cursor keeps the previous pass's member
  * ids (compactly, see `encodeIdSet`); members of the previous pass missing from this one are
- * reported on the pass's last page. HubSpot drops deleted and merged-away contacts from lists, so
+ * reported on the pass's last page (a list holds one object type: contacts, companies or a custom
+ * object). HubSpot drops deleted and merged-away records from lists, so
  * those leave too; members that vanish between the memberships page and the read leave at once.
  */
 export async function* pullList(
   transport: HubspotTransport,
+  objectType: string,
   listId: string,
   request: PullRequest,
   cursor: ListCursor | undefined,
 ): AsyncGenerator<PullPage> {
-  const properties = contactProperties(request.fields);
+  const properties = recordProperties(request.fields, objectType);
   const prevEncoded = cursor?.prev ?? encodeIdSet([]);
   const sameList = cursor?.listId === listId;
   const seen = sameList && cursor ? decodeIdSet(cursor.seen) : new Set<string>();
@@ -73,10 +77,12 @@ export async function* pullList(
     );
     const memberIds = [...new Set(page.results.map((m) => m.recordId))];
     const wanted = new Set(memberIds);
-    const members = (await readContacts(transport, memberIds, properties)).filter((c) => wanted.has(c.id));
+    const members = (await readRecords(transport, objectType, memberIds, properties)).filter((c) =>
+      wanted.has(c.id),
+    );
     const read = new Set(members.map((c) => c.id));
     for (const id of read) seen.add(id);
-    const { records, removedRefs } = toPage(members);
+    const { records, removedRefs } = toPage(members, objectType);
     removedRefs.push(...memberIds.filter((id) => !read.has(id)));
     after = page.paging?.next?.after;
     if (after) {

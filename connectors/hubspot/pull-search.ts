@@ -1,7 +1,7 @@
 import type {
   FilterOperatorEnum,
   PublicObjectSearchRequest,
-} from "@hubspot/api-client/lib/codegen/crm/contacts/index.js";
+} from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import { z } from "zod";
 import type { PullPage, PullRequest } from "../types.js";
 import type { HubspotSelect } from "./config.js";
@@ -15,7 +15,7 @@ import {
 import { hubspotLimits } from "./limits.js";
 import { initialArchivedScan, scanArchived } from "./pull-archived.js";
 import { defaultReconcileEveryRuns, reconcileSearchIds } from "./reconcile-search.js";
-import { contactProperties, modifiedMs, pagingSchema, sdkObjectSchema, toPage } from "./records.js";
+import { modifiedMs, pagingSchema, recordProperties, sdkObjectSchema, toPage } from "./records.js";
 import { type AdminFilterGroup, buildSearchBody, nextSearchStep, type SearchBody } from "./search-query.js";
 import type { HubspotTransport } from "./transport.js";
 
@@ -90,6 +90,7 @@ function prune(recent: Map<string, number>, newest: number, lookbackMs: number):
  */
 export async function* pullSearch(
   transport: HubspotTransport,
+  objectType: string,
   select: Extract<HubspotSelect, { search: unknown }>,
   request: PullRequest,
   cursor: SearchCursor | undefined,
@@ -97,7 +98,7 @@ export async function* pullSearch(
   lookbackMs: number,
 ): AsyncGenerator<PullPage> {
   const groups: readonly AdminFilterGroup[] = select.search.filterGroups;
-  const properties = contactProperties(request.fields);
+  const properties = recordProperties(request.fields, objectType);
   const limit = hubspotLimits.search.maxPageSize;
   let pos: SearchPosition = cursor ? rewind(cursor.pos, lookbackMs) : { t: 0, op: "GTE" };
   let archived = cursor?.archived ?? initialArchivedScan(now());
@@ -109,11 +110,11 @@ export async function* pullSearch(
   let yielded = false;
 
   for (;;) {
-    const body = toSdkRequest(buildSearchBody(groups, pos, properties, limit));
+    const body = toSdkRequest(buildSearchBody(groups, pos, properties, limit, objectType));
     const response = searchResponseSchema.parse(
       await transport.call(
-        "contacts.search",
-        (client, options) => client.crm.contacts.searchApi.doSearch(body, options),
+        `${objectType}.search`,
+        (client, options) => client.crm.objects.searchApi.doSearch(objectType, body, options),
         { search: true, idempotent: true },
       ),
     );
@@ -132,12 +133,12 @@ export async function* pullSearch(
     prune(recent, newest, lookbackMs);
     if (taken.length > 0) {
       yielded = true;
-      yield { ...toPage(emitted), cursor: cursorOf(pos, archived, recent, runs) };
+      yield { ...toPage(emitted, objectType), cursor: cursorOf(pos, archived, recent, runs) };
     }
     if (step.done) break;
   }
 
-  for await (const part of scanArchived(transport, archived, now)) {
+  for await (const part of scanArchived(transport, objectType, archived, now)) {
     archived = part.scan;
     yielded = true;
     yield { records: [], removedRefs: part.removedRefs, cursor: cursorOf(pos, archived, recent, runs) };
@@ -150,8 +151,8 @@ export async function* pullSearch(
   }
   const send = async (body: SearchBody) =>
     transport.call(
-      "contacts.search.reconcile",
-      (client, options) => client.crm.contacts.searchApi.doSearch(toSdkRequest(body), options),
+      `${objectType}.search.reconcile`,
+      (client, options) => client.crm.objects.searchApi.doSearch(objectType, toSdkRequest(body), options),
       { search: true, idempotent: true },
     );
   // Pages keep the count (the reconcile is still due if the run stops here); the last resets it.

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { CrmRecord } from "../types.js";
-import { contactSystemProperties } from "./limits.js";
+import { systemProperties } from "./objects.js";
 
 /** A CRM object as the SDK hands it back (dates already turned into `Date`s). */
 export const sdkObjectSchema = z.object({
@@ -15,7 +15,7 @@ export type SdkObject = z.infer<typeof sdkObjectSchema>;
 
 export const pagingSchema = z.object({ next: z.object({ after: z.string() }).optional() }).optional();
 
-/** A page of `GET /crm/v3/objects/contacts`. */
+/** A page of `GET /crm/v3/objects/{objectType}`. */
 export const objectPageSchema = z.object({ results: z.array(sdkObjectSchema), paging: pagingSchema });
 
 /** A batch read/update answer: 200 `{results}` or 207 `{results, errors}`. */
@@ -46,13 +46,16 @@ export function compareIds(a: string, b: string): number {
 }
 
 /** Properties to ask for: what the mappings read plus what paging and merges need. */
-export function contactProperties(fields: readonly string[]): string[] {
-  return [...new Set([...fields, ...contactSystemProperties])];
+export function recordProperties(fields: readonly string[], objectType = "contacts"): string[] {
+  return [...new Set([...fields, ...systemProperties(objectType)])];
 }
 
-/** `lastmodifieddate` (ISO, or epoch ms in some payloads) in epoch ms; `updatedAt` otherwise. */
+/**
+ * `lastmodifieddate` (contacts) or `hs_lastmodifieddate` (every other object), ISO or epoch ms, in
+ * epoch ms; `updatedAt` otherwise.
+ */
 export function modifiedMs(object: SdkObject): number {
-  const raw = object.properties.lastmodifieddate;
+  const raw = object.properties.lastmodifieddate ?? object.properties.hs_lastmodifieddate;
   if (raw) {
     const ms = /^\d+$/.test(raw) ? Number(raw) : Date.parse(raw);
     if (Number.isFinite(ms)) return ms;
@@ -61,7 +64,7 @@ export function modifiedMs(object: SdkObject): number {
 }
 
 /**
- * Ids merged into this contact (`hs_merged_object_ids`, `;`-separated). A merge keeps the survivor,
+ * Ids merged into this contact or company (`hs_merged_object_ids`, `;`-separated). A merge keeps the survivor,
  * whose lead stays; the merged-away ids leave the queue.
  */
 export function mergedAwayIds(object: SdkObject): string[] {
@@ -72,11 +75,11 @@ export function mergedAwayIds(object: SdkObject): string[] {
     .filter((id) => id !== "" && id !== object.id);
 }
 
-export function toCrmRecord(object: SdkObject): CrmRecord {
+export function toCrmRecord(object: SdkObject, objectType = "contacts"): CrmRecord {
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(object.properties)) fields[name] = value ?? null;
   return {
-    objectType: "contacts",
+    objectType,
     id: object.id,
     modifiedAt: new Date(modifiedMs(object)).toISOString(),
     fields,
@@ -85,9 +88,12 @@ export function toCrmRecord(object: SdkObject): CrmRecord {
 }
 
 /** Records of a page and the ids their merges removed. */
-export function toPage(objects: readonly SdkObject[]): { records: CrmRecord[]; removedRefs: string[] } {
+export function toPage(
+  objects: readonly SdkObject[],
+  objectType = "contacts",
+): { records: CrmRecord[]; removedRefs: string[] } {
   return {
-    records: objects.map(toCrmRecord),
+    records: objects.map((object) => toCrmRecord(object, objectType)),
     removedRefs: [...new Set(objects.flatMap(mergedAwayIds))],
   };
 }

@@ -1,6 +1,7 @@
 import type { HubspotSelect } from "./config.js";
 import type { SearchPosition } from "./cursor.js";
 import { hubspotLimits } from "./limits.js";
+import { modifiedProperty } from "./objects.js";
 import { compareIds } from "./records.js";
 
 type SearchSelect = Extract<HubspotSelect, { search: unknown }>;
@@ -16,11 +17,12 @@ export interface SearchBody {
   after: string;
 }
 
-const MODIFIED = "lastmodifieddate";
 const ID = "hs_object_id";
+/** Properties the incremental window filters on (contacts, any other object). */
+const MANAGED = new Set(["lastmodifieddate", "hs_lastmodifieddate", ID]);
 
 /**
- * The incremental contact search, in a form that never pages past HubSpot's 10,000-results cap and
+ * The incremental search (on `lastmodifieddate` for contacts, `hs_lastmodifieddate` for the others), in a form that never pages past HubSpot's 10,000-results cap and
  * does not depend on how HubSpot orders records that share a timestamp:
  *
  * - `{t, op}`: `lastmodifieddate GTE|GT t`, sorted by `lastmodifieddate` ascending, first page only
@@ -38,7 +40,9 @@ export function buildSearchBody(
   position: SearchPosition,
   properties: readonly string[],
   limit: number = hubspotLimits.search.maxPageSize,
+  objectType = "contacts",
 ): SearchBody {
+  const MODIFIED = modifiedProperty(objectType);
   const window: SearchFilter[] =
     "op" in position
       ? [{ propertyName: MODIFIED, operator: position.op, value: String(position.t) }]
@@ -128,7 +132,7 @@ export function filterBudgetProblems(adminGroups: readonly AdminFilterGroup[]): 
       if ((filter.values?.length ?? 0) > maxInValues) {
         problems.push(`search.filterGroups[${i}].filters[${j}]: at most ${maxInValues} values`);
       }
-      if (filter.propertyName === MODIFIED || filter.propertyName === ID) {
+      if (MANAGED.has(filter.propertyName)) {
         problems.push(
           `search.filterGroups[${i}].filters[${j}]: ${filter.propertyName} is managed by telesync`,
         );

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { selectProblems } from "../select-problems.js";
 import type { SelectProblem, VendorModule } from "../types.js";
-import { type HubspotIntegration, hubspotSelectSchema } from "./config.js";
+import { type HubspotIntegration, hubspotSelectSchema, selectObject } from "./config.js";
 import { createHubspotConnector } from "./connector.js";
 import { filterShapeProblems } from "./filter-shape.js";
 import { filterBudgetProblems } from "./search-query.js";
@@ -12,7 +12,7 @@ function checkSelect(select: unknown, errorMap?: z.core.$ZodErrorMap): SelectPro
   if (!parsed.success)
     return selectProblems(
       parsed.error,
-      "a hubspot source: { listId }, { search: { filterGroups } } or { allContacts: true }",
+      "a hubspot source: { listId, object? }, { search: { filterGroups }, object? }, { allContacts: true } or { object, allRecords: true } (object: contacts, companies, 2-<id> or p<portal>_<name>)",
     );
   if (!("search" in parsed.data)) return [];
   const groups = parsed.data.search.filterGroups;
@@ -26,7 +26,19 @@ export const hubspotVendor: VendorModule<HubspotIntegration> = {
   vendor: "hubspot",
   checkSelect,
   leadObjectTypes: ["contacts"],
-  sourceObjectTypes: () => ["contacts"],
+  sourceObjectTypes: (select) => {
+    const parsed = hubspotSelectSchema.safeParse(select);
+    return [parsed.success ? selectObject(parsed.data) : "contacts"];
+  },
+  sourceWarnings: (config, select) => {
+    const parsed = hubspotSelectSchema.safeParse(select);
+    if (!parsed.success) return [];
+    const object = selectObject(parsed.data);
+    if (object === "contacts" || config.objects[object]?.doNotCall) return [];
+    return [
+      `${object} records have no do-not-call property telesync knows: opt-outs stay in telesync's suppression list and are not written to HubSpot (set objects.${object}.doNotCall.property to a checkbox property to write them)`,
+    ];
+  },
   // Properties are read by name from the response; HubSpot leaves an unknown one out (check --live finds it).
   fieldNameProblem: () => undefined,
   activitySettings: (config) => ({

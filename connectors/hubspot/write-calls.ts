@@ -7,6 +7,7 @@ import type { ActivityWrite } from "../types.js";
 import type { HubspotIntegration } from "./config.js";
 import { chunk, idsNamedBy, sendIsolating } from "./isolate.js";
 import { hubspotLimits } from "./limits.js";
+import type { AssociationType } from "./objects.js";
 import { batchResultSchema } from "./records.js";
 import type { HubspotTransport } from "./transport.js";
 
@@ -44,10 +45,14 @@ export function callProperties(write: ActivityWrite, config: HubspotIntegration)
   return properties;
 }
 
-/** One batch-create input: the call, associated with its contact (type 194), traced by outcomeId. */
+/**
+ * One batch-create input: the call, associated with its lead's record by that object's association
+ * type (contact 194, company 182, a custom object's from the labels API), traced by outcomeId.
+ */
 export function callInput(
   write: ActivityWrite,
   config: HubspotIntegration,
+  association: AssociationType = { category: "HUBSPOT_DEFINED", typeId: 194 },
 ): SimplePublicObjectBatchInputForCreate {
   return {
     properties: callProperties(write, config),
@@ -56,8 +61,8 @@ export function callInput(
         to: { id: write.lead.crmId },
         types: [
           {
-            associationCategory: "HUBSPOT_DEFINED" as AssociationSpecAssociationCategoryEnum,
-            associationTypeId: hubspotLimits.associationTypes.callToContact,
+            associationCategory: association.category as AssociationSpecAssociationCategoryEnum,
+            associationTypeId: association.typeId,
           },
         ],
       },
@@ -79,13 +84,14 @@ export async function createCalls(
   transport: HubspotTransport,
   config: HubspotIntegration,
   writes: readonly ActivityWrite[],
+  associationOf: (write: ActivityWrite) => AssociationType,
 ): Promise<Map<string, CallOutcome>> {
   const outcomes = new Map<string, CallOutcome>();
   for (const part of chunk(writes, hubspotLimits.objects.batchCreate)) {
     await sendIsolating(
       part,
       async (batch) => {
-        const inputs = batch.map((write) => callInput(write, config));
+        const inputs = batch.map((write) => callInput(write, config, associationOf(write)));
         const answer = batchResultSchema.parse(
           await transport.call(
             "calls.batchCreate",

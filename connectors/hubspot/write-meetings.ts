@@ -4,11 +4,13 @@ import type {
   SimplePublicObjectBatchInputForCreate,
 } from "@hubspot/api-client/lib/codegen/crm/objects/meetings/index.js";
 import { z } from "zod";
-import type { ErrorClass } from "../../src/errors.js";
+import { CrmError, type ErrorClass } from "../../src/errors.js";
 import type { ActivityWrite, AppointmentWrite } from "../types.js";
 import type { HubspotIntegration } from "./config.js";
 import { chunk } from "./isolate.js";
 import { hubspotLimits } from "./limits.js";
+import type { ObjectCatalog } from "./object-catalog.js";
+import type { AssociationType } from "./objects.js";
 import { batchResultSchema, pagingSchema, sdkObjectSchema } from "./records.js";
 import type { HubspotTransport } from "./transport.js";
 import { notesToCallBody } from "./write-calls.js";
@@ -40,7 +42,11 @@ export function meetingProperties(
   };
 }
 
-function meetingInput(item: MeetingItem, config: HubspotIntegration): SimplePublicObjectBatchInputForCreate {
+function meetingInput(
+  item: MeetingItem,
+  config: HubspotIntegration,
+  association: AssociationType,
+): SimplePublicObjectBatchInputForCreate {
   return {
     properties: meetingProperties(item.appointment, config),
     associations: [
@@ -48,8 +54,8 @@ function meetingInput(item: MeetingItem, config: HubspotIntegration): SimplePubl
         to: { id: item.write.lead.crmId },
         types: [
           {
-            associationCategory: "HUBSPOT_DEFINED" as AssociationSpecAssociationCategoryEnum,
-            associationTypeId: hubspotLimits.associationTypes.meetingToContact,
+            associationCategory: association.category as AssociationSpecAssociationCategoryEnum,
+            associationTypeId: association.typeId,
           },
         ],
       },
@@ -96,7 +102,8 @@ async function existingMeetings(
 }
 
 /**
- * Create the meeting of each item (its call is stored), associated with the contact (type 200):
+ * Create the meeting of each item (its call is stored), associated with the lead's record by that
+ * object's association type (contact 200, company 188, a custom object's from the labels API):
  * `POST /crm/v3/objects/meetings/batch/create`, 100 a request, matched by `objectWriteTraceId`.
  * With `checkExisting`, meetings already stored under the appointment id are skipped. Returns the
  * failures by item index.
@@ -104,6 +111,7 @@ async function existingMeetings(
 export async function writeMeetings(
   transport: HubspotTransport,
   config: HubspotIntegration,
+  catalog: ObjectCatalog,
   items: readonly MeetingItem[],
   checkExisting: boolean,
 ): Promise<{ failures: Map<number, ErrorClass>; meetingIds: Map<number, string> }> {
@@ -111,7 +119,10 @@ export async function writeMeetings(
   const meetingIds = new Map<number, string>();
   if (items.length === 0) return { failures, meetingIds };
   let existing = new Map<string, string>();
+  const associations = new Map<string, AssociationType>();
   try {
+    for (const type of new Set(items.map((item) => item.write.lead.objectType)))
+      associations.set(type, await catalog.associationType("meetings", type));
     if (checkExisting)
       existing = await existingMeetings(
         transport,
@@ -119,7 +130,7 @@ export async function writeMeetings(
         items.map((item) => item.appointment.appointmentId),
       );
   } catch (error) {
-    const verdict = transport.classify(error);
+    const verdict = error instanceof CrmError ? error.classification : transport.classify(error);
     for (const item of items) failures.set(item.index, verdict);
     return { failures, meetingIds };
   }
@@ -137,7 +148,11 @@ export async function writeMeetings(
           "meetings.batchCreate",
           (client, options) =>
             client.crm.objects.meetings.batchApi.create(
-              { inputs: part.map((item) => meetingInput(item, config)) },
+              {
+                inputs: part.map((item) =>
+                  meetingInput(item, config, associations.get(item.write.lead.objectType) as AssociationType),
+                ),
+              },
               options,
             ),
           { idempotent: false },

@@ -1,31 +1,78 @@
 import { CrmError, type ErrorClass } from "../../src/errors.js";
 import type { ActivityWrite, ConsentResult, ConsentWrite, WriteLedger, WriteResult } from "../types.js";
 import type { HubspotIntegration } from "./config.js";
+import type { ObjectCatalog } from "./object-catalog.js";
+import { type AssociationType, hubspotSourceObjectSchema } from "./objects.js";
 import type { HubspotTransport } from "./transport.js";
 import { type CallOutcome, createCalls } from "./write-calls.js";
-import { doNotCallProperties, mergeByContact, propertyValue, updateContacts } from "./write-contacts.js";
 import { resolveExisting } from "./write-existing.js";
 import { writeMeetings } from "./write-meetings.js";
+import {
+  doNotCallProperties,
+  propertyValue,
+  type RecordChange,
+  recordKey,
+  updateAll,
+} from "./write-records.js";
+
+/** Whether a lead names a record telesync can write to: a source object and a numeric id. */
+export function leadProblem(lead: { objectType: string; crmId: string }): string | undefined {
+  if (!hubspotSourceObjectSchema.safeParse(lead.objectType).success)
+    return `not a HubSpot source object: ${lead.objectType} (contacts, companies or a custom object)`;
+  if (!/^\d+$/.test(lead.crmId)) return `not a HubSpot record id: ${lead.crmId}`;
+  return undefined;
+}
 
 function invalidReason(write: ActivityWrite): string | undefined {
-  if (write.lead.objectType !== "contacts")
-    return `HubSpot writeback supports contacts, not ${write.lead.objectType}`;
-  if (!/^\d+$/.test(write.lead.crmId)) return `not a HubSpot contact id: ${write.lead.crmId}`;
+  const problem = leadProblem(write.lead);
+  if (problem) return problem;
   if (!Number.isFinite(Date.parse(write.call.startedAt))) return `invalid startedAt: ${write.call.startedAt}`;
   if (!Number.isFinite(write.call.durationSec) || write.call.durationSec < 0) return "invalid durationSec";
   return undefined;
 }
 
-function contactChanges(
+/**
+ * The record's property changes an outcome asks for: the disposition's lead updates and the
+ * do-not-call property. Contacts take every lead update; a company or custom object only those it
+ * has a property for (`names`; an integration-wide update such as `hs_lead_status` is skipped, not
+ * failed, on an object without it), and do-not-call only when the object has a do-not-call setting.
+ */
+function recordChanges(
   write: ActivityWrite,
   config: HubspotIntegration,
+  names: ReadonlySet<string> | undefined,
+  skipped: Set<string>,
 ): Record<string, string> | undefined {
   if (write.leadUpdates === undefined && write.doNotCall === undefined) return undefined;
   const properties: Record<string, string> = {};
-  for (const [name, value] of Object.entries(write.leadUpdates ?? {}))
-    properties[name] = propertyValue(value);
-  if (write.doNotCall !== undefined) Object.assign(properties, doNotCallProperties(config, write.doNotCall));
+  for (const [name, value] of Object.entries(write.leadUpdates ?? {})) {
+    if (!names || names.has(name.toLowerCase())) properties[name] = propertyValue(value);
+    else skipped.add(`${write.lead.objectType}.${name}`);
+  }
+  if (write.doNotCall !== undefined)
+    Object.assign(properties, doNotCallProperties(config, write.doNotCall, write.lead.objectType));
   return Object.keys(properties).length > 0 ? properties : undefined;
+}
+
+/** For each object type of the batch: what it resolves to, or why it cannot be written now. */
+async function perObjectType<T>(
+  types: Iterable<string>,
+  resolve: (objectType: string) => Promise<T>,
+  classify: (error: unknown) => ErrorClass,
+): Promise<Map<string, T | { failed: ErrorClass }>> {
+  const out = new Map<string, T | { failed: ErrorClass }>();
+  for (const type of new Set(types)) {
+    try {
+      out.set(type, await resolve(type));
+    } catch (error) {
+      out.set(type, { failed: error instanceof CrmError ? error.classification : classify(error) });
+    }
+  }
+  return out;
+}
+
+function isFailure(value: unknown): value is { failed: ErrorClass } {
+  return typeof value === "object" && value !== null && "failed" in value;
 }
 
 const failed = (outcomeId: string, error: ErrorClass): WriteResult => ({ outcomeId, ok: false, error });
@@ -39,12 +86,13 @@ export interface CreateMemory {
 }
 
 /**
- * Write call outcomes: contact property changes first (lead status, do-not-call; idempotent, so a
+ * Write call outcomes: record property changes first (lead status, do-not-call; idempotent, so a
  * failure there stops the call from being created and a retry is clean), then the calls already
  * written (the ledger; with `checkExisting` a search too, see `resolveExisting`), then one batch
  * create of the rest, marked as sent before it goes and recorded in the ledger from the answer
  * before the results are returned. The notes go into the call's body: a separate Note would show the same text twice on
- * the contact's timeline and give one outcome two records to keep idempotent.
+ * the record's timeline and give one outcome two records to keep idempotent. Each call is associated
+ * with its lead's record by the association type of that object (`ObjectCatalog.associationType`).
  * One result per input, in input order; a repeated outcomeId shares the first one's call.
  */
 export async function writeActivities(
@@ -53,6 +101,7 @@ export async function writeActivities(
   batch: readonly ActivityWrite[],
   options: { checkExisting: boolean },
   memory: CreateMemory,
+  catalog: ObjectCatalog,
 ): Promise<WriteResult[]> {
   const results = new Map<number, WriteResult>();
   const ready: { index: number; write: ActivityWrite }[] = [];
@@ -66,16 +115,43 @@ export async function writeActivities(
     else ready.push({ index, write });
   });
 
-  const changes = ready.flatMap(({ write }) => {
-    const properties = contactChanges(write, config);
-    return properties ? [{ contactId: write.lead.crmId, properties }] : [];
+  const classify = (error: unknown) => transport.classify(error);
+  // Property names of the companies and custom objects whose records take lead updates.
+  const names = await perObjectType(
+    ready
+      .filter(({ write }) => write.leadUpdates && write.lead.objectType !== "contacts")
+      .map(({ write }) => write.lead.objectType),
+    (type) => catalog.propertyNames(type),
+    classify,
+  );
+  const associations = await perObjectType(
+    ready.map(({ write }) => write.lead.objectType),
+    (type) => catalog.associationType("calls", type),
+    classify,
+  );
+  const changesOf = new Map<number, Record<string, string> | undefined>();
+  const skipped = new Set<string>();
+  for (const { index, write } of ready) {
+    const known = names.get(write.lead.objectType);
+    const association = associations.get(write.lead.objectType);
+    if (isFailure(known)) results.set(index, failed(write.outcomeId, known.failed));
+    else if (isFailure(association)) results.set(index, failed(write.outcomeId, association.failed));
+    else changesOf.set(index, recordChanges(write, config, known, skipped));
+  }
+  // Not a failure: the disposition's updates are integration-wide, and this object has no such property.
+  if (skipped.size > 0)
+    transport.warn({ skipped: [...skipped] }, "lead updates skipped: the object has no such property");
+  const changes: RecordChange[] = ready.flatMap(({ index, write }) => {
+    const properties = changesOf.get(index);
+    return properties ? [{ objectType: write.lead.objectType, id: write.lead.crmId, properties }] : [];
   });
-  const contactFailures = await updateContacts(transport, mergeByContact(changes));
+  const recordFailures = await updateAll(transport, changes);
   const writable = ready.filter(({ index, write }) => {
-    const failure = contactFailures.get(write.lead.crmId);
-    if (failure && contactChanges(write, config)) results.set(index, failed(write.outcomeId, failure));
+    const failure = recordFailures.get(recordKey(write.lead.objectType, write.lead.crmId));
+    if (failure && changesOf.get(index)) results.set(index, failed(write.outcomeId, failure));
     return !results.has(index);
   });
+  const associationOf = (write: ActivityWrite) => associations.get(write.lead.objectType) as AssociationType;
 
   let existing = new Map<string, string>();
   let unsettled = new Set<string>();
@@ -109,7 +185,7 @@ export async function writeActivities(
       toCreate.map((w) => w.outcomeId),
       memory.inconclusiveMs,
     );
-    created = await createCalls(transport, config, toCreate);
+    created = await createCalls(transport, config, toCreate, associationOf);
   } catch (error) {
     // The ledger is unreachable: nothing was sent.
     const reason = `write ledger unavailable: ${error instanceof Error ? error.message : String(error)}`;
@@ -138,6 +214,7 @@ export async function writeActivities(
   const { failures: meetingFailures, meetingIds } = await writeMeetings(
     transport,
     config,
+    catalog,
     writable.flatMap(({ index, write }) =>
       write.appointment && (existing.has(write.outcomeId) || created.get(write.outcomeId)?.ok)
         ? [{ index, write, appointment: write.appointment }]
@@ -192,36 +269,38 @@ export async function writeActivities(
   });
 }
 
-/** Set or lift the configured do-not-call property; one result per input, in input order. */
+/**
+ * Set or lift the do-not-call property of each record's object (`doNotCall` on contacts,
+ * `objects.<name>.doNotCall` on a company or custom object). A record whose object has none is
+ * answered ok without a write: its consent lives in telesync's suppression list only (`telesync
+ * check` says so). One result per input, in input order.
+ */
 export async function writeConsent(
   transport: HubspotTransport,
   config: HubspotIntegration,
   batch: readonly ConsentWrite[],
 ): Promise<ConsentResult[]> {
   const results = new Map<number, ConsentResult>();
-  const valid = batch.filter((change, index) => {
-    if (change.lead.objectType === "contacts" && /^\d+$/.test(change.lead.crmId)) return true;
-    results.set(index, {
-      id: change.id,
-      ok: false,
-      error: {
-        kind: "permanent",
-        reason: `not a HubSpot contact: ${change.lead.objectType}/${change.lead.crmId}`,
-        code: "INVALID_CONSENT",
-      },
-    });
-    return false;
+  const changes: RecordChange[] = [];
+  batch.forEach((change, index) => {
+    const problem = leadProblem(change.lead);
+    if (problem) {
+      results.set(index, {
+        id: change.id,
+        ok: false,
+        error: { kind: "permanent", reason: problem, code: "INVALID_CONSENT" },
+      });
+      return;
+    }
+    const properties = doNotCallProperties(config, change.doNotCall, change.lead.objectType);
+    if (Object.keys(properties).length === 0) results.set(index, { id: change.id, ok: true });
+    else changes.push({ objectType: change.lead.objectType, id: change.lead.crmId, properties });
   });
-  const failures = await updateContacts(
-    transport,
-    mergeByContact(
-      valid.map((c) => ({ contactId: c.lead.crmId, properties: doNotCallProperties(config, c.doNotCall) })),
-    ),
-  );
+  const failures = await updateAll(transport, changes);
   return batch.map((change, index) => {
     const known = results.get(index);
     if (known) return known;
-    const error = failures.get(change.lead.crmId);
+    const error = failures.get(recordKey(change.lead.objectType, change.lead.crmId));
     return error ? { id: change.id, ok: false, error } : { id: change.id, ok: true };
   });
 }

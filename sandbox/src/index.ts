@@ -3,12 +3,15 @@
  * for the demo, the tests and the benchmarks. A development tool: not part of the telesync package.
  */
 export {
+  customObject as hubspotCustomObject,
+  engagementAssociationTypes as hubspotEngagementAssociationTypes,
   type FaultKind as HubspotFaultKind,
   type FaultSpec as HubspotFaultSpec,
   HubspotSandbox,
   type HubspotSandboxOptions,
   hubspotFaultSpecSchema,
   hubspotSandboxPlugin,
+  type ObjectType as HubspotObjectType,
   type RatePolicy,
   type SandboxStats,
   type SeedOptions,

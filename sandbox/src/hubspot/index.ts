@@ -1,5 +1,6 @@
 export { type FaultKind, type FaultSpec, hubspotFaultSpecSchema } from "./faults.js";
 export { hubspotSandboxPlugin } from "./plugin.js";
+export { customObject, engagementAssociationTypes, type ObjectType } from "./properties.js";
 export type { RatePolicy } from "./rate-limits.js";
 export {
   HubspotSandbox,

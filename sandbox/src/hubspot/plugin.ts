@@ -4,6 +4,7 @@ import { hubspotError, rateLimited, type SandboxReply, serverError, unauthorized
 import type { RouteSpec } from "./route.js";
 import { miscRoutes } from "./routes-misc.js";
 import { readRoutes } from "./routes-read.js";
+import { schemaRoutes } from "./routes-schemas.js";
 import { searchRoutes } from "./routes-search.js";
 import { writeRoutes } from "./routes-write.js";
 import type { HubspotSandbox } from "./sandbox.js";
@@ -119,7 +120,13 @@ export function hubspotSandboxPlugin(sandbox: HubspotSandbox): FastifyPluginAsyn
     register(
       app,
       sandbox,
-      [...readRoutes(sandbox), ...writeRoutes(sandbox), ...searchRoutes(sandbox), ...miscRoutes(sandbox)],
+      [
+        ...readRoutes(sandbox),
+        ...writeRoutes(sandbox),
+        ...searchRoutes(sandbox),
+        ...miscRoutes(sandbox),
+        ...schemaRoutes(sandbox),
+      ],
       held,
     );
   };

@@ -1,6 +1,37 @@
-/** Object types the sandbox serves. */
-export const objectTypes = ["contacts", "calls", "notes", "meetings"] as const;
+/** Object types the sandbox serves; `donors` is the portal's custom object (see `customObject`). */
+export const objectTypes = ["contacts", "companies", "donors", "calls", "notes", "meetings"] as const;
 export type ObjectType = (typeof objectTypes)[number];
+
+/**
+ * The portal's custom object, as the schemas API describes it: addressed on the wire by its type id
+ * or fully qualified name (`p<hubId>_donors`, or the short form `p_donors`), never by `donors` alone.
+ */
+export const customObject = {
+  name: "donors",
+  objectTypeId: "2-3508482",
+  labels: { singular: "Donor", plural: "Donors" },
+  primaryDisplayProperty: "donor_name",
+} as const;
+
+/**
+ * Object type ids ("Using the object APIs"): the path may name a standard object by name or id.
+ * https://developers.hubspot.com/docs/guides/crm/understanding-the-crm#object-type-ids
+ */
+export const standardTypeIds: Record<Exclude<ObjectType, "donors">, string> = {
+  contacts: "0-1",
+  companies: "0-2",
+  notes: "0-46",
+  meetings: "0-47",
+  calls: "0-48",
+};
+
+/** The object a request path names (name, type id, or the custom object's ids), if the portal has it. */
+export function resolveObjectType(raw: string, hubId: number): ObjectType | undefined {
+  for (const [name, id] of Object.entries(standardTypeIds))
+    if (raw === name || raw === id) return name as ObjectType;
+  const custom = [customObject.objectTypeId, `p${hubId}_${customObject.name}`, `p_${customObject.name}`];
+  return custom.includes(raw) ? "donors" : undefined;
+}
 
 export type PropertyType = "string" | "number" | "datetime" | "date" | "enumeration" | "bool";
 
@@ -51,6 +82,14 @@ const bool = (name: string, label: string): PropertyDefinition => ({
   options: ["true", "false"],
 });
 
+/** HubSpot's phone properties: a string with the `phonenumber` field type. */
+const phone = (name: string, label: string): PropertyDefinition => ({
+  name,
+  label,
+  type: "string",
+  fieldType: "phonenumber",
+});
+
 const common = [
   readOnly(number("hs_object_id", "Record ID")),
   readOnly(datetime("createdate", "Create Date")),
@@ -71,8 +110,8 @@ export function defaultProperties(options: {
       text("firstname", "First Name"),
       text("lastname", "Last Name"),
       text("email", "Email"),
-      text("phone", "Phone Number"),
-      text("mobilephone", "Mobile Phone Number"),
+      phone("phone", "Phone Number"),
+      phone("mobilephone", "Mobile Phone Number"),
       text("company", "Company Name"),
       text("jobtitle", "Job Title"),
       text("city", "City"),
@@ -108,6 +147,37 @@ export function defaultProperties(options: {
       number("volunteer_hours", "Volunteer hours"),
       // The unique property an admin adds for inbound create-lead: telesync upserts by it.
       { ...text("telesync_inbound_id", "telesync inbound id"), unique: true },
+    ],
+    // Default company properties (name, phone, domain…) plus a do-not-call checkbox an admin adds.
+    companies: [
+      ...common,
+      readOnly(text("hs_merged_object_ids", "Merged Company IDs")),
+      text("name", "Company name"),
+      phone("phone", "Phone Number"),
+      text("domain", "Company Domain Name"),
+      text("city", "City"),
+      text("state", "State/Region"),
+      text("country", "Country/Region"),
+      text("zip", "Postal Code"),
+      text("timezone", "Time Zone"),
+      enumeration("industry", "Industry", [
+        "NON_PROFIT_ORGANIZATION_MANAGEMENT",
+        "RETAIL",
+        "HOSPITAL_HEALTH_CARE",
+      ]),
+      enumeration("lifecyclestage", "Lifecycle Stage", ["lead", "customer", "other"]),
+      bool(options.doNotCallProperty, "Do not call (telesync)"),
+      number("numberofemployees", "Number of Employees"),
+    ],
+    // The custom object: a donor with a phone, a stage and its own do-not-call checkbox.
+    donors: [
+      ...common,
+      text("donor_name", "Donor name"),
+      phone("phone_number", "Phone number"),
+      number("gift_total", "Total given"),
+      enumeration("stage", "Stage", ["Active", "Lapsed"]),
+      bool("do_not_call", "Do not call"),
+      text("state", "State"),
     ],
     calls: [
       ...common,
@@ -176,9 +246,36 @@ export const defaultDispositions = [
 ];
 
 /** Association type ids the sandbox accepts on create, per object type (to contacts). */
-export const contactAssociationTypes: Record<Exclude<ObjectType, "contacts">, number> = {
+export const contactAssociationTypes: Record<"calls" | "notes" | "meetings", number> = {
   calls: 194,
   notes: 202,
   /** meeting → contact (SDK `AssociationTypes.meetingToContact`). */
   meetings: 200,
+};
+
+/**
+ * The unlabeled association types from an engagement to a record, as `GET /crm/v4/associations/
+ * {from}/{to}/labels` lists them: HubSpot-defined for contacts (194/202/200) and companies (call
+ * 182, note 190, meeting 188: the SDK's `AssociationTypes`); the custom object's are portal-specific
+ * ids (HubSpot numbers them per account), here 1201-1203.
+ */
+export const engagementAssociationTypes: Record<
+  "calls" | "notes" | "meetings",
+  Partial<Record<ObjectType, { category: "HUBSPOT_DEFINED" | "USER_DEFINED"; typeId: number }>>
+> = {
+  calls: {
+    contacts: { category: "HUBSPOT_DEFINED", typeId: 194 },
+    companies: { category: "HUBSPOT_DEFINED", typeId: 182 },
+    donors: { category: "HUBSPOT_DEFINED", typeId: 1201 },
+  },
+  notes: {
+    contacts: { category: "HUBSPOT_DEFINED", typeId: 202 },
+    companies: { category: "HUBSPOT_DEFINED", typeId: 190 },
+    donors: { category: "HUBSPOT_DEFINED", typeId: 1202 },
+  },
+  meetings: {
+    contacts: { category: "HUBSPOT_DEFINED", typeId: 200 },
+    companies: { category: "HUBSPOT_DEFINED", typeId: 188 },
+    donors: { category: "HUBSPOT_DEFINED", typeId: 1203 },
+  },
 };

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notFound, validationError } from "./errors.js";
-import { contactAssociationTypes } from "./properties.js";
+import { engagementAssociationTypes, type ObjectType } from "./properties.js";
 import type { RouteSpec } from "./route.js";
 import type { HubspotSandbox } from "./sandbox.js";
 import { assertValidProperties } from "./validate.js";
@@ -173,8 +173,9 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
       kind: "{type}.batchCreate",
       handler: ({ params, body }) => {
         const type = objectTypeOr404(store, parseOr400(typeParams, params).objectType);
-        if (type === "contacts")
+        if (type !== "calls" && type !== "notes" && type !== "meetings")
           throw new ReplyError(validationError("The sandbox creates calls, notes and meetings only"));
+        const allowed = engagementAssociationTypes[type];
         const { inputs } = parseOr400(batchCreateBody, body);
         if (inputs.length > BATCH_MAX)
           throw new ReplyError(validationError(`Batch size must be at most ${BATCH_MAX}`));
@@ -190,19 +191,23 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
         const startedAt = Date.now();
         const results: unknown[] = [];
         const errors: object[] = [];
-        const expectedType = contactAssociationTypes[type];
         inputs.forEach((input, index) => {
           const trace = input.objectWriteTraceId ?? String(index);
           const association = input.associations?.[0];
-          const typeId = association?.types[0]?.associationTypeId;
-          const contact = association ? store.live("contacts", association.to.id) : undefined;
-          if (association && (typeId !== expectedType || !contact)) {
+          const spec = association?.types[0];
+          const typeId = spec?.associationTypeId;
+          // The association type names the target object (HubSpot infers `to`'s object from it).
+          const target = (
+            Object.entries(allowed) as [ObjectType, { category: string; typeId: number }][]
+          ).find(([, t]) => t.typeId === typeId && t.category === spec?.associationCategory)?.[0];
+          const record = association && target ? store.live(target, association.to.id) : undefined;
+          if (association && (!target || !record)) {
             errors.push({
               status: "error",
               category: "VALIDATION_ERROR",
-              message: contact
-                ? `Association type ${typeId} is not valid from ${type} to contacts`
-                : `Cannot associate to contact ${association.to.id}: it does not exist`,
+              message: !target
+                ? `${spec?.associationCategory ?? "?"} association type ${typeId} is not valid from ${type}`
+                : `Cannot associate to ${target === "contacts" ? "contact" : target} ${association.to.id}: it does not exist`,
               context: { objectWriteTraceId: [trace] },
             });
             return;
@@ -212,7 +217,10 @@ export function writeRoutes(sandbox: HubspotSandbox): RouteSpec[] {
             input.properties,
             input.objectWriteTraceId === undefined ? {} : { objectWriteTraceId: input.objectWriteTraceId },
           );
-          if (contact && typeId !== undefined) created.contact = { id: contact.id, typeId };
+          if (record && target && typeId !== undefined) {
+            created.associated = { objectType: target, id: record.id, typeId };
+            if (target === "contacts") created.contact = { id: record.id, typeId };
+          }
           results.push(serialize(created, "all"));
         });
         // HubSpot does not promise input order; answering in reverse keeps clients honest.

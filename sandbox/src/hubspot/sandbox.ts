@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { type SandboxReply, unauthorized } from "./errors.js";
 import { type FaultSpec, Faults, hubspotFaultSpecSchema } from "./faults.js";
-import { defaultProperties } from "./properties.js";
+import { customObject, defaultProperties, type ObjectType } from "./properties.js";
 import { type RateLimitOptions, SandboxRateLimits } from "./rate-limits.js";
 import { HubspotStore, type StoredObject } from "./store.js";
 
@@ -90,7 +90,12 @@ export class HubspotSandbox {
       dailyLimit: options.dailyLimit ?? 250_000,
     });
     this.privateAppTokens = new Set(options.privateAppTokens ?? ["sandbox-token"]);
-    this.store = new HubspotStore(() => this.now(), defaultProperties(this.options), options.seed);
+    this.store = new HubspotStore(
+      () => this.now(),
+      defaultProperties(this.options),
+      options.seed,
+      options.hubId ?? 62515,
+    );
     this.store.indexDelayMs = options.indexDelayMs ?? 0;
   }
 
@@ -171,6 +176,78 @@ export class HubspotSandbox {
     return ids;
   }
 
+  /**
+   * Create `count` records of any object (companies, the custom object `donors`…) with these
+   * properties per index; optionally into a list. Returns their ids.
+   */
+  seedRecords(
+    type: ObjectType,
+    count: number,
+    properties: (index: number) => Record<string, string>,
+    options: { listId?: string } = {},
+  ): string[] {
+    const ids = Array.from({ length: count }, (_, i) => this.store.create(type, properties(i)).id);
+    if (options.listId) this.store.addToList(options.listId, ids);
+    return ids;
+  }
+
+  /** Create `count` companies with E.164 phones (industry non-profit unless overridden). */
+  seedCompanies(count: number, options: Omit<SeedOptions, "lastmodifieddate"> = {}): string[] {
+    return this.seedRecords(
+      "companies",
+      count,
+      (i) => ({
+        name: `Company ${i}`,
+        domain: `company${i}.example.org`,
+        phone: `+1415556${String(i % 10_000).padStart(4, "0")}`,
+        state: "CA",
+        industry: "NON_PROFIT_ORGANIZATION_MANAGEMENT",
+        ...options.properties?.(i),
+      }),
+      options.listId ? { listId: options.listId } : {},
+    );
+  }
+
+  /** Create `count` records of the custom object (stage Active unless overridden). */
+  seedDonors(count: number, options: Omit<SeedOptions, "lastmodifieddate"> = {}): string[] {
+    return this.seedRecords(
+      "donors",
+      count,
+      (i) => ({
+        donor_name: `Donor ${i}`,
+        phone_number: `+1415557${String(i % 10_000).padStart(4, "0")}`,
+        stage: "Active",
+        state: "CA",
+        ...options.properties?.(i),
+      }),
+      options.listId ? { listId: options.listId } : {},
+    );
+  }
+
+  /** A record of any object by id (archived ones included). */
+  object(type: ObjectType, id: string): StoredObject | undefined {
+    return this.store.objects[type].get(id);
+  }
+
+  updateRecord(type: ObjectType, id: string, properties: Record<string, string>): void {
+    const object = this.store.live(type, id);
+    if (!object) throw new Error(`no live ${type} ${id}`);
+    this.store.update(object, properties);
+  }
+
+  archiveRecord(type: ObjectType, id: string): void {
+    this.store.archive(type, id);
+  }
+
+  /** The custom object's type id and fully qualified name, as the schemas API gives them. */
+  get customObject(): { objectTypeId: string; fullyQualifiedName: string; name: string } {
+    return {
+      objectTypeId: customObject.objectTypeId,
+      fullyQualifiedName: `p${this.hubId}_${customObject.name}`,
+      name: customObject.name,
+    };
+  }
+
   contact(id: string): StoredObject | undefined {
     return this.store.objects.contacts.get(id);
   }
@@ -246,6 +323,11 @@ export class HubspotSandbox {
         "oauth",
         "crm.objects.contacts.read",
         "crm.objects.contacts.write",
+        "crm.objects.companies.read",
+        "crm.objects.companies.write",
+        "crm.objects.custom.read",
+        "crm.objects.custom.write",
+        "crm.schemas.custom.read",
         "crm.lists.read",
       ]
     );

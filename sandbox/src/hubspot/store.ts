@@ -1,4 +1,9 @@
-import { defaultDispositions, type ObjectType, objectTypes, type PropertyDefinition } from "./properties.js";
+import {
+  defaultDispositions,
+  type ObjectType,
+  type PropertyDefinition,
+  resolveObjectType,
+} from "./properties.js";
 
 /** One CRM record in memory. Property values are strings, as on the wire. */
 export interface StoredObject {
@@ -20,6 +25,8 @@ export interface StoredObject {
   order: number;
   /** Associated contact (calls, notes, meetings), with the association type id used. */
   contact?: { id: string; typeId: number };
+  /** The record an engagement is associated with (any object), with the association type id used. */
+  associated?: { objectType: ObjectType; id: string; typeId: number };
   objectWriteTraceId?: string;
   /**
    * What the search index holds of this record, oldest first, while the index lags writes: each
@@ -49,6 +56,8 @@ function random(seed: number): () => number {
 
 const firstIds: Record<ObjectType, number> = {
   contacts: 1001,
+  companies: 3_000_001,
+  donors: 7_000_001,
   calls: 50_000_001,
   notes: 70_000_001,
   meetings: 90_000_001,
@@ -73,8 +82,16 @@ export class HubspotStore {
     private readonly clock: () => number,
     readonly properties: Record<ObjectType, PropertyDefinition[]>,
     seed = 42,
+    private readonly hubId = 62515,
   ) {
-    this.objects = { contacts: new Map(), calls: new Map(), notes: new Map(), meetings: new Map() };
+    this.objects = {
+      contacts: new Map(),
+      companies: new Map(),
+      donors: new Map(),
+      calls: new Map(),
+      notes: new Map(),
+      meetings: new Map(),
+    };
     this.rand = random(seed);
   }
 
@@ -201,9 +218,9 @@ export class HubspotStore {
    * Merge `mergedId` into `primaryId`: the merged id resolves to the survivor from now on, leaves its
    * lists (the survivor joins them) and is added to the survivor's `hs_merged_object_ids`.
    */
-  merge(primaryId: string, mergedId: string): StoredObject {
-    const primary = this.live("contacts", primaryId);
-    const merged = this.live("contacts", mergedId);
+  merge(primaryId: string, mergedId: string, type: ObjectType = "contacts"): StoredObject {
+    const primary = this.live(type, primaryId);
+    const merged = this.live(type, mergedId);
     if (!primary || !merged || primary === merged)
       throw new Error(`cannot merge ${mergedId} into ${primaryId}`);
     merged.mergedInto = primary.id;
@@ -243,7 +260,8 @@ export class HubspotStore {
       .sort((a, b) => Number(a.recordId) - Number(b.recordId));
   }
 
-  isObjectType(type: string): type is ObjectType {
-    return (objectTypes as readonly string[]).includes(type);
+  /** The object a request path names (name, type id, fully qualified name), if the portal has it. */
+  resolveType(raw: string): ObjectType | undefined {
+    return resolveObjectType(raw, this.hubId);
   }
 }

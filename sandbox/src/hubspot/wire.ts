@@ -22,9 +22,9 @@ export function parseOr400<T>(schema: z.ZodType<T>, value: unknown): T {
 }
 
 export function objectTypeOr404(store: HubspotStore, type: string): ObjectType {
-  if (!store.isObjectType(type))
-    throw new ReplyError(validationError(`Unable to infer object type from: ${type}`));
-  return type;
+  const resolved = store.resolveType(type);
+  if (!resolved) throw new ReplyError(validationError(`Unable to infer object type from: ${type}`));
+  return resolved;
 }
 
 /** `properties` query values: repeated and/or comma-separated. */
@@ -45,12 +45,16 @@ export const propertyValuesSchema = z.record(
 
 const alwaysReturned: Record<ObjectType, string[]> = {
   contacts: ["createdate", "hs_object_id", "lastmodifieddate"],
+  companies: ["createdate", "hs_lastmodifieddate", "hs_object_id"],
+  donors: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   calls: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   notes: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
   meetings: ["hs_createdate", "hs_lastmodifieddate", "hs_object_id"],
 };
 const returnedByDefault: Record<ObjectType, string[]> = {
   contacts: ["email", "firstname", "lastname"],
+  companies: ["domain", "name"],
+  donors: [],
   calls: ["hs_timestamp"],
   notes: ["hs_timestamp"],
   meetings: ["hs_timestamp", "hs_meeting_title"],

@@ -50,6 +50,6 @@ describe("HubSpot fetchRecords (nock, documented formats)", () => {
   it("refuses an object type a HubSpot source never holds, without a request", async () => {
     await expect(
       nocked.connector.fetchRecords({ objectType: "Lead", ids: ["1"], fields: [] }),
-    ).rejects.toThrow("HubSpot sources hold contacts, not Lead");
+    ).rejects.toThrow("HubSpot sources hold contacts, companies or custom objects, not Lead");
   });
 });

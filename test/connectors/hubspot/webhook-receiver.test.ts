@@ -23,6 +23,59 @@ function signed(events: unknown, timestamp = now) {
 }
 
 describe("HubSpot webhook receiver", () => {
+  it("company.* events and generic object.* events (objectTypeId) reach the configured objects, each with its do-not-call property", () => {
+    const objects = hubspotWebhookReceiver({
+      webhookSecret: secret,
+      doNotCall: { property: "telesync_do_not_call", value: "true", clearValue: "false" },
+      objects: {
+        companies: { doNotCall: { property: "company_dnc", value: "true", clearValue: "false" } },
+        "2-3508482": { doNotCall: { property: "do_not_call", value: "true", clearValue: "false" } },
+      },
+      objectNameOf: (typeId) => (typeId === "2-3508482" ? "2-3508482" : undefined),
+    });
+    // Generic webhooks carry objectTypeId in raw form: 0-1 contacts, 0-2 companies, 2-… custom
+    // (HubSpot changelog "Generic Webhook Subscriptions").
+    const verdict = objects.receive(
+      signed([
+        {
+          subscriptionType: "company.propertyChange",
+          objectId: 31,
+          propertyName: "company_dnc",
+          propertyValue: "true",
+        },
+        { subscriptionType: "company.deletion", objectId: 32 },
+        {
+          subscriptionType: "object.propertyChange",
+          objectTypeId: "0-2",
+          objectId: 33,
+          propertyName: "name",
+          propertyValue: "X",
+        },
+        {
+          subscriptionType: "object.propertyChange",
+          objectTypeId: "2-3508482",
+          objectId: 34,
+          propertyName: "do_not_call",
+          propertyValue: "true",
+        },
+        { subscriptionType: "object.creation", objectTypeId: "2-3508482", objectId: 35 },
+        { subscriptionType: "object.deletion", objectTypeId: "2-999", objectId: 36 },
+        { subscriptionType: "object.deletion", objectTypeId: "0-1", objectId: 37 },
+      ]),
+      now,
+    );
+    if (!verdict.ok) throw new Error(verdict.reason);
+    expect(verdict.events).toEqual([
+      { kind: "consent", objectType: "companies", crmId: "31", doNotCall: true },
+      { kind: "deleted", objectType: "companies", crmId: "32" },
+      { kind: "changed", objectType: "companies", crmId: "33" },
+      { kind: "consent", objectType: "2-3508482", crmId: "34", doNotCall: true },
+      { kind: "created", objectType: "2-3508482", crmId: "35" },
+      { kind: "deleted", objectType: "contacts", crmId: "37" },
+    ]);
+    expect(verdict.ignored).toBe(1);
+  });
+
   it("turns contact events into canonical changes and ignores the rest", () => {
     const verdict = receiver.receive(
       signed([
