@@ -73,6 +73,48 @@ function carries(record: SfRecord, phoneFields: readonly string[], digits: strin
   });
 }
 
+/**
+ * Salesforce keeps a search index, so a phone search does not read every record. The sandbox's: per
+ * object, the row positions whose phone fields end in each 7-digit tail (a search term of 7 digits or
+ * more ends in the same tail as every value it matches), rebuilt when the object's rows change.
+ */
+const tailDigits = 7;
+const phoneIndexes = new WeakMap<SalesforceStore, Map<string, { generation: number; byTail: Map<string, number[]> }>>();
+
+function phoneIndex(store: SalesforceStore, object: string, phoneFields: readonly string[]): Map<string, number[]> {
+  let perObject = phoneIndexes.get(store);
+  if (!perObject) {
+    perObject = new Map();
+    phoneIndexes.set(store, perObject);
+  }
+  const generation = store.generation(object);
+  const cached = perObject.get(object);
+  if (cached?.generation === generation) return cached.byTail;
+  const byTail = new Map<string, number[]>();
+  store.rows(object).forEach((record, position) => {
+    const tails = new Set<string>();
+    for (const name of phoneFields) {
+      const value = record[name];
+      if (typeof value === "string") tails.add(value.replace(/\D/g, "").slice(-tailDigits));
+    }
+    for (const tail of tails) {
+      const positions = byTail.get(tail);
+      if (positions) positions.push(position);
+      else byTail.set(tail, [position]);
+    }
+  });
+  perObject.set(object, { generation, byTail });
+  return byTail;
+}
+
+/** The rows to test, in id order: the index's candidates for a long enough term, every row otherwise. */
+function candidates(store: SalesforceStore, object: string, phoneFields: readonly string[], digits: string) {
+  const rows = store.rows(object);
+  if (digits.length < tailDigits) return rows;
+  const positions = phoneIndex(store, object, phoneFields).get(digits.slice(-tailDigits)) ?? [];
+  return positions.map((position) => rows[position] as SfRecord);
+}
+
 export function runPhoneSearch(store: SalesforceStore, sosl: string, version: string) {
   const { term, rest } = readFindTerm(sosl);
   const digits = term.replace(/\D/g, "");
@@ -84,7 +126,7 @@ export function runPhoneSearch(store: SalesforceStore, sosl: string, version: st
     const phoneFields = def.fields.filter((f) => f.type === "phone").map((f) => f.name);
     if (digits.length < 2) continue; // SOSL needs at least two characters to search.
     let taken = 0;
-    for (const record of store.rows(def.name)) {
+    for (const record of candidates(store, def.name, phoneFields, digits)) {
       if (taken >= limit) break;
       if (record.IsDeleted || !carries(record, phoneFields, digits)) continue;
       const out: Record<string, unknown> = {
