@@ -29,7 +29,7 @@ import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema } from
 import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
-import { findContactsByPhone } from "./find-by-phone.js";
+import { PhoneSearchBatcher } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
 import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
@@ -159,10 +159,15 @@ export class HubspotConnector implements CrmConnector {
 
   /** Contacts whose `phone` or `mobilephone` is this number; URLs when `portalId` is configured. */
   findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
-    const recordUrl =
-      this.config.portalId === undefined ? undefined : (id: string) => this.recordUrl("contacts", id) ?? "";
-    return findContactsByPhone(this.transport, recordUrl, query);
+    this.phoneSearches ??= new PhoneSearchBatcher(
+      this.transport,
+      this.config.portalId === undefined ? undefined : (id) => this.recordUrl("contacts", id) ?? "",
+    );
+    return this.phoneSearches.find(query);
   }
+
+  /** Screen pops' contact searches, several numbers to a search (created on the first lookup). */
+  private phoneSearches: PhoneSearchBatcher | undefined;
 
   classifyError(error: unknown): ErrorClass {
     return this.transport.classify(error);
