@@ -2,7 +2,7 @@ import { sourceObjectTypes } from "../../connectors/index.js";
 import type { FieldDescription, LiveCheckRow } from "../../connectors/types.js";
 import { ownEntry } from "../config/lookup.js";
 import type { TelesyncConfig } from "../config/schema.js";
-import { fieldsRead } from "../mapping/map-record.js";
+import { fieldsRead, phoneFieldsRead } from "../mapping/map-record.js";
 import { checkAgainstSchema } from "../mapping/schema-check.js";
 import type { Telesync } from "../runtime/telesync.js";
 
@@ -66,9 +66,7 @@ async function mappingRows(telesync: Telesync, config: TelesyncConfig): Promise<
         answerFields: integration.answerFields,
       });
       // The connector's own checks of the selection (object readable, phone-typed fields, activities allowed).
-      const phoneFields = mapping.fields.flatMap((rule) =>
-        rule.to === "phone" || rule.to === "altPhones" ? (rule.from ? [rule.from] : (rule.concat ?? [])) : [],
-      );
+      const phoneFields = phoneFieldsRead(mapping);
       const connector = telesync.connector(source.integration);
       for (const message of (await connector.checkSource?.(source.select, phoneFields)) ?? [])
         problems.push({ where: "select", message });

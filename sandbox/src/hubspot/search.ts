@@ -129,7 +129,8 @@ function compileFilter(filter: Filter, lookup: Lookup): (object: StoredObject) =
   const name = filter.propertyName;
   // Text values compare lower-cased and exactly (`comparable`), so a set answers IN and EQ alike.
   if (text && name !== "hs_object_id" && (filter.operator === "IN" || filter.operator === "EQ")) {
-    const values = filter.operator === "IN" ? (filter.values ?? []) : filter.value === undefined ? [] : [filter.value];
+    const values =
+      filter.operator === "IN" ? (filter.values ?? []) : filter.value === undefined ? [] : [filter.value];
     const wanted = new Set(values.map((v) => v.toLowerCase()));
     return (object) => {
       const value = raw(object, name);
