@@ -280,6 +280,12 @@ export interface VendorModule<Config extends { vendor: string }> {
    * records have no do-not-call field, so opt-outs stay in telesync's suppression list only.
    */
   sourceWarnings?(config: Config, select: Record<string, unknown>): string[];
+  /**
+   * Whether a source's records take only the disposition `leadUpdates` (and answer fields) their
+   * object has a field for, the writer skipping the others (Salesforce Account and custom objects:
+   * dispositions are integration-wide, e.g. Lead Status). Absent or false: every update is written.
+   */
+  updatesOnlyExistingFields?(select: Record<string, unknown>): boolean;
   activitySettings(config: Config): ActivitySettings;
   createConnector(config: Config, context: ConnectorContext): CrmConnector;
 }
