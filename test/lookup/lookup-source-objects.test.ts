@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SalesforceInput } from "../../src/demo/sandbox-config.js";
+import { phoneQuery } from "../../src/lookup/phone-forms.js";
 import { type ConfigInput, type Harness, startHarness } from "../support/harness.js";
 
 /**
@@ -112,5 +113,19 @@ describe("GET /v1/lookup over the sources' Account and custom objects (sandbox, 
         url: `${h.sandbox.url}/lightning/r/Donor__c/${ids.donor}/view`,
       },
     ]);
+  });
+
+  it("numbers asked for together share one SOSL (FIND {a OR b}); each answer holds only its own records", async () => {
+    const connector = h.telesync.connector("sf");
+    const first = phoneQuery("+12125550142", "US");
+    const second = phoneQuery("+12125550143", "US");
+    if (!first || !second || !connector.findByPhone) throw new Error("setup");
+    const before = h.sandbox.salesforce.stats().search;
+    // Both asked in the same tick: the second is waiting before the first search has its slot.
+    const [a, b] = await Promise.all([connector.findByPhone(first), connector.findByPhone(second)]);
+    expect(h.sandbox.salesforce.stats().search - before).toBe(1);
+    // Without sources, only Leads and Contacts: the Lead carries …0142, nothing carries …0143.
+    expect(a?.map((m) => m.id)).toEqual([ids.lead]);
+    expect(b).toEqual([]);
   });
 });
