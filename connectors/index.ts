@@ -13,6 +13,14 @@ export function sourceObjectTypes(config: VendorIntegration, select: Record<stri
   return vendorFor(config).sourceObjectTypes(select);
 }
 
+/** Whether the source's records take only the disposition updates their object has a field for. */
+export function updatesOnlyExistingFields(
+  config: VendorIntegration,
+  select: Record<string, unknown>,
+): boolean {
+  return vendorFor(config).updatesOnlyExistingFields(select);
+}
+
 /** What `telesync check` tells an admin about a valid source (e.g. opt-outs that stay internal). */
 export function sourceWarnings(config: VendorIntegration, select: Record<string, unknown>): string[] {
   return vendorFor(config).sourceWarnings(select);

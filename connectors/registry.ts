@@ -61,6 +61,7 @@ export interface IntegrationVendor {
   activitySettings(): ActivitySettings;
   sourceObjectTypes(select: Record<string, unknown>): string[];
   sourceWarnings(select: Record<string, unknown>): string[];
+  updatesOnlyExistingFields(select: Record<string, unknown>): boolean;
   createConnector(context: ConnectorContext): CrmConnector;
 }
 
@@ -73,6 +74,7 @@ function bind<Config extends VendorIntegration>(
     activitySettings: () => module.activitySettings(config),
     sourceObjectTypes: (select) => module.sourceObjectTypes(select),
     sourceWarnings: (select) => module.sourceWarnings?.(config, select) ?? [],
+    updatesOnlyExistingFields: (select) => module.updatesOnlyExistingFields?.(select) ?? false,
     createConnector: (context) => module.createConnector(config, context),
   };
 }

@@ -172,7 +172,7 @@ export interface CrmConnector {
    * contact phone properties. Takes its slot of the integration's shared rate budget like every call.
    * Only exact matches of the number come back (the CRM's own search may be fuzzier).
    */
-  findByPhone?(query: PhoneQuery): Promise<PhoneMatch[]>;
+  findByPhone?(query: PhoneQuery, sources?: readonly PhoneSource[]): Promise<PhoneMatch[]>;
   /**
    * Where appointments go and the field/property that must hold telesync's appointment id (an admin
    * creates it), for `telesync check --live`.
@@ -203,6 +203,16 @@ export interface PhoneQuery {
   nationalDigits: string;
   /** Written forms people and imports store: E.164, national, international, digits only… (distinct). */
   forms: string[];
+}
+
+/**
+ * A source of the integration, for a phone search that should also cover the objects it pulls
+ * (e.g. a Salesforce Account or custom object): its `select` and the fields its mapping reads as
+ * `phone` / `altPhones`. The connector allow-lists both against the CRM's schema.
+ */
+export interface PhoneSource {
+  select: Record<string, unknown>;
+  phoneFields: readonly string[];
 }
 
 /** A CRM record that carries the number looked up. */
@@ -270,6 +280,12 @@ export interface VendorModule<Config extends { vendor: string }> {
    * records have no do-not-call field, so opt-outs stay in telesync's suppression list only.
    */
   sourceWarnings?(config: Config, select: Record<string, unknown>): string[];
+  /**
+   * Whether a source's records take only the disposition `leadUpdates` (and answer fields) their
+   * object has a field for, the writer skipping the others (Salesforce Account and custom objects:
+   * dispositions are integration-wide, e.g. Lead Status). Absent or false: every update is written.
+   */
+  updatesOnlyExistingFields?(select: Record<string, unknown>): boolean;
   activitySettings(config: Config): ActivitySettings;
   createConnector(config: Config, context: ConnectorContext): CrmConnector;
 }

@@ -5,6 +5,11 @@
  * and the process's own CPU time.
  *
  *   node build/bench/support/sandbox-child.js [--seed-leads N] [--seed-contacts N] [--hubspot-burst N]
+ *     [--phone-leads N] [--hubspot-search N]
+ *
+ * `--phone-leads N` adds N Leads whose Phone is +1415555 followed by 0000…N−1 (the numbers the lookup
+ * benchmark asks for, as `seedContacts` writes them on HubSpot contacts); `--hubspot-search N` sets
+ * HubSpot's search limit to N requests/s (5 documented).
  *
  * Prints `READY {"url":…,"hubspotBasePath":…}` on stdout once it listens; SIGTERM closes it.
  */
@@ -16,6 +21,8 @@ const { values } = parseArgs({
     "seed-leads": { type: "string", default: "0" },
     "seed-contacts": { type: "string", default: "0" },
     "hubspot-burst": { type: "string" },
+    "phone-leads": { type: "string", default: "0" },
+    "hubspot-search": { type: "string" },
   },
 });
 
@@ -48,6 +55,14 @@ const sandbox = await startSandbox({
 });
 if (values["hubspot-burst"] !== undefined)
   sandbox.hubspot.configureLimits({ burstLimit: Number(values["hubspot-burst"]), burstWindowMs: 10_000 });
+if (values["hubspot-search"] !== undefined)
+  sandbox.hubspot.configureLimits({ searchPerSecond: Number(values["hubspot-search"]) });
+for (let i = 0; i < Number(values["phone-leads"]); i++)
+  sandbox.salesforce.insert("Lead", {
+    LastName: `Lead${i}`,
+    Company: "Bench",
+    Phone: `+1415555${String(i % 10_000).padStart(4, "0")}`,
+  });
 const leads = Number(values["seed-leads"]);
 if (leads > 0) sandbox.salesforce.seedLeads(leads);
 const contacts = Number(values["seed-contacts"]);

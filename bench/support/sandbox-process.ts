@@ -30,10 +30,20 @@ export interface SandboxProcess {
 
 /** The CRM sandbox in a child process, seeded; resolves once it listens. */
 export async function startSandboxProcess(
-  options: { leads?: number; contacts?: number; hubspotBurst?: number } = {},
+  options: {
+    leads?: number;
+    contacts?: number;
+    hubspotBurst?: number;
+    /** Leads with the lookup benchmark's numbers (see sandbox-child.ts). */
+    phoneLeads?: number;
+    /** HubSpot search requests/s the sandbox allows. */
+    hubspotSearch?: number;
+  } = {},
 ): Promise<SandboxProcess> {
   const args = ["--seed-leads", String(options.leads ?? 0), "--seed-contacts", String(options.contacts ?? 0)];
   if (options.hubspotBurst !== undefined) args.push("--hubspot-burst", String(options.hubspotBurst));
+  if (options.phoneLeads !== undefined) args.push("--phone-leads", String(options.phoneLeads));
+  if (options.hubspotSearch !== undefined) args.push("--hubspot-search", String(options.hubspotSearch));
   const child = spawnNode("sandbox", benchScript("support/sandbox-child.js"), args);
   try {
     const ready = await child.next<{ url: string; hubspotBasePath: string }>("READY", 180_000);

@@ -20,6 +20,7 @@ import type {
   LiveCheckSource,
   PhoneMatch,
   PhoneQuery,
+  PhoneSource,
   PullPage,
   PullRequest,
   RateBudget,
@@ -34,7 +35,12 @@ import type { SalesforceIntegration } from "./config.js";
 import { createLeads } from "./create-leads.js";
 import { describeObject, toFieldCatalog, toFieldDescriptions } from "./describe.js";
 import { fetchRecords } from "./fetch-records.js";
-import { findByPhone } from "./find-by-phone.js";
+import {
+  type PhoneSearchObject,
+  personObjects,
+  SalesforcePhoneSearches,
+  sourceSearchObjects,
+} from "./find-by-phone.js";
 import { salesforceLimits } from "./limits.js";
 import { salesforceLiveCheck } from "./live-check.js";
 import { pullCampaign } from "./pull-campaign.js";
@@ -176,10 +182,34 @@ export class SalesforceConnector implements CrmConnector {
     return `${base}/lightning/r/${encodeURIComponent(objectType)}/${encodeURIComponent(id)}/view`;
   }
 
-  findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
+  /** Leads, Contacts and the records of the sources' Account / custom objects carrying the number. */
+  findByPhone(query: PhoneQuery, sources: readonly PhoneSource[] = []): Promise<PhoneMatch[]> {
     this.assertOpen();
-    return findByPhone(this.session, this.ctx.rateLimiter, this.integrationId, this.config, query);
+    const key = JSON.stringify(sources);
+    if (this.phoneObjects?.key !== key || this.now() - this.phoneObjects.at >= catalogTtlMs) {
+      const objects = sourceSearchObjects((object) => describeObject(this.session, object), sources).then(
+        (found) => [...personObjects, ...found],
+      );
+      this.phoneObjects = { key, at: this.now(), objects };
+    }
+    const objects = this.phoneObjects.objects;
+    this.phoneSearches ??= new SalesforcePhoneSearches({
+      session: this.session,
+      rateLimiter: this.ctx.rateLimiter,
+      integrationId: this.integrationId,
+      config: this.config,
+      recordUrl: (object, id) => this.recordUrl(object, id),
+      objects: () => this.phoneObjects?.objects ?? objects,
+    });
+    return this.phoneSearches.find(query);
   }
+
+  /** Screen pops' SOSL searches, several numbers to a search (created on the first lookup). */
+  private phoneSearches: SalesforcePhoneSearches | undefined;
+  /** What a phone search returns, from the sources' objects as described (refreshed like field catalogs). */
+  private phoneObjects:
+    | { key: string; at: number; objects: Promise<readonly PhoneSearchObject[]> }
+    | undefined;
 
   classifyError(error: unknown): ErrorClass {
     return classifyError(error, this.now());

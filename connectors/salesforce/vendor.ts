@@ -51,6 +51,9 @@ export const salesforceVendor: VendorModule<SalesforceIntegration> = {
       `${object} records have no do-not-call field telesync knows: opt-outs stay in telesync's suppression list and are not written to Salesforce (set objects.${object}.doNotCallField to a checkbox field to write them)`,
     ];
   },
+  // followUps (write-activities.ts) writes an Account's or custom object's updates only where it has the field.
+  updatesOnlyExistingFields: (select) =>
+    typeof select.object === "string" && select.object !== "Lead" && select.object !== "Contact",
   activitySettings: (config) => ({
     subjectTemplate: config.writeback.subject,
     dispositionValueIsText: true,

@@ -1,8 +1,8 @@
-import { sourceObjectTypes } from "../../connectors/index.js";
+import { sourceObjectTypes, updatesOnlyExistingFields } from "../../connectors/index.js";
 import type { FieldDescription, LiveCheckRow } from "../../connectors/types.js";
 import { ownEntry } from "../config/lookup.js";
 import type { TelesyncConfig } from "../config/schema.js";
-import { fieldsRead } from "../mapping/map-record.js";
+import { fieldsRead, phoneFieldsRead } from "../mapping/map-record.js";
 import { checkAgainstSchema } from "../mapping/schema-check.js";
 import type { Telesync } from "../runtime/telesync.js";
 
@@ -64,15 +64,14 @@ async function mappingRows(telesync: Telesync, config: TelesyncConfig): Promise<
         mapping,
         leadUpdates,
         answerFields: integration.answerFields,
+        updatesOnlyExistingFields: updatesOnlyExistingFields(integration, source.select),
       });
       // The connector's own checks of the selection (object readable, phone-typed fields, activities allowed).
-      const phoneFields = mapping.fields.flatMap((rule) =>
-        rule.to === "phone" || rule.to === "altPhones" ? (rule.from ? [rule.from] : (rule.concat ?? [])) : [],
-      );
+      const phoneFields = phoneFieldsRead(mapping);
       const connector = telesync.connector(source.integration);
       for (const message of (await connector.checkSource?.(source.select, phoneFields)) ?? [])
         problems.push({ where: "select", message });
-      if (problems.length === 0) {
+      if (problems.every((p) => p.severity === "warn")) {
         rows.push({
           subject,
           check: "mapping",
@@ -81,7 +80,7 @@ async function mappingRows(telesync: Telesync, config: TelesyncConfig): Promise<
         });
       }
       for (const p of problems)
-        rows.push({ subject, check: `mapping ${p.where}`, status: "error", detail: p.message });
+        rows.push({ subject, check: `mapping ${p.where}`, status: p.severity ?? "error", detail: p.message });
     } catch (error) {
       rows.push({
         subject,

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { CrmConnector, PhoneMatch, PhoneQuery } from "../../connectors/types.js";
+import type { CrmConnector, PhoneMatch, PhoneQuery, PhoneSource } from "../../connectors/types.js";
 import type { SuppressionList } from "../consent/suppression.js";
 import { leadKey } from "../model/lead.js";
 import { maskPhone } from "../observability/mask.js";
@@ -50,6 +50,8 @@ export interface PhoneLookupDependencies {
   connectors: ReadonlyArray<{
     integrationId: string;
     connector: Pick<CrmConnector, "findByPhone" | "classifyError">;
+    /** The integration's sources, so its search also covers the objects they pull (Account, custom objects). */
+    sources?: readonly PhoneSource[];
   }>;
   dialQueues: Pick<DialQueueRegistry, "jobsOfLead">;
   suppression: Pick<SuppressionList, "firstSuppressed" | "entry">;
@@ -138,8 +140,8 @@ export class PhoneLookup {
   }> {
     const searchable = this.deps.connectors.filter((each) => each.connector.findByPhone !== undefined);
     const settled = await Promise.allSettled(
-      searchable.map(async ({ integrationId, connector }) =>
-        ((await connector.findByPhone?.(query)) ?? []).map((match) => ({
+      searchable.map(async ({ integrationId, connector, sources }) =>
+        ((await connector.findByPhone?.(query, sources)) ?? []).map((match) => ({
           ...match,
           integration: integrationId,
         })),

@@ -23,6 +23,13 @@ export function fieldsRead(mapping: FieldMapping): string[] {
   return [...fields];
 }
 
+/** The fields a mapping reads as a phone number (`phone`, `altPhones`), relationship paths included. */
+export function phoneFieldsRead(mapping: FieldMapping): string[] {
+  return mapping.fields.flatMap((rule) =>
+    rule.to === "phone" || rule.to === "altPhones" ? (rule.from ? [rule.from] : (rule.concat ?? [])) : [],
+  );
+}
+
 function readField(fields: Record<string, unknown>, name: string): unknown {
   if (name in fields) return fields[name];
   // Relationship paths may arrive nested (`{ Account: { Name } }`) rather than flattened.

@@ -4,6 +4,8 @@ import type { AnswerFieldConfig, FieldMapping } from "../config/schema.js";
 export interface SchemaProblem {
   where: string;
   message: string;
+  /** `warn`: nothing fails, but something the config asks for will not happen. Absent: an error. */
+  severity?: "warn";
 }
 
 const numericTypes = new Set(["int", "double", "currency", "percent", "number"]);
@@ -20,10 +22,23 @@ export function checkAgainstSchema(input: {
   leadUpdates?: Record<string, Record<string, string | number | boolean | null>>;
   /** Script answers → fields (`answerFields`): the field exists, is updateable, mapped values are allowed. */
   answerFields?: Record<string, AnswerFieldConfig>;
+  /**
+   * The object takes only the updates it has a field for (the writer skips the others): a missing
+   * field is a warning that says so, not an error.
+   */
+  updatesOnlyExistingFields?: boolean;
 }): SchemaProblem[] {
   const byName = new Map(input.fields.map((f) => [f.name.toLowerCase(), f]));
   const problems: SchemaProblem[] = [];
   const find = (name: string) => byName.get(name.toLowerCase());
+  const missing = (where: string, name: string): SchemaProblem =>
+    input.updatesOnlyExistingFields
+      ? {
+          where,
+          message: `${input.objectType} has no field "${name}": not written to ${input.objectType} records (they take only the updates they have a field for; Leads and Contacts take them all)`,
+          severity: "warn",
+        }
+      : { where, message: `${input.objectType} has no field "${name}"` };
   for (const rule of input.mapping?.fields ?? []) {
     for (const name of [...(rule.from ? [rule.from] : []), ...(rule.concat ?? [])]) {
       // Relationship paths (Account.Name) are checked by the CRM at query time.
@@ -47,7 +62,7 @@ export function checkAgainstSchema(input: {
       const field = find(name);
       const where = `dispositions.${disposition}.leadUpdates.${name}`;
       if (!field) {
-        problems.push({ where, message: `${input.objectType} has no field "${name}"` });
+        problems.push(missing(where, name));
         continue;
       }
       if (!field.updateable) problems.push({ where, message: `${name} is not updateable` });
@@ -67,7 +82,7 @@ export function checkAgainstSchema(input: {
     const where = `answerFields.${questionId}.field`;
     const field = find(rule.field);
     if (!field) {
-      problems.push({ where, message: `${input.objectType} has no field "${rule.field}"` });
+      problems.push(missing(where, rule.field));
       continue;
     }
     if (!field.updateable) problems.push({ where, message: `${rule.field} is not updateable` });

@@ -6,6 +6,7 @@ import { webhookRoutes } from "../api/routes/webhooks.js";
 import { buildApi } from "../api/server.js";
 import type { LeaseGate } from "../compliance-gate/lease-gate.js";
 import { NextCallableQuery } from "../compliance-gate/next-callable.js";
+import { ownEntry } from "../config/lookup.js";
 import { ConsentLedger } from "../consent/consent-ledger.js";
 import { ConsentService } from "../consent/consent-service.js";
 import { LeadDirectory } from "../consent/lead-directory.js";
@@ -13,6 +14,7 @@ import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { LeadTransitions } from "../dialer/pending-transition.js";
 import { PhoneLookup } from "../lookup/phone-lookup.js";
+import { phoneFieldsRead } from "../mapping/map-record.js";
 import { Metrics } from "../observability/metrics.js";
 import { AnswerStats } from "../outcomes/answer-stats.js";
 import { DispositionStats } from "../outcomes/disposition-stats.js";
@@ -334,6 +336,12 @@ export class TelesyncService {
       connectors: Object.keys(config.integrations).map((integrationId) => ({
         integrationId,
         connector: this.telesync.connector(integrationId),
+        sources: config.sources
+          .filter((source) => source.integration === integrationId)
+          .map((source) => {
+            const mapping = ownEntry(config.mappings, source.mapping);
+            return { select: source.select, phoneFields: mapping ? phoneFieldsRead(mapping) : [] };
+          }),
       })),
       dialQueues,
       suppression: this.consent.suppression,

@@ -19,6 +19,7 @@ interface Setup {
   donorPhone?: string;
   donorDoNotCall?: string;
   extraSources?: NonNullable<ConfigInput["sources"]>;
+  dispositions?: SalesforceInput["dispositions"];
 }
 
 function configure(setup: Setup) {
@@ -28,7 +29,10 @@ function configure(setup: Setup) {
       sf: {
         ...(input.integrations.sf as SalesforceInput),
         // Call results only: disposition field updates are checked by other tests.
-        dispositions: { connected: { value: "Connected" }, no_answer: { value: "No Answer" } },
+        dispositions: setup.dispositions ?? {
+          connected: { value: "Connected" },
+          no_answer: { value: "No Answer" },
+        },
         objects: { Donor__c: { doNotCallField: setup.donorDoNotCall ?? "Do_Not_Call__c" } },
       },
     },
@@ -52,7 +56,7 @@ function configure(setup: Setup) {
   });
 }
 
-async function run(setup: Setup): Promise<{ ok: boolean; lines: string[] }> {
+async function run(setup: Setup): Promise<{ ok: boolean; lines: string[]; rows: LiveCheckRow[] }> {
   // Each row of the live check as "subject: detail" (the table's cells), ok when no row is an error.
   const prefix = uniquePrefix();
   const config = salesforceTestConfig(sandbox.url, prefix, undefined, configure(setup));
@@ -60,6 +64,7 @@ async function run(setup: Setup): Promise<{ ok: boolean; lines: string[] }> {
   try {
     const rows: LiveCheckRow[] = await liveCheckRows(telesync, config);
     return {
+      rows,
       ok: rows.every((row) => row.status !== "error"),
       lines: rows.map((row) =>
         row.check === "mapping select"
@@ -116,5 +121,39 @@ describe("telesync check --live: Account and custom-object sources", () => {
     ]);
     expect(sourceWarnings(sf, { object: "Donor__c" })).toEqual([]);
     expect(sourceWarnings(sf, { object: "Account", accounts: "person" })).toEqual([]);
+  });
+
+  it("an Account source: Lead Status in dispositions is reported as not written (warn); a field Account has is checked as written", async () => {
+    const { ok, rows } = await run({
+      // Integration-wide disposition updates: Status is a Lead field; Industry is an Account field
+      // (sandbox Account schema) that Leads have too.
+      dispositions: {
+        connected: { value: "Connected", leadUpdates: { Status: "Working - Contacted", Industry: "Retail" } },
+        no_answer: { value: "No Answer" },
+      },
+      extraSources: [
+        {
+          id: "companies",
+          integration: "sf",
+          campaign: "q4",
+          mapping: "lead",
+          select: { object: "Account" },
+        },
+      ],
+    });
+    const companies = rows.filter((row) => row.subject === "source companies");
+    expect(companies).toContainEqual({
+      subject: "source companies",
+      check: "mapping dispositions.connected.leadUpdates.Status",
+      status: "warn",
+      detail:
+        'Account has no field "Status": not written to Account records (they take only the updates they have a field for; Leads and Contacts take them all)',
+    });
+    // Industry exists on Account: written there, so nothing to report; the mapping fits.
+    expect(companies.some((row) => row.check.endsWith("leadUpdates.Industry"))).toBe(false);
+    expect(companies).toContainEqual(
+      expect.objectContaining({ check: "mapping", status: "ok", detail: 'mapping "lead" fits Account' }),
+    );
+    expect(ok).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { validationError } from "./errors.js";
 import type { RouteSpec } from "./route.js";
 import type { HubspotSandbox } from "./sandbox.js";
-import { matchesGroups, parseSort, sortObjects } from "./search.js";
+import { compileGroups, parseSort, sortObjects } from "./search.js";
 import { objectTypeOr404, parseOr400, ReplyError, serialize } from "./wire.js";
 
 const typeParams = z.object({ objectType: z.string() });
@@ -84,7 +84,8 @@ export function searchRoutes(sandbox: HubspotSandbox): RouteSpec[] {
           throw fail("Search results are limited to 10,000 per query; narrow the filters to page further.");
         }
         const lookup = (name: string) => store.property(type, name);
-        const matched = store.searchable(type).filter((o) => matchesGroups(o, request.filterGroups, lookup));
+        const matching = compileGroups(request.filterGroups, lookup);
+        const matched = store.searchable(type).filter(matching);
         const sort = request.sorts[0];
         const sorted = sortObjects(matched, sort === undefined ? undefined : parseSort(sort), lookup);
         const page = sorted.slice(offset, offset + request.limit);

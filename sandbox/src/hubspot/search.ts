@@ -107,8 +107,37 @@ export function matchesGroups(
   groups: readonly { filters: Filter[] }[],
   lookup: Lookup,
 ): boolean {
-  if (groups.length === 0) return true;
-  return groups.some((group) => group.filters.every((filter) => matches(object, filter, lookup)));
+  return compileGroups(groups, lookup)(object);
+}
+
+/**
+ * `matchesGroups` for one request, prepared once: an IN or EQ on a text property becomes a set
+ * lookup, so a search reads each record once instead of resolving every filter per record.
+ */
+export function compileGroups(
+  groups: readonly { filters: Filter[] }[],
+  lookup: Lookup,
+): (object: StoredObject) => boolean {
+  if (groups.length === 0) return () => true;
+  const compiled = groups.map((group) => group.filters.map((filter) => compileFilter(filter, lookup)));
+  return (object) => compiled.some((filters) => filters.every((test) => test(object)));
+}
+
+function compileFilter(filter: Filter, lookup: Lookup): (object: StoredObject) => boolean {
+  const type = lookup(filter.propertyName)?.type;
+  const text = type !== "number" && type !== "datetime" && type !== "date";
+  const name = filter.propertyName;
+  // Text values compare lower-cased and exactly (`comparable`), so a set answers IN and EQ alike.
+  if (text && name !== "hs_object_id" && (filter.operator === "IN" || filter.operator === "EQ")) {
+    const values =
+      filter.operator === "IN" ? (filter.values ?? []) : filter.value === undefined ? [] : [filter.value];
+    const wanted = new Set(values.map((v) => v.toLowerCase()));
+    return (object) => {
+      const value = raw(object, name);
+      return value !== undefined && wanted.has(value.toLowerCase());
+    };
+  }
+  return (object) => matches(object, filter, lookup);
 }
 
 /** Sort by one property; ties keep the index's own order, which is not the id. Missing values last. */

@@ -12,6 +12,8 @@ interface Table {
   readonly rows: SfRecord[];
   readonly position: Map<string, number>;
   readonly deleted: DeletedEntry[];
+  /** Bumped by every insert, replace and undo: derived indexes (the SOSL phone index) rebuild on change. */
+  generation: number;
 }
 
 type Undo = () => void;
@@ -35,7 +37,7 @@ export class SalesforceStore {
     if (!def) throw invalidType(type);
     let table = this.tables.get(def.name);
     if (!table) {
-      table = { def, rows: [], position: new Map(), deleted: [] };
+      table = { def, rows: [], position: new Map(), deleted: [], generation: 0 };
       this.tables.set(def.name, table);
     }
     return table;
@@ -43,6 +45,11 @@ export class SalesforceStore {
 
   rows(type: string): readonly SfRecord[] {
     return this.table(type).rows;
+  }
+
+  /** Changes whenever a record of the object is inserted, replaced or rolled back. */
+  generation(type: string): number {
+    return this.table(type).generation;
   }
 
   /** A record by id, soft-deleted or not; `type` may be omitted to infer it from the key prefix. */
@@ -63,9 +70,11 @@ export class SalesforceStore {
     const id = String(record.Id);
     table.position.set(id, table.rows.length);
     table.rows.push(record);
+    table.generation++;
     this.indexMember(table.def, record, true);
     this.notify(table.def.name, undefined, record);
     this.journal?.push(() => {
+      table.generation++;
       table.rows.pop();
       table.position.delete(id);
       this.indexMember(table.def, record, false);
@@ -78,8 +87,10 @@ export class SalesforceStore {
     if (at === undefined) throw new Error(`replace of unknown ${type} ${String(record.Id)}`);
     const previous = table.rows[at]!;
     table.rows[at] = record;
+    table.generation++;
     this.notify(table.def.name, previous, record);
     this.journal?.push(() => {
+      table.generation++;
       table.rows[at] = previous;
     });
   }

@@ -27,7 +27,7 @@ describe("SOSL escaping (FIND reserved characters, SOSL reference: & | ! ( ) { }
   });
 
   it("cannot close the search term early or add clauses", () => {
-    const sosl = phoneSosl("x} IN ALL FIELDS RETURNING User(Id, Email) //\n{");
+    const sosl = phoneSosl(["x} IN ALL FIELDS RETURNING User(Id, Email) //\n{"]);
     expect(sosl).toBe(
       "FIND {x\\} IN ALL FIELDS RETURNING User\\(Id, Email\\) // \\{} IN PHONE FIELDS RETURNING Lead(Id, Name, Phone, MobilePhone LIMIT 20), Contact(Id, Name, Phone, MobilePhone, HomePhone LIMIT 20)",
     );
