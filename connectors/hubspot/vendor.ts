@@ -39,6 +39,11 @@ export const hubspotVendor: VendorModule<HubspotIntegration> = {
       `${object} records have no do-not-call property telesync knows: opt-outs stay in telesync's suppression list and are not written to HubSpot (set objects.${object}.doNotCall.property to a checkbox property to write them)`,
     ];
   },
+  // write.ts writes a company's or custom object's lead updates only where it has the property.
+  updatesOnlyExistingFields: (select) => {
+    const parsed = hubspotSelectSchema.safeParse(select);
+    return parsed.success && selectObject(parsed.data) !== "contacts";
+  },
   // Properties are read by name from the response; HubSpot leaves an unknown one out (check --live finds it).
   fieldNameProblem: () => undefined,
   activitySettings: (config) => ({

@@ -35,7 +35,7 @@ export function checkAgainstSchema(input: {
     input.updatesOnlyExistingFields
       ? {
           where,
-          message: `${input.objectType} has no field "${name}": not written to ${input.objectType} records (they take only the updates they have a field for; Leads and Contacts take them all)`,
+          message: `${input.objectType} has no field "${name}": not written to ${input.objectType} records (records of this object take only the updates they have a field for)`,
           severity: "warn",
         }
       : { where, message: `${input.objectType} has no field "${name}"` };

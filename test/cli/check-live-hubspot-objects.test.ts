@@ -16,6 +16,7 @@ interface Setup {
   companyDoNotCall?: string;
   customObject?: string;
   scopes?: string[];
+  leadUpdates?: Record<string, string>;
 }
 
 function configFor(setup: Setup, prefix: string) {
@@ -24,7 +25,12 @@ function configFor(setup: Setup, prefix: string) {
     redis: { url: redisUrl(), prefix },
     integrations: {
       hs: sandboxHubspot(sandbox.hubspotBasePath, {
-        dispositions: { connected: { value: hubspotOutcomes.connected } },
+        dispositions: {
+          connected: {
+            value: hubspotOutcomes.connected,
+            ...(setup.leadUpdates ? { leadUpdates: setup.leadUpdates } : {}),
+          },
+        },
         objects: {
           companies: { doNotCall: { property: setup.companyDoNotCall ?? "telesync_do_not_call" } },
           [custom]: { doNotCall: { property: "do_not_call" }, phoneProperties: ["phone_number"] },
@@ -113,6 +119,23 @@ describe("telesync check --live: HubSpot company and custom-object sources", () 
       "source donors: mapping: could not read the 2-999 schema: 2-999: no such custom object in the account (its custom objects: 2-3508482 (p62515_donors))",
     );
     expect(ok).toBe(false);
+  });
+
+  it("a contact property in dispositions' leadUpdates is a warning on company and custom-object sources, as the writer skips it", async () => {
+    // hs_lead_status is a contact property (sandbox schema); the sandbox's companies and donors lack it,
+    // and industry is a company property the donors lack.
+    const { ok, lines } = await run({ leadUpdates: { hs_lead_status: "CONNECTED", industry: "RETAIL" } });
+    const notWritten = (object: string, property: string) =>
+      `mapping dispositions.connected.leadUpdates.${property}: ${object} has no field "${property}": not written to ${object} records (records of this object take only the updates they have a field for)`;
+    expect(lines).toContain(`source companies: ${notWritten("companies", "hs_lead_status")}`);
+    expect(lines).toContain(`source donors: ${notWritten("p62515_donors", "hs_lead_status")}`);
+    expect(lines).toContain(`source donors: ${notWritten("p62515_donors", "industry")}`);
+    expect(
+      lines.some((line) =>
+        line.startsWith("source companies: mapping dispositions.connected.leadUpdates.industry"),
+      ),
+    ).toBe(false);
+    expect(ok).toBe(true);
   });
 
   it("names the scopes a custom-object source lacks", async () => {

@@ -147,7 +147,7 @@ describe("telesync check --live: Account and custom-object sources", () => {
       check: "mapping dispositions.connected.leadUpdates.Status",
       status: "warn",
       detail:
-        'Account has no field "Status": not written to Account records (they take only the updates they have a field for; Leads and Contacts take them all)',
+        'Account has no field "Status": not written to Account records (records of this object take only the updates they have a field for)',
     });
     // Industry exists on Account: written there, so nothing to report; the mapping fits.
     expect(companies.some((row) => row.check.endsWith("leadUpdates.Industry"))).toBe(false);
