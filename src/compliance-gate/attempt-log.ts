@@ -4,6 +4,28 @@ import type { RedisWrites } from "../queues/redis-writes.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 
 /**
+ * The attempts of many numbers in one call (a sync page's worth). KEYS: attempt sets (one slot: the
+ * attempts family). ARGV[1]: the exclusive lower bound (`(<ms>`). Only the sets with entries answer,
+ * as (key index, [member, score, …]) pairs: most numbers have none, and a page then costs one
+ * command and a near-empty reply instead of a command and a reply per number.
+ */
+const readScript = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local found = redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf', 'WITHSCORES')
+  if #found > 0 then
+    out[#out + 1] = i
+    out[#out + 1] = found
+  end
+end
+return out
+`;
+
+interface AttemptCommands {
+  telesyncReadAttempts(numberOfKeys: number, ...args: string[]): Promise<Array<number | string[]>>;
+}
+
+/**
  * Call attempts per number, across every campaign of this seller: one sorted set per E.164 number,
  * member = outcome id, score = when the outcome was accepted (telesync's clock). The acceptance time
  * is never earlier than the call, so an attempt ages out of a rolling cap no sooner than it should.
@@ -17,7 +39,9 @@ export class AttemptLog {
     /** How far back attempts matter: the longest cap window in force (at least 24 h). */
     readonly retentionMs: number,
     private readonly phoneKeys: PhoneKeys,
-  ) {}
+  ) {
+    if (!("telesyncReadAttempts" in redis)) redis.defineCommand("telesyncReadAttempts", { lua: readScript });
+  }
 
   /** The number's attempt set under its current key name (reservations live beside it). */
   keyOf(phone: string): string {
@@ -32,27 +56,36 @@ export class AttemptLog {
     pipeline.pexpire(key, this.retentionMs);
   }
 
-  /** Attempt times per number within the retention before `now`, in one round trip. */
+  /** Attempt times per number within the retention before `now`, in one round trip (one script call). */
   async read(phones: readonly string[], now: Date): Promise<Date[][]> {
     if (phones.length === 0) return [];
-    const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
+    const keys = redisKeys(this.prefix);
     // Every key name a number may have (current hash key first, then keys before a rotation).
-    const names = phones.map((phone) =>
-      this.phoneKeys.all(phone).map((h) => redisKeys(this.prefix).attempts(h)),
-    );
-    for (const name of names.flat()) pipeline.zrangebyscore(name, `(${from}`, "+inf", "WITHSCORES");
-    const results = (await pipeline.exec()) ?? [];
-    let next = 0;
-    return names.map((perPhone) => {
-      const seen = new Map<string, Date>();
-      for (let k = 0; k < perPhone.length; k++) {
-        const [error, reply] = results[next++] ?? [null, []];
-        if (error) throw error;
-        const flat = reply as string[];
-        for (let i = 1; i < flat.length; i += 2) seen.set(flat[i - 1] as string, new Date(Number(flat[i])));
+    const names: string[] = [];
+    const owner: number[] = [];
+    phones.forEach((phone, i) => {
+      for (const hash of this.phoneKeys.all(phone)) {
+        names.push(keys.attempts(hash));
+        owner.push(i);
       }
-      return [...seen.values()].sort((a, b) => a.getTime() - b.getTime());
+    });
+    const reply = await (this.redis as Redis & AttemptCommands).telesyncReadAttempts(
+      names.length,
+      ...names,
+      `(${from}`,
+    );
+    const seen: Array<Map<string, Date> | undefined> = [];
+    for (let r = 0; r + 1 < reply.length; r += 2) {
+      const phone = owner[(reply[r] as number) - 1] as number;
+      const flat = reply[r + 1] as string[];
+      const entries = seen[phone] ?? new Map<string, Date>();
+      seen[phone] = entries;
+      for (let i = 1; i < flat.length; i += 2) entries.set(flat[i - 1] as string, new Date(Number(flat[i])));
+    }
+    return phones.map((_phone, i) => {
+      const entries = seen[i];
+      return entries ? [...entries.values()].sort((a, b) => a.getTime() - b.getTime()) : [];
     });
   }
 }
