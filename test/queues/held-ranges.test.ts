@@ -34,7 +34,7 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
   let redis: Redis;
   let queue: DialQueue;
   // telesync's clock, driven: 10 days ahead of real time, as a simulation's would be.
-  let clock = Date.now() + 10 * 24 * HOUR;
+  const clock = Date.now() + 10 * 24 * HOUR;
   beforeAll(() => {
     redis = new Redis(redisUrl());
     queue = new DialQueue("q4", redis, prefix, phoneKeys, () => new Date(clock));
@@ -58,7 +58,7 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
     expect(counts.added).toBe(250);
     expect(await queue.queue.getDelayedCount()).toBe(250);
     // 3 chunks × 2 delays, hand-counted: 6 entries, none of them a job id.
-    const entries = await redis.zrange(dueKey(), 0, -1);
+    const entries = await redis.zrange(dueKey(), "0", "-1");
     expect(entries).toHaveLength(6);
     expect(entries.every((entry) => entry.startsWith(":"))).toBe(true);
 
@@ -70,9 +70,7 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
     // At start + 1 h: the 125 even leads, less the removed one, made due for BullMQ (score 0).
     expect(await queue.releaseDue(1000, start + HOUR)).toEqual({ due: 3, released: 124 });
     const released = await redis.zrangebyscore(queue.queue.toKey("delayed"), 0, 0);
-    expect(released.sort()).toEqual(
-      Array.from({ length: 124 }, (_v, i) => lead(2 * (i + 1)).key).sort(),
-    );
+    expect(released.sort()).toEqual(Array.from({ length: 124 }, (_v, i) => lead(2 * (i + 1)).key).sort());
     // Released once: a second call finds nothing due.
     expect(await queue.releaseDue(1000, start + HOUR)).toEqual({ due: 0, released: 0 });
     expect(await queue.releaseDue(1000, start + 2 * HOUR)).toEqual({ due: 3, released: 125 });
