@@ -10,6 +10,24 @@ const restEnd = 24;
 const scanCount = 1_000;
 
 /**
+ * A page's entries in one command. KEYS: the buckets touched. ARGV: per bucket, its number of
+ * fields, then its fields (each with an empty value).
+ */
+const recordScript = `
+local a = 1
+for _, key in ipairs(KEYS) do
+  local n = tonumber(ARGV[a])
+  for i = a + 1, a + n do redis.call('HSET', key, ARGV[i], '') end
+  a = a + n + 1
+end
+return #KEYS
+`;
+
+interface PhoneIndexCommands {
+  telesyncPhoneIndex(numberOfKeys: number, ...args: string[]): Promise<number>;
+}
+
+/**
  * Which queued leads carry a phone number, across campaigns: an opt-out finds them without a scan.
  *
  * Bucketed: the number's keyed hash (HMAC, never the digits) is split into a bucket, its first three
@@ -25,9 +43,11 @@ export class PhoneIndex {
     private readonly redis: Redis,
     private readonly prefix: string,
     private readonly phoneKeys: PhoneKeys,
-  ) {}
+  ) {
+    if (!("telesyncPhoneIndex" in redis)) redis.defineCommand("telesyncPhoneIndex", { lua: recordScript });
+  }
 
-  /** Add to a pipeline the entries for leads queued in `campaign` (one HSET per bucket touched). */
+  /** Add to a pipeline the entries for leads queued in `campaign` (one script call). */
   record(pipeline: ChainableCommander, campaign: string, leads: { key: string; phones: string[] }[]): void {
     const keys = redisKeys(this.prefix);
     const buckets = new Map<string, string[]>();
@@ -35,13 +55,20 @@ export class PhoneIndex {
       for (const phone of lead.phones) {
         const hash = this.phoneKeys.current(phone);
         const bucket = hash.slice(0, bucketDigits);
-        const fields = buckets.get(bucket);
         const field = `${hash.slice(bucketDigits, restEnd)}\t${campaign}\t${lead.key}`;
-        if (fields) fields.push(field, "");
-        else buckets.set(bucket, [field, ""]);
+        const fields = buckets.get(bucket);
+        if (fields) fields.push(field);
+        else buckets.set(bucket, [field]);
       }
     }
-    for (const [bucket, fields] of buckets) pipeline.hset(keys.phoneJobs(bucket), ...fields);
+    if (buckets.size === 0) return;
+    const names: string[] = [];
+    const args: string[] = [];
+    for (const [bucket, fields] of buckets) {
+      names.push(keys.phoneJobs(bucket));
+      args.push(String(fields.length), ...fields);
+    }
+    (pipeline as ChainableCommander & PhoneIndexCommands).telesyncPhoneIndex(names.length, ...names, ...args);
   }
 
   async lookup(phone: string): Promise<{ campaign: string; leadKey: string }[]> {
