@@ -73,7 +73,12 @@ async function startCliSandbox(
   const started = performance.now();
   const child = spawnNode("sandbox", cliScript, ["sandbox", "--port", String(port), "--seed", String(count)]);
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("sandbox did not start within 180 s")), 180_000);
+    // Seeding takes about a second per 2,000 leads on a busy machine: 1M leads need minutes.
+    const limitS = 180 + Math.ceil(count / 1_000);
+    const timer = setTimeout(
+      () => reject(new Error(`sandbox did not start within ${limitS} s`)),
+      limitS * 1_000,
+    );
     child.process.stdout?.on("data", (d: Buffer) => {
       const match = /listening at (http:\/\/\S+)/.exec(d.toString());
       if (match?.[1]) {

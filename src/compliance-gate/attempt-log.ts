@@ -4,6 +4,28 @@ import type { RedisWrites } from "../queues/redis-writes.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 
 /**
+ * The attempts of many numbers in one call (a sync page's worth). KEYS: attempt sets (one slot: the
+ * attempts family). ARGV[1]: the exclusive lower bound (`(<ms>`). Only the sets with entries answer,
+ * as (key index, [member, score, …]) pairs: most numbers have none, and a page then costs one
+ * command and a near-empty reply instead of a command and a reply per number.
+ */
+const readScript = `
+local out = {}
+for i, key in ipairs(KEYS) do
+  local found = redis.call('ZRANGEBYSCORE', key, ARGV[1], '+inf', 'WITHSCORES')
+  if #found > 0 then
+    out[#out + 1] = i
+    out[#out + 1] = found
+  end
+end
+return out
+`;
+
+interface AttemptCommands {
+  telesyncReadAttempts(numberOfKeys: number, ...args: string[]): Promise<Array<number | string[]>>;
+}
+
+/**
  * Call attempts per number, across every campaign of this seller: one sorted set per E.164 number,
  * member = outcome id, score = when the outcome was accepted (telesync's clock). The acceptance time
  * is never earlier than the call, so an attempt ages out of a rolling cap no sooner than it should.
@@ -17,7 +39,9 @@ export class AttemptLog {
     /** How far back attempts matter: the longest cap window in force (at least 24 h). */
     readonly retentionMs: number,
     private readonly phoneKeys: PhoneKeys,
-  ) {}
+  ) {
+    if (!("telesyncReadAttempts" in redis)) redis.defineCommand("telesyncReadAttempts", { lua: readScript });
+  }
 
   /** The number's attempt set under its current key name (reservations live beside it). */
   keyOf(phone: string): string {
@@ -38,21 +62,36 @@ export class AttemptLog {
     return phones.map((phone) => this.phoneKeys.all(phone).map((h) => keys.attempts(h)));
   }
 
-  /** Attempt times per number within the retention before `now`, in one round trip. */
+  /** Attempt times per number within the retention before `now`, in one round trip (one script call). */
   async read(phones: readonly string[], now: Date): Promise<Date[][]> {
     if (phones.length === 0) return [];
-    const pipeline = this.redis.pipeline();
     const from = now.getTime() - this.retentionMs;
-    const names = this.keyNames(phones);
-    for (const name of names.flat()) pipeline.zrangebyscore(name, `(${from}`, "+inf", "WITHSCORES");
-    const results = (await pipeline.exec()) ?? [];
-    return this.parse(
-      names,
-      results.map(([error, reply]) => {
-        if (error) throw error;
-        return reply as string[];
-      }),
+    // Every key name a number may have (current hash key first, then keys before a rotation).
+    const names: string[] = [];
+    const owner: number[] = [];
+    this.keyNames(phones).forEach((perPhone, i) => {
+      for (const name of perPhone) {
+        names.push(name);
+        owner.push(i);
+      }
+    });
+    const reply = await (this.redis as Redis & AttemptCommands).telesyncReadAttempts(
+      names.length,
+      ...names,
+      `(${from}`,
     );
+    const seen: Array<Map<string, Date> | undefined> = [];
+    for (let r = 0; r + 1 < reply.length; r += 2) {
+      const phone = owner[(reply[r] as number) - 1] as number;
+      const flat = reply[r + 1] as string[];
+      const entries = seen[phone] ?? new Map<string, Date>();
+      seen[phone] = entries;
+      for (let i = 1; i < flat.length; i += 2) entries.set(flat[i - 1] as string, new Date(Number(flat[i])));
+    }
+    return phones.map((_phone, i) => {
+      const entries = seen[i];
+      return entries ? [...entries.values()].sort((a, b) => a.getTime() - b.getTime()) : [];
+    });
   }
 
   /** Attempt times per number from `ZRANGEBYSCORE … WITHSCORES` replies, one per name of `keyNames`. */

@@ -1,5 +1,6 @@
 import type { RuleRef } from "../compliance/index.js";
 import type { Redis } from "../queues/connection.js";
+import { delayedScores, dialDelayedKey, parseDueRange } from "../queues/due-index.js";
 import { redisKeys } from "../queues/keys.js";
 import type { DecisionLog } from "./decision-log.js";
 
@@ -30,6 +31,9 @@ const scheduled: Pick<NextCallable, "rule" | "reason"> = {
   reason: "held by the campaign's retry or callback schedule or a frequency cap",
 };
 
+/** Due entries read at most to find the next held lead (a range's jobs may all have gone). */
+const lookAhead = 10;
+
 /** A decision's `until` and the due index may differ by the rounding of a delay (ms). */
 const sameInstantMs = 1_000;
 
@@ -49,12 +53,26 @@ export class NextCallableQuery {
 
   async next(campaign: string, now: Date): Promise<NextCallable | undefined> {
     const key = this.dueKey(campaign);
-    const [first, held] = await Promise.all([
+    const delayed = dialDelayedKey(this.deps.prefix, campaign);
+    const [entries, held] = await Promise.all([
       // Strictly after now: entries already due are being promoted by the lease that just ran.
-      this.deps.redis.zrangebyscore(key, `(${now.getTime()}`, "+inf", "WITHSCORES", "LIMIT", 0, 1),
-      this.deps.redis.zcount(key, `(${now.getTime()}`, "+inf"),
+      this.deps.redis.zrangebyscore(key, `(${now.getTime()}`, "+inf", "WITHSCORES", "LIMIT", 0, lookAhead),
+      // Held: delayed and not released (a released job's score is 0).
+      this.deps.redis.zcount(delayed, 1, "+inf"),
     ]);
-    const [leadKey, score] = first;
+    let leadKey: string | undefined;
+    let score: string | undefined;
+    for (let i = 0; i + 1 < entries.length && leadKey === undefined; i += 2) {
+      const member = entries[i] as string;
+      score = entries[i + 1];
+      const range = parseDueRange(member);
+      if (!range) leadKey = member;
+      else {
+        // A sync's range entry: its first job still delayed (none left: the next entry).
+        const [min, max] = delayedScores(range);
+        [leadKey] = await this.deps.redis.zrangebyscore(delayed, min, max, "LIMIT", 0, 1);
+      }
+    }
     if (leadKey === undefined || score === undefined) return undefined;
     const at = new Date(Number(score));
     const [latest] = await this.deps.decisions.read(leadKey, 1);

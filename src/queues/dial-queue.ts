@@ -127,6 +127,9 @@ export class DialQueue {
     const now = this.now().getTime();
     for (let i = 0; i < toAdd.length; i += bulkSize) {
       const chunk = toAdd.slice(i, i + bulkSize);
+      // BullMQ stamps each job with the real time it builds it (between these two readings) and
+      // delays it to stamp + delay: the chunk's holds with one delay lie in [from + delay, to + delay].
+      const from = Date.now();
       await this.queue.addBulk(
         chunk.map(({ data, delay }) => ({
           name: jobName,
@@ -134,9 +137,11 @@ export class DialQueue {
           opts: { jobId: dialJobId(data.lead.key), ...(delay > 0 ? { delay } : {}) },
         })),
       );
-      const held = chunk.filter(({ delay }) => delay > 0);
-      await this.dueIndex.hold(
-        held.map(({ data, delay }) => ({ jobId: dialJobId(data.lead.key), until: now + delay })),
+      const to = Date.now();
+      const delays = new Set<number>();
+      for (const { delay } of chunk) if (delay > 0) delays.add(delay);
+      await this.dueIndex.holdRanges(
+        [...delays].map((delay) => ({ from: from + delay, to: to + delay, until: now + delay })),
       );
     }
     counts.added = toAdd.length;

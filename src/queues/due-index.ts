@@ -1,13 +1,22 @@
 import type { Redis } from "./connection.js";
 import { redisKeys } from "./keys.js";
+import { queueNames } from "./names.js";
+
+/** A campaign queue's BullMQ delayed set (`Queue#toKey("delayed")`), for readers without the queue. */
+export function dialDelayedKey(prefix: string, campaign: string): string {
+  return `${redisKeys(prefix).dialQueuePrefix(campaign)}:${queueNames.dial(campaign)}:delayed`;
+}
 
 /**
  * Release due holds of one campaign in one step. KEYS[1]: the due index, KEYS[2]: the campaign
  * queue's BullMQ delayed set (one campaign: one hash tag). ARGV: now (telesync clock, ms), limit.
- * Each due entry is taken out of the index, and its job, if still delayed, is made due for BullMQ
- * (score 0): the queue's next `moveToActive` (BullMQ's own script, up to 1000 at a time) promotes it.
- * A job no longer delayed (promoted by BullMQ on real time, leased, finished, removed) is skipped.
- * Atomic, so two processes racing release each entry once. Returns {due entries taken, released}.
+ * Each due entry is taken out of the index, and its jobs, if still delayed, are made due for BullMQ
+ * (score 0): the queue's next `moveToActive` (BullMQ's own script, up to 1000 at a time) promotes
+ * them. An entry is a job id (one job), or a range `:<from>:<to>:<until>` (a sync chunk's holds with
+ * one `until`): every job BullMQ delays to a real-time ms in [from, to], found by the delayed set's
+ * score (BullMQ's `(timestamp + delay) × 0x1000 + n`, n < 0x1000). A job no longer delayed
+ * (promoted by BullMQ on real time, leased, finished, removed, released) is skipped. Atomic, so two
+ * processes racing release each entry once. Returns {due entries taken, jobs released}.
  */
 const releaseScript = `
 local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
@@ -15,13 +24,36 @@ if #due == 0 then return {0, 0} end
 redis.call('ZREM', KEYS[1], unpack(due))
 local released = 0
 for _, id in ipairs(due) do
-  if redis.call('ZSCORE', KEYS[2], id) then
+  local from, to = string.match(id, '^:(%d+):(%d+):')
+  if from then
+    local jobs = redis.call('ZRANGEBYSCORE', KEYS[2], tonumber(from) * 4096, (tonumber(to) + 1) * 4096 - 1)
+    for _, job in ipairs(jobs) do
+      redis.call('ZADD', KEYS[2], 'XX', 0, job)
+    end
+    released = released + #jobs
+  elseif redis.call('ZSCORE', KEYS[2], id) then
     redis.call('ZADD', KEYS[2], 'XX', 0, id)
     released = released + 1
   end
 end
 return {#due, released}
 `;
+
+/** A due-index range entry: `:<from>:<to>:<until>` (job ids never hold `:`). */
+export function dueRange(from: number, to: number, until: number): string {
+  return `:${from}:${to}:${until}`;
+}
+
+/** The real-time ms bounds of a range entry, or undefined for a job id. */
+export function parseDueRange(member: string): { from: number; to: number } | undefined {
+  const match = /^:(\d+):(\d+):/.exec(member);
+  return match ? { from: Number(match[1]), to: Number(match[2]) } : undefined;
+}
+
+/** BullMQ's delayed-set score bounds of the jobs due at real-time ms `from` to `to`. */
+export function delayedScores(range: { from: number; to: number }): [number, number] {
+  return [range.from * 0x1000, (range.to + 1) * 0x1000 - 1];
+}
 
 interface DueCommands {
   telesyncReleaseDue(
@@ -59,6 +91,20 @@ export class DueIndex {
   async hold(entries: ReadonlyArray<{ jobId: string; until: number }>): Promise<void> {
     if (entries.length === 0) return;
     await this.redis.zadd(this.key, ...entries.flatMap(({ jobId, until }) => [until, jobId]));
+  }
+
+  /**
+   * Record that the jobs BullMQ delays to real-time ms `from`…`to` are due at `until` (telesync
+   * clock): one entry per group, in one round trip. A job of another hold due in the same
+   * real-time window is released with them: early, which the lease-time gate answers by holding it
+   * again, never by calling it early.
+   */
+  async holdRanges(groups: ReadonlyArray<{ from: number; to: number; until: number }>): Promise<void> {
+    if (groups.length === 0) return;
+    await this.redis.zadd(
+      this.key,
+      ...groups.flatMap(({ from, to, until }) => [until, dueRange(from, to, until)]),
+    );
   }
 
   /**

@@ -153,7 +153,11 @@ export class RedisKeys {
   doNotCall(part: "phones" | "meta"): string {
     return this.key(slotTags.doNotCall, `dnc:${part}`);
   }
-  /** `phoneHash`: the number's HMAC (`src/security/phone-keys.ts`), never the number. */
+  /**
+   * `phoneHash`: the number's HMAC (`src/security/phone-keys.ts`), never the number; the phone index
+   * writes buckets named by its first 3 hex digits (`PhoneIndex`), and reads the whole-hash keys
+   * written before buckets.
+   */
   phoneJobs(phoneHash: string): string {
     return this.key(slotTags.phones, `phone-jobs:${phoneHash}`);
   }

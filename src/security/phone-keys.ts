@@ -15,7 +15,10 @@ export class PhoneKeys {
     if (keys.length === 0) throw new Error("PhoneKeys needs at least one key");
   }
 
-  /** Recent numbers' name parts (every key, current first): a lease and its outcome hash one number 4–5 times. */
+  /**
+   * Recent numbers' name parts (every key, current first): a lease and its outcome hash one number
+   * 4–5 times, a sync page names each number for its attempt log and again for the phone index.
+   */
   private readonly recent = new Map<string, readonly string[]>();
 
   /** The name part for `phone` under the current key. */

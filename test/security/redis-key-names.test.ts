@@ -63,7 +63,8 @@ describe("no phone number in a Redis key name after sync, lease, outcome, opt-ou
       expect(keys.filter((key) => key.includes(national))).toEqual([]);
     }
     // The keys that used to carry numbers exist, named by hash.
-    const hashed = /:(phone-jobs|attempts|consent:phone):[0-9a-f]{32}$/;
+    // The phone index in buckets named by 3 hex digits of the hash (PhoneIndex), the others by the hash.
+    const hashed = /:(phone-jobs:[0-9a-f]{3}|(attempts|consent:phone):[0-9a-f]{32})$/;
     for (const kind of ["phone-jobs", "attempts", "consent:phone"]) {
       expect(keys.some((key) => key.includes(`:${kind}:`) && hashed.test(key))).toBe(true);
     }

@@ -6,7 +6,10 @@ import { isValidZone } from "../time/zoned.js";
 import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
 import { regionsForPostalCode } from "./postal.js";
 
-/** A number as libphonenumber parsed it: the mapping's parse, carried to the gate (parsed once). */
+/**
+ * A number as libphonenumber parsed it and found valid: the mapping's parse (`parsePhone` keeps
+ * valid numbers only), carried to the gate so a sync parses and validates each number once.
+ */
 export type ParsedPhone = PhoneNumber;
 
 /** The lead fields that say where the called party may be. */
@@ -99,9 +102,14 @@ interface PhonePart {
  * is cached under that prefix, bounded: a sync of a million numbers computes each area once. Answers
  * that name the number itself (invalid, non-geographic, unknown prefix) are not cached.
  */
-function fromPhone(phone: string, parsed: PhoneNumber | undefined): { part: PhonePart; classKey?: string } {
+function fromPhone(
+  phone: string,
+  parsed: PhoneNumber | undefined,
+  /** The caller's parse, known valid (the mapping keeps valid parses only): not validated again. */
+  valid: boolean,
+): { part: PhonePart; classKey?: string } {
   const out = new Collector();
-  if (!parsed?.isValid()) {
+  if (!parsed || !(valid || parsed.isValid())) {
     out.basis.push(`phone ${phone}: not a valid number → location unknown`);
     return { part: { ...out.frozen(), unknown: true, countryZones: [] } };
   }
@@ -237,12 +245,13 @@ const CACHE_LIMIT = 50_000;
  * and Canada the audited area-code table with every zone of the area; elsewhere libphonenumber's
  * prefix → zone map) united with the CRM address and time zone. Pure and memoized by number class
  * (area code or prefix, not the whole number) and address; arrays in the result are frozen and shared.
- * `parsed`: the number as the mapping already parsed it (`lead.phone` must be its E.164 form), so a
- * sync parses each number once; without it the number is parsed here.
+ * `parsed`: the number as the mapping already parsed and validated it (used when `lead.phone` is its
+ * E.164 form), so a sync parses and validates each number once; without it the number is parsed here.
  */
 export function resolveLocation(input: LocationInput, parsed?: ParsedPhone): ResolvedLocation {
-  const number = parsed?.number === input.phone ? parsed : parsePhoneNumberFromString(input.phone);
-  const { part: phone, classKey } = fromPhone(input.phone, number);
+  const given = parsed !== undefined && parsed.number === input.phone;
+  const number = given ? parsed : parsePhoneNumberFromString(input.phone);
+  const { part: phone, classKey } = fromPhone(input.phone, number, given);
   // A part shared by its class is keyed by the class; one that names the number, by the number.
   const key = `${classKey ?? input.phone}|${input.country ?? ""}|${input.region ?? ""}|${input.postalCode ?? ""}|${input.timeZone ?? ""}`;
   const hit = cache.get(key);
