@@ -74,6 +74,7 @@ export async function hubspotBench(options: HubspotBenchOptions): Promise<BenchR
     const syncStarted = performance.now();
     const report = await telesync.sync("contacts");
     const syncSeconds = (performance.now() - syncStarted) / 1000;
+    const syncEndedAt = Date.now();
     const afterSync = hubspot.stats();
     service = await TelesyncService.start(telesync, { port: 0, schedule: false });
 
@@ -110,6 +111,10 @@ export async function hubspotBench(options: HubspotBenchOptions): Promise<BenchR
       outcomes = agents.outcomes;
       firstPost = agents.firstOutcomeAt?.wall ?? 0;
       lastAccepted = agents.lastOutcomeAt?.wall ?? 0;
+      // The real limit takes over once the sync's requests have left HubSpot's rolling 10 s window:
+      // lowered inside it, the window would already hold more than the new limit and the first write
+      // would meet a 429 that no client could foresee (a limit does not shrink mid-window).
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, syncEndedAt + 10_500 - Date.now())));
       hubspot.configureLimits({ burstLimit: real });
       beforeDrain = hubspot.stats();
       resumedAt = Date.now();
