@@ -16,27 +16,44 @@ export function dialDelayedKey(prefix: string, campaign: string): string {
  * one `until`): every job BullMQ delays to a real-time ms in [from, to], found by the delayed set's
  * score (BullMQ's `(timestamp + delay) × 0x1000 + n`, n < 0x1000). A job no longer delayed
  * (promoted by BullMQ on real time, leased, finished, removed, released) is skipped. Atomic, so two
- * processes racing release each entry once. Returns {due entries taken, jobs released}.
+ * processes racing release each entry once. At most `limit` jobs per call, so one call never holds
+ * Redis for long: a range with more jobs keeps its entry (its released jobs left the range's scores)
+ * and the call answers `limit` entries taken, which tells the caller to call again. Returns
+ * {due entries taken, jobs released}.
  */
 const releaseScript = `
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+local limit = tonumber(ARGV[2])
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, limit)
 if #due == 0 then return {0, 0} end
-redis.call('ZREM', KEYS[1], unpack(due))
+local budget = limit
+local taken = 0
 local released = 0
 for _, id in ipairs(due) do
+  if budget <= 0 then break end
   local from, to = string.match(id, '^:(%d+):(%d+):')
   if from then
-    local jobs = redis.call('ZRANGEBYSCORE', KEYS[2], tonumber(from) * 4096, (tonumber(to) + 1) * 4096 - 1)
+    local jobs = redis.call('ZRANGEBYSCORE', KEYS[2], tonumber(from) * 4096, (tonumber(to) + 1) * 4096 - 1, 'LIMIT', 0, budget)
     for _, job in ipairs(jobs) do
       redis.call('ZADD', KEYS[2], 'XX', 0, job)
     end
     released = released + #jobs
-  elseif redis.call('ZSCORE', KEYS[2], id) then
-    redis.call('ZADD', KEYS[2], 'XX', 0, id)
-    released = released + 1
+    budget = budget - #jobs
+    if budget > 0 then
+      redis.call('ZREM', KEYS[1], id)
+      taken = taken + 1
+    end
+  else
+    redis.call('ZREM', KEYS[1], id)
+    taken = taken + 1
+    if redis.call('ZSCORE', KEYS[2], id) then
+      redis.call('ZADD', KEYS[2], 'XX', 0, id)
+      released = released + 1
+      budget = budget - 1
+    end
   end
 end
-return {#due, released}
+if budget <= 0 then return {limit, released} end
+return {taken, released}
 `;
 
 /** A due-index range entry: `:<from>:<to>:<until>` (job ids never hold `:`). */
@@ -108,8 +125,9 @@ export class DueIndex {
   }
 
   /**
-   * Release up to `limit` holds due at `now` (telesync clock, epoch ms) whose jobs are in
-   * `delayedKey`, oldest first: how many entries were due and how many jobs that made due.
+   * Release holds due at `now` (telesync clock, epoch ms) whose jobs are in `delayedKey`, oldest
+   * first, at most `limit` entries and `limit` jobs: how many entries were taken (`limit` when the
+   * job budget ran out: call again) and how many jobs that made due.
    */
   async release(delayedKey: string, now: number, limit: number): Promise<{ due: number; released: number }> {
     const [due, released] = await this.redis.telesyncReleaseDue(this.key, delayedKey, now, limit);

@@ -78,6 +78,30 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
     expect(await redis.zcount(queue.queue.toKey("delayed"), 1, "+inf")).toBe(0);
   });
 
+  it("a range holding more jobs than one call's limit is released over several calls, each job once", async () => {
+    const items = Array.from({ length: 250 }, (_v, i) => ({
+      lead: lead(1000 + i),
+      sourceId: "leads",
+      delay: 3 * HOUR,
+      isNew: true,
+    }));
+    // One chunk of 250 with one until: one range entry.
+    expect((await queue.upsert(items, 250)).added).toBe(250);
+    const at = clock + 3 * HOUR;
+    expect(await redis.zcount(dueKey(), "-inf", at)).toBe(1);
+    // A limit of 100 jobs per call: 100, 100, then the last 50 and the entry goes (hand-counted).
+    // A call that spends its whole budget answers `due: limit`, so the caller calls again.
+    expect(await queue.releaseDue(100, at)).toEqual({ due: 100, released: 100 });
+    expect(await redis.zcount(dueKey(), "-inf", at)).toBe(1);
+    expect(await queue.releaseDue(100, at)).toEqual({ due: 100, released: 100 });
+    expect(await queue.releaseDue(100, at)).toEqual({ due: 1, released: 50 });
+    expect(await redis.zcount(dueKey(), "-inf", at)).toBe(0);
+    const released = await redis.zrangebyscore(queue.queue.toKey("delayed"), 0, 0);
+    const mine = released.filter((key) => items.some((item) => item.lead.key === key));
+    expect(mine.sort()).toEqual(items.map((item) => item.lead.key).sort());
+    expect(await queue.releaseDue(100, at)).toEqual({ due: 0, released: 0 });
+  });
+
   it("finds a number's leads in its bucket, and in the per-number set written before buckets", async () => {
     const index = new PhoneIndex(redis, prefix, phoneKeys);
     const phone = lead(7).phone;
