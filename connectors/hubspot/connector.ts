@@ -30,7 +30,7 @@ import { type HubspotIntegration, type HubspotSelect, hubspotSelectSchema, selec
 import { createContacts } from "./create-contacts.js";
 import { allContactsCursorSchema, listCursorSchema, parseCursor, searchCursorSchema } from "./cursor.js";
 import { describeObject } from "./describe.js";
-import { findByPhone, PhoneSearchBatcher, phoneSearchTargets } from "./find-by-phone.js";
+import { findByPhone, phoneSearchBatcher, phoneSearchTargets } from "./find-by-phone.js";
 import { hubspotLimits } from "./limits.js";
 import { hubspotLiveCheck } from "./live-check.js";
 import { MemoryWriteLedger } from "./memory-write-ledger.js";
@@ -225,19 +225,18 @@ export class HubspotConnector implements CrmConnector {
    * `objects` block by their phone properties; URLs when `portalId` is configured.
    */
   findByPhone(query: PhoneQuery): Promise<PhoneMatch[]> {
-    this.phoneSearches ??= phoneSearchTargets(this.config).map(
-      (target) =>
-        new PhoneSearchBatcher(
-          this.transport,
-          target,
-          this.config.portalId === undefined ? undefined : (objectType, id) => this.recordUrl(objectType, id),
-        ),
+    this.phoneSearches ??= phoneSearchTargets(this.config).map((target) =>
+      phoneSearchBatcher(
+        this.transport,
+        target,
+        this.config.portalId === undefined ? undefined : (objectType, id) => this.recordUrl(objectType, id),
+      ),
     );
     return findByPhone(this.phoneSearches, query);
   }
 
   /** Screen pops' searches, one batcher per object, several numbers to a search (created on the first lookup). */
-  private phoneSearches: PhoneSearchBatcher[] | undefined;
+  private phoneSearches: ReturnType<typeof phoneSearchBatcher>[] | undefined;
 
   classifyError(error: unknown): ErrorClass {
     return this.transport.classify(error);

@@ -3,6 +3,7 @@ import type {
   PublicObjectSearchRequest,
 } from "@hubspot/api-client/lib/codegen/crm/objects/index.js";
 import { z } from "zod";
+import { SearchBatcher } from "../search-batcher.js";
 import type { PhoneMatch, PhoneQuery } from "../types.js";
 import type { HubspotIntegration } from "./config.js";
 import { hubspotLimits } from "./limits.js";
@@ -126,100 +127,61 @@ function matchesOf(
   return matches;
 }
 
-interface Waiting {
-  query: PhoneQuery;
-  resolve(matches: PhoneMatch[]): void;
-  reject(error: unknown): void;
+/** How many of the oldest waiting numbers have distinct forms that fit one search of `target`. */
+function numbersThatFit(target: PhoneSearchTarget, waiting: readonly PhoneQuery[]): number {
+  const limit = valuesPerSearch(target);
+  const values = new Set<string>();
+  let count = 0;
+  for (const query of waiting) {
+    const added = formsOf(query).filter((form) => !values.has(form));
+    if (count > 0 && values.size + added.length > limit) break;
+    for (const form of added) values.add(form);
+    count++;
+  }
+  return count;
 }
 
 /**
  * Records of one object by phone for screen pops, within the account's search budget (5 requests/s,
- * shared with sync): numbers asked for while a search waits for its slot ride in that search, so 50
- * concurrent screen pops cost a few searches, not 50 queued at 5/s. At most one search waits for a
- * slot at a time; it takes every waiting number whose forms fit (`valuesPerSearch`) when its slot comes.
+ * shared with sync): numbers waiting for a slot share one search (`SearchBatcher`), as many as their
+ * forms fit (`valuesPerSearch`).
  */
-export class PhoneSearchBatcher {
-  private readonly waiting: Waiting[] = [];
-  /** A search has been started and has not taken its numbers yet (it is waiting for its slot). */
-  private gathering = false;
-
-  constructor(
-    private readonly transport: HubspotTransport,
-    private readonly target: PhoneSearchTarget,
-    private readonly recordUrl: RecordUrl | undefined,
-  ) {}
-
-  find(query: PhoneQuery): Promise<PhoneMatch[]> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ query, resolve, reject });
-      this.start();
-    });
-  }
-
-  private start(): void {
-    if (this.gathering || this.waiting.length === 0) return;
-    this.gathering = true;
-    let batch: Waiting[] | undefined;
-    // Called when the transport has a slot (again on a retry, which resends the same numbers).
-    const take = (): Waiting[] => {
-      if (!batch) {
-        batch = this.takeBatch();
-        this.gathering = false;
-        this.start();
-      }
-      return batch;
-    };
-    this.search(take).then(
-      (records) => {
-        for (const each of take()) each.resolve(matchesOf(this.target, records, each.query, this.recordUrl));
-      },
-      (error: unknown) => {
-        // A failure before the slot (a paused budget) fails the numbers gathered so far too.
-        for (const each of take()) each.reject(error);
-      },
-    );
-  }
-
-  /** The oldest waiting numbers whose distinct forms fit one search (at least one). */
-  private takeBatch(): Waiting[] {
-    const limit = valuesPerSearch(this.target);
-    const values = new Set<string>();
-    let count = 0;
-    for (const each of this.waiting) {
-      const added = formsOf(each.query).filter((form) => !values.has(form));
-      if (count > 0 && values.size + added.length > limit) break;
-      for (const form of added) values.add(form);
-      count++;
-    }
-    return this.waiting.splice(0, count);
-  }
-
-  private async search(take: () => Waiting[]): Promise<SdkRecord[]> {
-    let queries: PhoneQuery[] = [];
-    const page = await this.searchPage(() => {
-      queries = take().map((each) => each.query);
-      return queries;
-    });
-    if (!page.paging?.next || queries.length === 1) return page.results;
-    // More records than one page: the numbers of this batch are looked up one by one (one page each,
-    // as a single number always was) rather than paging a search whose pages mix numbers.
-    const singles = await Promise.all(queries.map((query) => this.searchPage(() => [query])));
-    return [
-      ...new Map(singles.flatMap((each) => each.results).map((record) => [record.id, record])).values(),
-    ];
-  }
-
-  private async searchPage(queries: () => PhoneQuery[]): Promise<z.infer<typeof searchResponseSchema>> {
-    const { objectType } = this.target;
-    return searchResponseSchema.parse(
-      await this.transport.call(
-        `${objectType}.search-phone`,
+export function phoneSearchBatcher(
+  transport: HubspotTransport,
+  target: PhoneSearchTarget,
+  recordUrl: RecordUrl | undefined,
+): SearchBatcher<SdkRecord[]> {
+  const searchPage = async (queries: () => PhoneQuery[]) =>
+    searchResponseSchema.parse(
+      await transport.call(
+        `${target.objectType}.search-phone`,
         (client, options) =>
-          client.crm.objects.searchApi.doSearch(objectType, phoneSearchBody(queries(), this.target), options),
+          client.crm.objects.searchApi.doSearch(
+            target.objectType,
+            phoneSearchBody(queries(), target),
+            options,
+          ),
         { search: true, idempotent: true },
       ),
     );
-  }
+  return new SearchBatcher({
+    fits: (waiting) => numbersThatFit(target, waiting),
+    matches: (records, query) => matchesOf(target, records, query, recordUrl),
+    async search(take) {
+      let queries: PhoneQuery[] = [];
+      const page = await searchPage(() => {
+        queries = take();
+        return queries;
+      });
+      if (!page.paging?.next || queries.length === 1) return page.results;
+      // More records than one page: the numbers of this batch are looked up one by one (one page
+      // each, as a single number always was) rather than paging a search whose pages mix numbers.
+      const singles = await Promise.all(queries.map((query) => searchPage(() => [query])));
+      return [
+        ...new Map(singles.flatMap((each) => each.results).map((record) => [record.id, record])).values(),
+      ];
+    },
+  });
 }
 
 /**
@@ -227,7 +189,7 @@ export class PhoneSearchBatcher {
  * its slot of the account's search budget, 5/s), the objects searched together.
  */
 export async function findByPhone(
-  batchers: readonly PhoneSearchBatcher[],
+  batchers: readonly SearchBatcher<SdkRecord[]>[],
   query: PhoneQuery,
 ): Promise<PhoneMatch[]> {
   const found = await Promise.all(batchers.map((batcher) => batcher.find(query)));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SearchBatcher } from "../search-batcher.js";
 import type { PhoneMatch, PhoneQuery, PhoneSource, RateLimiter } from "../types.js";
 import type { SalesforceSession } from "./auth.js";
 import { customObjectPattern } from "./config.js";
@@ -118,12 +119,6 @@ export async function sourceSearchObjects(
   return out;
 }
 
-interface Waiting {
-  query: PhoneQuery;
-  resolve(matches: PhoneMatch[]): void;
-  reject(error: unknown): void;
-}
-
 /**
  * Screen-pop searches of one integration. Each SOSL takes a slot of the integration's search bucket
  * (Salesforce documents no per-second REST limit, but every call spends the org's daily quota, which
@@ -131,9 +126,6 @@ interface Waiting {
  * waits for its slot ride in that search (`FIND {a OR b}`), up to `termsPerSearch`.
  */
 export class SalesforcePhoneSearches {
-  private readonly waiting: Waiting[] = [];
-  private gathering = false;
-
   constructor(
     private readonly deps: {
       session: SalesforceSession;
@@ -146,40 +138,25 @@ export class SalesforcePhoneSearches {
     },
   ) {}
 
+  /** Numbers waiting for a slot share one SOSL (`FIND {a OR b}`), up to `termsPerSearch`. */
+  private readonly batcher = new SearchBatcher<{
+    records: SearchRecord[];
+    objects: readonly PhoneSearchObject[];
+  }>({
+    fits: () => termsPerSearch,
+    search: (take) => this.search(take),
+    matches: ({ records, objects }, query) => this.matchesOf(records, objects, query),
+  });
+
   find(query: PhoneQuery): Promise<PhoneMatch[]> {
-    return new Promise((resolve, reject) => {
-      this.waiting.push({ query, resolve, reject });
-      this.start();
-    });
+    return this.batcher.find(query);
   }
 
-  private start(): void {
-    if (this.gathering || this.waiting.length === 0) return;
-    this.gathering = true;
-    let batch: Waiting[] | undefined;
-    const take = (): Waiting[] => {
-      if (!batch) {
-        batch = this.waiting.splice(0, termsPerSearch);
-        this.gathering = false;
-        this.start();
-      }
-      return batch;
-    };
-    this.search(take).then(
-      ({ records, objects }) => {
-        for (const each of take()) each.resolve(this.matchesOf(records, objects, each.query));
-      },
-      (error: unknown) => {
-        for (const each of take()) each.reject(error);
-      },
-    );
-  }
-
-  private async search(take: () => Waiting[]) {
+  private async search(take: () => PhoneQuery[]) {
     const objects = await this.deps.objects();
     const { rateLimiter, integrationId, config } = this.deps;
     await rateLimiter.acquire(`salesforce:${integrationId}:search`, config.searchRequestsPerSecond, 1_000);
-    const queries = take().map((each) => each.query);
+    const queries = take();
     const records = await this.sosl(queries, objects);
     const limit = perObjectLimit * queries.length;
     const full = objects.some(
