@@ -19,7 +19,6 @@
 import { performance } from "node:perf_hooks";
 import { startSandbox } from "@telesync/sandbox";
 import { configSchema } from "../src/config/schema.js";
-import { sandboxCredentials } from "../src/demo/sandbox-config.js";
 import { leadKey } from "../src/model/lead.js";
 import { TelesyncService } from "../src/runtime/service.js";
 import { createTelesync } from "../src/runtime/telesync.js";
@@ -33,6 +32,7 @@ import {
   printResult,
 } from "./support/common.js";
 import { salesforceBenchConfig } from "./support/configs.js";
+import { sandboxSalesforceToken } from "./support/salesforce-token.js";
 
 export async function cdcOptOutBench(options: { redisUrl: string; count?: number }): Promise<BenchResult> {
   const count = options.count ?? 100;
@@ -118,21 +118,7 @@ interface RawSubscriber {
 
 /** Bayeux 1.0 long polling over fetch, as little as a subscriber can do. */
 async function rawSubscriber(url: string, channel: string): Promise<RawSubscriber> {
-  const { clientId: oauthClient, clientSecret, refreshToken } = sandboxCredentials.salesforce;
-  const token = (
-    (await (
-      await fetch(`${url}/services/oauth2/token`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({
-          grant_type: "refresh_token",
-          client_id: oauthClient,
-          client_secret: clientSecret,
-          refresh_token: refreshToken,
-        }),
-      })
-    ).json()) as { access_token: string }
-  ).access_token;
+  const token = await sandboxSalesforceToken(url);
   type Message = { channel: string; clientId?: string; data?: { payload?: Record<string, unknown> } };
   const send = async (messages: object[]): Promise<Message[]> =>
     (await (

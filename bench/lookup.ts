@@ -27,6 +27,7 @@ import {
   latencySummary,
   printResult,
 } from "./support/common.js";
+import { sandboxSalesforceToken } from "./support/salesforce-token.js";
 import { startSandboxProcess } from "./support/sandbox-process.js";
 
 const apiKey = "bench-key-0123456789abcdef";
@@ -125,7 +126,7 @@ async function measure(
       const body = (await response.json()) as { records: unknown[] };
       return body.records.length;
     };
-    const token = await salesforceToken(sandbox.url);
+    const token = await sandboxSalesforceToken(sandbox.url);
     const raw = async (i: number) => {
       const digits = phone(i).slice(2);
       const sosl = `FIND {${digits}} IN PHONE FIELDS RETURNING Lead(Id, Name, Phone)`;
@@ -283,21 +284,6 @@ export async function lookupBench(options: {
       "5/s budget: a fresh sandbox enforcing HubSpot's documented 5 searches/s and telesync's limiter at its default 5/s; no raw pass there (unpaced raw searches would mostly be 429s)",
     ],
   };
-}
-
-async function salesforceToken(url: string): Promise<string> {
-  const { clientId, clientSecret, refreshToken } = sandboxCredentials.salesforce;
-  const response = await fetch(`${url}/services/oauth2/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({
-      grant_type: "refresh_token",
-      client_id: clientId,
-      client_secret: clientSecret,
-      refresh_token: refreshToken,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
 }
 
 if (isMain(import.meta.url)) {

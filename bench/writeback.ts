@@ -18,7 +18,6 @@ import { randomUUID } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { Agent } from "node:http";
 import { configSchema } from "../src/config/schema.js";
-import { sandboxCredentials } from "../src/demo/sandbox-config.js";
 import { createTelesync } from "../src/runtime/telesync.js";
 import { post, runAgents } from "./support/agents.js";
 import {
@@ -39,6 +38,7 @@ import {
   waitFor,
 } from "./support/common.js";
 import { benchApiKey, salesforceBenchConfig } from "./support/configs.js";
+import { sandboxSalesforceToken } from "./support/salesforce-token.js";
 import { type SandboxProcess, startSandboxProcess } from "./support/sandbox-process.js";
 import { type ServiceProcess, startServiceProcess } from "./support/service-process.js";
 
@@ -287,25 +287,13 @@ async function pacedOutcomes(
 
 /** The CRM's own latency at the same rate: one `POST /sobjects/Task` per outcome, ms each. */
 async function pacedRawCreates(url: string, rate: number, count: number): Promise<number[]> {
-  const { clientId, clientSecret, refreshToken } = sandboxCredentials.salesforce;
-  const token = (await (
-    await fetch(`${url}/services/oauth2/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "refresh_token",
-        client_id: clientId,
-        client_secret: clientSecret,
-        refresh_token: refreshToken,
-      }),
-    })
-  ).json()) as { access_token: string };
+  const token = await sandboxSalesforceToken(url);
   const latencies: number[] = [];
   await paced(rate, count, async (i) => {
     const t0 = performance.now();
     const response = await fetch(`${url}/services/data/v62.0/sobjects/Task`, {
       method: "POST",
-      headers: { authorization: `Bearer ${token.access_token}`, "content-type": "application/json" },
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ Subject: `raw ${i}`, CallObject: randomUUID(), Status: "Completed" }),
     });
     await response.text();
