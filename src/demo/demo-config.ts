@@ -47,9 +47,11 @@ export function demoConfig(options: {
   redisUrl: string;
   campaignId: string;
   apiKey: string;
+  /** Default `{telesync-demo}`; tests give a unique one on the shared Redis. */
+  redisPrefix?: string;
 }): TelesyncConfig {
   return sandboxConfig({
-    redis: { url: options.redisUrl, prefix: "{telesync-demo}" },
+    redis: { url: options.redisUrl, prefix: options.redisPrefix ?? "{telesync-demo}" },
     integrations: {
       sandbox_sf: sandboxSalesforce(options.sandboxUrl, {
         apiVersion: "62.0",
@@ -61,6 +63,8 @@ export function demoConfig(options: {
       }),
       sandbox_hs: sandboxHubspot(options.hubspotBasePath, {
         dispositions: sandboxDispositions.hubspot,
+        // Companies as a source: their do-not-call checkbox, for opt-outs both ways.
+        objects: { companies: { doNotCall: { property: "telesync_do_not_call" } } },
         answerFields: {
           support: {
             field: "support_level",
@@ -75,6 +79,7 @@ export function demoConfig(options: {
       sf_lead: sandboxMappings.salesforceLeadWithAddress,
       sf_donor: sandboxMappings.salesforceDonor,
       hs_contact: sandboxMappings.hubspotContact,
+      hs_company: sandboxMappings.hubspotCompany,
     },
     sources: [
       {
@@ -98,6 +103,24 @@ export function demoConfig(options: {
         mapping: "hs_contact",
         select: { allContacts: true },
       },
+      {
+        id: "hs_companies",
+        integration: "sandbox_hs",
+        campaign: "hs_nonprofit",
+        mapping: "hs_company",
+        select: {
+          object: "companies",
+          search: {
+            filterGroups: [
+              {
+                filters: [
+                  { propertyName: "industry", operator: "EQ", value: "NON_PROFIT_ORGANIZATION_MANAGEMENT" },
+                ],
+              },
+            ],
+          },
+        },
+      },
     ],
     campaigns: {
       q4_outbound: {
@@ -119,6 +142,11 @@ export function demoConfig(options: {
         outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
         compliance: demoUnscreened,
         script: outreachSurvey,
+      },
+      hs_nonprofit: {
+        description: "Non-profit HubSpot companies (calls associated with each company)",
+        outcomes: { no_answer: { action: "retry", delay: "4h", maxAttempts: 3 } },
+        compliance: demoUnscreened,
       },
     },
     apiKeys: [options.apiKey],

@@ -9,7 +9,7 @@ import { createTelesync, type Telesync } from "../runtime/telesync.js";
 import type { SyncReport } from "../sync/run-sync.js";
 import { demoConfig, hubspotOutcomes } from "./demo-config.js";
 import { showInboundDay } from "./inbound-day.js";
-import { loadSandbox } from "./load-sandbox.js";
+import { loadSandbox, type SandboxModule } from "./load-sandbox.js";
 import { simulateAgents } from "./simulate-agents.js";
 
 const campaignId = "701DEMO00000001AAA";
@@ -57,12 +57,15 @@ export async function runDemo(options: {
   print: (line: string) => void;
   /** The demo's clock (telesync's "now" for the whole run); default `nextCallingAfternoon`. */
   at?: Date;
+  /** A running sandbox to use (its owner closes it, and can read what reached it); default a new one. */
+  sandbox?: Awaited<ReturnType<SandboxModule["startSandbox"]>>;
+  /** A Redis and key prefix to use; default REDIS_URL or a throwaway redis-server, `{telesync-demo}`. */
+  redis?: { url: string; prefix: string };
 }): Promise<void> {
   const { print } = options;
-  const redis = await ensureLocalRedis();
+  const redis = options.redis ? { url: options.redis.url, stop() {} } : await ensureLocalRedis();
   await assertRedisReachable(redis.url, { source: "REDIS_URL" });
-  const { startSandbox } = await loadSandbox();
-  const sandbox = await startSandbox({ port: 0 });
+  const sandbox = options.sandbox ?? (await (await loadSandbox()).startSandbox({ port: 0 }));
   const apiKey = randomUUID();
   const config = demoConfig({
     sandboxUrl: sandbox.url,
@@ -70,6 +73,7 @@ export async function runDemo(options: {
     redisUrl: redis.url,
     campaignId,
     apiKey,
+    ...(options.redis ? { redisPrefix: options.redis.prefix } : {}),
   });
   await dropPrefix(redis.url, config.redis.prefix);
   // The demo's clock runs from a chosen instant (default: a Wednesday afternoon in New York), so the
@@ -99,18 +103,26 @@ export async function runDemo(options: {
     );
     sf.setNow(undefined);
     sandbox.hubspot.seedContacts(Math.ceil(options.leads / 2));
+    const nonprofits = Math.ceil(options.leads / 20);
+    // The last few are retail: outside the company source's industry filter.
+    const companyIds = sandbox.hubspot.seedCompanies(nonprofits + Math.ceil(options.leads / 100), {
+      properties: (i) => (i < nonprofits ? {} : { industry: "RETAIL" }),
+    });
     print(
       `1. Seeded ${leadIds.length + 2} Salesforce Leads in Campaign ${campaignId} (2 without a callable phone)`,
     );
     print(
       `   ${donorIds.length} active donors in the custom object Donor__c (and a few lapsed ones, in no source),`,
     );
-    print(`   and ${Math.ceil(options.leads / 2)} HubSpot contacts.\n`);
+    print(
+      `   ${Math.ceil(options.leads / 2)} HubSpot contacts, and ${companyIds.length} HubSpot companies (${nonprofits} non-profits; the retail ones are in no source).\n`,
+    );
 
     print("2. Sync (incremental, page by page, checkpointed):");
     print(summary("Salesforce Campaign members", await telesync.sync("sf_campaign")));
     print(summary("Salesforce Donor__c (custom object)", await telesync.sync("sf_donors")));
     print(summary("HubSpot contacts", await telesync.sync("hs_contacts")));
+    print(summary("HubSpot companies (non-profit)", await telesync.sync("hs_companies")));
     for (const id of leadIds.slice(0, 20)) sf.update("Lead", id, { Title: "VP Sales" });
     for (const id of leadIds.slice(20, 23)) sf.update("Lead", id, { DoNotCall: true });
     print(summary("again after 20 edits, 3 DoNotCall", await telesync.sync("sf_campaign")));
@@ -142,13 +154,14 @@ export async function runDemo(options: {
     const agentRun = await simulateAgents({
       url: service.url as string,
       apiKey,
-      campaigns: ["q4_outbound", "donor_drive", "hs_outbound"],
+      campaigns: ["q4_outbound", "donor_drive", "hs_outbound", "hs_nonprofit"],
       agents: 12,
       callsPerCampaign: Math.min(300, options.leads),
     });
     print(
       `   ${agentRun.leases} leases, ${agentRun.outcomes} outcomes (${[...agentRun.byDisposition].map(([d, n]) => `${d} ${n}`).join(", ")})`,
     );
+    print(`   leases by campaign: ${[...agentRun.byCampaign].map(([c, n]) => `${c} ${n}`).join(", ")}`);
     print(
       `   one agent heard "stop calling me": consent revoked in the outcome of ${maskPhone(agentRun.revokedPhone ?? "")}`,
     );
@@ -206,6 +219,11 @@ export async function runDemo(options: {
       // not_interested is logged as "Connected" plus hs_lead_status UNQUALIFIED in this demo's mapping.
       print(`     ${d.padEnd(24)} ${n}`);
     }
+    const onCompanies = calls.filter((c) => c.associated?.objectType === "companies");
+    const companyTypes = [...new Set(onCompanies.map((c) => c.associated?.typeId))].join(", ");
+    print(
+      `     of which associated with a company (call → company, association type ${companyTypes || "none"}): ${onCompanies.length}, on ${new Set(onCompanies.map((c) => c.associated?.id)).size} companies`,
+    );
     const survey = await service.outcomes.answerDistribution(
       "hs_outbound",
       config.campaigns.hs_outbound?.script ?? { questions: [] },
@@ -240,7 +258,7 @@ export async function runDemo(options: {
   } finally {
     await service?.close();
     await telesync.close();
-    await sandbox.close();
+    if (!options.sandbox) await sandbox.close();
     redis.stop();
   }
 }

@@ -129,6 +129,20 @@ export const sandboxMappings = {
       { to: "doNotCall", from: "telesync_do_not_call", transform: ["boolean"] },
     ],
   },
+  /**
+   * A HubSpot company (the sandbox seeds them with a phone and a US state): phone, name, state, the
+   * do-not-call property the integration's `objects.companies.doNotCall` names.
+   */
+  hubspotCompany: {
+    defaultCountry: "US",
+    fields: [
+      { to: "phone", from: "phone", transform: ["phone"], required: true },
+      { to: "company", from: "name", transform: ["trim"] },
+      { to: "region", from: "state", transform: ["upper"] },
+      { to: "country", constant: "US" },
+      { to: "doNotCall", from: "telesync_do_not_call", transform: ["boolean"] },
+    ],
+  },
 } satisfies Record<string, MappingInput>;
 
 export interface SandboxConfigParts

@@ -9,6 +9,8 @@ export interface AgentRun {
   leases: number;
   outcomes: number;
   byDisposition: Map<string, number>;
+  /** Leases per campaign, in the order the campaigns were given. */
+  byCampaign: Map<string, number>;
   revokedPhone?: string;
 }
 
@@ -48,9 +50,10 @@ export async function simulateAgents(options: {
   agents: number;
   callsPerCampaign: number;
 }): Promise<AgentRun> {
-  const run: AgentRun = { leases: 0, outcomes: 0, byDisposition: new Map() };
+  const run: AgentRun = { leases: 0, outcomes: 0, byDisposition: new Map(), byCampaign: new Map() };
   const headers = { authorization: `Bearer ${options.apiKey}`, "content-type": "application/json" };
   for (const campaign of options.campaigns) {
+    run.byCampaign.set(campaign, 0);
     let remaining = options.callsPerCampaign;
     await Promise.all(
       Array.from({ length: options.agents }, async (_v, agent) => {
@@ -68,6 +71,7 @@ export async function simulateAgents(options: {
             script?: Script;
           };
           run.leases++;
+          run.byCampaign.set(campaign, (run.byCampaign.get(campaign) ?? 0) + 1);
           const n = run.leases;
           const disposition = dispositions[n % dispositions.length] as string;
           const revoke = run.revokedPhone === undefined && disposition === "connected" && n > 10;
