@@ -25,6 +25,8 @@ export async function startServiceProcess(spec: {
   config: unknown;
   role: Role;
   offsetMs: number;
+  /** The HTTP layer over a one-GET stub of the library in this campaign (see service-child.ts). */
+  stubLibrary?: string;
 }): Promise<ServiceProcess> {
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
