@@ -309,7 +309,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
       if (pacedAgents > 0) {
         const paced = await pacedPhase({
           ...common,
-          serviceUrl: service.url,
+          service,
           routeUrl,
           agents: pacedAgents,
           // Twice a phase: each agent lives through several holds, not only its staggered start.

@@ -9,9 +9,10 @@
 import { runAgents } from "./agents.js";
 import { type Comparison, compare, type Figure, latencySummary, round } from "./common.js";
 import { httpRequests } from "./lease-loops.js";
+import type { ServiceProcess } from "./service-process.js";
 
 export interface PacedOptions {
-  serviceUrl: string;
+  service: ServiceProcess;
   routeUrl: string;
   apiKey: string;
   campaign: string;
@@ -28,8 +29,9 @@ export async function pacedPhase(
 ): Promise<{ figures: Record<string, Figure>; comparisons: Comparison[] }> {
   const { agents, holdMs } = options;
   const label = `${agents} paced agents (hold ${holdMs[0]}–${holdMs[1]} ms)`;
+  await options.service.usage(); // resets the service's event-loop delay histogram
   const http = await runAgents({
-    url: options.serviceUrl,
+    url: options.service.url,
     apiKey: options.apiKey,
     campaign: options.campaign,
     agents,
@@ -39,6 +41,7 @@ export async function pacedPhase(
     holdMs,
   });
   const seconds = (http.finishedAt - http.startedAt) / 1000;
+  const loop = (await options.service.usage()).loopDelayMs;
   const route = await httpRequests(options.routeUrl, "/v1/ping", agents, options.leases, { holdMs });
   const lease = latencySummary(http.latency.lease);
   const outcome = latencySummary(http.latency.outcome);
@@ -54,6 +57,10 @@ export async function pacedPhase(
     ),
     [`${label}: HTTP lease p50/p95/p99 ms`]: `${lease.p50} / ${lease.p95} / ${lease.p99}`,
     [`${label}: HTTP outcome p50/p99 ms`]: `${outcome.p50} / ${outcome.p99}`,
+    // The service's own stalls: a timer or GC holding the loop shows here, not in the route's figures.
+    [`${label}: service event-loop delay p50/p99/max ms`]: loop
+      ? `${round(loop.p50, 1)} / ${round(loop.p99, 1)} / ${round(loop.max, 1)}`
+      : "n/a",
     [`${label}: trivial route cycles/s achieved (request, hold, request)`]: Math.round(
       route.cycles / route.seconds,
     ),

@@ -3,7 +3,7 @@
  * does not share its event loop. Reads `BENCH_SERVICE` = JSON `{ config, role, offsetMs }` (config as
  * it would appear in YAML, parsed here with the real schema).
  *
- * stdout: `READY {"url":…}` when listening; `USAGE {…}` (CPU µs, RSS) for each `usage` line on stdin;
+ * stdout: `READY {"url":…}` when listening; `USAGE {…}` (CPU µs, RSS, event-loop delay since the last one) for each `usage` line on stdin;
  * `CLOSED {…}` after SIGTERM has shut the service down in order (flushes writeback).
  * Run it with `--cpu-prof` (BENCH_CPU_PROF=<dir> in the parent) to profile the service alone.
  *
@@ -11,6 +11,7 @@
  * the outcome route's own receipt write), but the lease and the outcome behind it are one Redis GET
  * each, answering a lease taken once at start-up: what the HTTP layer costs beside a trivial route.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import { configSchema } from "../../src/config/schema.js";
 import { type Role, TelesyncService } from "../../src/runtime/service.js";
@@ -46,13 +47,23 @@ if (spec.stubLibrary) {
   };
 }
 
+// Event-loop delay since the previous `usage` (a stall there is latency every request waits out).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const usage = () => {
   const r = process.resourceUsage();
+  const loop = {
+    p50: loopDelay.percentile(50) / 1e6,
+    p99: loopDelay.percentile(99) / 1e6,
+    max: loopDelay.max / 1e6,
+  };
+  loopDelay.reset();
   return {
     userUs: r.userCPUTime,
     systemUs: r.systemCPUTime,
     maxRssKiB: r.maxRSS,
     rss: process.memoryUsage.rss(),
+    loopDelayMs: loop,
   };
 };
 process.stdout.write(`READY ${JSON.stringify({ url: service.url ?? null, pid: process.pid })}\n`);

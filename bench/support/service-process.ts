@@ -7,6 +7,8 @@ export interface ServiceUsage {
   systemUs: number;
   maxRssKiB: number;
   rss: number;
+  /** Event-loop delay (ms) since the previous usage() (service child only). */
+  loopDelayMs?: { p50: number; p99: number; max: number };
 }
 
 export interface ServiceProcess {
