@@ -8,9 +8,13 @@
  * - telesync as a library (`LeaseService.lease` + `OutcomeService.report`, no HTTP) vs raw BullMQ;
  * - at 50 and 200 agents; every lease gets an outcome (the writeback mix of dispositions);
  * - Redis round trips per lease and per outcome (this process's commands, counted one cycle at a time);
+ * - the HTTP layer alone (the real API over a one-GET stub of the library, in a child) vs the route;
+ * - paced agents (lease, hold the call a random 100–500 ms, outcome) at 200 agents: lease p50/p99
+ *   beside the trivial route under the same paced load (a closed loop's latency is agents ÷ rate);
  * - lease p99 while 10,000 held leads fall due at once vs the same run without them.
  *
  *   npm run build && node build/bench/run.js lease [--leases 1000] [--agents 50,200]
+ *     [--paced-agents 200] [--hold-ms 100-500]
  */
 import { configSchema } from "../src/config/schema.js";
 import type { Lead } from "../src/model/lead.js";
@@ -42,6 +46,7 @@ import {
   rawBullmq,
   telesyncLoops,
 } from "./support/lease-loops.js";
+import { pacedPhase } from "./support/paced-agents.js";
 import { type SandboxProcess, startSandboxProcess } from "./support/sandbox-process.js";
 import { type ServiceProcess, startServiceProcess } from "./support/service-process.js";
 import { dispositionMix } from "./writeback.js";
@@ -54,6 +59,9 @@ export interface LeaseBenchOptions {
   agents?: readonly number[];
   /** Held leads falling due at once in the burst phase (default 10,000). */
   burst?: number;
+  /** Paced phase: agents (default 200; 0 skips it) and each call's hold in ms (default 100–500). */
+  pacedAgents?: number;
+  holdMs?: readonly [number, number];
 }
 
 const warmup = 200;
@@ -93,6 +101,9 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
   const clock = clockLabel(offsetMs);
   let sandbox: SandboxProcess | undefined;
   let service: ServiceProcess | undefined;
+  let stub: ServiceProcess | undefined;
+  const pacedAgents = options.pacedAgents ?? 200;
+  const holdMs = options.holdMs ?? [100, 500];
   const route = spawnNode("route", benchScript("support/route-child.js"), [], {
     env: { BENCH_ROUTE: JSON.stringify({ redisUrl: options.redisUrl, key: `${prefix}:ping` }) },
   });
@@ -106,7 +117,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
       return next;
     };
     // Per agent count: HTTP (warm-up + phase) and library; then the burst's two phases.
-    const leads = agentCounts.length * (2 * perPhase + warmup) + 2 * perPhase + 400;
+    const leads = agentCounts.length * (2 * perPhase + warmup) + 4 * perPhase + 400;
     sandbox = await startSandboxProcess({ leads });
     const raw = salesforceBenchConfig(sandbox.url, options.redisUrl, prefix);
     const telesync = createTelesync({ config: configSchema.parse(raw), now: offsetClock(offsetMs) });
@@ -134,6 +145,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
     const lockMs = configSchema.parse(raw).campaigns.bench?.lease.ttl ?? 300_000;
     const library = await TelesyncService.start(telesync, { role: "api", listen: false, schedule: false });
     service = await startServiceProcess({ config: raw, role: "api", offsetMs });
+    stub = await startServiceProcess({ config: raw, role: "api", offsetMs, stubLibrary: "bench" });
     try {
       // Round trips, one cycle at a time (nothing else of this process in flight).
       for (let i = 0; i < 20; i++) {
@@ -195,6 +207,13 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
         const routeFrom = await routeCpu();
         const routeRun = await httpRequests(routeUrl, "/v1/ping", agents, 2 * perPhase);
         const routeCpuMs = cpuMs(routeFrom, await routeCpu());
+        // The HTTP layer alone: same agents, the library behind it one GET per request.
+        await runAgents({ ...common, url: stub.url, agents, leases: warmup });
+        const stubFrom = await stub.usage();
+        const stubRun = await runAgents({ ...common, url: stub.url, agents, leases: perPhase });
+        const stubCpuMs = cpuMs(stubFrom, await stub.usage());
+        const stubRequests = stubRun.leases + stubRun.outcomes;
+        const stubPerSecond = stubRequests / ((stubRun.finishedAt - stubRun.startedAt) / 1000);
         const leaseLatency = latencySummary(http.latency.lease);
         const outcomeLatency = latencySummary(http.latency.outcome);
         const httpLeases = http.leases / httpSeconds;
@@ -220,6 +239,11 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
           ),
           [`${agents} agents: trivial route CPU ms per request`]: round(
             routeCpuMs / Math.max(1, routeRun.cycles),
+            3,
+          ),
+          [`${agents} agents: HTTP layer alone (library stubbed) requests/s`]: Math.round(stubPerSecond),
+          [`${agents} agents: HTTP layer alone CPU ms per request`]: round(
+            stubCpuMs / Math.max(1, stubRequests),
             3,
           ),
           // What HTTP adds to a request over the library's work, beside the whole of a trivial request.
@@ -258,6 +282,14 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
             minRatio: 0.8,
           }),
           compare({
+            figure: `HTTP layer alone, ${agents} agents: requests/s with the library stubbed (one GET per request)`,
+            unit: "requests/s",
+            value: round(stubPerSecond),
+            baseline: `trivial Fastify route doing one Redis GET, ${agents} clients, same HTTP client`,
+            baselineValue: round(perSecond(routeRun)),
+            better: "higher",
+          }),
+          compare({
             figure: `lease p99 over HTTP, ${agents} agents`,
             unit: "ms",
             value: leaseLatency.p99 ?? Number.NaN,
@@ -272,6 +304,20 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
         if (agents === 200)
           figures["200 agents: HTTP lease p99 ≤ 25 ms (machine not idle: indicative)"] =
             (leaseLatency.p99 ?? Number.POSITIVE_INFINITY) <= 25 ? "yes" : "no";
+      }
+
+      if (pacedAgents > 0) {
+        const paced = await pacedPhase({
+          ...common,
+          service,
+          routeUrl,
+          agents: pacedAgents,
+          // Twice a phase: each agent lives through several holds, not only its staggered start.
+          leases: 2 * perPhase,
+          holdMs,
+        });
+        Object.assign(figures, paced.figures);
+        comparisons.push(...paced.comparisons);
       }
 
       // Due burst: the same library loop without, then with, `burst` held leads falling due at once.
@@ -321,10 +367,13 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
         "round trips: commands this process sends to Redis, a new round trip each time one leaves while none is awaiting its reply; counted over 100 lease → outcome cycles run one at a time (the lease and the outcome apart)",
         "the trivial route is compared by requests/s (a lease cycle is two requests: lease and outcome)",
         "latency is client-side (request sent → last byte), so it includes the client's own event-loop delay",
+        "HTTP layer alone: the service child's real API (auth, zod, metrics, the outcome route's receipt write) with the lease and the outcome behind it stubbed to one Redis GET each",
+        `paced: ${pacedAgents} agents each lease, hold the call ${holdMs[0]}–${holdMs[1]} ms (uniform), post the outcome; the trivial route gets request, hold, request; a closed loop's latency is agents ÷ throughput, the paced one is the answer time at the offered rate`,
       ],
     };
   } finally {
     await service?.stop();
+    await stub?.stop();
     await route.stop(5_000);
     await sandbox?.stop();
     await dropBenchPrefix(options.redisUrl, prefix);

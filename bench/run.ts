@@ -10,7 +10,7 @@
  * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
  * Options: --sync-count N (50000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (1000 per phase),
- * --agents N,M (50,200), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
+ * --agents N,M (50,200), --paced-agents N (200; 0 skips), --hold-ms MIN-MAX (100-500), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
  * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none),
  * --scale-outcomes N (1200), --scale-agents N (16).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) and the sync child with --cpu-prof.
@@ -46,6 +46,8 @@ const { values, positionals } = parseArgs({
     "trickle-seconds": { type: "string", default: "20" },
     leases: { type: "string", default: "1000" },
     agents: { type: "string", default: "50,200" },
+    "paced-agents": { type: "string", default: "200" },
+    "hold-ms": { type: "string", default: "100-500" },
     "hubspot-outcomes": { type: "string", default: "4000" },
     "hubspot-real": { type: "string", default: "10" },
     "hubspot-configured": { type: "string", default: "100" },
@@ -57,6 +59,14 @@ const { values, positionals } = parseArgs({
     help: { type: "boolean", short: "h" },
   },
 });
+
+/** `--hold-ms 100-500` → [100, 500]. */
+function holdRange(text: string): [number, number] {
+  const [min, max] = text.split("-").map(Number);
+  if (min === undefined || max === undefined || !(min >= 0 && max >= min))
+    throw new Error(`--hold-ms: expected MIN-MAX in ms, got "${text}"`);
+  return [min, max];
+}
 
 const order = [
   "sync-lib",
@@ -130,6 +140,8 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
           .split(",")
           .map(Number)
           .filter((n) => n > 0),
+        pacedAgents: Number(values["paced-agents"]),
+        holdMs: holdRange(values["hold-ms"] ?? "100-500"),
       }),
   ],
   hubspot: [

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Dialer agents on the HTTP API: each loops lease → (outcome | release). node:http with keep-alive
@@ -17,7 +18,16 @@ export interface AgentsOptions {
   releaseEvery?: number;
   /** Disposition of the n-th outcome. */
   disposition: (n: number) => string;
+  /**
+   * Paced agents: each holds the call for a uniformly random [min, max] ms between its lease and its
+   * outcome, and starts after a random wait in [0, max] (no synchronized first burst). Default: none
+   * (a closed loop, each agent asking again as soon as it is answered).
+   */
+  holdMs?: readonly [number, number];
 }
+
+/** A random hold in [min, max] ms. */
+export const holdFor = ([min, max]: readonly [number, number]) => min + Math.random() * (max - min);
 
 export interface AgentsRun {
   leases: number;
@@ -92,6 +102,7 @@ export async function runAgents(options: AgentsOptions): Promise<AgentsRun> {
   try {
     await Promise.all(
       Array.from({ length: options.agents }, async (_v, a) => {
+        if (options.holdMs) await sleep(holdFor([0, options.holdMs[1]]));
         while (issued < options.leases) {
           issued++;
           let t0 = performance.now();
@@ -118,6 +129,7 @@ export async function runAgents(options: AgentsOptions): Promise<AgentsRun> {
             run.releases++;
             continue;
           }
+          if (options.holdMs) await sleep(holdFor(options.holdMs));
           const disposition = options.disposition(n);
           const body = {
             outcomeId: randomUUID(),

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { Agent } from "node:http";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Job, Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import type { LeaseService } from "../../src/dialer/lease-service.js";
 import type { OutcomeReport, OutcomeService } from "../../src/outcomes/outcome-service.js";
 import { createRedis } from "../../src/queues/connection.js";
-import { post } from "./agents.js";
+import { holdFor, post } from "./agents.js";
 
 /** What `countRoundTrips` saw. */
 export interface RoundTrips {
@@ -32,6 +33,8 @@ export async function runLoops<T>(
   total: number,
   first: () => Promise<T | undefined>,
   second: (value: T, n: number) => Promise<void>,
+  /** ms each caller waits before its first cycle (default: none). */
+  startDelay?: () => number,
 ): Promise<LoopRun> {
   let issued = 0;
   let cycles = 0;
@@ -39,6 +42,7 @@ export async function runLoops<T>(
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
+      if (startDelay) await sleep(startDelay());
       while (issued < total) {
         issued++;
         const t0 = performance.now();
@@ -160,18 +164,28 @@ export async function httpRequests(
   path: string,
   agents: number,
   total: number,
+  options: { holdMs?: readonly [number, number] } = {},
 ): Promise<LoopRun> {
   const agent = new Agent({ keepAlive: true, maxSockets: agents + 4 });
+  const once = async () => {
+    const reply = await post(agent, url, path, "none");
+    if (reply.status !== 200) throw new Error(`${path}: HTTP ${reply.status} ${reply.body}`);
+    return reply;
+  };
+  const { holdMs } = options;
   try {
+    if (!holdMs) return await runLoops(agents, total, once, async () => {});
+    // Paced like the agents (`AgentsOptions.holdMs`): a request (timed, as a lease), the hold, a
+    // second request (as the outcome), each caller starting after a random wait.
     return await runLoops(
       agents,
       total,
+      once,
       async () => {
-        const reply = await post(agent, url, path, "none");
-        if (reply.status !== 200) throw new Error(`${path}: HTTP ${reply.status} ${reply.body}`);
-        return reply;
+        await sleep(holdFor(holdMs));
+        await once();
       },
-      async () => {},
+      () => holdFor([0, holdMs[1]]),
     );
   } finally {
     agent.destroy();

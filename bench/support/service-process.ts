@@ -7,6 +7,8 @@ export interface ServiceUsage {
   systemUs: number;
   maxRssKiB: number;
   rss: number;
+  /** Event-loop delay (ms) since the previous usage() (service child only). */
+  loopDelayMs?: { p50: number; p99: number; max: number };
 }
 
 export interface ServiceProcess {
@@ -25,6 +27,8 @@ export async function startServiceProcess(spec: {
   config: unknown;
   role: Role;
   offsetMs: number;
+  /** The HTTP layer over a one-GET stub of the library in this campaign (see service-child.ts). */
+  stubLibrary?: string;
 }): Promise<ServiceProcess> {
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir) mkdirSync(profileDir, { recursive: true });

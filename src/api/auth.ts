@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { hash, timingSafeEqual } from "node:crypto";
 import type { ApiKeyConfig, ApiScope } from "../config/api-keys.js";
 
 /** Who is calling: the key's name (for provenance and logs, never its value) and what it may do. */
@@ -52,9 +52,8 @@ export class ApiKeyStore {
   authenticate(authorization: string | undefined): Principal | undefined {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
     if (!match) return undefined;
-    const presented = createHash("sha256")
-      .update(match[1] as string, "utf8")
-      .digest();
+    // One-shot hash: about half the CPU of createHash().update().digest() per request.
+    const presented = hash("sha256", match[1] as string, "buffer");
     let found: Principal | undefined;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.hash, presented)) found ??= entry.principal;

@@ -84,23 +84,39 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
   const keys = new ApiKeyStore(deps.config.api.keys);
   deps.log.info({ keys: ApiKeyStore.describe(deps.config.api.keys) }, "API keys");
-  app.addHook("onRequest", async (request, reply) => {
-    const path = request.url.split("?")[0] ?? "";
-    if (openPaths.some((open) => open.test(path))) return;
+  // Every request passes here: a callback hook (no promise per request), the scope list of a route
+  // worked out once per route (its config object is the same for each of its requests).
+  const scopesOf = new WeakMap<object, readonly ApiScope[]>();
+  const redisConnections = [deps.redis];
+  app.addHook("onRequest", (request, reply, done) => {
+    const query = request.url.indexOf("?");
+    const path = query < 0 ? request.url : request.url.slice(0, query);
+    if (openPaths.some((open) => open.test(path))) return done();
     const principal = keys.authenticate(request.headers.authorization);
     if (!principal) {
-      return reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
+      reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });
+      return;
     }
     request.principal = principal;
-    const scopes = [request.routeOptions.config.scope ?? "admin"].flat();
+    const config = request.routeOptions.config;
+    let scopes = scopesOf.get(config);
+    if (!scopes) {
+      scopes = [config.scope ?? "admin"].flat();
+      scopesOf.set(config, scopes);
+    }
     if (!scopes.some((scope) => principal.scopes.has(scope)) && !isAdmin(principal)) {
-      return reply.code(403).send({
+      reply.code(403).send({
         error: "forbidden_scope",
         message: `key "${principal.keyName}" lacks the ${scopes.join(" or ")} scope`,
       });
+      return;
     }
     // Redis away: answer at once rather than let the request wait for a reconnect.
-    if (!redisReady([deps.redis])) return sendRedisUnavailable(reply);
+    if (!redisReady(redisConnections)) {
+      sendRedisUnavailable(reply);
+      return;
+    }
+    done();
   });
   app.setErrorHandler((error, _request, reply) => {
     if (isRedisUnavailable(error)) return sendRedisUnavailable(reply);

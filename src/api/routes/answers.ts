@@ -52,8 +52,10 @@ export function answersProblem(
   leaseId: string,
   answers: Record<string, unknown> | undefined,
 ): ApiError | undefined {
+  // Most outcomes carry no answers: then no second decode of the lease id.
+  if (answers === undefined) return undefined;
   const campaign = decodeLeaseId(leaseId)?.campaign;
-  if (answers === undefined || campaign === undefined) return undefined;
+  if (campaign === undefined) return undefined;
   const script = Object.hasOwn(config.campaigns, campaign) ? config.campaigns[campaign]?.script : undefined;
   const details = script
     ? validateAnswers(script, answers).map((p) => ({
