@@ -1,3 +1,4 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import {
   type CampaignCompliancePolicy,
   defaultRuleSet,
@@ -5,6 +6,7 @@ import {
   gate,
   type ParsedPhone,
   type RuleSet,
+  resolveLocation,
   type SuppressionState,
 } from "../compliance/index.js";
 import { ownEntry } from "../config/lookup.js";
@@ -40,6 +42,8 @@ export interface ComplianceGateDependencies {
 }
 
 const HOUR_MS = 3_600_000;
+/** Parses kept between a lease's `locate` and its decision (more only if leases in flight exceed it). */
+const maxLeaseParses = 1_000;
 
 /**
  * The compliance gate wired to telesync's state: for each lead it gathers the campaign's policy,
@@ -68,6 +72,8 @@ export class ComplianceGate {
   private readonly clock: () => Date;
   /** Countries of the last snapshot list read: their listings are read with it, not after it. */
   private knownCountries: string[] = [];
+  /** Numbers `leaseGate.locate` parsed, taken by the same lease's decision so it parses none again. */
+  private readonly leaseParses = new Map<string, ParsedPhone>();
 
   constructor(deps: ComplianceGateDependencies) {
     this.ruleSet = deps.ruleSet ?? defaultRuleSet();
@@ -213,10 +219,27 @@ export class ComplianceGate {
   /** The lease-time gate (`LeaseGate`) that `LeaseService` asks; it reads the internal DNC list itself. */
   readonly leaseGate: LeaseGate = Object.assign(
     async (lead: Lead, campaign: string, now: Date) => {
-      const [decision] = await this.check([lead], campaign, "lease", now);
+      const parsed = this.leaseParses.get(lead.phone);
+      if (parsed) this.leaseParses.delete(lead.phone);
+      const [decision] = await this.check([lead], campaign, "lease", now, parsed ? [parsed] : undefined);
       if (!decision) throw new Error("compliance gate returned no decision");
       return toVerdict(decision);
     },
-    { checksInternalDnc: true },
+    { checksInternalDnc: true, locate: (lead: Lead) => this.locate(lead) },
   );
+
+  /**
+   * The jurisdictions the gate's decision on the lead will carry (the same `resolveLocation`, pure):
+   * the number is parsed here once and kept for that decision (a bounded handful: leases in flight).
+   */
+  private locate(lead: Lead): readonly string[] {
+    const number = parsePhoneNumberFromString(lead.phone);
+    const parsed = number?.isValid() ? number : undefined;
+    if (parsed) {
+      if (this.leaseParses.size >= maxLeaseParses)
+        this.leaseParses.delete(this.leaseParses.keys().next().value as string);
+      this.leaseParses.set(lead.phone, parsed);
+    }
+    return resolveLocation(lead, parsed).jurisdictions;
+  }
 }

@@ -13,10 +13,16 @@ export type GateVerdict =
  * The gate a lease asks before handing a lead out. telesync's is `ComplianceGate.leaseGate`; a
  * library user may pass their own to `TelesyncService.start({ gate })`. A gate that checks the
  * internal do-not-call list itself says so (`checksInternalDnc`): the lease then does not read the
- * list a second time.
+ * list a second time; one that can place a lead before deciding says so (`locate`).
  */
 export type LeaseGate = ((lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>) & {
   readonly checksInternalDnc?: boolean;
+  /**
+   * The jurisdictions an "allow" of this lead will carry, known before the gate reads anything (where
+   * the number and address place it): the lease then reserves its frequency caps in the same round
+   * trip as the gate's reads, and drops the reservation if the gate does not allow the lead.
+   */
+  readonly locate?: (lead: Lead) => readonly string[];
 };
 
 /** The internal do-not-call list's rule id in the gate's decisions. */

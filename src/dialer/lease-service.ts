@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Job, Worker } from "bullmq";
 import type { AbandonmentGuard } from "../compliance-gate/abandonment-guard.js";
 import { type LeaseCaps, leadPhones } from "../compliance-gate/lease-caps.js";
-import type { LeaseGate } from "../compliance-gate/lease-gate.js";
+import type { GateVerdict, LeaseGate } from "../compliance-gate/lease-gate.js";
 import { ownEntry } from "../config/lookup.js";
 import type { CampaignConfig } from "../config/schema.js";
 import type { Script } from "../config/script-schema.js";
@@ -224,41 +224,54 @@ export class LeaseService {
         }
       }
       const now = this.deps.now();
-      const verdict = gate ? await gate(lead, campaign, now) : { decision: "allow" as const };
+      const ends = new Date(now.getTime() + config.lease.ttl);
+      const { caps } = this.deps;
+      // One round trip: the gate's reads, the abandonment status (cached: mostly no read) and, when
+      // the gate places the lead before reading (`locate`), the reservation of its frequency caps
+      // (it lasts as long as the lock: an outcome may still come until then). The reservation script
+      // counts attempts and live reservations itself, so reserving before the verdict is as safe as
+      // after it; a lead the gate does not allow has it dropped with its hold or block.
+      const early = caps && gate?.locate ? gate.locate(lead) : undefined;
+      const [verdict, earlyReserved, previewOnly] = await Promise.all([
+        gate ? gate(lead, campaign, now) : ({ decision: "allow" } as GateVerdict),
+        early ? caps?.reserve(lead, campaign, early, token, now, ends) : undefined,
+        this.deps.abandonment.previewOnly(campaign),
+      ]);
+      const dropEarly = () =>
+        earlyReserved?.reserved ? (caps?.drop(lead, token) ?? Promise.resolve()) : Promise.resolve();
       if (verdict.decision === "wait") {
-        await queue.holdLeased(job, verdict.until, token);
+        await Promise.all([queue.holdLeased(job, verdict.until, token), dropEarly()]);
         continue;
       }
       if (verdict.decision === "block") {
-        await job.moveToCompleted(
-          verdict.suppressed
-            ? { outcome: "suppressed" }
-            : {
-                outcome: blockedOutcome,
-                reason: verdict.reason,
-                ...(verdict.rule ? { rule: verdict.rule } : {}),
-              },
-          token,
-          false,
-        );
+        await Promise.all([
+          job.moveToCompleted(
+            verdict.suppressed
+              ? { outcome: "suppressed" }
+              : {
+                  outcome: blockedOutcome,
+                  reason: verdict.reason,
+                  ...(verdict.rule ? { rule: verdict.rule } : {}),
+                },
+            token,
+            false,
+          ),
+          dropEarly(),
+        ]);
         continue;
       }
-      // One round trip: the reservation (it lasts as long as the lock: an outcome may still come
-      // until then), the number's last lease (for inbound attribution) and the abandonment status
-      // (cached: mostly no read). A refused reservation means another lease holds this number right
-      // now, so its last lease names a lead carrying it either way.
-      const [reserved, previewOnly] = await Promise.all([
-        this.deps.caps?.reserve(
-          lead,
-          campaign,
-          verdict.jurisdictions ?? [],
-          token,
-          now,
-          new Date(now.getTime() + config.lease.ttl),
-        ),
-        this.deps.abandonment.previewOnly(campaign),
-        this.deps.lastLeased?.record(leadPhones(lead), lead.key, now),
-      ]);
+      // A gate that cannot place a lead before deciding: the reservation now, beside the number's
+      // last lease. A refused reservation means another lease holds this number right now, so its
+      // last lease names a lead carrying it either way.
+      const [reserved] = early
+        ? [earlyReserved]
+        : await Promise.all([
+            caps?.reserve(lead, campaign, verdict.jurisdictions ?? [], token, now, ends),
+            this.lastLeased(lead, now),
+          ]);
+      // The number's last lease (inbound attribution) is not waited for: commands on one connection
+      // run in order, so whatever this process reads next sees it; a failure only loses the hint.
+      if (early) void this.lastLeased(lead, now);
       if (reserved && !reserved.reserved) {
         await queue.holdLeased(job, reserved.retryAt, token);
         continue;
@@ -275,6 +288,14 @@ export class LeaseService {
       };
     }
     return undefined;
+  }
+
+  /** Record the lead as its numbers' last lease (inbound attribution); a failure is logged only. */
+  private lastLeased(lead: Lead, now: Date): Promise<void> {
+    const record = this.deps.lastLeased?.record(leadPhones(lead), lead.key, now);
+    return (record ?? Promise.resolve()).catch((error: unknown) =>
+      this.deps.log.warn({ err: error }, "recording the number's last lease failed"),
+    );
   }
 
   /**

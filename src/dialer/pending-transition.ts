@@ -41,12 +41,25 @@ export function pendingTransition(
   };
 }
 
-/** Delete the key only while it still holds this outcome's move (a newer outcome may own it). */
+/**
+ * Delete each key only while it still holds its outcome's move (a newer outcome may own it).
+ * KEYS: move keys (one campaign: one slot); ARGV: their outcomeIds, in the same order.
+ */
 const clearScript = `
-local stored = redis.call('GET', KEYS[1])
-if stored and cjson.decode(stored).outcomeId == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
+local n = 0
+for i = 1, #KEYS do
+  local stored = redis.call('GET', KEYS[i])
+  if stored and cjson.decode(stored).outcomeId == ARGV[i] then n = n + redis.call('DEL', KEYS[i]) end
+end
+return n
 `;
+
+/** Clears asked in one turn of the event loop, per campaign, and their callers. */
+interface ClearBatch {
+  keys: string[];
+  outcomeIds: string[];
+  waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
+}
 
 export interface LeadTransitionsDependencies {
   redis: Redis;
@@ -71,16 +84,17 @@ export interface LeadTransitionsDependencies {
  * outcome decided (not +1), and its hold is to the same instant.
  */
 interface TransitionCommands {
-  telesyncClearTransition(key: string, outcomeId: string): Promise<number>;
+  telesyncClearTransitions(...args: string[]): Promise<number>;
 }
 
 export class LeadTransitions {
   private readonly redis: Redis & TransitionCommands;
+  private readonly clears = new Map<string, ClearBatch>();
 
   constructor(private readonly deps: LeadTransitionsDependencies) {
     // Loaded once per connection (EVALSHA): every outcome clears its move.
-    if (!("telesyncClearTransition" in deps.redis))
-      deps.redis.defineCommand("telesyncClearTransition", { numberOfKeys: 1, lua: clearScript });
+    if (!("telesyncClearTransitions" in deps.redis))
+      deps.redis.defineCommand("telesyncClearTransitions", { lua: clearScript });
     this.redis = deps.redis as Redis & TransitionCommands;
   }
 
@@ -93,8 +107,37 @@ export class LeadTransitions {
     return stored === null ? undefined : (JSON.parse(stored) as PendingTransition);
   }
 
-  async clear(campaign: string, jobId: string, outcomeId: string): Promise<void> {
-    await this.redis.telesyncClearTransition(this.key(campaign, jobId), outcomeId);
+  /**
+   * Forget the move once applied. The clears asked in one turn of the event loop go in one script
+   * call per campaign (with outcomes coming as fast as leases, one command per outcome was a cost
+   * of its own); the promise settles with that call.
+   */
+  clear(campaign: string, jobId: string, outcomeId: string): Promise<void> {
+    let batch = this.clears.get(campaign);
+    if (!batch) {
+      batch = { keys: [], outcomeIds: [], waiting: [] };
+      this.clears.set(campaign, batch);
+      if (this.clears.size === 1) setImmediate(() => this.flushClears());
+    }
+    batch.keys.push(this.key(campaign, jobId));
+    batch.outcomeIds.push(outcomeId);
+    const { waiting } = batch;
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  }
+
+  private flushClears(): void {
+    const batches = [...this.clears.values()];
+    this.clears.clear();
+    for (const { keys, outcomeIds, waiting } of batches) {
+      this.redis.telesyncClearTransitions(String(keys.length), ...keys, ...outcomeIds).then(
+        () => {
+          for (const w of waiting) w.resolve();
+        },
+        (error: unknown) => {
+          for (const w of waiting) w.reject(error);
+        },
+      );
+    }
   }
 
   /** Move the leased job (held under `token`) as the outcome decided. */
