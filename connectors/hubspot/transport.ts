@@ -1,5 +1,5 @@
 import type http from "node:http";
-import { Client } from "@hubspot/api-client";
+import type { Client } from "@hubspot/api-client";
 import { z } from "zod";
 import { CrmError, type ErrorClass } from "../../src/errors.js";
 import type { ConnectorContext, RateBudget } from "../types.js";
@@ -103,8 +103,11 @@ const policySchema = z.object({ body: z.object({ policyName: z.string() }) });
  * only for idempotent requests). What is left is thrown as a `CrmError`.
  */
 export class HubspotTransport {
-  /** Built once per integration with no SDK retries or limiter: we retry and limit ourselves. */
-  readonly client: Client;
+  /**
+   * Built once per integration, on its first call, with no SDK retries or limiter: we retry and limit
+   * ourselves. Loaded on demand: a process with no HubSpot call does not carry the SDK (~15 MiB RSS).
+   */
+  private client: Promise<Client> | undefined;
   readonly auth: HubspotAuth;
   readonly burstBucket: string;
   readonly searchBucket: string;
@@ -123,7 +126,6 @@ export class HubspotTransport {
     private readonly ctx: ConnectorContext,
     options: TransportOptions = {},
   ) {
-    this.client = new Client({ basePath: config.basePath.replace(/\/$/, ""), numberOfApiCallRetries: 0 });
     this.agent = createHubspotAgent(config.basePath, config.requestTimeoutMs);
     this.now = options.now ?? ctx.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -132,6 +134,14 @@ export class HubspotTransport {
     this.searchBucket = `hubspot:${ctx.integrationId}:search`;
     this.auth = createHubspotAuth(config, ctx, (form) => this.requestToken(form));
     this.burst = burstBudget(config.burstLimitPer10s, undefined);
+  }
+
+  private sdk(): Promise<Client> {
+    const basePath = this.config.basePath.replace(/\/$/, "");
+    this.client ??= import("@hubspot/api-client").then(
+      ({ Client }) => new Client({ basePath, numberOfApiCallRetries: 0 }),
+    );
+    return this.client;
   }
 
   classify(error: unknown): ErrorClass {
@@ -152,9 +162,10 @@ export class HubspotTransport {
       const token = spec.authenticated === false ? undefined : await this.auth.token();
       const observe = (headers: Record<string, string> | undefined) =>
         spec.search === true ? Promise.resolve() : this.observe(headers);
+      const client = await this.sdk();
       const sentAt = performance.now();
       try {
-        const answer = await send(this.client, callOptions(token, this.agent, observe), token).finally(() =>
+        const answer = await send(client, callOptions(token, this.agent, observe), token).finally(() =>
           this.noteLatency(performance.now() - sentAt),
         );
         this.ctx.meter?.("ok");

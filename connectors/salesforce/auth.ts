@@ -1,4 +1,7 @@
-import { Connection } from "jsforce";
+// jsforce's core only: its index also loads every API module (streaming with faye and a cookie jar
+// with the public suffix list, bulk, metadata, SOAP, ...), ~12 MiB RSS a sync never uses. The change
+// stream loads the Streaming API itself (change-stream.ts).
+import { Connection } from "jsforce/lib/core.js";
 import { z } from "zod";
 import { CrmError } from "../../src/errors.js";
 import type { ConnectorContext, RateBudget } from "../types.js";

@@ -112,7 +112,10 @@ export class SalesforceChangeStream implements ChangeStream {
   private async connect(gaps: string[]): Promise<void> {
     // A working token first: jsforce's client sends the token it holds when it is created.
     await this.session.call((conn) => conn.limits());
-    const client = this.session.conn.streaming.createClient([this.extension()]) as unknown as FayeClient;
+    // Loaded here, not with jsforce: only a process that follows changes needs faye. What the
+    // connection's `streaming` getter would build (lib/api/streaming.js), for a connection made before.
+    const { Streaming } = await import("jsforce/lib/api/streaming.js");
+    const client = new Streaming(this.session.conn).createClient([this.extension()]) as unknown as FayeClient;
     this.client = client;
     for (const channel of this.channels) {
       this.firstSubscribes.add(channel);

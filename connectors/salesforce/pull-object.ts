@@ -1,5 +1,5 @@
 import { CrmError } from "../../src/errors.js";
-import type { PullPage } from "../types.js";
+import type { CrmRecord, PullPage } from "../types.js";
 import { chunks } from "./chunks.js";
 import type { SalesforceSelect } from "./config.js";
 import { type ObjectCursor, objectCursorSchema, selectFingerprint } from "./cursor.js";
@@ -15,7 +15,7 @@ import {
   sourceError,
 } from "./pull-shared.js";
 import { cursorRowSchema, flattenRecord, queryPages } from "./query-pages.js";
-import { leaverQuery, objectPageQuery, toIso } from "./soql.js";
+import { leaverQuery, objectPageQuery, type Position, toIso } from "./soql.js";
 
 type ObjectSelect = Extract<SalesforceSelect, { object: string }>;
 
@@ -116,6 +116,30 @@ async function allowListed(
 }
 
 /**
+ * One query page as records (those not handed out already with the same stamp), and the position
+ * after its last row; undefined for an empty page, "done" after the last.
+ */
+function pageRecords(
+  object: string,
+  recent: RecentRecords,
+  next: IteratorResult<Record<string, unknown>[]>,
+): { records: CrmRecord[]; position: Position } | undefined | "done" {
+  if (next.done) return "done";
+  const parsed = next.value.map((row) => cursorRowSchema.parse(row));
+  const last = parsed.at(-1);
+  if (!last) return undefined;
+  const fresh = parsed.filter((row) => !recent.seen(row.Id, toIso(row.SystemModstamp)));
+  const records = fresh.map((row) => ({
+    objectType: object,
+    id: row.Id,
+    modifiedAt: toIso(row.SystemModstamp),
+    fields: flattenRecord(row),
+    sourceRef: row.Id,
+  }));
+  return { records, position: positionOf(last) };
+}
+
+/**
  * Pull an object source: records changed since the cursor (one page per Salesforce page), then ids
  * deleted since the last check, then ids changed since the last check that no longer match `where`.
  * Every page's cursor resumes right after it; removals are idempotent, so a repeat is harmless.
@@ -139,27 +163,27 @@ export async function* pullObject(
   const soql = objectPageQuery({ object, fields, where: condition, after: from });
   try {
     let expectedRecords: number | undefined;
-    for await (const rows of queryPages(ctx.session, soql, (total) => {
+    const pages = queryPages(ctx.session, soql, (total) => {
       expectedRecords = total;
-    })) {
-      const parsed = rows.map((row) => cursorRowSchema.parse(row));
-      const last = parsed.at(-1);
-      if (!last) continue;
-      const fresh = parsed.filter((row) => !recent.seen(row.Id, toIso(row.SystemModstamp)));
-      cursor = { ...cursor, records: positionOf(last), recent: recent.save() };
-      const records = fresh.map((row) => ({
-        objectType: object,
-        id: row.Id,
-        modifiedAt: toIso(row.SystemModstamp),
-        fields: flattenRecord(row),
-        sourceRef: row.Id,
-      }));
-      yield {
-        records,
-        removedRefs: [],
-        cursor,
-        ...(expectedRecords === undefined ? {} : { expectedRecords }),
-      };
+    });
+    try {
+      for (;;) {
+        // The page's rows and their parsed copies live in `pageRecords` only: this frame keeps the
+        // records it yields, not three copies of the page while the sync applies it.
+        const page = pageRecords(object, recent, await pages.next());
+        if (page === "done") break;
+        if (!page) continue;
+        cursor = { ...cursor, records: page.position, recent: recent.save() };
+        yield {
+          records: page.records,
+          removedRefs: [],
+          cursor,
+          ...(expectedRecords === undefined ? {} : { expectedRecords }),
+        };
+      }
+    } finally {
+      // As `for await` would: a consumer that stops early closes the query too.
+      await pages.return(undefined);
     }
   } catch (error) {
     throw sourceError(

@@ -30,16 +30,24 @@ export async function* queryPages(
   /** Told the query's `totalSize` (rows matching in all) once, from its first page. */
   onTotal?: (totalSize: number) => void,
 ): AsyncGenerator<Record<string, unknown>[], void, undefined> {
-  let page = queryResultSchema.parse(
+  // Only where to go next is kept between pages: the rows are the caller's while it applies them and
+  // must not also stay in this frame (a page held across the sync's awaits is promoted to old space).
+  let next: string | undefined;
+  const rowsOf = (raw: unknown, onPageTotal?: (totalSize: number) => void): Record<string, unknown>[] => {
+    const page = queryResultSchema.parse(raw);
+    if (page.totalSize !== undefined) onPageTotal?.(page.totalSize);
+    next = page.done ? undefined : page.nextRecordsUrl;
+    return page.records;
+  };
+  yield rowsOf(
     await session.call((conn) => conn.query(soql, { headers: batchHeaders, autoFetch: false })),
+    onTotal,
   );
-  if (page.totalSize !== undefined) onTotal?.(page.totalSize);
-  yield page.records;
-  while (!page.done && page.nextRecordsUrl) {
-    const next = page.nextRecordsUrl;
-    page = queryResultSchema.parse(
+  while (next) {
+    const url = next;
+    yield rowsOf(
       await session.call((conn) =>
-        conn.queryMore(next, {
+        conn.queryMore(url, {
           headers: batchHeaders,
           autoFetch: false,
           maxFetch: salesforceLimits.queryBatchSize,
@@ -48,7 +56,6 @@ export async function* queryPages(
         }),
       ),
     );
-    yield page.records;
   }
 }
 

@@ -66,6 +66,23 @@ function regionJurisdiction(country: string, region: string): string | undefined
   return regionZones[jurisdiction] ? jurisdiction : undefined;
 }
 
+/**
+ * A basis line for an address region, one string per distinct line: the cached locations of many
+ * numbers share an address's lines instead of each holding copies (bounded; dropped whole when full).
+ */
+const regionLines = new Map<string, string>();
+const REGION_LINE_LIMIT = 10_000;
+function regionLine(why: string, jurisdiction: string, zones: readonly string[]): string {
+  const key = `${why}|${jurisdiction}`;
+  let line = regionLines.get(key);
+  if (line === undefined) {
+    line = `${why} → ${jurisdiction} (${zones.join(", ")})`;
+    if (regionLines.size >= REGION_LINE_LIMIT) regionLines.clear();
+    regionLines.set(key, line);
+  }
+  return line;
+}
+
 class Collector {
   readonly zones = new Set<string>();
   readonly jurisdictions = new Set<string>();
@@ -82,7 +99,7 @@ class Collector {
     this.jurisdictions.add(jurisdiction);
     this.jurisdictions.add(jurisdiction.slice(0, 2));
     for (const zone of zones) this.zones.add(zone);
-    this.basis.push(`${why} → ${jurisdiction} (${zones.join(", ")})`);
+    this.basis.push(regionLine(why, jurisdiction, zones));
   }
 }
 
@@ -238,7 +255,9 @@ function nanpType(country: string, parsed: PhoneNumber): string {
 const phoneParts = new Map<string, PhonePart>();
 const PHONE_PART_LIMIT = 10_000;
 const cache = new Map<string, ResolvedLocation>();
-const CACHE_LIMIT = 50_000;
+// An entry holds its address's basis lines and arrays (~0.5-1.5 KB): 10,000 bound it to a few MiB of
+// live heap, which V8 multiplies into the old-space ceiling of a long sync (50,000 let it reach ~60 MiB).
+const CACHE_LIMIT = 10_000;
 
 /**
  * Where the called party may be: candidate zones and jurisdictions from the number (for US, territories
@@ -273,7 +292,10 @@ export function resolveLocation(input: LocationInput, parsed?: ParsedPhone): Res
     zones: Object.freeze([...out.zones]),
     jurisdictions: Object.freeze([...out.jurisdictions].sort()),
     unknown: phone.unknown,
-    countryZones: Object.freeze([...phone.countryZones]),
+    // A class's part is frozen and shared: one copy of a country's zones, not one per cached entry.
+    countryZones: Object.isFrozen(phone.countryZones)
+      ? phone.countryZones
+      : Object.freeze([...phone.countryZones]),
     basis: Object.freeze(out.basis),
   });
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
