@@ -1,5 +1,5 @@
 import { CrmError } from "../../src/errors.js";
-import type { PullPage } from "../types.js";
+import type { CrmRecord, PullPage } from "../types.js";
 import { chunks } from "./chunks.js";
 import type { SalesforceSelect } from "./config.js";
 import { type ObjectCursor, objectCursorSchema, selectFingerprint } from "./cursor.js";
@@ -145,15 +145,20 @@ export async function* pullObject(
       const parsed = rows.map((row) => cursorRowSchema.parse(row));
       const last = parsed.at(-1);
       if (!last) continue;
-      const fresh = parsed.filter((row) => !recent.seen(row.Id, toIso(row.SystemModstamp)));
+      const records: CrmRecord[] = [];
+      for (const row of parsed) {
+        // Converted once per row (it was twice: the regex and the Date round trip show in a sync's profile).
+        const modifiedAt = toIso(row.SystemModstamp);
+        if (recent.seen(row.Id, modifiedAt)) continue;
+        records.push({
+          objectType: object,
+          id: row.Id,
+          modifiedAt,
+          fields: flattenRecord(row),
+          sourceRef: row.Id,
+        });
+      }
       cursor = { ...cursor, records: positionOf(last), recent: recent.save() };
-      const records = fresh.map((row) => ({
-        objectType: object,
-        id: row.Id,
-        modifiedAt: toIso(row.SystemModstamp),
-        fields: flattenRecord(row),
-        sourceRef: row.Id,
-      }));
       yield {
         records,
         removedRefs: [],
