@@ -65,12 +65,14 @@ export async function queryAll(session: SalesforceSession, soql: string): Promis
  */
 export function flattenRecord(row: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  // Keys, not entries, and no prefix to add at the top level: this runs for every record a sync reads.
+  for (const key of Object.keys(row)) {
     if (key === "attributes") continue;
+    const value = row[key];
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "attributes" in value) {
       Object.assign(out, flattenRecord(value as Record<string, unknown>, `${prefix}${key}.`));
     } else {
-      out[`${prefix}${key}`] = value;
+      out[prefix === "" ? key : `${prefix}${key}`] = value;
     }
   }
   return out;
