@@ -19,6 +19,9 @@ import { leaverQuery, objectPageQuery, toIso } from "./soql.js";
 
 type ObjectSelect = Extract<SalesforceSelect, { object: string }>;
 
+/** `cursorRowSchema` keeping only its own fields (the loose schema copies every field of a row). */
+const cursorFields = cursorRowSchema.strip();
+
 function startCursor(select: ObjectSelect, checkFrom: string): ObjectCursor {
   return {
     v: 1,
@@ -142,22 +145,18 @@ export async function* pullObject(
     for await (const rows of queryPages(ctx.session, soql, (total) => {
       expectedRecords = total;
     })) {
-      const parsed = rows.map((row) => cursorRowSchema.parse(row));
+      // The cursor fields checked (and only they copied); the row itself is flattened as it came.
+      const parsed = rows.map((row) => cursorFields.parse(row));
       const last = parsed.at(-1);
       if (!last) continue;
       const records: CrmRecord[] = [];
-      for (const row of parsed) {
+      parsed.forEach((row, i) => {
         // Converted once per row (it was twice: the regex and the Date round trip show in a sync's profile).
         const modifiedAt = toIso(row.SystemModstamp);
-        if (recent.seen(row.Id, modifiedAt)) continue;
-        records.push({
-          objectType: object,
-          id: row.Id,
-          modifiedAt,
-          fields: flattenRecord(row),
-          sourceRef: row.Id,
-        });
-      }
+        if (recent.seen(row.Id, modifiedAt)) return;
+        const fields = flattenRecord(rows[i] as Record<string, unknown>);
+        records.push({ objectType: object, id: row.Id, modifiedAt, fields, sourceRef: row.Id });
+      });
       cursor = { ...cursor, records: positionOf(last), recent: recent.save() };
       yield {
         records,

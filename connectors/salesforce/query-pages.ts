@@ -10,7 +10,14 @@ import { toIso } from "./soql.js";
 export const queryResultSchema = z.object({
   totalSize: z.number().optional(),
   done: z.boolean(),
-  records: z.array(z.record(z.string(), z.unknown())),
+  // Each row an object, checked in place: z.record copied every row of every page (a sync's pages
+  // hold thousands), and JSON gives no key but a string.
+  records: z.array(
+    z.custom<Record<string, unknown>>(
+      (row) => typeof row === "object" && row !== null && !Array.isArray(row),
+      "expected an object",
+    ),
+  ),
   nextRecordsUrl: z.string().optional(),
 });
 
