@@ -19,6 +19,9 @@ import { leaverQuery, objectPageQuery, type Position, toIso } from "./soql.js";
 
 type ObjectSelect = Extract<SalesforceSelect, { object: string }>;
 
+/** `cursorRowSchema` keeping only its own fields (the loose schema copies every field of a row). */
+const cursorFields = cursorRowSchema.strip();
+
 function startCursor(select: ObjectSelect, checkFrom: string): ObjectCursor {
   return {
     v: 1,
@@ -125,17 +128,19 @@ function pageRecords(
   next: IteratorResult<Record<string, unknown>[]>,
 ): { records: CrmRecord[]; position: Position } | undefined | "done" {
   if (next.done) return "done";
-  const parsed = next.value.map((row) => cursorRowSchema.parse(row));
+  const rows = next.value;
+  // The cursor fields checked (and only they copied); the row itself is flattened as it came.
+  const parsed = rows.map((row) => cursorFields.parse(row));
   const last = parsed.at(-1);
   if (!last) return undefined;
-  const fresh = parsed.filter((row) => !recent.seen(row.Id, toIso(row.SystemModstamp)));
-  const records = fresh.map((row) => ({
-    objectType: object,
-    id: row.Id,
-    modifiedAt: toIso(row.SystemModstamp),
-    fields: flattenRecord(row),
-    sourceRef: row.Id,
-  }));
+  const records: CrmRecord[] = [];
+  parsed.forEach((row, i) => {
+    // Converted once per row (it was twice: the regex and the Date round trip show in a sync's profile).
+    const modifiedAt = toIso(row.SystemModstamp);
+    if (recent.seen(row.Id, modifiedAt)) return;
+    const fields = flattenRecord(rows[i] as Record<string, unknown>);
+    records.push({ objectType: object, id: row.Id, modifiedAt, fields, sourceRef: row.Id });
+  });
   return { records, position: positionOf(last) };
 }
 

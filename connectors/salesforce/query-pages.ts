@@ -10,7 +10,14 @@ import { toIso } from "./soql.js";
 export const queryResultSchema = z.object({
   totalSize: z.number().optional(),
   done: z.boolean(),
-  records: z.array(z.record(z.string(), z.unknown())),
+  // Each row an object, checked in place: z.record copied every row of every page (a sync's pages
+  // hold thousands), and JSON gives no key but a string.
+  records: z.array(
+    z.custom<Record<string, unknown>>(
+      (row) => typeof row === "object" && row !== null && !Array.isArray(row),
+      "expected an object",
+    ),
+  ),
   nextRecordsUrl: z.string().optional(),
 });
 
@@ -72,12 +79,14 @@ export async function queryAll(session: SalesforceSession, soql: string): Promis
  */
 export function flattenRecord(row: Record<string, unknown>, prefix = ""): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
+  // Keys, not entries, and no prefix to add at the top level: this runs for every record a sync reads.
+  for (const key of Object.keys(row)) {
     if (key === "attributes") continue;
+    const value = row[key];
     if (value !== null && typeof value === "object" && !Array.isArray(value) && "attributes" in value) {
       Object.assign(out, flattenRecord(value as Record<string, unknown>, `${prefix}${key}.`));
     } else {
-      out[`${prefix}${key}`] = value;
+      out[prefix === "" ? key : `${prefix}${key}`] = value;
     }
   }
   return out;

@@ -78,14 +78,21 @@ function explained<D extends Omit<WaitDecision, "refusals"> | BlockDecision>(
   decision: D,
   compute: () => readonly RuleRefusal[],
 ): D & { readonly refusals: readonly RuleRefusal[] } {
-  let memo: readonly RuleRefusal[] | undefined;
-  return Object.defineProperty(decision, "refusals", {
-    enumerable: true,
-    get: () => {
-      memo ??= compute();
-      return memo;
-    },
-  }) as D & { readonly refusals: readonly RuleRefusal[] };
+  // One getter shared by every decision, its state in a hidden slot: a getter closure per decision
+  // made V8 give each decision a dictionary of its own (9% of a night sync's CPU in the profile).
+  Object.defineProperty(decision, pendingRefusals, { value: compute, writable: true });
+  return Object.defineProperty(decision, "refusals", { enumerable: true, get: readRefusals }) as D & {
+    readonly refusals: readonly RuleRefusal[];
+  };
+}
+/** A decision's hidden slot: how to work its refusals out, then (once read) the refusals. */
+const pendingRefusals = Symbol("refusals");
+function readRefusals(this: { [pendingRefusals]: (() => readonly RuleRefusal[]) | readonly RuleRefusal[] }) {
+  const slot = this[pendingRefusals];
+  if (typeof slot !== "function") return slot;
+  const refusals = slot();
+  this[pendingRefusals] = refusals;
+  return refusals;
 }
 const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
 const noJurisdictionRef: RuleRef = { id: "jurisdiction.unsupported", version: "rule-set" };

@@ -122,18 +122,17 @@ export function mapRecord(
     else problems.push(`phone ${maskPhone(out.phone)} is not a valid phone number`);
   }
   if (problems.length > 0) return { ok: false, crmId: record.id, problems };
-  const candidate = {
-    ...out,
-    doNotCall: out.doNotCall === true || out.doNotCall === "true",
-    key: leadKey(integration, record.objectType, record.id),
-    integration,
-    objectType: record.objectType,
-    crmId: record.id,
-    membership: record.membership,
-    extra,
-    modifiedAt: record.modifiedAt,
-  };
-  const result = leadSchema.safeParse(candidate);
+  // Completed in place, not spread into a new object: the spread was a tenth of a sync's mapping
+  // time. The schema's parse copies the lead in its own key order either way.
+  out.doNotCall = out.doNotCall === true || out.doNotCall === "true";
+  out.key = leadKey(integration, record.objectType, record.id);
+  out.integration = integration;
+  out.objectType = record.objectType;
+  out.crmId = record.id;
+  out.membership = record.membership;
+  out.extra = extra;
+  out.modifiedAt = record.modifiedAt;
+  const result = leadSchema.safeParse(out);
   if (!result.success) {
     return {
       ok: false,
