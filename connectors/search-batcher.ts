@@ -12,18 +12,11 @@ export interface BatchedSearch<Result> {
   /** One number's records in a batch's result (the search matched the batch's numbers together). */
   matches(result: Result, query: PhoneQuery): PhoneMatch[];
   /**
-   * The search budget's pace, ms per search (its window over its slots): searches start one per
-   * spacing on average, after a quiet spell two at once (`pacingBurst`). Default 0 (no pacing).
+   * The search budget's pace, ms per search (its window over its slots): a search starts at most
+   * this long after the previous one took its numbers. Default 0 (no pacing).
    */
   spacingMs?: number;
 }
-
-/**
- * Searches that may start back to back after a quiet spell: a screen pop that follows another within
- * a spacing does not wait for the pace; three in a row do. (A burst of 2 then the pace puts 6 in one
- * budget window: the limiter holds the 6th for the window, once, until the pace has taken over.)
- */
-const pacingBurst = 2;
 
 interface Waiting {
   query: PhoneQuery;
@@ -39,19 +32,15 @@ interface Waiting {
  *
  * Searches are paced (`spacingMs`): the budget is a sliding window, and spending its slots on the
  * first numbers to arrive, one search each, leaves the next numbers waiting for the window to turn
- * (up to a whole window, 1.3 s at HubSpot's 5/s); paced, a number waits about one spacing (260 ms)
- * at most and each search carries what arrived meanwhile. After a quiet spell two searches may start
- * at once (`pacingBurst`), so an occasional screen pop does not wait for the pace.
+ * (up to a whole window, 1.3 s at HubSpot's 5/s); paced, a number waits at most one spacing
+ * (260 ms) and each search carries what arrived meanwhile. A search after a quiet spell starts at once.
  */
 export class SearchBatcher<Result> {
   private readonly waiting: Waiting[] = [];
   /** A search has been started and has not taken its numbers yet (it is waiting for its slot). */
   private gathering = false;
-  /**
-   * When the next search is due on the pace (`performance.now()`): each search that takes its
-   * numbers moves it a spacing on from itself or from the last due time, whichever is later.
-   */
-  private due = Number.NEGATIVE_INFINITY;
+  /** When the last search took its numbers (`performance.now()`). */
+  private lastTaken = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly vendor: BatchedSearch<Result>) {}
 
@@ -69,8 +58,7 @@ export class SearchBatcher<Result> {
   }
 
   private launchWhenPaced(): void {
-    const spacing = this.vendor.spacingMs ?? 0;
-    const delay = this.due - (pacingBurst - 1) * spacing - performance.now();
+    const delay = this.lastTaken + (this.vendor.spacingMs ?? 0) - performance.now();
     // Checked again when the timer fires: a timer counts from the event loop's cached time, which a
     // long task leaves behind `performance.now()`, so it can fire early.
     if (delay > 0) setTimeout(() => this.launchWhenPaced(), Math.ceil(delay));
@@ -83,7 +71,7 @@ export class SearchBatcher<Result> {
       if (!batch) {
         const count = Math.max(1, this.vendor.fits(this.waiting.map((each) => each.query)));
         batch = this.waiting.splice(0, count);
-        this.due = Math.max(this.due, performance.now()) + (this.vendor.spacingMs ?? 0);
+        this.lastTaken = performance.now();
         this.gathering = false;
         this.start();
       }
