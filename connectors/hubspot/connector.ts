@@ -230,6 +230,7 @@ export class HubspotConnector implements CrmConnector {
         this.transport,
         target,
         this.config.portalId === undefined ? undefined : (objectType, id) => this.recordUrl(objectType, id),
+        this.config.searchRequestsPerSecond,
       ),
     );
     return findByPhone(this.phoneSearches, query);

@@ -150,6 +150,8 @@ export function phoneSearchBatcher(
   transport: HubspotTransport,
   target: PhoneSearchTarget,
   recordUrl: RecordUrl | undefined,
+  /** The integration's search budget (`searchRequestsPerSecond`): searches are paced to it. */
+  searchRequestsPerSecond: number,
 ): SearchBatcher<SdkRecord[]> {
   const searchPage = async (queries: () => PhoneQuery[]) =>
     searchResponseSchema.parse(
@@ -165,6 +167,8 @@ export function phoneSearchBatcher(
       ),
     );
   return new SearchBatcher({
+    // The transport's window for the search budget: a second plus its margin, over the slots.
+    spacingMs: (hubspotLimits.secondlyWindowMs + hubspotLimits.windowMarginMs) / searchRequestsPerSecond,
     fits: (waiting) => numbersThatFit(target, waiting),
     matches: (records, query) => matchesOf(target, records, query, recordUrl),
     async search(take) {

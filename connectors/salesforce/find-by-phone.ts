@@ -126,6 +126,12 @@ export async function sourceSearchObjects(
  * waits for its slot ride in that search (`FIND {a OR b}`), up to `termsPerSearch`.
  */
 export class SalesforcePhoneSearches {
+  /** Numbers waiting for a slot share one SOSL (`FIND {a OR b}`), up to `termsPerSearch`. */
+  private readonly batcher: SearchBatcher<{
+    records: SearchRecord[];
+    objects: readonly PhoneSearchObject[];
+  }>;
+
   constructor(
     private readonly deps: {
       session: SalesforceSession;
@@ -136,17 +142,15 @@ export class SalesforcePhoneSearches {
       /** The objects to search (Lead and Contact first). */
       objects(): Promise<readonly PhoneSearchObject[]>;
     },
-  ) {}
-
-  /** Numbers waiting for a slot share one SOSL (`FIND {a OR b}`), up to `termsPerSearch`. */
-  private readonly batcher = new SearchBatcher<{
-    records: SearchRecord[];
-    objects: readonly PhoneSearchObject[];
-  }>({
-    fits: () => termsPerSearch,
-    search: (take) => this.search(take),
-    matches: ({ records, objects }, query) => this.matchesOf(records, objects, query),
-  });
+  ) {
+    this.batcher = new SearchBatcher({
+      // The search bucket's window (1 s) over its slots.
+      spacingMs: 1_000 / deps.config.searchRequestsPerSecond,
+      fits: () => termsPerSearch,
+      search: (take) => this.search(take),
+      matches: ({ records, objects }, query) => this.matchesOf(records, objects, query),
+    });
+  }
 
   find(query: PhoneQuery): Promise<PhoneMatch[]> {
     return this.batcher.find(query);

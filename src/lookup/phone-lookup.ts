@@ -65,6 +65,11 @@ interface CachedMatches {
 interface CrmAnswer extends CachedMatches {
   unavailable: LookupResult["unavailable"];
   cached: boolean;
+  /**
+   * A searched answer's records with their queue state, each integration's read as soon as it
+   * answered (while the others' searches run) rather than after the slowest one.
+   */
+  records?: Promise<LookupRecord[]>;
 }
 
 /**
@@ -92,7 +97,7 @@ export class PhoneLookup {
     consent.catch(() => {});
     const answer = await this.crmAnswer(query);
     const [records, consentState] = await Promise.all([
-      Promise.all(answer.matches.map((match) => this.withQueueState(match))),
+      answer.records ?? Promise.all(answer.matches.map((match) => this.withQueueState(match))),
       consent,
     ]);
     return {
@@ -118,7 +123,7 @@ export class PhoneLookup {
     const cachedRaw = await this.deps.redis.get(cacheKey);
     if (cachedRaw)
       return { matches: (JSON.parse(cachedRaw) as CachedMatches).matches, unavailable: [], cached: true };
-    const { matches, unavailable } = await this.searchAll(query);
+    const { matches, unavailable, records } = await this.searchAll(query);
     // A partial answer is not cached: the next screen pop asks the integration that failed again.
     // Not awaited: the caller's answer does not wait for the cache write (a failed write only costs
     // the next lookup a search).
@@ -131,35 +136,43 @@ export class PhoneLookup {
           this.deps.cacheTtlMs ?? lookupCacheTtlMs,
         )
         .catch(() => {});
-    return { matches, unavailable, cached: false };
+    return { matches, unavailable, cached: false, records };
   }
 
   private async searchAll(query: PhoneQuery): Promise<{
     matches: CachedMatches["matches"];
     unavailable: LookupResult["unavailable"];
+    records: Promise<LookupRecord[]>;
   }> {
     const searchable = this.deps.connectors.filter((each) => each.connector.findByPhone !== undefined);
     const settled = await Promise.allSettled(
-      searchable.map(async ({ integrationId, connector, sources }) =>
-        ((await connector.findByPhone?.(query, sources)) ?? []).map((match) => ({
+      searchable.map(async ({ integrationId, connector, sources }) => {
+        const matches = ((await connector.findByPhone?.(query, sources)) ?? []).map((match) => ({
           ...match,
           integration: integrationId,
-        })),
-      ),
+        }));
+        const records = Promise.all(matches.map((match) => this.withQueueState(match)));
+        // Awaited below once every integration answered; a failure surfaces there, not as unhandled.
+        records.catch(() => {});
+        return { matches, records };
+      }),
     );
     const matches: CachedMatches["matches"] = [];
     const unavailable: LookupResult["unavailable"] = [];
+    const records: Array<Promise<LookupRecord[]>> = [];
     settled.forEach((outcome, i) => {
       const each = searchable[i];
       if (!each) return;
-      if (outcome.status === "fulfilled") matches.push(...outcome.value);
-      else
+      if (outcome.status === "fulfilled") {
+        matches.push(...outcome.value.matches);
+        records.push(outcome.value.records);
+      } else
         unavailable.push({
           integration: each.integrationId,
           reason: each.connector.classifyError(outcome.reason).reason,
         });
     });
-    return { matches, unavailable };
+    return { matches, unavailable, records: Promise.all(records).then((parts) => parts.flat()) };
   }
 
   private async withQueueState(match: CachedMatches["matches"][number]): Promise<LookupRecord> {
