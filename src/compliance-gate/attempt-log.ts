@@ -64,6 +64,23 @@ export class AttemptLog {
 
   /** Attempt times per number within the retention before `now`, in one round trip (one script call). */
   async read(phones: readonly string[], now: Date): Promise<Date[][]> {
+    const perPhone = await this.entries(phones, now);
+    return perPhone.map((entries) =>
+      entries ? [...entries.values()].sort((a, b) => a.getTime() - b.getTime()) : [],
+    );
+  }
+
+  /** A number's attempts within the retention before `now` (outcome id and when), newest first. */
+  async recent(phone: string, now: Date, limit: number): Promise<Array<{ outcomeId: string; at: Date }>> {
+    const [entries] = await this.entries([phone], now);
+    return [...(entries ?? [])]
+      .map(([outcomeId, at]) => ({ outcomeId, at }))
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit);
+  }
+
+  /** Outcome id → attempt time per number (undefined: none), over every key name the number may have. */
+  private async entries(phones: readonly string[], now: Date): Promise<Array<Map<string, Date> | undefined>> {
     if (phones.length === 0) return [];
     const from = now.getTime() - this.retentionMs;
     // Every key name a number may have (current hash key first, then keys before a rotation).
@@ -80,7 +97,7 @@ export class AttemptLog {
       ...names,
       `(${from}`,
     );
-    const seen: Array<Map<string, Date> | undefined> = [];
+    const seen: Array<Map<string, Date> | undefined> = phones.map(() => undefined);
     for (let r = 0; r + 1 < reply.length; r += 2) {
       const phone = owner[(reply[r] as number) - 1] as number;
       const flat = reply[r + 1] as string[];
@@ -88,10 +105,7 @@ export class AttemptLog {
       seen[phone] = entries;
       for (let i = 1; i < flat.length; i += 2) entries.set(flat[i - 1] as string, new Date(Number(flat[i])));
     }
-    return phones.map((_phone, i) => {
-      const entries = seen[i];
-      return entries ? [...entries.values()].sort((a, b) => a.getTime() - b.getTime()) : [];
-    });
+    return seen;
   }
 
   /** Attempt times per number from `ZRANGEBYSCORE … WITHSCORES` replies, one per name of `keyNames`. */

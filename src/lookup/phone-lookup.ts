@@ -7,6 +7,7 @@ import type { Redis } from "../queues/connection.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { redisKeys } from "../queues/keys.js";
 import { phoneQuery } from "./phone-forms.js";
+import type { RecentActivity, RecentActivityReader } from "./recent-activity.js";
 
 /** The CRM part of a screen pop is cached this long: long enough for a ringing phone and a retry. */
 export const lookupCacheTtlMs = 30_000;
@@ -35,6 +36,8 @@ export interface LookupResult {
   unavailable: Array<{ integration: string; reason: string }>;
   /** Whether the CRM records came from the short-lived cache. */
   cached: boolean;
+  /** telesync's recent activity on the number: last lease and latest outcomes (read fresh). */
+  recent: RecentActivity;
 }
 
 export class InvalidPhoneError extends Error {
@@ -55,6 +58,8 @@ export interface PhoneLookupDependencies {
   }>;
   dialQueues: Pick<DialQueueRegistry, "jobsOfLead">;
   suppression: Pick<SuppressionList, "firstSuppressed" | "entry">;
+  /** The number's last lease and latest outcomes; without it, `recent` is empty. */
+  recentActivity?: Pick<RecentActivityReader, "of">;
   cacheTtlMs?: number;
 }
 
@@ -95,10 +100,13 @@ export class PhoneLookup {
     // Consent does not depend on the CRM: read alongside the cache and the search, not after them.
     const consent = this.consentOf(query.e164);
     consent.catch(() => {});
+    const recent = this.deps.recentActivity?.of(query.e164) ?? Promise.resolve({ outcomes: [] });
+    recent.catch(() => {});
     const answer = await this.crmAnswer(query);
-    const [records, consentState] = await Promise.all([
+    const [records, consentState, recentActivity] = await Promise.all([
       answer.records ?? Promise.all(answer.matches.map((match) => this.withQueueState(match))),
       consent,
+      recent,
     ]);
     return {
       phone: maskPhone(query.e164),
@@ -106,6 +114,7 @@ export class PhoneLookup {
       records,
       unavailable: answer.unavailable,
       cached: answer.cached,
+      recent: recentActivity,
     };
   }
 

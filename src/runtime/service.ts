@@ -14,6 +14,7 @@ import { SuppressionList } from "../consent/suppression.js";
 import { LeaseService } from "../dialer/lease-service.js";
 import { LeadTransitions } from "../dialer/pending-transition.js";
 import { PhoneLookup } from "../lookup/phone-lookup.js";
+import { RecentActivityReader } from "../lookup/recent-activity.js";
 import { phoneFieldsRead } from "../mapping/map-record.js";
 import { Metrics } from "../observability/metrics.js";
 import { AnswerStats } from "../outcomes/answer-stats.js";
@@ -84,6 +85,8 @@ export class TelesyncService {
   private readonly changeStreamLeaders: ChangeStreamLeader[] = [];
   api: FastifyInstance | undefined;
   url: string | undefined;
+  /** Which lead was last leased per number: inbound attribution and screen pops read it. */
+  private readonly lastLeased: LastLeased;
 
   private constructor(
     readonly telesync: Telesync,
@@ -110,6 +113,7 @@ export class TelesyncService {
     });
     this.trigger = new SyncTrigger({ redis, prefix, sources: config.sources });
     const lastLeased = new LastLeased(redis, prefix, telesync.keys.phones);
+    this.lastLeased = lastLeased;
     const ledger = new OutcomeLedger(redis, prefix);
     const transitions = new LeadTransitions({ redis, prefix, dialQueues, consent: this.consent, now });
     this.transitions = transitions;
@@ -345,6 +349,12 @@ export class TelesyncService {
       })),
       dialQueues,
       suppression: this.consent.suppression,
+      recentActivity: new RecentActivityReader({
+        attempts: this.telesync.compliance.attempts,
+        receipts: this.intake.receipts,
+        lastLeased: this.lastLeased,
+        now: this.telesync.now,
+      }),
     });
   }
 

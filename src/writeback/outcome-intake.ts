@@ -61,6 +61,8 @@ export class WritebackIntake {
         this.receipts.accepted(job.outcome.outcomeId, {
           direction: job.outcome.direction,
           leadKey: job.outcome.leadKey,
+          campaign: job.outcome.campaign,
+          disposition: job.outcome.disposition,
           at: new Date(),
         }),
         this.queue(job.lead.integration).add("outcome", job, {

@@ -30,6 +30,9 @@ export interface Receipt {
   state: ReceiptState;
   direction?: string;
   leadKey?: string;
+  /** The campaign and disposition the outcome reported (outbound and inbound calls). */
+  campaign?: string;
+  disposition?: string;
   /** The name of the API key that posted the outcome (never its value): who may read this receipt. */
   postedBy?: string;
   acceptedAt?: string;
@@ -121,11 +124,20 @@ export class OutcomeReceipts {
   }
 
   /** Intake: the outcome is durably queued for the CRM (first write only). */
-  accepted(outcomeId: string, details: { direction: string; leadKey: string; at: Date }): Promise<boolean> {
+  accepted(
+    outcomeId: string,
+    details: { direction: string; leadKey: string; at: Date; campaign?: string; disposition?: string },
+  ): Promise<boolean> {
     return this.update(
       outcomeId,
       "accepted",
-      { direction: details.direction, leadKey: details.leadKey, acceptedAt: details.at.toISOString() },
+      {
+        direction: details.direction,
+        leadKey: details.leadKey,
+        campaign: details.campaign,
+        disposition: details.disposition,
+        acceptedAt: details.at.toISOString(),
+      },
       { at: details.at },
     );
   }
@@ -190,6 +202,8 @@ export class OutcomeReceipts {
     };
     if (hash.direction) receipt.direction = hash.direction;
     if (hash.leadKey) receipt.leadKey = hash.leadKey;
+    if (hash.campaign) receipt.campaign = hash.campaign;
+    if (hash.disposition) receipt.disposition = hash.disposition;
     if (hash.postedBy) receipt.postedBy = hash.postedBy;
     if (hash.acceptedAt) receipt.acceptedAt = hash.acceptedAt;
     if (hash.attempts) receipt.attempts = Number(hash.attempts);

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ConfigInput, type Harness, startHarness } from "../support/harness.js";
+import { type ConfigInput, eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
 import { redisUrl } from "../support/redis.js";
 
 /** One number, written three ways by three records in two CRMs. */
@@ -109,6 +109,54 @@ describe("GET /v1/lookup (screen pop) against the sandbox", () => {
     });
     for (const record of body.records) expect(String(record.phone)).not.toMatch(/555.?0199/);
     expect(body.consent).toEqual({ suppressed: false });
+  });
+
+  it("shows the number's last lease and its latest outcome, through to the Task it wrote in the CRM", async () => {
+    const leased = await h.call("POST", "/v1/campaigns/q4/leases");
+    expect(leased.status).toBe(200);
+    const { leaseId } = (await leased.json()) as { leaseId: string };
+    const posted = await h.call(
+      "POST",
+      `/v1/leases/${leaseId}/outcome`,
+      outcomeBody("screen-pop-recent-1", { disposition: "voicemail", notes: "left a message" }),
+    );
+    expect(posted.status).toBe(202);
+    type Recent = {
+      lastLease?: { leadKey: string; at: string };
+      outcomes: Array<
+        {
+          outcomeId: string;
+          state?: string;
+          records?: Array<{ role: string; objectType: string; id: string }>;
+        } & Record<string, unknown>
+      >;
+    };
+    let recent: Recent = { outcomes: [] };
+    await eventually(
+      async () => {
+        const body = (await (await h.call("GET", "/v1/lookup?phone=4155550199")).json()) as {
+          recent: Recent;
+        };
+        recent = body.recent;
+        return recent.outcomes[0]?.state === "written";
+      },
+      30_000,
+      "the outcome written to Salesforce",
+    );
+    // The one Lead in campaign q4 carries the number; the outcome is the one posted above.
+    expect(recent.lastLease?.leadKey).toBe(`sf/Lead/${ids.lead}`);
+    expect(recent.outcomes).toHaveLength(1);
+    expect(recent.outcomes[0]).toMatchObject({
+      outcomeId: "screen-pop-recent-1",
+      leadKey: `sf/Lead/${ids.lead}`,
+      campaign: "q4",
+      direction: "outbound",
+      disposition: "voicemail",
+    });
+    const task = recent.outcomes[0]?.records?.find((record) => record.role === "activity");
+    expect(task?.objectType).toBe("Task");
+    const stored = h.sandbox.salesforce.all("Task").find((row) => row.Id === task?.id);
+    expect(stored?.WhoId).toBe(ids.lead);
   });
 
   it("answers a second screen pop from the cache, without asking either CRM, and shows an opt-out at once", async () => {

@@ -43,6 +43,36 @@ const lookupReply = z.object({
   ),
   unavailable: z.array(z.object({ integration: z.string(), reason: z.string() })),
   cached: z.boolean(),
+  recent: z
+    .object({
+      lastLease: z.object({ leadKey: z.string(), at: z.string() }).optional(),
+      outcomes: z.array(
+        z.object({
+          outcomeId: z.string(),
+          at: z.string(),
+          state: z.enum(["accepted", "batched", "retrying", "written", "dead-lettered"]).optional(),
+          leadKey: z.string().optional(),
+          direction: z.string().optional(),
+          campaign: z.string().optional(),
+          disposition: z.string().optional(),
+          records: z
+            .array(
+              z.object({
+                role: z.string(),
+                objectType: z.string(),
+                id: z.string(),
+                url: z.string().optional(),
+                urlUnknown: z.string().optional(),
+                fields: z.array(z.string()).optional(),
+              }),
+            )
+            .optional(),
+        }),
+      ),
+    })
+    .describe(
+      "telesync's last lease of the number and its latest outbound outcomes (newest first, at most 10)",
+    ),
 });
 
 /**
