@@ -7,7 +7,7 @@ import {
   type ResolvedLocation,
   resolveLocation,
 } from "./location/resolve-location.js";
-import { listRefusals, type RuleRefusal } from "./refusals.js";
+import { listRefusals, type RefusalContext, type RuleRefusal } from "./refusals.js";
 import { indexRuleSet } from "./rule-set.js";
 import type { RuleSet } from "./rules-schema.js";
 import { checkSuppression, type SuppressionState } from "./suppression.js";
@@ -76,23 +76,38 @@ const DAY_MS = 86_400_000;
  */
 function explained<D extends Omit<WaitDecision, "refusals"> | BlockDecision>(
   decision: D,
-  compute: () => readonly RuleRefusal[],
+  context: RefusalContext,
 ): D & { readonly refusals: readonly RuleRefusal[] } {
   // One getter shared by every decision, its state in a hidden slot: a getter closure per decision
   // made V8 give each decision a dictionary of its own (9% of a night sync's CPU in the profile).
-  Object.defineProperty(decision, pendingRefusals, { value: compute, writable: true });
+  // The slot holds the refusals' inputs, not a closure: a closure kept all of `gate`'s scope alive
+  // with every held decision (a night sync holds a page of them across its awaits).
+  Object.defineProperty(decision, pendingRefusals, { value: context, writable: true });
   return Object.defineProperty(decision, "refusals", { enumerable: true, get: readRefusals }) as D & {
     readonly refusals: readonly RuleRefusal[];
   };
 }
-/** A decision's hidden slot: how to work its refusals out, then (once read) the refusals. */
+/** A decision's hidden slot: the refusals' inputs, then (once read) the refusals. */
 const pendingRefusals = Symbol("refusals");
-function readRefusals(this: { [pendingRefusals]: (() => readonly RuleRefusal[]) | readonly RuleRefusal[] }) {
+function readRefusals(this: { [pendingRefusals]: RefusalContext | readonly RuleRefusal[] }) {
   const slot = this[pendingRefusals];
-  if (typeof slot !== "function") return slot;
-  const refusals = slot();
+  if (Array.isArray(slot)) return slot as readonly RuleRefusal[];
+  const refusals = listRefusals(slot as RefusalContext);
   this[pendingRefusals] = refusals;
   return refusals;
+}
+/**
+ * One flat copy of a decision's text: a page of held leads shares a handful of reasons and local
+ * times, but each was a fresh chain of concatenated strings (~0.3 KB a decision) that a sync keeps
+ * alive across its awaits. Bounded: cleared when full.
+ */
+const texts = new Map<string, string>();
+function shared(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= 1_000) texts.clear();
+  texts.set(text, text);
+  return text;
 }
 const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
 const noJurisdictionRef: RuleRef = { id: "jurisdiction.unsupported", version: "rule-set" };
@@ -164,16 +179,15 @@ export function gate(input: GateInput): GateDecision {
   const from = cap.ok ? now : Math.max(now, cap.freeAt ?? now);
   const found = openingOutsideBans(bans, from, (t) => earliestOpening(lanes, t, horizon));
   const opening = found?.opening;
-  const refusals = () =>
-    listRefusals({
-      lanes,
-      now,
-      horizon,
-      ban: banNow,
-      cap: cap.ok
-        ? undefined
-        : { rule: cap.cap.ref, jurisdiction: cap.cap.jurisdiction, text: capText, freeAt: cap.freeAt },
-    });
+  const refusals: RefusalContext = {
+    lanes,
+    now,
+    horizon,
+    ban: banNow,
+    cap: cap.ok
+      ? undefined
+      : { rule: cap.cap.ref, jurisdiction: cap.cap.jurisdiction, text: capText, freeAt: cap.freeAt },
+  };
   const banText = banNow
     ? `declared emergency in ${banNow.ban.jurisdiction} until ${banNow.ban.until}: ${banNow.ban.reason}`
     : "";
@@ -187,7 +201,7 @@ export function gate(input: GateInput): GateDecision {
     const evidence: Evidence = refusal
       ? {
           zone: refusal.zone,
-          localTime: formatLocal(refusal.day, refusal.msOfDay),
+          localTime: shared(formatLocal(refusal.day, refusal.msOfDay)),
           jurisdiction: refusal.source.jurisdiction,
           ...(capText ? { detail: capText } : {}),
         }
@@ -278,7 +292,7 @@ export function gate(input: GateInput): GateDecision {
       {
         decision: "wait",
         until: new Date(opening.at),
-        reason: `outside permitted calling time: ${text}`,
+        reason: shared(`outside permitted calling time: ${text}`),
         rule: refusal.windows.ref,
         evidence: note(evidence),
         location,
