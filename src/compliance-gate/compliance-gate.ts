@@ -23,7 +23,7 @@ import { EmergencyBans } from "./emergency-bans.js";
 import { GateReads } from "./gate-reads.js";
 import { explainHeld } from "./held-explanation.js";
 import { LeaseCaps } from "./lease-caps.js";
-import { type LeaseGate, toVerdict } from "./lease-gate.js";
+import { type LeadLocation, type LeaseGate, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
 
 export type GateStage = DecisionRecord["stage"];
@@ -42,8 +42,6 @@ export interface ComplianceGateDependencies {
 }
 
 const HOUR_MS = 3_600_000;
-/** Parses kept between a lease's `locate` and its decision (more only if leases in flight exceed it). */
-const maxLeaseParses = 1_000;
 
 /**
  * The compliance gate wired to telesync's state: for each lead it gathers the campaign's policy,
@@ -72,8 +70,6 @@ export class ComplianceGate {
   private readonly clock: () => Date;
   /** Countries of the last snapshot list read: their listings are read with it, not after it. */
   private knownCountries: string[] = [];
-  /** Numbers `leaseGate.locate` parsed, taken by the same lease's decision so it parses none again. */
-  private readonly leaseParses = new Map<string, ParsedPhone>();
 
   constructor(deps: ComplianceGateDependencies) {
     this.ruleSet = deps.ruleSet ?? defaultRuleSet();
@@ -218,28 +214,20 @@ export class ComplianceGate {
 
   /** The lease-time gate (`LeaseGate`) that `LeaseService` asks; it reads the internal DNC list itself. */
   readonly leaseGate: LeaseGate = Object.assign(
-    async (lead: Lead, campaign: string, now: Date) => {
-      const parsed = this.leaseParses.get(lead.phone);
-      if (parsed) this.leaseParses.delete(lead.phone);
-      const [decision] = await this.check([lead], campaign, "lease", now, parsed ? [parsed] : undefined);
+    async (lead: Lead, campaign: string, now: Date, located?: LeadLocation) => {
+      const parsed = located?.phone ? [located.phone] : undefined;
+      const [decision] = await this.check([lead], campaign, "lease", now, parsed);
       if (!decision) throw new Error("compliance gate returned no decision");
       return toVerdict(decision);
     },
-    { checksInternalDnc: true, locate: (lead: Lead) => this.locate(lead) },
+    { checksInternalDnc: true, locate: locateLead },
   );
+}
 
-  /**
-   * The jurisdictions the gate's decision on the lead will carry (the same `resolveLocation`, pure):
-   * the number is parsed here once and kept for that decision (a bounded handful: leases in flight).
-   */
-  private locate(lead: Lead): readonly string[] {
-    const number = parsePhoneNumberFromString(lead.phone);
-    const parsed = number?.isValid() ? number : undefined;
-    if (parsed) {
-      if (this.leaseParses.size >= maxLeaseParses)
-        this.leaseParses.delete(this.leaseParses.keys().next().value as string);
-      this.leaseParses.set(lead.phone, parsed);
-    }
-    return resolveLocation(lead, parsed).jurisdictions;
-  }
+/** Where the gate's decision will place the lead (the same pure `resolveLocation`), parsing its number once. */
+function locateLead(lead: Lead): LeadLocation {
+  const number = parsePhoneNumberFromString(lead.phone);
+  const phone = number?.isValid() ? number : undefined;
+  const { jurisdictions } = resolveLocation(lead, phone);
+  return phone ? { jurisdictions, phone } : { jurisdictions };
 }

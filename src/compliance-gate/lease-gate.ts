@@ -1,4 +1,4 @@
-import type { GateDecision, RuleRef } from "../compliance/index.js";
+import type { GateDecision, ParsedPhone, RuleRef } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 
 /** What the lease-time gate says about a lead now: call, wait until a time, or never. */
@@ -15,15 +15,28 @@ export type GateVerdict =
  * internal do-not-call list itself says so (`checksInternalDnc`): the lease then does not read the
  * list a second time; one that can place a lead before deciding says so (`locate`).
  */
-export type LeaseGate = ((lead: Lead, campaign: string, now: Date) => Promise<GateVerdict>) & {
+export type LeaseGate = ((
+  lead: Lead,
+  campaign: string,
+  now: Date,
+  /** What `locate` said of this lead, when the lease asked it first. */
+  located?: LeadLocation,
+) => Promise<GateVerdict>) & {
   readonly checksInternalDnc?: boolean;
   /**
-   * The jurisdictions an "allow" of this lead will carry, known before the gate reads anything (where
-   * the number and address place it): the lease then reserves its frequency caps in the same round
-   * trip as the gate's reads, and drops the reservation if the gate does not allow the lead.
+   * Where the lead is, known before the gate reads anything (from its number and address): the
+   * lease then reserves its frequency caps in the same round trip as the gate's reads, drops the
+   * reservation if the gate does not allow the lead, and passes this back to the gate.
    */
-  readonly locate?: (lead: Lead) => readonly string[];
+  readonly locate?: (lead: Lead) => LeadLocation;
 };
+
+/** `LeaseGate.locate`'s answer: the jurisdictions an "allow" will carry, and the number as parsed. */
+export interface LeadLocation {
+  readonly jurisdictions: readonly string[];
+  /** The lead's number parsed and valid, so the decision does not parse it again. */
+  readonly phone?: ParsedPhone;
+}
 
 /** The internal do-not-call list's rule id in the gate's decisions. */
 const internalDncRule = "dnc.internal";

@@ -233,8 +233,8 @@ export class LeaseService {
       // after it; a lead the gate does not allow has it dropped with its hold or block.
       const early = caps && gate?.locate ? gate.locate(lead) : undefined;
       const [verdict, earlyReserved, previewOnly] = await Promise.all([
-        gate ? gate(lead, campaign, now) : ({ decision: "allow" } as GateVerdict),
-        early ? caps?.reserve(lead, campaign, early, token, now, ends) : undefined,
+        gate ? gate(lead, campaign, now, early) : ({ decision: "allow" } as GateVerdict),
+        early ? caps?.reserve(lead, campaign, early.jurisdictions, token, now, ends) : undefined,
         this.deps.abandonment.previewOnly(campaign),
       ]);
       const dropEarly = () =>
