@@ -11,6 +11,7 @@ import { listRefusals, type RefusalContext, type RuleRefusal } from "./refusals.
 import { indexRuleSet } from "./rule-set.js";
 import type { RuleSet } from "./rules-schema.js";
 import { checkSuppression, type SuppressionState } from "./suppression.js";
+import { TextPool } from "./text-pool.js";
 import { formatLocal } from "./time/civil.js";
 import { localTime, tzVersion } from "./time/zoned.js";
 import type { Evidence, RuleRef } from "./types.js";
@@ -96,19 +97,8 @@ function readRefusals(this: { [pendingRefusals]: RefusalContext | readonly RuleR
   this[pendingRefusals] = refusals;
   return refusals;
 }
-/**
- * One flat copy of a decision's text: a page of held leads shares a handful of reasons and local
- * times, but each was a fresh chain of concatenated strings (~0.3 KB a decision) that a sync keeps
- * alive across its awaits. Bounded: cleared when full.
- */
-const texts = new Map<string, string>();
-function shared(text: string): string {
-  const known = texts.get(text);
-  if (known !== undefined) return known;
-  if (texts.size >= 1_000) texts.clear();
-  texts.set(text, text);
-  return text;
-}
+/** A page of held leads shares a handful of reasons and local times: one copy of each. */
+const texts = new TextPool(1_000);
 const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
 const noJurisdictionRef: RuleRef = { id: "jurisdiction.unsupported", version: "rule-set" };
 
@@ -201,7 +191,7 @@ export function gate(input: GateInput): GateDecision {
     const evidence: Evidence = refusal
       ? {
           zone: refusal.zone,
-          localTime: shared(formatLocal(refusal.day, refusal.msOfDay)),
+          localTime: texts.shared(formatLocal(refusal.day, refusal.msOfDay)),
           jurisdiction: refusal.source.jurisdiction,
           ...(capText ? { detail: capText } : {}),
         }
@@ -292,7 +282,7 @@ export function gate(input: GateInput): GateDecision {
       {
         decision: "wait",
         until: new Date(opening.at),
-        reason: shared(`outside permitted calling time: ${text}`),
+        reason: texts.shared(`outside permitted calling time: ${text}`),
         rule: refusal.windows.ref,
         evidence: note(evidence),
         location,

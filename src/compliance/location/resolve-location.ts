@@ -2,6 +2,7 @@ import { type PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/
 import type { Lead } from "../../model/lead.js";
 import { nanpAreaCodes } from "../data/nanp-area-codes.js";
 import { auAreaZones, regionNames, regionZones, singleZoneCountries } from "../data/region-zones.js";
+import { TextPool } from "../text-pool.js";
 import { isValidZone } from "../time/zoned.js";
 import { zonesForCallingCode, zonesForDigits } from "./phone-zones.js";
 import { regionsForPostalCode } from "./postal.js";
@@ -66,22 +67,8 @@ function regionJurisdiction(country: string, region: string): string | undefined
   return regionZones[jurisdiction] ? jurisdiction : undefined;
 }
 
-/**
- * A basis line for an address region, one string per distinct line: the cached locations of many
- * numbers share an address's lines instead of each holding copies (bounded; dropped whole when full).
- */
-const regionLines = new Map<string, string>();
-const REGION_LINE_LIMIT = 10_000;
-function regionLine(why: string, jurisdiction: string, zones: readonly string[]): string {
-  const key = `${why}|${jurisdiction}`;
-  let line = regionLines.get(key);
-  if (line === undefined) {
-    line = `${why} → ${jurisdiction} (${zones.join(", ")})`;
-    if (regionLines.size >= REGION_LINE_LIMIT) regionLines.clear();
-    regionLines.set(key, line);
-  }
-  return line;
-}
+/** The cached locations of many numbers share an address's basis lines instead of each holding copies. */
+const basisLines = new TextPool(10_000);
 
 class Collector {
   readonly zones = new Set<string>();
@@ -99,7 +86,7 @@ class Collector {
     this.jurisdictions.add(jurisdiction);
     this.jurisdictions.add(jurisdiction.slice(0, 2));
     for (const zone of zones) this.zones.add(zone);
-    this.basis.push(regionLine(why, jurisdiction, zones));
+    this.basis.push(basisLines.shared(`${why} → ${jurisdiction} (${zones.join(", ")})`));
   }
 }
 
