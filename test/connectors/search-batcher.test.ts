@@ -29,12 +29,12 @@ function recordingVendor(options: { spacingMs: number; fits?: number; slot?: () 
 
 describe("SearchBatcher: searches paced to the budget, numbers that arrive meanwhile share one", () => {
   it("numbers arriving after a search took its numbers ride together in the next, paced one", async () => {
-    // A spacing far above any scheduling delay between the finds below (10 ms apart).
+    // A spacing far above any scheduling delay between the finds below (one event-loop turn apart).
     const { batcher, batches } = recordingVendor({ spacingMs: 1_000 });
     const first = await batcher.find(number(0));
     expect(first.map((m) => m.id)).toEqual(["+14155550000"]);
     const later = [batcher.find(number(1))];
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setImmediate(resolve));
     later.push(batcher.find(number(2)), batcher.find(number(3)));
     const answers = await Promise.all(later);
     // Each number gets only its own record; the three share one search instead of the first taking
