@@ -11,10 +11,13 @@ const maxAgeMs = 1_000;
  * made nearly every lease re-read the counters. One outcome moves a 30-day rate by a hair, and the
  * rule is a rolling 30-day average, so a status up to a second old is as good as a fresh one.
  * Ages are measured on telesync's clock, the one the counters are written on; a clock moved
- * backwards re-reads.
+ * backwards re-reads. Leases that find the status stale while a read is under way share that read:
+ * at a few hundred concurrent leases each stale second otherwise sent one 30-counter read per lease.
  */
 export class AbandonmentGuard {
   private readonly cache = new Map<string, { readAt: number; previewOnly: boolean }>();
+  /** The read under way per campaign, and the instant (telesync's clock) it reads for. */
+  private readonly reading = new Map<string, { at: number; status: Promise<boolean> }>();
 
   constructor(
     private readonly deps: {
@@ -31,6 +34,22 @@ export class AbandonmentGuard {
     const cached = this.cache.get(campaign);
     const age = cached ? now.getTime() - cached.readAt : Number.POSITIVE_INFINITY;
     if (cached && age >= 0 && age < maxAgeMs) return cached.previewOnly;
+    // A read under way is as fresh as one started now when it reads for an instant within the age
+    // limit of `now` (not one read before a clock set back).
+    const running = this.reading.get(campaign);
+    const since = running ? now.getTime() - running.at : Number.POSITIVE_INFINITY;
+    if (running && since >= 0 && since < maxAgeMs) return running.status;
+    const at = now.getTime();
+    const status = this.read(campaign, now);
+    this.reading.set(campaign, { at, status });
+    try {
+      return await status;
+    } finally {
+      if (this.reading.get(campaign)?.status === status) this.reading.delete(campaign);
+    }
+  }
+
+  private async read(campaign: string, now: Date): Promise<boolean> {
     const { previewOnly } = await this.deps.counter.status(campaign, this.deps.threshold(campaign), now);
     this.cache.set(campaign, { readAt: now.getTime(), previewOnly });
     return previewOnly;

@@ -17,13 +17,14 @@ import type { PhoneKeys } from "../security/phone-keys.js";
 import { AbandonmentCounter } from "./abandonment-counter.js";
 import { AbandonmentGuard } from "./abandonment-guard.js";
 import { AttemptLog } from "./attempt-log.js";
+import type { ReserveCall, ReserveResult } from "./attempt-reservations.js";
 import { DecisionLog, type DecisionRecord, decisionRecord } from "./decision-log.js";
 import { DecisionPages, type HeldGroup } from "./decision-pages.js";
 import { EmergencyBans } from "./emergency-bans.js";
 import { GateReads } from "./gate-reads.js";
 import { explainHeld } from "./held-explanation.js";
 import { LeaseCaps } from "./lease-caps.js";
-import { type LeadLocation, type LeaseGate, toVerdict } from "./lease-gate.js";
+import { type LeadLocation, type LeaseGate, type LeaseReservation, toVerdict } from "./lease-gate.js";
 import { RegistrySnapshots } from "./registry-snapshots.js";
 
 export type GateStage = DecisionRecord["stage"];
@@ -107,6 +108,7 @@ export class ComplianceGate {
       attempts: this.attempts,
       suppression: this.suppression,
       emergencies: this.emergencies,
+      reservations: this.leaseCaps.reservations,
     });
   }
 
@@ -127,7 +129,18 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    if (leads.length === 0) return [];
+    return (await this.decideReserving(leads, campaign, now, parsedPhones)).decisions;
+  }
+
+  /** `decide`, running a lease's reservation (`reserve`) with the reads. */
+  private async decideReserving(
+    leads: readonly Lead[],
+    campaign: string,
+    now: Date,
+    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
+    reserve?: ReserveCall,
+  ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
+    if (leads.length === 0) return { decisions: [] };
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
     // Every read at once (one round trip, one script for a lease): the listings of the countries
@@ -144,12 +157,13 @@ export class ComplianceGate {
       dnc,
       emergencies,
       listed: guessedListings,
-    } = await this.reads.read(phones, numbers, guessed, now);
+      reserved,
+    } = await this.reads.read(phones, numbers, guessed, now, reserve);
     const countries = [...snapshots.keys()];
     this.knownCountries = countries;
     const missing = countries.filter((country) => !guessed.includes(country));
     const listed = missing.length === 0 ? guessedListings : await this.registries.listings(countries, phones);
-    return leads.map((lead, i) => {
+    const decisions = leads.map((lead, i) => {
       const registries: Record<string, { listed: boolean; snapshotAt: string }> = {};
       for (const [country, snapshot] of snapshots) {
         registries[country] = { listed: listed[i]?.has(country) === true, snapshotAt: snapshot.snapshotAt };
@@ -169,6 +183,7 @@ export class ComplianceGate {
         parsedPhone: parsedPhones?.[i],
       });
     });
+    return { decisions, reserved };
   }
 
   /**
@@ -182,7 +197,19 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    const decisions = await this.decide(leads, campaign, now, parsedPhones);
+    return (await this.checkReserving(leads, campaign, stage, now, parsedPhones)).decisions;
+  }
+
+  /** `check`, running a lease's reservation (`reserve`) with the reads. */
+  private async checkReserving(
+    leads: readonly Lead[],
+    campaign: string,
+    stage: GateStage,
+    now: Date,
+    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
+    reserve?: ReserveCall,
+  ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
+    const { decisions, reserved } = await this.decideReserving(leads, campaign, now, parsedPhones, reserve);
     const audited: Array<{ leadKey: string; record: DecisionRecord }> = [];
     const held = new Map<string, HeldGroup & { leadKeys: string[] }>();
     decisions.forEach((decision, i) => {
@@ -209,18 +236,43 @@ export class ComplianceGate {
       this.decisions.record(audited),
       this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
     ]);
-    return decisions;
+    return { decisions, reserved };
   }
 
-  /** The lease-time gate (`LeaseGate`) that `LeaseService` asks; it reads the internal DNC list itself. */
+  /**
+   * The lease-time gate (`LeaseGate`) that `LeaseService` asks; it reads the internal DNC list itself
+   * and, given a reservation, reserves the lead's frequency caps (`leaseCaps`) in its reads' script.
+   */
   readonly leaseGate: LeaseGate = Object.assign(
-    async (lead: Lead, campaign: string, now: Date, located?: LeadLocation) => {
+    async (
+      lead: Lead,
+      campaign: string,
+      now: Date,
+      located?: LeadLocation,
+      reservation?: LeaseReservation,
+    ) => {
       const parsed = located?.phone ? [located.phone] : undefined;
-      const [decision] = await this.check([lead], campaign, "lease", now, parsed);
+      const reserve =
+        reservation && located
+          ? this.leaseCaps.call(
+              lead,
+              campaign,
+              located.jurisdictions,
+              reservation.token,
+              now,
+              reservation.ends,
+            )
+          : undefined;
+      const {
+        decisions: [decision],
+        reserved,
+      } = await this.checkReserving([lead], campaign, "lease", now, parsed, reserve);
       if (!decision) throw new Error("compliance gate returned no decision");
-      return toVerdict(decision);
+      const verdict = toVerdict(decision);
+      // Nothing to reserve (no cap applies) counts as reserved, as `LeaseCaps.reserve` says.
+      return reservation && located ? { ...verdict, reserved: reserved ?? { reserved: true } } : verdict;
     },
-    { checksInternalDnc: true, locate: locateLead },
+    { checksInternalDnc: true, locate: locateLead, reservesCaps: true },
   );
 }
 

@@ -3,7 +3,7 @@ import type { Lead } from "../model/lead.js";
 import type { Redis } from "../queues/connection.js";
 import type { RedisWrites } from "../queues/redis-writes.js";
 import type { AttemptLog } from "./attempt-log.js";
-import { AttemptReservations, type ReserveResult } from "./attempt-reservations.js";
+import { AttemptReservations, type ReserveCall, type ReserveResult } from "./attempt-reservations.js";
 
 /** Every number a lead carries: a cap counts calls to the number, whichever record dials it. */
 export function leadPhones(lead: Pick<Lead, "phone" | "altPhones">): string[] {
@@ -16,7 +16,7 @@ export function leadPhones(lead: Pick<Lead, "phone" | "altPhones">): string[] {
  * moves that end, a release or the outcome's acceptance drops it, an abandoned lease's ends by itself.
  */
 export class LeaseCaps {
-  private readonly reservations: AttemptReservations;
+  readonly reservations: AttemptReservations;
 
   constructor(
     private readonly redis: Redis,
@@ -35,8 +35,21 @@ export class LeaseCaps {
     now: Date,
     ends: Date,
   ): Promise<ReserveResult> {
+    return this.reservations.run(this.call(lead, campaign, jurisdictions, leaseToken, now, ends), now);
+  }
+
+  /** `reserve` as a script's keys and arguments, for a caller that runs it with other reads. */
+  call(
+    lead: Lead,
+    campaign: string,
+    jurisdictions: readonly string[],
+    leaseToken: string,
+    now: Date,
+    ends: Date,
+  ): ReserveCall | undefined {
     const caps = capLimitsFor(this.ruleSet, jurisdictions, this.policy(campaign));
-    return this.reservations.reserve(leadPhones(lead), leaseToken, caps, now, ends);
+    const phones = lead.altPhones?.length ? leadPhones(lead) : [lead.phone];
+    return this.reservations.call(phones, leaseToken, caps, now, ends);
   }
 
   async extend(lead: Lead, leaseToken: string, now: Date, ends: Date): Promise<void> {

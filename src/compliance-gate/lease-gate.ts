@@ -1,13 +1,27 @@
 import type { GateDecision, ParsedPhone, RuleRef } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
+import type { ReserveResult } from "./attempt-reservations.js";
 
 /** What the lease-time gate says about a lead now: call, wait until a time, or never. */
 export type GateVerdict =
   /** `jurisdictions`: where the lead resolved (its frequency caps apply; absent from a custom gate). */
-  | { decision: "allow"; notAfter?: Date; jurisdictions?: readonly string[] }
-  | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
-  /** `suppressed`: the number is on the internal do-not-call list (the lease finishes it as suppressed). */
-  | { decision: "block"; reason: string; rule?: RuleRef; suppressed?: boolean };
+  (
+    | { decision: "allow"; notAfter?: Date; jurisdictions?: readonly string[] }
+    | { decision: "wait"; until: Date; reason: string; rule?: RuleRef }
+    /** `suppressed`: the number is on the internal do-not-call list (the lease finishes it as suppressed). */
+    | { decision: "block"; reason: string; rule?: RuleRef; suppressed?: boolean }
+  ) & {
+    /** The outcome of the reservation the lease asked the gate to make (`LeaseGate.reservesCaps`). */
+    reserved?: ReserveResult;
+  };
+
+/** The reservation of a lead's frequency caps a lease asks a gate that `reservesCaps` to make. */
+export interface LeaseReservation {
+  /** The lease's token: the reservation's member. */
+  readonly token: string;
+  /** The reservation lasts until then (the lease's lock). */
+  readonly ends: Date;
+}
 
 /**
  * The gate a lease asks before handing a lead out. telesync's is `ComplianceGate.leaseGate`; a
@@ -21,6 +35,8 @@ export type LeaseGate = ((
   now: Date,
   /** What `locate` said of this lead, when the lease asked it first. */
   located?: LeadLocation,
+  /** Reserve the lead's frequency caps with the reads, for the located jurisdictions (`reservesCaps`). */
+  reservation?: LeaseReservation,
 ) => Promise<GateVerdict>) & {
   readonly checksInternalDnc?: boolean;
   /**
@@ -29,6 +45,12 @@ export type LeaseGate = ((
    * reservation if the gate does not allow the lead, and passes this back to the gate.
    */
   readonly locate?: (lead: Lead) => LeadLocation;
+  /**
+   * Given a `reservation` (and `located`), the gate reserves the lead's frequency caps (telesync's
+   * `LeaseCaps`, the lease's `caps`) in the same command as its reads and says how in `reserved`:
+   * the lease then sends no reservation of its own.
+   */
+  readonly reservesCaps?: boolean;
 };
 
 /** `LeaseGate.locate`'s answer: the jurisdictions an "allow" will carry, and the number as parsed. */

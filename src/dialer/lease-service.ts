@@ -231,12 +231,21 @@ export class LeaseService {
       // (it lasts as long as the lock: an outcome may still come until then). The reservation script
       // counts attempts and live reservations itself, so reserving before the verdict is as safe as
       // after it; a lead the gate does not allow has it dropped with its hold or block.
+      // A gate that reserves itself (`reservesCaps`, telesync's) does it in its reads' own script.
       const early = caps && gate?.locate ? gate.locate(lead) : undefined;
-      const [verdict, earlyReserved, previewOnly] = await Promise.all([
-        gate ? gate(lead, campaign, now, early) : ({ decision: "allow" } as GateVerdict),
-        early ? caps?.reserve(lead, campaign, early.jurisdictions, token, now, ends) : undefined,
+      const inGate = early !== undefined && gate?.reservesCaps === true;
+      const [verdict, reservedApart, previewOnly] = await Promise.all([
+        gate
+          ? gate(lead, campaign, now, early, inGate ? { token, ends } : undefined)
+          : ({ decision: "allow" } as GateVerdict),
+        early && !inGate ? caps?.reserve(lead, campaign, early.jurisdictions, token, now, ends) : undefined,
         this.deps.abandonment.previewOnly(campaign),
       ]);
+      const earlyReserved = inGate
+        ? (verdict.reserved ??
+          // A gate that said it would reserve but did not: reserve apart rather than not at all.
+          (await caps?.reserve(lead, campaign, early.jurisdictions, token, now, ends)))
+        : reservedApart;
       const dropEarly = () =>
         earlyReserved?.reserved ? (caps?.drop(lead, token) ?? Promise.resolve()) : Promise.resolve();
       if (verdict.decision === "wait") {

@@ -63,4 +63,28 @@ describe("AbandonmentGuard: the lease path's abandonment status, cached a second
     // 2 of 42 (4.8%): a clock set back does not keep a status read "in the future".
     expect(await guard.previewOnly("q4")).toBe(true);
   });
+
+  it("leases finding the status stale at once share one read (not one 30-counter read each)", async () => {
+    const counter = new AbandonmentCounter(redis, prefix);
+    let reads = 0;
+    const counting = {
+      record: counter.record.bind(counter),
+      status: (...args: Parameters<AbandonmentCounter["status"]>) => {
+        reads++;
+        return counter.status(...args);
+      },
+    };
+    const fresh = new AbandonmentGuard({
+      counter: counting,
+      threshold: () => 0.025,
+      now: () => new Date(clock),
+    });
+    const answers = await Promise.all(Array.from({ length: 50 }, () => fresh.previewOnly("q4")));
+    expect(new Set(answers)).toEqual(new Set([true]));
+    expect(reads).toBe(1);
+    // Stale again a second later: one more read for the next burst.
+    clock += 1_000;
+    await Promise.all(Array.from({ length: 50 }, () => fresh.previewOnly("q4")));
+    expect(reads).toBe(2);
+  });
 });

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AttemptLog } from "../../src/compliance-gate/attempt-log.js";
+import { AttemptReservations } from "../../src/compliance-gate/attempt-reservations.js";
 import { EmergencyBans } from "../../src/compliance-gate/emergency-bans.js";
 import { GateReads } from "../../src/compliance-gate/gate-reads.js";
 import { RegistrySnapshots } from "../../src/compliance-gate/registry-snapshots.js";
@@ -32,6 +33,7 @@ describe.each([
   let prefix: string;
   let reads: GateReads;
   let attempts: AttemptLog;
+  let reservations: AttemptReservations;
 
   beforeEach(async () => {
     redis = createRedis(redisUrl(), "producer");
@@ -40,7 +42,8 @@ describe.each([
     const suppression = new SuppressionList(redis, prefix);
     const emergencies = new EmergencyBans(redis, prefix);
     attempts = new AttemptLog(redis, prefix, 24 * HOUR, phoneKeys());
-    reads = new GateReads(redis, prefix, { registries, attempts, suppression, emergencies });
+    reservations = new AttemptReservations(redis, (phone) => attempts.keyOf(phone));
+    reads = new GateReads(redis, prefix, { registries, attempts, suppression, emergencies, reservations });
     await registries.import(
       "US",
       "2026-11-30",
@@ -90,5 +93,56 @@ describe.each([
     const state = await reads.read(["+12025550100"], ["+12025550100"], [], now);
     expect([...state.snapshots.keys()]).toEqual(["US"]);
     expect(state.listed.map((countries) => [...countries])).toEqual([[]]);
+  });
+
+  it("reserves a lease's frequency caps with the reads, all or none, as the reservation script alone does", async () => {
+    // +12025550100 has 2 attempts in 24 h: a cap of 3 leaves one, for one lease at a time.
+    const caps = [{ windowMs: 24 * HOUR, maxAttempts: 3 }];
+    const ends = new Date(now.getTime() + 300_000);
+    const phones = ["+12025550100"];
+    const first = await reads.read(
+      phones,
+      phones,
+      ["US"],
+      now,
+      reservations.call(phones, "lease-a", caps, now, ends),
+    );
+    expect(first.reserved).toEqual({ reserved: true });
+    expect(first.attempts[0]).toHaveLength(2);
+    const second = await reads.read(
+      phones,
+      phones,
+      ["US"],
+      now,
+      reservations.call(phones, "lease-b", caps, now, ends),
+    );
+    expect(second.reserved).toEqual({ reserved: false, retryAt: ends });
+    // The script alone sees lease A's reservation too; a read without one reserves nothing.
+    expect(await reservations.reserve(phones, "lease-c", caps, now, ends)).toEqual({
+      reserved: false,
+      retryAt: ends,
+    });
+    expect((await reads.read(phones, phones, ["US"], now)).reserved).toBeUndefined();
+    // Attempts alone fill a cap of 2: refused at once, and nothing reserved for the number's other lease.
+    const full = [{ windowMs: 24 * HOUR, maxAttempts: 2 }];
+    const refused = await reads.read(
+      phones,
+      phones,
+      [],
+      now,
+      reservations.call(phones, "lease-d", full, now, ends),
+    );
+    expect(refused.reserved).toEqual({ reserved: false, retryAt: now });
+    const pipeline = redis.pipeline();
+    reservations.drop(pipeline, phones, "lease-a");
+    await pipeline.exec();
+    const third = await reads.read(
+      phones,
+      phones,
+      ["US"],
+      now,
+      reservations.call(phones, "lease-b", caps, now, ends),
+    );
+    expect(third.reserved).toEqual({ reserved: true });
   });
 });
