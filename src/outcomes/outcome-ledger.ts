@@ -192,6 +192,15 @@ export class OutcomeLedger {
   }
 
   /**
+   * The same note as a key and value for another script of the seen key's slot to set (`SET … XX
+   * KEEPTTL`): in the single-slot layout, where every key shares it; else undefined (`markQueued`).
+   */
+  queuedMark(outcomeId: string, leaseId: string): { key: string; value: string } | undefined {
+    if (!this.keys.singleSlot) return undefined;
+    return { key: this.seenKey(outcomeId), value: `${this.leaseMark(leaseId)}${queuedSuffix}` };
+  }
+
+  /**
    * Accept the outcome on this lease and write its counters, in one step; or say who has it.
    * `transition` (the lead's move the outcome decided, see `LeadTransitions`) is written in the same
    * step, so an accepted outcome never lacks it, whatever dies after.

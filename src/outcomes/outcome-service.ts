@@ -10,6 +10,7 @@ import {
   type LeadTransitions,
   type PendingTransition,
   pendingTransition,
+  type RideAlong,
 } from "../dialer/pending-transition.js";
 import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
@@ -55,7 +56,7 @@ export interface OutcomeServiceDependencies {
   leases: Pick<LeaseService, "held">;
   dialQueues: Pick<DialQueueRegistry, "get">;
   /** Which outcomeIds were accepted, on which lease; accepts with the counters in one step. */
-  ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued" | "acceptAnswersSeen">;
+  ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued" | "queuedMark" | "acceptAnswersSeen">;
   /** The durable front of the writeback. */
   intake: Pick<WritebackIntake, "enqueue">;
   /**
@@ -160,7 +161,7 @@ export class OutcomeService {
       ref,
       lead,
       report,
-      () => this.moveOn(held, report.outcomeId, { move }),
+      (queued) => this.moveOn(held, report.outcomeId, { move }, queued),
       this.deps.receipts !== undefined,
     );
     return { duplicate: false };
@@ -230,13 +231,15 @@ export class OutcomeService {
     // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
     if ("error" in lease && !(lease.error instanceof LeaseError)) throw lease.error;
     const held = "held" in lease ? lease.held : undefined;
-    const moveOn = held ? () => this.moveOn(held, report.outcomeId, { legacy: report }) : undefined;
+    const moveOn = held
+      ? (queued?: RideAlong) => this.moveOn(held, report.outcomeId, { legacy: report }, queued)
+      : undefined;
     if (!queued) {
       const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
       if (!job)
         throw new LeaseError(409, "the lead left the queue before this outcome was queued for the CRM");
       await this.queueWriteback(leaseId, ref, job.data.lead, report, moveOn);
-    } else await moveOn?.();
+    } else await moveOn?.(undefined);
   }
 
   private async queueWriteback(
@@ -244,8 +247,11 @@ export class OutcomeService {
     ref: LeaseRef,
     lead: Lead,
     report: OutcomeReport,
-    /** The lead's transition, run beside the ledger's note that the job is queued (one round trip). */
-    then?: () => Promise<void>,
+    /**
+     * The lead's transition, run beside the ledger's note that the job is queued (one round trip);
+     * or, given the note (`queued`), carrying it: true when it took it along.
+     */
+    then?: (queued?: RideAlong) => Promise<boolean>,
     /** The acceptance step wrote the receipt (a retry writes it with the job: it may predate that). */
     receiptWritten = false,
   ): Promise<void> {
@@ -266,28 +272,41 @@ export class OutcomeService {
       },
       { receiptWritten },
     );
-    const settled = await Promise.allSettled([
-      this.deps.ledger.markQueued(report.outcomeId, leaseId),
-      then?.(),
-    ]);
+    const { ledger } = this.deps;
+    // Single-slot layout: the note rides along with the move's clear (`LeadTransitions.clear`), no
+    // command of its own. Lost with it (a crash just now), a retry queues the job again: by its id,
+    // once.
+    const queued = then ? ledger.queuedMark(report.outcomeId, leaseId) : undefined;
+    if (then && queued) {
+      let carried = false;
+      try {
+        carried = await then(queued);
+      } finally {
+        if (!carried) await ledger.markQueued(report.outcomeId, leaseId);
+      }
+      return;
+    }
+    const settled = await Promise.allSettled([ledger.markQueued(report.outcomeId, leaseId), then?.()]);
     for (const result of settled) if (result.status === "rejected") throw result.reason;
   }
 
   /**
    * The lead's move as the acceptance recorded it (`move`, when this request made the acceptance;
    * else read back), under the held lease's token; then forgotten. `legacy`: an outcome accepted
-   * before moves were recorded (none stored): decided now, as then.
+   * before moves were recorded (none stored): decided now, as then. `queued`: the ledger's note,
+   * set with the clear; true when it was (the move applied).
    */
   private async moveOn(
     { ref, job, campaign }: HeldLease,
     outcomeId: string,
     known: { move?: PendingTransition; legacy?: OutcomeReport },
-  ): Promise<void> {
+    queued?: RideAlong,
+  ): Promise<boolean> {
     const { transitions } = this.deps;
     let move = known.move ?? (await transitions.get(ref.campaign, ref.jobId));
     if (move?.outcomeId !== outcomeId) {
       const { legacy } = known;
-      if (!legacy) return;
+      if (!legacy) return false;
       const step = nextStep({
         campaign,
         disposition: legacy.disposition,
@@ -303,6 +322,7 @@ export class OutcomeService {
     // after it was applied is never applied again (a later lease finds it done, stale, or held and
     // due: `LeadTransitions.settle`), and commands on one connection run in order, so whatever this
     // process asks next already sees it gone. A failure only leaves the record to its 30-day TTL.
-    void transitions.clear(ref.campaign, ref.jobId, outcomeId).catch(() => {});
+    void transitions.clear(ref.campaign, ref.jobId, outcomeId, queued).catch(() => {});
+    return queued !== undefined;
   }
 }
