@@ -188,6 +188,8 @@ export class OutcomeService {
     if (ledger.acceptAnswersSeen) {
       first = await lease();
       if ("held" in first) return first.held;
+      // Redis failing (not a lease no longer held): answered now, not after a second timeout.
+      if (!(first.error instanceof LeaseError)) throw first.error;
     }
     const [entry, leased] = await Promise.all([ledger.lookup(report.outcomeId, leaseId), first ?? lease()]);
     if (entry.state === "other-lease") throw new OutcomeConflictError(report.outcomeId);
