@@ -42,22 +42,34 @@ export function pendingTransition(
 }
 
 /**
- * Delete each key only while it still holds its outcome's move (a newer outcome may own it).
- * KEYS: move keys (one campaign: one slot); ARGV: their outcomeIds, in the same order.
+ * Delete each key only while it still holds its outcome's move (a newer outcome may own it); and
+ * set each other key given (existing only, its TTL kept): the outcome ledger's notes that the
+ * writeback job is queued, which ride along where they share the slot (`OutcomeLedger.queuedMark`).
+ * ARGV[1]: n, the number of moves; KEYS[1..n]: move keys (one campaign: one slot), ARGV[2..n+1]:
+ * their outcomeIds; KEYS[n+1..]: keys to set, ARGV[n+2..]: their values, in the same order.
  */
 const clearScript = `
-local n = 0
-for i = 1, #KEYS do
+local n = tonumber(ARGV[1])
+local cleared = 0
+for i = 1, n do
   local stored = redis.call('GET', KEYS[i])
-  if stored and cjson.decode(stored).outcomeId == ARGV[i] then n = n + redis.call('DEL', KEYS[i]) end
+  if stored and cjson.decode(stored).outcomeId == ARGV[i + 1] then cleared = cleared + redis.call('DEL', KEYS[i]) end
 end
-return n
+for i = n + 1, #KEYS do redis.call('SET', KEYS[i], ARGV[i + 1], 'XX', 'KEEPTTL') end
+return cleared
 `;
+
+/** A key to set beside a clear (same slot), e.g. the outcome ledger's queued note. */
+export interface RideAlong {
+  key: string;
+  value: string;
+}
 
 /** Clears asked in one turn of the event loop, per campaign, and their callers. */
 interface ClearBatch {
   keys: string[];
   outcomeIds: string[];
+  sets: RideAlong[];
   waiting: Array<{ resolve: () => void; reject: (error: unknown) => void }>;
 }
 
@@ -110,17 +122,19 @@ export class LeadTransitions {
   /**
    * Forget the move once applied. The clears asked in one turn of the event loop go in one script
    * call per campaign (with outcomes coming as fast as leases, one command per outcome was a cost
-   * of its own); the promise settles with that call.
+   * of its own); the promise settles with that call. `also`: a key of the campaign's slot to set in
+   * the same call (see `clearScript`).
    */
-  clear(campaign: string, jobId: string, outcomeId: string): Promise<void> {
+  clear(campaign: string, jobId: string, outcomeId: string, also?: RideAlong): Promise<void> {
     let batch = this.clears.get(campaign);
     if (!batch) {
-      batch = { keys: [], outcomeIds: [], waiting: [] };
+      batch = { keys: [], outcomeIds: [], sets: [], waiting: [] };
       this.clears.set(campaign, batch);
       if (this.clears.size === 1) setImmediate(() => this.flushClears());
     }
     batch.keys.push(this.key(campaign, jobId));
     batch.outcomeIds.push(outcomeId);
+    if (also) batch.sets.push(also);
     const { waiting } = batch;
     return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
   }
@@ -128,8 +142,12 @@ export class LeadTransitions {
   private flushClears(): void {
     const batches = [...this.clears.values()];
     this.clears.clear();
-    for (const { keys, outcomeIds, waiting } of batches) {
-      this.redis.telesyncClearTransitions(String(keys.length), ...keys, ...outcomeIds).then(
+    for (const { keys, outcomeIds, sets, waiting } of batches) {
+      const args = [String(keys.length + sets.length), ...keys];
+      for (const set of sets) args.push(set.key);
+      args.push(String(keys.length), ...outcomeIds);
+      for (const set of sets) args.push(set.value);
+      this.redis.telesyncClearTransitions(...args).then(
         () => {
           for (const w of waiting) w.resolve();
         },

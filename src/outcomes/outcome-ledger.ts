@@ -17,6 +17,10 @@ const seenTtlSeconds = 30 * 86_400;
  * first, each slot by `countScript` under a marker of its own (`outcome-counted:<hash>`, set NX with
  * its writes in one step), and the seen key last: a crash in between leaves the seen key unset, so
  * the dialer's retry runs the same steps again and each marker lets its slot's writes through once.
+ *
+ * The outcome's receipt (`OutcomeReceipts`, the seen key's slot in both layouts) starts as
+ * `accepted` in the same script when asked (ARGV[4]: its index in KEYS, ARGV[5]: its fields with
+ * `rank` 0), as `OutcomeReceipts.accepted` writes it: only when no receipt has a rank yet.
  */
 const acceptScript = `
 local existing = redis.call('GET', KEYS[1])
@@ -26,6 +30,14 @@ for _, w in ipairs(cjson.decode(ARGV[3])) do
   local args = { w[1], KEYS[w[2]] }
   for i = 3, #w do args[#args + 1] = w[i] end
   redis.call(unpack(args))
+end
+if ARGV[4] then
+  local receipt = KEYS[tonumber(ARGV[4])]
+  if redis.call('HEXISTS', receipt, 'rank') == 0 then
+    redis.call('HDEL', receipt, 'nextAttemptAt', 'lastError')
+    redis.call('HSET', receipt, unpack(cjson.decode(ARGV[5])))
+    redis.call('EXPIRE', receipt, ARGV[2])
+  end
 end
 return false
 `;
@@ -110,12 +122,15 @@ class ScriptWrites implements RedisWrites {
 
 const queuedSuffix = "|queued";
 
+/** A seen key's value says the writeback job is queued (a key written before leases were recorded: queued). */
+const isQueued = (stored: string) => stored.endsWith(queuedSuffix) || !stored.startsWith("lease:");
+
 export type LedgerEntry =
   | { state: "unseen" }
   | { state: "other-lease" }
   | { state: "same-lease"; queued: boolean };
 
-export type Acceptance = { accepted: true } | { accepted: false; sameLease: boolean };
+export type Acceptance = { accepted: true } | { accepted: false; sameLease: boolean; queued: boolean };
 
 interface LedgerCommands {
   telesyncAcceptOutcome(...args: string[]): Promise<string | null>;
@@ -125,11 +140,10 @@ interface LedgerCommands {
 /** Which outcomeIds telesync has accepted, on which lease (`outcome-seen:<hash>`, 30 days). */
 export class OutcomeLedger {
   private readonly redis: Redis & LedgerCommands;
+  private readonly keys: RedisKeys;
 
-  constructor(
-    redis: Redis,
-    private readonly prefix: string,
-  ) {
+  constructor(redis: Redis, prefix: string) {
+    this.keys = redisKeys(prefix);
     // Loaded once per connection: EVALSHA, EVAL only after a script flush.
     if (!("telesyncAcceptOutcome" in redis)) {
       redis.defineCommand("telesyncAcceptOutcome", { lua: acceptScript });
@@ -139,12 +153,21 @@ export class OutcomeLedger {
   }
 
   private seenKey(outcomeId: string): string {
-    return redisKeys(this.prefix).outcomeSeen(writebackJobId("o", outcomeId));
+    return this.keys.outcomeSeen(writebackJobId("o", outcomeId));
   }
 
   /** What the seen key holds for a lease: a hash, so lock tokens are not kept for 30 days. */
   private leaseMark(leaseId: string): string {
     return `lease:${createHash("sha256").update(leaseId).digest("hex").slice(0, 32)}`;
+  }
+
+  /**
+   * Whether `accept` alone tells an outcomeId seen before (one script, the seen key checked first):
+   * in the single-slot layout. With per-slot tags the other slots' counters go first, keyed by the
+   * outcome and not the lease, so `lookup` must rule out another lease's outcomeId before them.
+   */
+  get acceptAnswersSeen(): boolean {
+    return this.keys.singleSlot;
   }
 
   private sameLease(stored: string, leaseId: string): boolean {
@@ -160,12 +183,21 @@ export class OutcomeLedger {
     const stored = await this.redis.get(this.seenKey(outcomeId));
     if (stored === null) return { state: "unseen" };
     if (!this.sameLease(stored, leaseId)) return { state: "other-lease" };
-    return { state: "same-lease", queued: stored.endsWith(queuedSuffix) || !stored.startsWith("lease:") };
+    return { state: "same-lease", queued: isQueued(stored) };
   }
 
   /** Note that the outcome's writeback job is queued: a retry need not queue it again. */
   async markQueued(outcomeId: string, leaseId: string): Promise<void> {
     await this.redis.set(this.seenKey(outcomeId), `${this.leaseMark(leaseId)}${queuedSuffix}`, "KEEPTTL");
+  }
+
+  /**
+   * The same note as a key and value for another script of the seen key's slot to set (`SET … XX
+   * KEEPTTL`): in the single-slot layout, where every key shares it; else undefined (`markQueued`).
+   */
+  queuedMark(outcomeId: string, leaseId: string): { key: string; value: string } | undefined {
+    if (!this.keys.singleSlot) return undefined;
+    return { key: this.seenKey(outcomeId), value: `${this.leaseMark(leaseId)}${queuedSuffix}` };
   }
 
   /**
@@ -178,9 +210,11 @@ export class OutcomeLedger {
     leaseId: string,
     count: (writes: RedisWrites) => void,
     transition?: { key: string; value: string },
+    /** The receipt's `accepted` state, written with the acceptance (`OutcomeReceipts.acceptedWrite`). */
+    receipt?: { key: string; fields: string[] },
   ): Promise<Acceptance> {
     const hash = writebackJobId("o", outcomeId);
-    const writes = new ScriptWrites(redisKeys(this.prefix), this.seenKey(outcomeId), hash);
+    const writes = new ScriptWrites(this.keys, this.keys.outcomeSeen(hash), hash);
     count(writes);
     if (transition) writes.setex(transition.key, transition.value, seenTtlSeconds);
     // Other slots first, each once (its marker); the seen key last (see `acceptScript`).
@@ -194,14 +228,18 @@ export class OutcomeLedger {
         ),
       ),
     );
+    if (receipt && !this.keys.singleSlot && slotPart(receipt.key) !== slotPart(writes.seen.keys[0] as string))
+      throw new Error("an outcome's receipt must share its seen key's slot");
+    const receiptArgs = receipt ? [String(writes.seen.at(receipt.key)), JSON.stringify(receipt.fields)] : [];
     const stored = await this.redis.telesyncAcceptOutcome(
       String(writes.seen.keys.length),
       ...writes.seen.keys,
       this.leaseMark(leaseId),
       String(seenTtlSeconds),
       JSON.stringify(writes.seen.writes),
+      ...receiptArgs,
     );
     if (stored === null) return { accepted: true };
-    return { accepted: false, sameLease: this.sameLease(stored, leaseId) };
+    return { accepted: false, sameLease: this.sameLease(stored, leaseId), queued: isQueued(stored) };
   }
 }

@@ -10,12 +10,14 @@ import {
   type LeadTransitions,
   type PendingTransition,
   pendingTransition,
+  type RideAlong,
 } from "../dialer/pending-transition.js";
 import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { type AnswerDistribution, answerDistribution } from "../scripts/distribution.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
+import type { OutcomeReceipts } from "../writeback/receipts.js";
 import type { AnswerStats } from "./answer-stats.js";
 import type { ComplianceFlagKind, DispositionStats } from "./disposition-stats.js";
 import { OutcomeConflictError } from "./errors.js";
@@ -54,9 +56,14 @@ export interface OutcomeServiceDependencies {
   leases: Pick<LeaseService, "held">;
   dialQueues: Pick<DialQueueRegistry, "get">;
   /** Which outcomeIds were accepted, on which lease; accepts with the counters in one step. */
-  ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued">;
+  ledger: Pick<OutcomeLedger, "lookup" | "accept" | "markQueued" | "queuedMark" | "acceptAnswersSeen">;
   /** The durable front of the writeback. */
   intake: Pick<WritebackIntake, "enqueue">;
+  /**
+   * The intake's receipts: given, an outcome's receipt starts as `accepted` in its acceptance step
+   * (one command less per outcome); absent, the intake writes it with the job.
+   */
+  receipts?: Pick<OutcomeReceipts, "acceptedWrite"> | undefined;
   /**
    * The lead's move per the outcome, recorded in the acceptance step and applied once: here, by a
    * retry, or by the lead's next lease when both came after the lease's lock (see `LeadTransitions`).
@@ -92,21 +99,8 @@ export class OutcomeService {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const { ledger } = this.deps;
-    // One round trip: the ledger's entry and the lease (read, lock extended) together.
-    const [entry, heldOrError] = await Promise.all([
-      ledger.lookup(report.outcomeId, leaseId),
-      this.deps.leases.held(leaseId).then(
-        (held): { held: HeldLease } => ({ held }),
-        (error: unknown) => ({ error }),
-      ),
-    ]);
-    if (entry.state === "other-lease") throw new OutcomeConflictError(report.outcomeId);
-    if (entry.state === "same-lease") {
-      await this.resume(leaseId, ref, report, entry.queued, heldOrError);
-      return { duplicate: true };
-    }
-    if ("error" in heldOrError) throw heldOrError.error;
-    const { held } = heldOrError;
+    const held = await this.heldOrSeen(leaseId, ref, report);
+    if (!held) return { duplicate: true };
     const lead = held.job.data.lead;
     const now = this.deps.now();
     const flag = notAfterFlag(ref, report);
@@ -138,10 +132,19 @@ export class OutcomeService {
         this.deps.caps?.dropIn(writes, lead, ref.token);
       },
       { key: this.deps.transitions.key(ref.campaign, ref.jobId), value: JSON.stringify(move) },
+      this.deps.receipts?.acceptedWrite(report.outcomeId, {
+        direction: report.direction,
+        leadKey: lead.key,
+        campaign: ref.campaign,
+        disposition: report.disposition,
+        at: new Date(),
+      }),
     );
     if (!acceptance.accepted) {
-      // Accepted meanwhile: by a concurrent copy of this request (it finishes the job) or on another lease.
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
+      // Not looked up first (`heldOrSeen`): a retry, finished here as `resume` would have.
+      if (ledger.acceptAnswersSeen) await this.resume(leaseId, ref, report, acceptance.queued, { held });
+      // Else accepted meanwhile, by a concurrent copy of this request: it finishes the job.
       return { duplicate: true };
     }
     if (flag)
@@ -153,10 +156,49 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    await this.queueWriteback(leaseId, ref, lead, report, () =>
-      this.moveOn(held, report.outcomeId, { move }),
+    await this.queueWriteback(
+      leaseId,
+      ref,
+      lead,
+      report,
+      (queued) => this.moveOn(held, report.outcomeId, { move }, queued),
+      this.deps.receipts !== undefined,
     );
     return { duplicate: false };
+  }
+
+  /**
+   * The held lease to accept the outcome on; undefined when the outcomeId was accepted before on
+   * this lease (a retry, finished here: `resume`). 409 `outcome_conflict` when on another lease.
+   * Where the acceptance script itself answers for a seen outcomeId (`acceptAnswersSeen`), the
+   * ledger is read only when the lease is not held; else with the lease, in the same round trip.
+   */
+  private async heldOrSeen(
+    leaseId: string,
+    ref: LeaseRef,
+    report: OutcomeReport,
+  ): Promise<HeldLease | undefined> {
+    const { ledger } = this.deps;
+    const lease = (): Promise<{ held: HeldLease } | { error: unknown }> =>
+      this.deps.leases.held(leaseId).then(
+        (held) => ({ held }),
+        (error: unknown) => ({ error }),
+      );
+    let first: { held: HeldLease } | { error: unknown } | undefined;
+    if (ledger.acceptAnswersSeen) {
+      first = await lease();
+      if ("held" in first) return first.held;
+      // Redis failing (not a lease no longer held): answered now, not after a second timeout.
+      if (!(first.error instanceof LeaseError)) throw first.error;
+    }
+    const [entry, leased] = await Promise.all([ledger.lookup(report.outcomeId, leaseId), first ?? lease()]);
+    if (entry.state === "other-lease") throw new OutcomeConflictError(report.outcomeId);
+    if (entry.state === "same-lease") {
+      await this.resume(leaseId, ref, report, entry.queued, leased);
+      return undefined;
+    }
+    if ("error" in leased) throw leased.error;
+    return leased.held;
   }
 
   /** Outcomes per disposition in a campaign. */
@@ -191,13 +233,15 @@ export class OutcomeService {
     // Not held: the first attempt moved the lead on (or the lease expired); nothing to finish there.
     if ("error" in lease && !(lease.error instanceof LeaseError)) throw lease.error;
     const held = "held" in lease ? lease.held : undefined;
-    const moveOn = held ? () => this.moveOn(held, report.outcomeId, { legacy: report }) : undefined;
+    const moveOn = held
+      ? (queued?: RideAlong) => this.moveOn(held, report.outcomeId, { legacy: report }, queued)
+      : undefined;
     if (!queued) {
       const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
       if (!job)
         throw new LeaseError(409, "the lead left the queue before this outcome was queued for the CRM");
       await this.queueWriteback(leaseId, ref, job.data.lead, report, moveOn);
-    } else await moveOn?.();
+    } else await moveOn?.(undefined);
   }
 
   private async queueWriteback(
@@ -205,45 +249,66 @@ export class OutcomeService {
     ref: LeaseRef,
     lead: Lead,
     report: OutcomeReport,
-    /** The lead's transition, run beside the ledger's note that the job is queued (one round trip). */
-    then?: () => Promise<void>,
+    /**
+     * The lead's transition, run beside the ledger's note that the job is queued (one round trip);
+     * or, given the note (`queued`), carrying it: true when it took it along.
+     */
+    then?: (queued?: RideAlong) => Promise<boolean>,
+    /** The acceptance step wrote the receipt (a retry writes it with the job: it may predate that). */
+    receiptWritten = false,
   ): Promise<void> {
     // Derived from the lease and the report alone, so a retry that queues the job flags it the same.
     const flag = notAfterFlag(ref, report);
-    await this.deps.intake.enqueue({
-      kind: "outcome",
-      outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
-      ...(flag ? { complianceFlag: flag.message } : {}),
-      lead: {
-        integration: lead.integration,
-        objectType: lead.objectType,
-        crmId: lead.crmId,
-        phone: lead.phone,
-        ...(lead.membership ? { membershipId: lead.membership.id } : {}),
+    await this.deps.intake.enqueue(
+      {
+        kind: "outcome",
+        outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
+        ...(flag ? { complianceFlag: flag.message } : {}),
+        lead: {
+          integration: lead.integration,
+          objectType: lead.objectType,
+          crmId: lead.crmId,
+          phone: lead.phone,
+          ...(lead.membership ? { membershipId: lead.membership.id } : {}),
+        },
       },
-    });
-    const settled = await Promise.allSettled([
-      this.deps.ledger.markQueued(report.outcomeId, leaseId),
-      then?.(),
-    ]);
+      { receiptWritten },
+    );
+    const { ledger } = this.deps;
+    // Single-slot layout: the note rides along with the move's clear (`LeadTransitions.clear`), no
+    // command of its own. Lost with it (a crash just now), a retry queues the job again: by its id,
+    // once.
+    const queued = then ? ledger.queuedMark(report.outcomeId, leaseId) : undefined;
+    if (then && queued) {
+      let carried = false;
+      try {
+        carried = await then(queued);
+      } finally {
+        if (!carried) await ledger.markQueued(report.outcomeId, leaseId);
+      }
+      return;
+    }
+    const settled = await Promise.allSettled([ledger.markQueued(report.outcomeId, leaseId), then?.()]);
     for (const result of settled) if (result.status === "rejected") throw result.reason;
   }
 
   /**
    * The lead's move as the acceptance recorded it (`move`, when this request made the acceptance;
    * else read back), under the held lease's token; then forgotten. `legacy`: an outcome accepted
-   * before moves were recorded (none stored): decided now, as then.
+   * before moves were recorded (none stored): decided now, as then. `queued`: the ledger's note,
+   * set with the clear; true when it was (the move applied).
    */
   private async moveOn(
     { ref, job, campaign }: HeldLease,
     outcomeId: string,
     known: { move?: PendingTransition; legacy?: OutcomeReport },
-  ): Promise<void> {
+    queued?: RideAlong,
+  ): Promise<boolean> {
     const { transitions } = this.deps;
     let move = known.move ?? (await transitions.get(ref.campaign, ref.jobId));
     if (move?.outcomeId !== outcomeId) {
       const { legacy } = known;
-      if (!legacy) return;
+      if (!legacy) return false;
       const step = nextStep({
         campaign,
         disposition: legacy.disposition,
@@ -259,6 +324,7 @@ export class OutcomeService {
     // after it was applied is never applied again (a later lease finds it done, stale, or held and
     // due: `LeadTransitions.settle`), and commands on one connection run in order, so whatever this
     // process asks next already sees it gone. A failure only leaves the record to its 30-day TTL.
-    void transitions.clear(ref.campaign, ref.jobId, outcomeId).catch(() => {});
+    void transitions.clear(ref.campaign, ref.jobId, outcomeId, queued).catch(() => {});
+    return queued !== undefined;
   }
 }

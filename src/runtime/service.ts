@@ -145,6 +145,7 @@ export class TelesyncService {
       dialQueues,
       ledger,
       intake: this.intake,
+      receipts: this.intake.receipts,
       transitions,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,

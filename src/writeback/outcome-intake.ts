@@ -52,8 +52,15 @@ export class WritebackIntake {
    * Queue a job. Idempotent while the job is kept: its id comes from the outcomeId (or the consent
    * change's id), so queuing it again keeps one job. Which outcomes were accepted is `OutcomeLedger`'s.
    */
-  async enqueue(job: WritebackJob): Promise<void> {
+  async enqueue(job: WritebackJob, options: { receiptWritten?: boolean } = {}): Promise<void> {
     if (job.kind === "outcome") {
+      // The acceptance step wrote the receipt already (`OutcomeLedger.accept`): the job alone.
+      if (options.receiptWritten) {
+        await this.queue(job.lead.integration).add("outcome", job, {
+          jobId: writebackJobId("o", job.outcome.outcomeId),
+        });
+        return;
+      }
       // Before the job: a worker's later steps must find the receipt (they never move it back).
       // Both go on the one connection the queue shares, the receipt first, so Redis runs them in
       // that order while they travel together (one round trip).

@@ -78,6 +78,24 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
+export interface AcceptedDetails {
+  direction: string;
+  leadKey: string;
+  at: Date;
+  campaign?: string | undefined;
+  disposition?: string | undefined;
+}
+
+function acceptedFields(details: AcceptedDetails): Record<string, string | undefined> {
+  return {
+    direction: details.direction,
+    leadKey: details.leadKey,
+    campaign: details.campaign,
+    disposition: details.disposition,
+    acceptedAt: details.at.toISOString(),
+  };
+}
+
 interface ReceiptCommands {
   telesyncReceiptUpdate(key: string, ...args: string[]): Promise<number>;
   telesyncReceiptPostedBy(key: string, keyName: string, ttlSeconds: string): Promise<number>;
@@ -124,22 +142,25 @@ export class OutcomeReceipts {
   }
 
   /** Intake: the outcome is durably queued for the CRM (first write only). */
-  accepted(
-    outcomeId: string,
-    details: { direction: string; leadKey: string; at: Date; campaign?: string; disposition?: string },
-  ): Promise<boolean> {
-    return this.update(
+  accepted(outcomeId: string, details: AcceptedDetails): Promise<boolean> {
+    return this.update(outcomeId, "accepted", acceptedFields(details), { at: details.at });
+  }
+
+  /**
+   * The same `accepted` write for the outcome's acceptance script to make (`OutcomeLedger.accept`,
+   * the receipt sharing the seen key's slot): its key and fields, `rank` 0 included.
+   */
+  acceptedWrite(outcomeId: string, details: AcceptedDetails): { key: string; fields: string[] } {
+    const fields: string[] = [];
+    const all = {
+      ...acceptedFields(details),
       outcomeId,
-      "accepted",
-      {
-        direction: details.direction,
-        leadKey: details.leadKey,
-        campaign: details.campaign,
-        disposition: details.disposition,
-        acceptedAt: details.at.toISOString(),
-      },
-      { at: details.at },
-    );
+      state: "accepted",
+      updatedAt: details.at.toISOString(),
+    };
+    for (const [name, value] of Object.entries(all)) if (value !== undefined) fields.push(name, value);
+    fields.push("rank", String(rank.accepted));
+    return { key: this.key(outcomeId), fields };
   }
 
   /** The writeback worker put it into a CRM batch request. */

@@ -42,7 +42,11 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
     (await h.telesync.compliance.attempts.read([phone], h.telesync.now()))[0]?.length ?? 0;
 
   /** An OutcomeService on the harness's parts, with one step made to fail like a crash there. */
-  function crashingService(crash: { beforeQueueing?: boolean; beforeTransition?: boolean }): OutcomeService {
+  function crashingService(crash: {
+    beforeQueueing?: boolean;
+    beforeTransition?: boolean;
+    receipts?: boolean;
+  }): OutcomeService {
     const { telesync, service } = h;
     return new OutcomeService({
       leases: {
@@ -66,6 +70,7 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
             },
           }
         : service.intake,
+      receipts: crash.receipts ? service.intake.receipts : undefined,
       transitions: service.transitions,
       stats: new DispositionStats(telesync.redis, telesync.prefix),
       attempts: telesync.compliance.attempts,
@@ -115,6 +120,30 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
     expect(await jobState(leased.lead.key)).toBe("completed");
     expect(await connectedCount()).toBe(before + 1);
     expect(await attemptsOn(leased.lead.phone)).toBe(1);
+  });
+
+  it("the receipt says accepted from the acceptance step on, even when the process dies before queueing", async () => {
+    const leased = await lease();
+    await expect(
+      crashingService({ beforeQueueing: true, receipts: true }).report(leased.leaseId, report("crash-r")),
+    ).rejects.toThrow(/killed/);
+    expect(await writebackJob("crash-r")).toBeUndefined();
+    const receipt = await h.service.intake.receipts.read("crash-r");
+    expect(receipt).toMatchObject({
+      state: "accepted",
+      direction: "outbound",
+      leadKey: leased.lead.key,
+      campaign: "q4",
+      disposition: "connected",
+    });
+    expect(receipt?.acceptedAt).toBeDefined();
+
+    const retry = await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody("crash-r"));
+    expect(await retry.json()).toMatchObject({ duplicate: true });
+    expect(await writebackJob("crash-r")).toBeDefined();
+    expect(await jobState(leased.lead.key)).toBe("completed");
+    // Written once: the retry's intake found it and left it as it was.
+    expect((await h.service.intake.receipts.read("crash-r"))?.acceptedAt).toBe(receipt?.acceptedAt);
   });
 
   it("a retry after a crash between queueing and the lead's transition completes the lead, counting once", async () => {
