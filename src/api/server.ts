@@ -4,7 +4,6 @@ import Fastify, { type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
-  serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from "fastify-type-provider-zod";
@@ -21,6 +20,7 @@ import { registerDialerRoutes } from "./routes/dialer.js";
 import { registerInboundRoutes } from "./routes/inbound.js";
 import { registerLookupRoutes } from "./routes/lookup.js";
 import { registerOpsRoutes } from "./routes/ops.js";
+import { serializerCompiler } from "./serializer.js";
 
 export type { ApiDependencies } from "./dependencies.js";
 
@@ -37,7 +37,8 @@ declare module "fastify" {
 
 /**
  * Paths that answer without an API key: health for orchestrators, webhooks (signature-checked), the
- * API's own description, the admin page (its plugin checks admin keys and sessions itself).
+ * API's own description, the admin page (its plugin checks admin keys and sessions itself). Under
+ * /v1/ only /v1/admin/ is: the hook tests these for no other /v1/ path.
  */
 const openPaths = [/^\/healthz$/, /^\/webhooks\//, /^\/openapi\.json$/, /^\/docs(\/|$)/, ...adminPaths];
 
@@ -89,9 +90,13 @@ export async function buildApi(deps: ApiDependencies): Promise<FastifyInstance> 
   const scopesOf = new WeakMap<object, readonly ApiScope[]>();
   const redisConnections = [deps.redis];
   app.addHook("onRequest", (request, reply, done) => {
-    const query = request.url.indexOf("?");
-    const path = query < 0 ? request.url : request.url.slice(0, query);
-    if (openPaths.some((open) => open.test(path))) return done();
+    // The API's own paths (/v1/…, bar /v1/admin/…) are never open: no regex run for them.
+    const url = request.url;
+    if (!url.startsWith("/v1/") || url.startsWith("/v1/admin/")) {
+      const query = url.indexOf("?");
+      const path = query < 0 ? url : url.slice(0, query);
+      if (openPaths.some((open) => open.test(path))) return done();
+    }
     const principal = keys.authenticate(request.headers.authorization);
     if (!principal) {
       reply.code(401).send({ error: "unauthorized", message: "missing or wrong bearer API key" });

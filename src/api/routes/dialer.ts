@@ -66,9 +66,10 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
           .code(403)
           .send(forbidden(`key "${request.principal.keyName}" may not lease in "${campaign}"`));
       }
-      const timer = metrics.leaseLatency.startTimer({ campaign });
+      // performance.now() rather than startTimer(): no closure, label copy and hrtime pair per lease.
+      const started = performance.now();
       const lease = await leases.lease(campaign);
-      timer();
+      metrics.leaseLatency.observe({ campaign }, (performance.now() - started) / 1000);
       metrics.leases.inc({ campaign, result: lease ? "leased" : "empty" });
       if (!lease) {
         const now = deps.now();
