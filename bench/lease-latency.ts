@@ -367,7 +367,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
         "round trips: commands this process sends to Redis, a new round trip each time one leaves while none is awaiting its reply; counted over 100 lease → outcome cycles run one at a time (the lease and the outcome apart)",
         "the trivial route is compared by requests/s (a lease cycle is two requests: lease and outcome)",
         "latency is client-side (request sent → last byte), so it includes the client's own event-loop delay",
-        "HTTP layer alone: the service child's real API (auth, zod, metrics, the outcome route's receipt write) with the lease and the outcome behind it stubbed to one Redis GET each",
+        "HTTP layer alone: the service child's real API (auth, zod, metrics, hooks; the poster is kept on the receipt by the acceptance step, as the library does) with the lease and the outcome behind it stubbed to one Redis GET each",
         `paced: ${pacedAgents} agents each lease, hold the call ${holdMs[0]}–${holdMs[1]} ms (uniform), post the outcome; the trivial route gets request, hold, request; a closed loop's latency is agents ÷ throughput, the paced one is the answer time at the offered rate`,
       ],
     };

@@ -7,9 +7,10 @@
  * `CLOSED {…}` after SIGTERM has shut the service down in order (flushes writeback).
  * Run it with `--cpu-prof` (BENCH_CPU_PROF=<dir> in the parent) to profile the service alone.
  *
- * `stubLibrary: campaign`: the HTTP layer alone. The API is the real one (auth, zod, metrics, hooks,
- * the outcome route's own receipt write), but the lease and the outcome behind it are one Redis GET
- * each, answering a lease taken once at start-up: what the HTTP layer costs beside a trivial route.
+ * `stubLibrary: campaign`: the HTTP layer alone. The API is the real one (auth, zod, metrics, hooks),
+ * but the lease and the outcome behind it are one Redis GET each, answering a lease taken once at
+ * start-up: what the HTTP layer costs beside a trivial route. The stubbed outcome answers as the
+ * library does, having kept the poster on the receipt in its acceptance step.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { createInterface } from "node:readline";
@@ -43,7 +44,7 @@ if (spec.stubLibrary) {
   };
   service.outcomes.report = async () => {
     await telesync.redis.get(key);
-    return { duplicate: false };
+    return { duplicate: false, postedByRecorded: true };
   };
 }
 

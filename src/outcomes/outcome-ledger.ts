@@ -20,7 +20,8 @@ const seenTtlSeconds = 30 * 86_400;
  *
  * The outcome's receipt (`OutcomeReceipts`, the seen key's slot in both layouts) starts as
  * `accepted` in the same script when asked (ARGV[4]: its index in KEYS, ARGV[5]: its fields with
- * `rank` 0), as `OutcomeReceipts.accepted` writes it: only when no receipt has a rank yet.
+ * `rank` 0), as `OutcomeReceipts.accepted` writes it: only when no receipt has a rank yet; and
+ * ARGV[6], when given, is who posted it (`OutcomeReceipts.postedBy`: the first poster keeps it).
  */
 const acceptScript = `
 local existing = redis.call('GET', KEYS[1])
@@ -36,6 +37,10 @@ if ARGV[4] then
   if redis.call('HEXISTS', receipt, 'rank') == 0 then
     redis.call('HDEL', receipt, 'nextAttemptAt', 'lastError')
     redis.call('HSET', receipt, unpack(cjson.decode(ARGV[5])))
+    redis.call('EXPIRE', receipt, ARGV[2])
+  end
+  if ARGV[6] then
+    redis.call('HSETNX', receipt, 'postedBy', ARGV[6])
     redis.call('EXPIRE', receipt, ARGV[2])
   end
 end
@@ -211,7 +216,7 @@ export class OutcomeLedger {
     count: (writes: RedisWrites) => void,
     transition?: { key: string; value: string },
     /** The receipt's `accepted` state, written with the acceptance (`OutcomeReceipts.acceptedWrite`). */
-    receipt?: { key: string; fields: string[] },
+    receipt?: { key: string; fields: string[]; postedBy?: string | undefined },
   ): Promise<Acceptance> {
     const hash = writebackJobId("o", outcomeId);
     const writes = new ScriptWrites(this.keys, this.keys.outcomeSeen(hash), hash);
@@ -230,7 +235,13 @@ export class OutcomeLedger {
     );
     if (receipt && !this.keys.singleSlot && slotPart(receipt.key) !== slotPart(writes.seen.keys[0] as string))
       throw new Error("an outcome's receipt must share its seen key's slot");
-    const receiptArgs = receipt ? [String(writes.seen.at(receipt.key)), JSON.stringify(receipt.fields)] : [];
+    const receiptArgs = receipt
+      ? [
+          String(writes.seen.at(receipt.key)),
+          JSON.stringify(receipt.fields),
+          ...(receipt.postedBy !== undefined ? [receipt.postedBy] : []),
+        ]
+      : [];
     const stored = await this.redis.telesyncAcceptOutcome(
       String(writes.seen.keys.length),
       ...writes.seen.keys,

@@ -95,10 +95,18 @@ export interface OutcomeServiceDependencies {
 export class OutcomeService {
   constructor(private readonly deps: OutcomeServiceDependencies) {}
 
-  async report(leaseId: string, report: OutcomeReport): Promise<{ duplicate: boolean }> {
+  /**
+   * `postedBy`: the API key posting it, kept on the receipt by the acceptance step when the service
+   * writes receipts there (`postedByRecorded`); else the caller records it (`OutcomeReceipts.postedBy`).
+   */
+  async report(
+    leaseId: string,
+    report: OutcomeReport,
+    options: { postedBy?: string | undefined } = {},
+  ): Promise<{ duplicate: boolean; postedByRecorded?: boolean }> {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
-    const { ledger } = this.deps;
+    const { ledger, receipts } = this.deps;
     const held = await this.heldOrSeen(leaseId, ref, report);
     if (!held) return { duplicate: true };
     const lead = held.job.data.lead;
@@ -132,13 +140,16 @@ export class OutcomeService {
         this.deps.caps?.dropIn(writes, lead, ref.token);
       },
       { key: this.deps.transitions.key(ref.campaign, ref.jobId), value: JSON.stringify(move) },
-      this.deps.receipts?.acceptedWrite(report.outcomeId, {
-        direction: report.direction,
-        leadKey: lead.key,
-        campaign: ref.campaign,
-        disposition: report.disposition,
-        at: new Date(),
-      }),
+      receipts && {
+        ...receipts.acceptedWrite(report.outcomeId, {
+          direction: report.direction,
+          leadKey: lead.key,
+          campaign: ref.campaign,
+          disposition: report.disposition,
+          at: new Date(),
+        }),
+        postedBy: options.postedBy,
+      },
     );
     if (!acceptance.accepted) {
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
@@ -162,9 +173,9 @@ export class OutcomeService {
       lead,
       report,
       (queued) => this.moveOn(held, report.outcomeId, { move }, queued),
-      this.deps.receipts !== undefined,
+      receipts !== undefined,
     );
-    return { duplicate: false };
+    return { duplicate: false, postedByRecorded: receipts !== undefined && options.postedBy !== undefined };
   }
 
   /**

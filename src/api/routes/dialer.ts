@@ -114,13 +114,16 @@ export function registerDialerRoutes(app: FastifyInstance, deps: ApiDependencies
       const { consent, ...body } = request.body;
       const problem = answersProblem(deps.config, request.params.leaseId, body.answers);
       if (problem) throw problem;
-      const result = await outcomes.report(request.params.leaseId, {
-        ...body,
-        ...(consent ? { consentRevoked: true } : {}),
-      });
-      // Who may read the receipt, and who is told when it is final: independent, so side by side.
+      const { keyName } = request.principal as Principal;
+      const result = await outcomes.report(
+        request.params.leaseId,
+        { ...body, ...(consent ? { consentRevoked: true } : {}) },
+        { postedBy: keyName },
+      );
+      // Who may read the receipt (unless the acceptance step kept it), and who is told when it is
+      // final: independent, so side by side.
       await Promise.all([
-        deps.receipts.postedBy(body.outcomeId, (request.principal as Principal).keyName),
+        result.postedByRecorded ? undefined : deps.receipts.postedBy(body.outcomeId, keyName),
         deps.notifier.watch(request.headers.authorization, body.outcomeId),
       ]);
       if (!result.duplicate)
