@@ -245,7 +245,17 @@ export class OutcomeService {
     if ("error" in lease && !(lease.error instanceof LeaseError)) throw lease.error;
     const held = "held" in lease ? lease.held : undefined;
     const moveOn = held
-      ? (queued?: RideAlong) => this.moveOn(held, report.outcomeId, { legacy: report }, queued)
+      ? async (queued?: RideAlong): Promise<boolean> => {
+          try {
+            return await this.moveOn(held, report.outcomeId, { legacy: report }, queued);
+          } catch (error) {
+            // A copy of this outcome sent at the same moment moved the lead first, taking the lock:
+            // nothing is left to finish (had the lock only expired, the move stays recorded and the
+            // lead's next lease applies it). Anything else, with the lease still held, is an error.
+            if (await this.stillHeld(leaseId)) throw error;
+            return false;
+          }
+        }
       : undefined;
     if (!queued) {
       const job = held?.job ?? (await this.deps.dialQueues.get(ref.campaign).queue.getJob(ref.jobId));
@@ -253,6 +263,17 @@ export class OutcomeService {
         throw new LeaseError(409, "the lead left the queue before this outcome was queued for the CRM");
       await this.queueWriteback(leaseId, ref, job.data.lead, report, moveOn);
     } else await moveOn?.(undefined);
+  }
+
+  /** Whether the lease is still held (its lock renewed); a Redis failure is thrown. */
+  private stillHeld(leaseId: string): Promise<boolean> {
+    return this.deps.leases.held(leaseId).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof LeaseError) return false;
+        throw error;
+      },
+    );
   }
 
   private async queueWriteback(
