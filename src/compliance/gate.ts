@@ -33,6 +33,8 @@ export interface GateInput {
   readonly now: Date;
   /** `lead.phone` as the mapping already parsed it (a sync parses each number once); else parsed here. */
   readonly parsedPhone?: ParsedPhone | undefined;
+  /** `resolveLocation(lead, parsedPhone)` when the caller already has it; else resolved here. */
+  readonly location?: ResolvedLocation | undefined;
 }
 
 interface DecisionBase {
@@ -97,6 +99,19 @@ function readRefusals(this: { [pendingRefusals]: RefusalContext | readonly RuleR
   this[pendingRefusals] = refusals;
   return refusals;
 }
+/**
+ * `decision` as the gate decides it for a lead placed at `location` instead of `decision.location`,
+ * when both have the same zones and jurisdictions and neither is unknown (a location's basis trail
+ * then feeds nothing but the `location` field itself). Refusals not yet worked out stay lazy.
+ */
+export function relocated<D extends GateDecision>(decision: D, location: ResolvedLocation): D {
+  if (!Object.hasOwn(decision, pendingRefusals)) return { ...decision, location };
+  // Copied as defined (the refusals getter and its hidden slot), in the same key order.
+  const descriptors = Object.getOwnPropertyDescriptors(decision);
+  (descriptors as Record<string, PropertyDescriptor>).location = { ...descriptors.location, value: location };
+  return Object.defineProperties({}, descriptors) as D;
+}
+
 /** A page of held leads shares a handful of reasons and local times: one copy of each. */
 const texts = new TextPool(1_000);
 const unknownRef: RuleRef = { id: "location.unknown", version: "campaign-policy" };
@@ -113,7 +128,7 @@ export function gate(input: GateInput): GateDecision {
   const now = input.now.getTime();
   if (!Number.isFinite(now)) throw new RangeError("gate: `now` is not a valid Date");
   const index = indexRuleSet(input.policy);
-  const location = resolveLocation(input.lead, input.parsedPhone);
+  const location = input.location ?? resolveLocation(input.lead, input.parsedPhone);
   const block = (reason: string, rule: RuleRef, evidence: Evidence = {}): BlockDecision => ({
     decision: "block",
     reason,

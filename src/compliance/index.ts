@@ -14,6 +14,7 @@ export {
   type GateInput,
   type GateLead,
   gate,
+  relocated,
   type WaitDecision,
 } from "./gate.js";
 export { type HolidayDate, holidayDates, holidayOn } from "./holidays.js";
