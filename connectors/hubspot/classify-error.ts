@@ -1,7 +1,7 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
 import { CrmError, type ErrorClass } from "../../src/errors.js";
 import { hubspotLimits } from "./limits.js";
+import { DateTime } from "./luxon.js";
 
 /** The SDK's `ApiException`: status code, parsed JSON body (or text) and lower-cased headers. */
 const apiExceptionSchema = z.object({

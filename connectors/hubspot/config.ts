@@ -1,5 +1,5 @@
-import { IANAZone } from "luxon";
 import { z } from "zod";
+import { IANAZone } from "./luxon.js";
 import { hubspotSourceObjectSchema, isCustomObject } from "./objects.js";
 
 /** A property that means "do not call": the property, the value that sets it, the value that lifts it. */

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { runDemo } from "../../demo/run-demo.js";
 import { parseAt } from "../clock-option.js";
 
 export function registerDemo(program: Command): void {
@@ -13,6 +12,9 @@ export function registerDemo(program: Command): void {
     )
     .action(async (options: { leads: string; at?: string }) => {
       const at = options.at === undefined ? undefined : parseAt(options.at);
+      // Loaded here, not with the CLI: the demo brings the HTTP service and the sandbox (~7 MiB of
+      // live heap) that every other command, `telesync sync` included, would otherwise carry.
+      const { runDemo } = await import("../../demo/run-demo.js");
       await runDemo({
         leads: Number(options.leads),
         print: (line) => console.log(line),

@@ -3,7 +3,7 @@ import { tzVersion } from "../../compliance/index.js";
 import { unscreenedRegistryWarnings } from "../../config/registry-coverage.js";
 import { createLogger } from "../../observability/logger.js";
 import { assertRedisReachable } from "../../runtime/redis-preflight.js";
-import { type Role, TelesyncService } from "../../runtime/service.js";
+import type { Role } from "../../runtime/service.js";
 import { StartupError } from "../../runtime/startup-error.js";
 import { createTelesync } from "../../runtime/telesync.js";
 import { configFrom, untilSignal } from "../context.js";
@@ -23,6 +23,9 @@ export function registerRun(program: Command): void {
       const { file, config } = configFrom(command);
       const log = createLogger();
       await assertRedisReachable(config.redis, { source: file });
+      // Loaded by this command only: the HTTP service (fastify, admin UI) is live heap the other
+      // commands, `telesync sync` included, need not carry.
+      const { TelesyncService } = await import("../../runtime/service.js");
       const telesync = createTelesync({ config, log });
       const service = await TelesyncService.start(telesync, { role: options.role as Role }).catch(
         (error: NodeJS.ErrnoException) => {
