@@ -13,72 +13,10 @@ export interface PageMembership {
   leftRefs: string[];
 }
 
-/** A page mapped (pure: nothing read or written yet), ready for `applyPage`. */
-export interface MappedPage {
-  records: number;
-  callable: Lead[];
-  callableRefs: string[];
-  /** Each callable lead's phone as the mapping parsed it, for the gate (parsed once per record). */
-  parsedPhones: Array<ParsedPhone | undefined>;
-  doNotCall: Lead[];
-  joined: Map<string, string>;
-  leftRefs: string[];
-  problems: RecordProblem[];
-  /** Every mapped lead or problem in order, when the caller wants each record (`onRecord`). */
-  results: Array<{ lead: Lead } | { problem: RecordProblem }> | undefined;
-}
-
 /**
- * Map one page of records through the source's mapping. Pure, so a sync maps the next page while
- * the current one's writes are in Redis.
- */
-export function mapPage(
-  deps: Pick<SyncDependencies, "source" | "mapping">,
-  page: Pick<PullPage, "records" | "removedRefs">,
-  withResults: boolean,
-): MappedPage {
-  const { source, mapping } = deps;
-  const mapped: MappedPage = {
-    records: page.records.length,
-    callable: [],
-    callableRefs: [],
-    parsedPhones: [],
-    doNotCall: [],
-    joined: new Map(),
-    leftRefs: [...page.removedRefs],
-    problems: [],
-    results: withResults ? [] : undefined,
-  };
-  const { callable, callableRefs, parsedPhones, doNotCall, joined, leftRefs, problems, results } = mapped;
-  for (const record of page.records) {
-    const result = mapRecord(record, source.integration, mapping);
-    if (!result.ok) {
-      const problem = { crmId: result.crmId, problems: result.problems };
-      problems.push(problem);
-      results?.push({ problem });
-      // A record that no longer maps (its phone was removed) must not stay queued.
-      leftRefs.push(record.sourceRef);
-      continue;
-    }
-    results?.push({ lead: result.lead });
-    if (result.lead.doNotCall) {
-      doNotCall.push(result.lead);
-      leftRefs.push(record.sourceRef);
-    } else {
-      callable.push(result.lead);
-      callableRefs.push(record.sourceRef);
-      parsedPhones.push(result.parsedPhone);
-      joined.set(record.sourceRef, result.lead.key);
-    }
-  }
-  return mapped;
-}
-
-/**
- * Apply one page of records to the campaign queue: map (unless `mapped` is given: the same page
- * through `mapPage`), gate, upsert with addBulk, take out leavers (removed, no longer mapping,
- * do-not-call, blocked stays a member). Counts go into `report`; the caller records the membership
- * (with a pull's cursor, or alone for records re-read between pulls).
+ * Apply one page of records to the campaign queue: map, gate, upsert with addBulk, take out leavers
+ * (removed, no longer mapping, do-not-call, blocked stays a member). Counts go into `report`; the
+ * caller records the membership (with a pull's cursor, or alone for records re-read between pulls).
  */
 export async function applyPage(
   deps: SyncDependencies,
@@ -92,15 +30,40 @@ export async function applyPage(
      */
     fresh?: boolean;
   } = {},
-  mapped: MappedPage = mapPage(deps, page, options.onRecord !== undefined),
 ): Promise<PageMembership> {
-  const { source, state, queue } = deps;
+  const { source, mapping, state, queue } = deps;
   const dryRun = options.dryRun === true;
-  const { callable, callableRefs, parsedPhones, doNotCall, joined, leftRefs, results } = mapped;
-  report.skipped += mapped.problems.length;
-  for (const problem of mapped.problems) {
-    if (report.problems.length >= problemSample) break;
-    report.problems.push(problem);
+  const callable: Lead[] = [];
+  const callableRefs: string[] = [];
+  // Each callable lead's phone as the mapping parsed it, for the gate (parsed once per record).
+  const parsedPhones: Array<ParsedPhone | undefined> = [];
+  const doNotCall: Lead[] = [];
+  const joined = new Map<string, string>();
+  const leftRefs = [...page.removedRefs];
+  const results: Array<{ lead: Lead } | { problem: RecordProblem }> | undefined = options.onRecord
+    ? []
+    : undefined;
+  for (const record of page.records) {
+    const mapped = mapRecord(record, source.integration, mapping);
+    if (!mapped.ok) {
+      report.skipped++;
+      const problem = { crmId: mapped.crmId, problems: mapped.problems };
+      if (report.problems.length < problemSample) report.problems.push(problem);
+      results?.push({ problem });
+      // A record that no longer maps (its phone was removed) must not stay queued.
+      leftRefs.push(record.sourceRef);
+      continue;
+    }
+    results?.push({ lead: mapped.lead });
+    if (mapped.lead.doNotCall) {
+      doNotCall.push(mapped.lead);
+      leftRefs.push(record.sourceRef);
+    } else {
+      callable.push(mapped.lead);
+      callableRefs.push(record.sourceRef);
+      parsedPhones.push(mapped.parsedPhone);
+      joined.set(record.sourceRef, mapped.lead.key);
+    }
   }
   // The gate decides for the whole page at once; a dry run decides without recording.
   const now = deps.now?.() ?? new Date();
@@ -143,7 +106,7 @@ export async function applyPage(
     } else queueable.push({ lead, sourceId: source.id, ...(isNew ? { isNew } : {}) });
   }
   report.pages++;
-  report.records += mapped.records;
+  report.records += page.records.length;
   report.suppressed += doNotCall.length;
   report.blocked += blocked;
   if (!dryRun) {

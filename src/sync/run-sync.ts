@@ -6,7 +6,7 @@ import type { FieldMapping, SourceConfig } from "../config/schema.js";
 import { fieldsRead } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import type { DialQueue } from "../queues/dial-queue.js";
-import { applyPage, mapPage } from "./apply-page.js";
+import { applyPage } from "./apply-page.js";
 import type { SyncLock } from "./sync-lock.js";
 import type { SyncRunRecord, SyncState } from "./sync-state.js";
 
@@ -144,45 +144,24 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
       sourceId: source.id,
     });
     let expectedRecords: number | undefined;
-    // One page ahead: the next page is read and mapped (pure, nothing read from Redis) while this
-    // one's writes are in Redis; it is gated and applied only after this one is checkpointed.
-    const iterator = pages[Symbol.asyncIterator]();
-    const withResults = options.onRecord !== undefined;
-    const readAhead = async () => {
-      const next = await iterator.next();
-      return next.done ? undefined : { page: next.value, mapped: mapPage(deps, next.value, withResults) };
-    };
-    let finished = false;
-    try {
-      for (let current = await readAhead(); current; ) {
-        const { page, mapped } = current;
-        options.signal?.throwIfAborted();
-        expectedRecords = page.expectedRecords ?? expectedRecords;
-        const applying = applyPage(deps, page, report, { ...options, fresh }, mapped);
-        const upcoming = readAhead();
-        // Awaited after this page is checkpointed; until then a failure must not count as unhandled.
-        upcoming.catch(() => {});
-        const applied = await applying;
-        if (reconcileKey && page.present) await state.markSeen(reconcileKey, page.present);
-        if (!dryRun) {
-          const { problems: _sample, ...progress } = report;
-          await state.checkpoint(
-            lock?.fence ?? 0,
-            page.cursor,
-            applied.joined,
-            applied.leftRefs,
-            seenKey,
-            progress,
-          );
-        }
-        if (reconcileKey && page.membershipComplete) await removeUnseen(reconcileKey);
-        options.onPage?.(report, expectedRecords);
-        current = await upcoming;
+    for await (const page of pages) {
+      options.signal?.throwIfAborted();
+      expectedRecords = page.expectedRecords ?? expectedRecords;
+      const applied = await applyPage(deps, page, report, { ...options, fresh });
+      if (reconcileKey && page.present) await state.markSeen(reconcileKey, page.present);
+      if (!dryRun) {
+        const { problems: _sample, ...progress } = report;
+        await state.checkpoint(
+          lock?.fence ?? 0,
+          page.cursor,
+          applied.joined,
+          applied.leftRefs,
+          seenKey,
+          progress,
+        );
       }
-      finished = true;
-    } finally {
-      // As `for await` would: a run that stops early closes the pull (its queries) too.
-      if (!finished) await iterator.return?.(undefined).catch(() => {});
+      if (reconcileKey && page.membershipComplete) await removeUnseen(reconcileKey);
+      options.onPage?.(report, expectedRecords);
     }
     if (seenKey) await removeUnseen(seenKey);
   } catch (error) {
