@@ -190,11 +190,7 @@ export class OutcomeService {
     report: OutcomeReport,
   ): Promise<HeldLease | undefined> {
     const { ledger } = this.deps;
-    const lease = (): Promise<{ held: HeldLease } | { error: unknown }> =>
-      this.deps.leases.held(leaseId).then(
-        (held) => ({ held }),
-        (error: unknown) => ({ error }),
-      );
+    const lease = () => this.heldOrError(leaseId);
     let first: { held: HeldLease } | { error: unknown } | undefined;
     if (ledger.acceptAnswersSeen) {
       first = await lease();
@@ -265,15 +261,20 @@ export class OutcomeService {
     } else await moveOn?.(undefined);
   }
 
-  /** Whether the lease is still held (its lock renewed); a Redis failure is thrown. */
-  private stillHeld(leaseId: string): Promise<boolean> {
+  /** The lease, read and its lock renewed; or why not (no longer held: a `LeaseError`). */
+  private heldOrError(leaseId: string): Promise<{ held: HeldLease } | { error: unknown }> {
     return this.deps.leases.held(leaseId).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof LeaseError) return false;
-        throw error;
-      },
+      (held) => ({ held }),
+      (error: unknown) => ({ error }),
     );
+  }
+
+  /** Whether the lease is still held (its lock renewed); a Redis failure is thrown. */
+  private async stillHeld(leaseId: string): Promise<boolean> {
+    const lease = await this.heldOrError(leaseId);
+    if ("held" in lease) return true;
+    if (lease.error instanceof LeaseError) return false;
+    throw lease.error;
   }
 
   private async queueWriteback(

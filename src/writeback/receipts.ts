@@ -122,15 +122,26 @@ export class OutcomeReceipts {
     return redisKeys(this.prefix).receipt(createHash("sha256").update(outcomeId).digest("hex").slice(0, 32));
   }
 
+  /** A state's fields as HSET arguments, with the outcomeId, the state and when (unset ones left out). */
+  private static values(
+    outcomeId: string,
+    state: ReceiptState,
+    fields: Record<string, string | undefined>,
+    at: Date,
+  ): string[] {
+    const values: string[] = [];
+    const all = { ...fields, outcomeId, state, updatedAt: at.toISOString() };
+    for (const [name, value] of Object.entries(all)) if (value !== undefined) values.push(name, value);
+    return values;
+  }
+
   private async update(
     outcomeId: string,
     state: ReceiptState,
     fields: Record<string, string | undefined>,
     options: { force?: boolean; at?: Date } = {},
   ): Promise<boolean> {
-    const values: string[] = [];
-    const all = { ...fields, outcomeId, state, updatedAt: (options.at ?? new Date()).toISOString() };
-    for (const [name, value] of Object.entries(all)) if (value !== undefined) values.push(name, value);
+    const values = OutcomeReceipts.values(outcomeId, state, fields, options.at ?? new Date());
     const done = await this.redis.telesyncReceiptUpdate(
       this.key(outcomeId),
       String(rank[state]),
@@ -151,14 +162,7 @@ export class OutcomeReceipts {
    * the receipt sharing the seen key's slot): its key and fields, `rank` 0 included.
    */
   acceptedWrite(outcomeId: string, details: AcceptedDetails): { key: string; fields: string[] } {
-    const fields: string[] = [];
-    const all = {
-      ...acceptedFields(details),
-      outcomeId,
-      state: "accepted",
-      updatedAt: details.at.toISOString(),
-    };
-    for (const [name, value] of Object.entries(all)) if (value !== undefined) fields.push(name, value);
+    const fields = OutcomeReceipts.values(outcomeId, "accepted", acceptedFields(details), details.at);
     fields.push("rank", String(rank.accepted));
     return { key: this.key(outcomeId), fields };
   }
