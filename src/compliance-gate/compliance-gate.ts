@@ -7,6 +7,7 @@ import {
   type ParsedPhone,
   type ResolvedLocation,
   type RuleSet,
+  readCarriedPhone,
   relocated,
   resolveLocation,
   type SuppressionState,
@@ -313,10 +314,14 @@ export class ComplianceGate {
   );
 }
 
-/** Where the gate's decision will place the lead (the same pure `resolveLocation`), parsing its number once. */
-function locateLead(lead: Lead): LeadLocation {
-  const number = parsePhoneNumberFromString(lead.phone);
-  const phone = number?.isValid() ? number : undefined;
+/**
+ * Where the gate's decision will place the lead (the same pure `resolveLocation`): from what the job
+ * carries of the sync's parse when that is of this very number, else parsing the number once.
+ */
+function locateLead(lead: Lead, carried?: string): LeadLocation {
+  const given = readCarriedPhone(carried, lead.phone);
+  const number = given ? undefined : parsePhoneNumberFromString(lead.phone);
+  const phone = given ?? (number?.isValid() ? number : undefined);
   const { jurisdictions } = resolveLocation(lead, phone);
   return phone ? { jurisdictions, phone } : { jurisdictions };
 }

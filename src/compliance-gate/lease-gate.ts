@@ -44,7 +44,14 @@ export type LeaseGate = ((
    * lease then reserves its frequency caps in the same round trip as the gate's reads, drops the
    * reservation if the gate does not allow the lead, and passes this back to the gate.
    */
-  readonly locate?: (lead: Lead) => LeadLocation;
+  readonly locate?: (
+    lead: Lead,
+    /**
+     * What the lead's dial job carries of the sync's parse of its phone (`DialJobData.parsedPhone`),
+     * as stored: a gate uses it only when it describes `lead.phone` itself.
+     */
+    carried?: string,
+  ) => LeadLocation;
   /**
    * Given a `reservation` (and `located`), the gate reserves the lead's frequency caps (telesync's
    * `LeaseCaps`, the lease's `caps`) in the same command as its reads and says how in `reserved`:
