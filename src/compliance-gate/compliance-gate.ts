@@ -132,17 +132,24 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    return (await this.decideReserving(leads, campaign, now, parsedPhones)).decisions;
+    return (await this.decideReserving(leads, campaign, now, { parsedPhones })).decisions;
   }
 
-  /** `decide`, running a lease's reservation (`reserve`) with the reads. */
+  /**
+   * `decide`, running a lease's reservation (`reserve`) with the reads; `located`: lead i's
+   * location as this gate's `locate` resolved it, so a lease resolves it once.
+   */
   private async decideReserving(
     leads: readonly Lead[],
     campaign: string,
     now: Date,
-    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
-    reserve?: ReserveCall,
+    given: {
+      parsedPhones?: ReadonlyArray<ParsedPhone | undefined> | undefined;
+      located?: ReadonlyArray<ResolvedLocation | undefined>;
+      reserve?: ReserveCall | undefined;
+    },
   ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
+    const { parsedPhones, located, reserve } = given;
     if (leads.length === 0) return { decisions: [] };
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
@@ -175,7 +182,7 @@ export class ComplianceGate {
     const byPlace = new Map<string, GateDecision>();
     const decisions = leads.map((lead, i) => {
       const parsedPhone = parsedPhones?.[i];
-      const location = resolveLocation(lead, parsedPhone);
+      const location = located?.[i] ?? resolveLocation(lead, parsedPhone);
       const history = attempts[i] ?? [];
       const internalDnc =
         dnc.size > 0 && [lead.phone, ...(lead.altPhones ?? [])].some((phone) => dnc.has(phone));
@@ -235,19 +242,18 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    return (await this.checkReserving(leads, campaign, stage, now, parsedPhones)).decisions;
+    return (await this.checkReserving(leads, campaign, stage, now, { parsedPhones })).decisions;
   }
 
-  /** `check`, running a lease's reservation (`reserve`) with the reads. */
+  /** `check`, with `decideReserving`'s lease-time inputs. */
   private async checkReserving(
     leads: readonly Lead[],
     campaign: string,
     stage: GateStage,
     now: Date,
-    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
-    reserve?: ReserveCall,
+    given: Parameters<ComplianceGate["decideReserving"]>[3],
   ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
-    const { decisions, reserved } = await this.decideReserving(leads, campaign, now, parsedPhones, reserve);
+    const { decisions, reserved } = await this.decideReserving(leads, campaign, now, given);
     const audited: Array<{ leadKey: string; record: DecisionRecord }> = [];
     const held = new Map<string, HeldGroup & { leadKeys: string[] }>();
     decisions.forEach((decision, i) => {
@@ -289,7 +295,7 @@ export class ComplianceGate {
       located?: LeadLocation,
       reservation?: LeaseReservation,
     ) => {
-      const parsed = located?.phone ? [located.phone] : undefined;
+      const parsedPhones = located?.phone ? [located.phone] : undefined;
       const reserve =
         reservation && located
           ? this.leaseCaps.call(
@@ -304,7 +310,11 @@ export class ComplianceGate {
       const {
         decisions: [decision],
         reserved,
-      } = await this.checkReserving([lead], campaign, "lease", now, parsed, reserve);
+      } = await this.checkReserving([lead], campaign, "lease", now, {
+        parsedPhones,
+        ...(located?.location ? { located: [located.location] } : {}),
+        reserve,
+      });
       if (!decision) throw new Error("compliance gate returned no decision");
       const verdict = toVerdict(decision);
       // Nothing to reserve (no cap applies) counts as reserved, as `LeaseCaps.reserve` says.
@@ -322,6 +332,7 @@ function locateLead(lead: Lead, carried?: string): LeadLocation {
   const given = readCarriedPhone(carried, lead.phone);
   const number = given ? undefined : parsePhoneNumberFromString(lead.phone);
   const phone = given ?? (number?.isValid() ? number : undefined);
-  const { jurisdictions } = resolveLocation(lead, phone);
-  return phone ? { jurisdictions, phone } : { jurisdictions };
+  const location = resolveLocation(lead, phone);
+  const { jurisdictions } = location;
+  return phone ? { jurisdictions, phone, location } : { jurisdictions, location };
 }

@@ -1,4 +1,4 @@
-import type { GateDecision, ParsedPhone, RuleRef } from "../compliance/index.js";
+import type { GateDecision, ParsedPhone, ResolvedLocation, RuleRef } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 import type { ReserveResult } from "./attempt-reservations.js";
 
@@ -65,6 +65,8 @@ export interface LeadLocation {
   readonly jurisdictions: readonly string[];
   /** The lead's number parsed and valid, so the decision does not parse it again. */
   readonly phone?: ParsedPhone;
+  /** The whole location, when the gate resolved it (telesync's does): its decision does not again. */
+  readonly location?: ResolvedLocation;
 }
 
 /** The internal do-not-call list's rule id in the gate's decisions. */

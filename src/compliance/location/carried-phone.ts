@@ -49,14 +49,16 @@ class CarriedPhone implements ParsedPhone {
  * anything else) gives undefined, and the caller parses `phone` as it would without it.
  */
 export function readCarriedPhone(carried: unknown, phone: string): ParsedPhone | undefined {
-  if (typeof carried !== "string") return undefined;
-  const parts = carried.split(" ");
-  if (parts.length !== 4) return undefined;
-  const [number, callingCode, country, type] = parts as [string, string, string, string];
-  if (number !== phone || !/^[1-9]\d{0,2}$/.test(callingCode) || !/^[A-Z]{2}$/.test(country))
-    return undefined;
+  if (typeof carried !== "string" || !carried.startsWith(`${phone} `)) return undefined;
+  const rest = carriedRest.exec(carried.slice(phone.length + 1));
+  if (!rest) return undefined;
+  const [, callingCode, country, type] = rest as unknown as [string, string, string, string];
   if (!numberTypes.has(type) || !phone.startsWith(`+${callingCode}`)) return undefined;
   const nationalNumber = phone.slice(1 + callingCode.length);
-  if (!/^\d+$/.test(nationalNumber)) return undefined;
-  return new CarriedPhone(number, callingCode, country, nationalNumber, type);
+  if (!digits.test(nationalNumber)) return undefined;
+  return new CarriedPhone(phone, callingCode, country, nationalNumber, type);
 }
+
+/** What follows the number in `carryPhone`'s form: calling code, country, type. */
+const carriedRest = /^([1-9]\d{0,2}) ([A-Z]{2}) ([A-Z_]+)$/;
+const digits = /^\d+$/;
