@@ -178,8 +178,10 @@ export class ComplianceGate {
     // own in play (no attempts, on no list, not flagged) get one decision, worked out once per call:
     // shared as is for the same location object (`resolveLocation` shares one per number class and
     // address), else carrying the lead's own location. Most of a sync page's gate time otherwise.
-    const byLocation = new Map<ResolvedLocation, GateDecision>();
-    const byPlace = new Map<string, GateDecision>();
+    // (One lead, as at a lease, has nothing to share with: no maps.)
+    const shared = leads.length > 1;
+    const byLocation = shared ? new Map<ResolvedLocation, GateDecision>() : undefined;
+    const byPlace = shared ? new Map<string, GateDecision>() : undefined;
     const decisions = leads.map((lead, i) => {
       const parsedPhone = parsedPhones?.[i];
       const location = located?.[i] ?? resolveLocation(lead, parsedPhone);
@@ -187,9 +189,8 @@ export class ComplianceGate {
       const internalDnc =
         dnc.size > 0 && [lead.phone, ...(lead.altPhones ?? [])].some((phone) => dnc.has(phone));
       const listedHere = listed[i];
-      // (One lead, as at a lease, has nothing to share with.)
       const plain =
-        leads.length > 1 &&
+        shared &&
         history.length === 0 &&
         !internalDnc &&
         lead.doNotCall !== true &&
@@ -199,12 +200,12 @@ export class ComplianceGate {
           ? `${location.zones.join(",")}|${location.jurisdictions.join(",")}`
           : undefined;
       if (plain) {
-        const same = byLocation.get(location);
+        const same = byLocation?.get(location);
         if (same) return same;
-        const alike = place === undefined ? undefined : byPlace.get(place);
+        const alike = place === undefined ? undefined : byPlace?.get(place);
         if (alike) {
           const decision = relocated(alike, location);
-          byLocation.set(location, decision);
+          byLocation?.set(location, decision);
           return decision;
         }
       }
@@ -224,8 +225,8 @@ export class ComplianceGate {
         parsedPhone,
         location,
       });
-      if (plain) byLocation.set(location, decision);
-      if (place !== undefined) byPlace.set(place, decision);
+      if (plain) byLocation?.set(location, decision);
+      if (place !== undefined) byPlace?.set(place, decision);
       return decision;
     });
     return { decisions, reserved };
@@ -276,10 +277,12 @@ export class ComplianceGate {
       }
       audited.push({ leadKey: lead.key, record: decisionRecord(decision, now, stage, campaign) });
     });
-    await Promise.all([
-      this.decisions.record(audited),
-      this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
-    ]);
+    // A lease's allow (most leases) has nothing to audit.
+    if (audited.length > 0 || held.size > 0)
+      await Promise.all([
+        this.decisions.record(audited),
+        this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
+      ]);
     return { decisions, reserved };
   }
 
