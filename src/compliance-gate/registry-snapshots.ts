@@ -34,6 +34,10 @@ const scratchTtlMs = 86_400_000;
 export class RegistrySnapshots {
   private readonly metaKey: string;
   private parsed: { signature: string; snapshots: Map<string, RegistrySnapshot> } | undefined;
+  /** The last reply `parseSnapshotReply` parsed, and its map. */
+  private lastReply:
+    | { flat: readonly string[]; snapshots: ReadonlyMap<string, RegistrySnapshot> }
+    | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -148,7 +152,6 @@ export class RegistrySnapshots {
     this.lastReply = { flat, snapshots };
     return snapshots;
   }
-  private lastReply: { flat: readonly string[]; snapshots: ReadonlyMap<string, RegistrySnapshot> } | undefined;
 
   /** Per phone, the countries (of `countries`) whose snapshot lists it, from SMISMEMBER flags per country. */
   parseListings(
