@@ -7,6 +7,7 @@ import {
   type ParsedPhone,
   type ResolvedLocation,
   type RuleSet,
+  readCarriedPhone,
   relocated,
   resolveLocation,
   type SuppressionState,
@@ -131,17 +132,24 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    return (await this.decideReserving(leads, campaign, now, parsedPhones)).decisions;
+    return (await this.decideReserving(leads, campaign, now, { parsedPhones })).decisions;
   }
 
-  /** `decide`, running a lease's reservation (`reserve`) with the reads. */
+  /**
+   * `decide`, running a lease's reservation (`reserve`) with the reads; `located`: lead i's
+   * location as this gate's `locate` resolved it, so a lease resolves it once.
+   */
   private async decideReserving(
     leads: readonly Lead[],
     campaign: string,
     now: Date,
-    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
-    reserve?: ReserveCall,
+    given: {
+      parsedPhones?: ReadonlyArray<ParsedPhone | undefined> | undefined;
+      located?: ReadonlyArray<ResolvedLocation | undefined>;
+      reserve?: ReserveCall | undefined;
+    },
   ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
+    const { parsedPhones, located, reserve } = given;
     if (leads.length === 0) return { decisions: [] };
     const policy = this.policy(campaign);
     const phones = leads.map((lead) => lead.phone);
@@ -170,18 +178,19 @@ export class ComplianceGate {
     // own in play (no attempts, on no list, not flagged) get one decision, worked out once per call:
     // shared as is for the same location object (`resolveLocation` shares one per number class and
     // address), else carrying the lead's own location. Most of a sync page's gate time otherwise.
-    const byLocation = new Map<ResolvedLocation, GateDecision>();
-    const byPlace = new Map<string, GateDecision>();
+    // (One lead, as at a lease, has nothing to share with: no maps.)
+    const shared = leads.length > 1;
+    const byLocation = shared ? new Map<ResolvedLocation, GateDecision>() : undefined;
+    const byPlace = shared ? new Map<string, GateDecision>() : undefined;
     const decisions = leads.map((lead, i) => {
       const parsedPhone = parsedPhones?.[i];
-      const location = resolveLocation(lead, parsedPhone);
+      const location = located?.[i] ?? resolveLocation(lead, parsedPhone);
       const history = attempts[i] ?? [];
       const internalDnc =
         dnc.size > 0 && [lead.phone, ...(lead.altPhones ?? [])].some((phone) => dnc.has(phone));
       const listedHere = listed[i];
-      // (One lead, as at a lease, has nothing to share with.)
       const plain =
-        leads.length > 1 &&
+        shared &&
         history.length === 0 &&
         !internalDnc &&
         lead.doNotCall !== true &&
@@ -191,12 +200,12 @@ export class ComplianceGate {
           ? `${location.zones.join(",")}|${location.jurisdictions.join(",")}`
           : undefined;
       if (plain) {
-        const same = byLocation.get(location);
+        const same = byLocation?.get(location);
         if (same) return same;
-        const alike = place === undefined ? undefined : byPlace.get(place);
+        const alike = place === undefined ? undefined : byPlace?.get(place);
         if (alike) {
           const decision = relocated(alike, location);
-          byLocation.set(location, decision);
+          byLocation?.set(location, decision);
           return decision;
         }
       }
@@ -216,8 +225,8 @@ export class ComplianceGate {
         parsedPhone,
         location,
       });
-      if (plain) byLocation.set(location, decision);
-      if (place !== undefined) byPlace.set(place, decision);
+      if (plain) byLocation?.set(location, decision);
+      if (place !== undefined) byPlace?.set(place, decision);
       return decision;
     });
     return { decisions, reserved };
@@ -234,19 +243,18 @@ export class ComplianceGate {
     now: Date = this.clock(),
     parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
   ): Promise<GateDecision[]> {
-    return (await this.checkReserving(leads, campaign, stage, now, parsedPhones)).decisions;
+    return (await this.checkReserving(leads, campaign, stage, now, { parsedPhones })).decisions;
   }
 
-  /** `check`, running a lease's reservation (`reserve`) with the reads. */
+  /** `check`, with `decideReserving`'s lease-time inputs. */
   private async checkReserving(
     leads: readonly Lead[],
     campaign: string,
     stage: GateStage,
     now: Date,
-    parsedPhones?: ReadonlyArray<ParsedPhone | undefined>,
-    reserve?: ReserveCall,
+    given: Parameters<ComplianceGate["decideReserving"]>[3],
   ): Promise<{ decisions: GateDecision[]; reserved?: ReserveResult | undefined }> {
-    const { decisions, reserved } = await this.decideReserving(leads, campaign, now, parsedPhones, reserve);
+    const { decisions, reserved } = await this.decideReserving(leads, campaign, now, given);
     const audited: Array<{ leadKey: string; record: DecisionRecord }> = [];
     const held = new Map<string, HeldGroup & { leadKeys: string[] }>();
     decisions.forEach((decision, i) => {
@@ -269,10 +277,12 @@ export class ComplianceGate {
       }
       audited.push({ leadKey: lead.key, record: decisionRecord(decision, now, stage, campaign) });
     });
-    await Promise.all([
-      this.decisions.record(audited),
-      this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
-    ]);
+    // A lease's allow (most leases) has nothing to audit.
+    if (audited.length > 0 || held.size > 0)
+      await Promise.all([
+        this.decisions.record(audited),
+        this.pages.record(campaign, now.toISOString(), stage, [...held.values()]),
+      ]);
     return { decisions, reserved };
   }
 
@@ -288,7 +298,7 @@ export class ComplianceGate {
       located?: LeadLocation,
       reservation?: LeaseReservation,
     ) => {
-      const parsed = located?.phone ? [located.phone] : undefined;
+      const parsedPhones = located?.phone ? [located.phone] : undefined;
       const reserve =
         reservation && located
           ? this.leaseCaps.call(
@@ -303,7 +313,11 @@ export class ComplianceGate {
       const {
         decisions: [decision],
         reserved,
-      } = await this.checkReserving([lead], campaign, "lease", now, parsed, reserve);
+      } = await this.checkReserving([lead], campaign, "lease", now, {
+        parsedPhones,
+        ...(located?.location ? { located: [located.location] } : {}),
+        reserve,
+      });
       if (!decision) throw new Error("compliance gate returned no decision");
       const verdict = toVerdict(decision);
       // Nothing to reserve (no cap applies) counts as reserved, as `LeaseCaps.reserve` says.
@@ -313,10 +327,15 @@ export class ComplianceGate {
   );
 }
 
-/** Where the gate's decision will place the lead (the same pure `resolveLocation`), parsing its number once. */
-function locateLead(lead: Lead): LeadLocation {
-  const number = parsePhoneNumberFromString(lead.phone);
-  const phone = number?.isValid() ? number : undefined;
-  const { jurisdictions } = resolveLocation(lead, phone);
-  return phone ? { jurisdictions, phone } : { jurisdictions };
+/**
+ * Where the gate's decision will place the lead (the same pure `resolveLocation`): from what the job
+ * carries of the sync's parse when that is of this very number, else parsing the number once.
+ */
+function locateLead(lead: Lead, carried?: string): LeadLocation {
+  const given = readCarriedPhone(carried, lead.phone);
+  const number = given ? undefined : parsePhoneNumberFromString(lead.phone);
+  const phone = given ?? (number?.isValid() ? number : undefined);
+  const location = resolveLocation(lead, phone);
+  const { jurisdictions } = location;
+  return phone ? { jurisdictions, phone, location } : { jurisdictions, location };
 }

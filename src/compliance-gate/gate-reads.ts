@@ -15,7 +15,7 @@ import type { RegistrySnapshot, RegistrySnapshots } from "./registry-snapshots.j
 
 /** What the gate reads from Redis for a set of leads: the state its pure decision runs on. */
 export interface GateState {
-  snapshots: Map<string, RegistrySnapshot>;
+  snapshots: ReadonlyMap<string, RegistrySnapshot>;
   /** Attempt times per primary phone (sorted). */
   attempts: Date[][];
   /** The suppressed numbers among every number of the leads. */
@@ -157,7 +157,7 @@ export class GateReads {
       );
     return {
       ...(reserve ? { reserved: reserveResult(Number(reservedRaw), now) } : {}),
-      snapshots: registries.parseSnapshots(pairs(snapshotsRaw)),
+      snapshots: registries.parseSnapshotReply(snapshotsRaw),
       attempts: attempts.parse(names, attemptReplies),
       dnc: new Set(numbers.filter((_phone, i) => dncFlags[i] === 1)),
       emergencies: emergencies.parseBans(pairs(bansRaw)),

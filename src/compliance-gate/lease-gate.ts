@@ -1,4 +1,4 @@
-import type { GateDecision, ParsedPhone, RuleRef } from "../compliance/index.js";
+import type { GateDecision, ParsedPhone, ResolvedLocation, RuleRef } from "../compliance/index.js";
 import type { Lead } from "../model/lead.js";
 import type { ReserveResult } from "./attempt-reservations.js";
 
@@ -44,7 +44,14 @@ export type LeaseGate = ((
    * lease then reserves its frequency caps in the same round trip as the gate's reads, drops the
    * reservation if the gate does not allow the lead, and passes this back to the gate.
    */
-  readonly locate?: (lead: Lead) => LeadLocation;
+  readonly locate?: (
+    lead: Lead,
+    /**
+     * What the lead's dial job carries of the sync's parse of its phone (`DialJobData.parsedPhone`),
+     * as stored: a gate uses it only when it describes `lead.phone` itself.
+     */
+    carried?: string,
+  ) => LeadLocation;
   /**
    * Given a `reservation` (and `located`), the gate reserves the lead's frequency caps (telesync's
    * `LeaseCaps`, the lease's `caps`) in the same command as its reads and says how in `reserved`:
@@ -58,6 +65,8 @@ export interface LeadLocation {
   readonly jurisdictions: readonly string[];
   /** The lead's number parsed and valid, so the decision does not parse it again. */
   readonly phone?: ParsedPhone;
+  /** The whole location, when the gate resolved it (telesync's does): its decision does not again. */
+  readonly location?: ResolvedLocation;
 }
 
 /** The internal do-not-call list's rule id in the gate's decisions. */

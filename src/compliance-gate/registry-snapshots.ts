@@ -34,6 +34,10 @@ const scratchTtlMs = 86_400_000;
 export class RegistrySnapshots {
   private readonly metaKey: string;
   private parsed: { signature: string; snapshots: Map<string, RegistrySnapshot> } | undefined;
+  /** The last reply `parseSnapshotReply` parsed, and its map. */
+  private lastReply:
+    | { flat: readonly string[]; snapshots: ReadonlyMap<string, RegistrySnapshot> }
+    | undefined;
 
   constructor(
     private readonly redis: Redis,
@@ -134,6 +138,21 @@ export class RegistrySnapshots {
     return new Map(this.parsed.snapshots);
   }
 
+  /**
+   * The snapshot hash as `HGETALL` replies inside a script (field, value, …), for the gate's reads:
+   * the same content as the last reply gives the same map, shared and not to be changed (a lease
+   * reads the hash every time; it changes only on an import).
+   */
+  parseSnapshotReply(flat: readonly string[]): ReadonlyMap<string, RegistrySnapshot> {
+    const last = this.lastReply;
+    if (last && sameStrings(last.flat, flat)) return last.snapshots;
+    const raw: Record<string, string> = {};
+    for (let i = 1; i < flat.length; i += 2) raw[flat[i - 1] as string] = flat[i] as string;
+    const snapshots = this.parseSnapshots(raw);
+    this.lastReply = { flat, snapshots };
+    return snapshots;
+  }
+
   /** Per phone, the countries (of `countries`) whose snapshot lists it, from SMISMEMBER flags per country. */
   parseListings(
     countries: readonly string[],
@@ -165,4 +184,10 @@ export class RegistrySnapshots {
       }),
     );
   }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

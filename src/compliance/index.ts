@@ -18,6 +18,7 @@ export {
   type WaitDecision,
 } from "./gate.js";
 export { type HolidayDate, holidayDates, holidayOn } from "./holidays.js";
+export { carryPhone, readCarriedPhone } from "./location/carried-phone.js";
 export {
   type LocationInput,
   type ParsedPhone,

@@ -232,7 +232,7 @@ export class LeaseService {
       // counts attempts and live reservations itself, so reserving before the verdict is as safe as
       // after it; a lead the gate does not allow has it dropped with its hold or block.
       // A gate that reserves itself (`reservesCaps`, telesync's) does it in its reads' own script.
-      const early = caps && gate?.locate ? gate.locate(lead) : undefined;
+      const early = caps && gate?.locate ? gate.locate(lead, job.data.parsedPhone) : undefined;
       const inGate = early !== undefined && gate?.reservesCaps === true;
       const [verdict, reservedApart, previewOnly] = await Promise.all([
         gate

@@ -14,6 +14,12 @@ export interface DialJobData {
   sourceId: string;
   /** Call attempts so far in this campaign (set by outcomes; a re-sync keeps it). */
   attempts?: number;
+  /**
+   * `lead.phone` as the sync parsed it (`carryPhone`), so the lease-time gate places the lead without
+   * parsing it again; written with the lead (a re-sync rewrites both), read only when it names
+   * `lead.phone` itself. Absent from jobs queued before it existed: those are parsed at lease.
+   */
+  parsedPhone?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { PullPage } from "../../connectors/types.js";
-import type { GateDecision, ParsedPhone } from "../compliance/index.js";
+import { carryPhone, type GateDecision, type ParsedPhone } from "../compliance/index.js";
 import { mapRecord } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import type { UpsertItem } from "../queues/dial-queue.js";
@@ -91,6 +91,9 @@ export async function applyPage(
   for (const [i, lead] of callable.entries()) {
     const decision = gated[i];
     const isNew = known !== undefined && !known.has(callableRefs[i] as string);
+    const parsed = parsedPhones[i];
+    const carried = parsed?.number === lead.phone ? carryPhone(parsed) : undefined;
+    const job = { lead, sourceId: source.id, ...(carried ? { parsedPhone: carried } : {}) };
     if (decision?.decision === "block") {
       blocked++;
       // A lead new to the source has no job to take out.
@@ -98,12 +101,11 @@ export async function applyPage(
     } else if (decision?.decision === "wait") {
       report.held++;
       queueable.push({
-        lead,
-        sourceId: source.id,
+        ...job,
         delay: Math.max(1, decision.until.getTime() - now.getTime()),
         ...(isNew ? { isNew } : {}),
       });
-    } else queueable.push({ lead, sourceId: source.id, ...(isNew ? { isNew } : {}) });
+    } else queueable.push({ ...job, ...(isNew ? { isNew } : {}) });
   }
   report.pages++;
   report.records += page.records.length;

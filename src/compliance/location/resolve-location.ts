@@ -9,9 +9,18 @@ import { regionsForPostalCode } from "./postal.js";
 
 /**
  * A number as libphonenumber parsed it and found valid: the mapping's parse (`parsePhone` keeps
- * valid numbers only), carried to the gate so a sync parses and validates each number once.
+ * valid numbers only), carried to the gate so a sync parses and validates each number once; or what
+ * a dial job carries of that parse (`readCarriedPhone`). Only what the location reads of a
+ * `PhoneNumber`.
  */
-export type ParsedPhone = PhoneNumber;
+export interface ParsedPhone {
+  /** E.164. */
+  readonly number: string;
+  readonly countryCallingCode: string;
+  readonly country?: string | undefined;
+  readonly nationalNumber: string;
+  getType(): string | undefined;
+}
 
 /** The lead fields that say where the called party may be. */
 export type LocationInput = Pick<Lead, "phone" | "country" | "region" | "postalCode" | "timeZone">;
@@ -108,12 +117,11 @@ interface PhonePart {
  */
 function fromPhone(
   phone: string,
-  parsed: PhoneNumber | undefined,
-  /** The caller's parse, known valid (the mapping keeps valid parses only): not validated again. */
-  valid: boolean,
+  /** The caller's parse, known valid (the mapping keeps valid parses only), or this one's to check. */
+  parsed: ParsedPhone | undefined,
 ): { part: PhonePart; classKey?: string } {
   const out = new Collector();
-  if (!parsed || !(valid || parsed.isValid())) {
+  if (!parsed) {
     out.basis.push(`phone ${phone}: not a valid number → location unknown`);
     return { part: { ...out.frozen(), unknown: true, countryZones: [] } };
   }
@@ -228,7 +236,7 @@ function fromAddress(input: LocationInput, phoneCountry: string | undefined, out
  */
 const nanpTypes = new Map<string, string>();
 const NANP_TYPE_LIMIT = 20_000;
-function nanpType(country: string, parsed: PhoneNumber): string {
+function nanpType(country: string, parsed: ParsedPhone): string {
   const key = `${country}${parsed.nationalNumber.slice(0, 6)}`;
   const known = nanpTypes.get(key);
   if (known) return known;
@@ -236,6 +244,11 @@ function nanpType(country: string, parsed: PhoneNumber): string {
   if (nanpTypes.size >= NANP_TYPE_LIMIT) nanpTypes.delete(nanpTypes.keys().next().value as string);
   nanpTypes.set(key, type);
   return type;
+}
+
+function validParse(phone: string): PhoneNumber | undefined {
+  const parsed = parsePhoneNumberFromString(phone);
+  return parsed?.isValid() ? parsed : undefined;
 }
 
 /** Phone parts by number class (area code or prefix), and whole locations by class and address. */
@@ -256,8 +269,8 @@ const CACHE_LIMIT = 10_000;
  */
 export function resolveLocation(input: LocationInput, parsed?: ParsedPhone): ResolvedLocation {
   const given = parsed !== undefined && parsed.number === input.phone;
-  const number = given ? parsed : parsePhoneNumberFromString(input.phone);
-  const { part: phone, classKey } = fromPhone(input.phone, number, given);
+  const number = given ? parsed : validParse(input.phone);
+  const { part: phone, classKey } = fromPhone(input.phone, number);
   // A part shared by its class is keyed by the class; one that names the number, by the number.
   const key = `${classKey ?? input.phone}|${input.country ?? ""}|${input.region ?? ""}|${input.postalCode ?? ""}|${input.timeZone ?? ""}`;
   const hit = cache.get(key);

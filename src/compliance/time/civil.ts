@@ -29,8 +29,17 @@ export function weekdayOf(day: DayNumber): Weekday {
   return weekdays[weekdayIndex(day)] as Weekday;
 }
 
+/** Dates already formatted: decisions (every allow's evidence) show the same few dates again and again. */
+const isoDates = new Map<DayNumber, string>();
+
 export function isoDate(day: DayNumber): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let iso = isoDates.get(day);
+  if (iso === undefined) {
+    iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDates.size >= 1_000) isoDates.clear();
+    isoDates.set(day, iso);
+  }
+  return iso;
 }
 
 /** `2026-03-08T07:30 sun`: how decisions show a local wall time. */
