@@ -21,6 +21,7 @@ import type { Lead } from "../src/model/lead.js";
 import type { DialJobData } from "../src/queues/dial-queue.js";
 import { TelesyncService } from "../src/runtime/service.js";
 import { createTelesync } from "../src/runtime/telesync.js";
+import { OutboxRelay } from "../src/writeback/outbox-relay.js";
 import { runAgents } from "./support/agents.js";
 import { benchScript, spawnNode } from "./support/child.js";
 import {
@@ -305,6 +306,23 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
           figures["200 agents: HTTP lease p99 ≤ 25 ms (machine not idle: indicative)"] =
             (leaseLatency.p99 ?? Number.POSITIVE_INFINITY) <= 25 ? "yes" : "no";
       }
+      // The worker role's outbox relay (none runs here) queues the jobs: its CPU per outcome, drained now.
+      const outboxed = await library.intake.outboxLength("sf");
+      const relayFrom = ownCpu();
+      const relay = new OutboxRelay({
+        integrationId: "sf",
+        redis: telesync.redis,
+        target: telesync.config.redis,
+        prefix,
+        intake: library.intake,
+        log: telesync.log,
+      });
+      while ((await library.intake.outboxLength("sf")) > 0) await sleep(5);
+      figures["outbox relay CPU ms per outcome (worker role, not in the library's CPU per cycle)"] = round(
+        cpuMs(relayFrom, ownCpu()) / Math.max(1, outboxed),
+        3,
+      );
+      await relay.close();
 
       if (pacedAgents > 0) {
         const paced = await pacedPhase({

@@ -49,7 +49,7 @@ export interface ApiDependencies {
   syncHistory: (sourceId: string, limit: number) => Promise<SyncRunRecord[]>;
   /** An integration's connector, for the pause `/healthz` reports. */
   connector: (integrationId: string) => Pick<CrmConnector, "currentPause" | "rateBudget">;
-  intake: Pick<WritebackIntake, "queue" | "enqueue">;
+  intake: Pick<WritebackIntake, "queue" | "enqueue" | "outboxKey">;
   deadLetters: Pick<DeadLetterQueue, "count" | "list">;
   metrics: Metrics;
   trigger: Pick<SyncTrigger, "trigger">;

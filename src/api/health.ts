@@ -66,7 +66,7 @@ export interface HealthHost {
 
 export async function checkHealth(
   telesync: HealthHost,
-  intake: Pick<WritebackIntake, "queue">,
+  intake: Pick<WritebackIntake, "queue" | "outboxKey">,
   options: HealthOptions = {},
 ): Promise<HealthReport> {
   const started = Date.now();
@@ -89,6 +89,7 @@ export async function checkHealth(
             telesync.redis,
             options.stuckAfterMs ?? defaultStuckAfterMs,
             new AuthPause(telesync.redis, telesync.prefix, id),
+            intake.outboxKey(id),
           ),
           telesync.connector(id).currentPause?.(),
         ]);

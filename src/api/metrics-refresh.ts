@@ -66,6 +66,7 @@ export async function refreshMetrics(deps: MetricsHost): Promise<void> {
         deps.redis,
         undefined,
         new AuthPause(deps.redis, deps.prefix, integration),
+        deps.intake.outboxKey(integration),
       ),
     );
     for (const budget of (await deps.connector(integration).rateBudget?.()) ?? []) {

@@ -21,7 +21,10 @@ const seenTtlSeconds = 30 * 86_400;
  * The outcome's receipt (`OutcomeReceipts`, the seen key's slot in both layouts) starts as
  * `accepted` in the same script when asked (ARGV[4]: its index in KEYS, ARGV[5]: its fields with
  * `rank` 0), as `OutcomeReceipts.accepted` writes it: only when no receipt has a rank yet; and
- * ARGV[6], when given, is who posted it (`OutcomeReceipts.postedBy`: the first poster keeps it).
+ * ARGV[6], when not empty, is who posted it (`OutcomeReceipts.postedBy`: the first poster keeps it).
+ * ARGV[7], when given, is the index in KEYS of the integration's writeback outbox (same slot), and
+ * ARGV[8..]: the entry's fields, appended (`WritebackOutbox`): the job is then as durable as the
+ * acceptance, and `OutboxRelay` queues it.
  */
 const acceptScript = `
 local existing = redis.call('GET', KEYS[1])
@@ -32,17 +35,22 @@ for _, w in ipairs(cjson.decode(ARGV[3])) do
   for i = 3, #w do args[#args + 1] = w[i] end
   redis.call(unpack(args))
 end
-if ARGV[4] then
+if ARGV[4] and ARGV[4] ~= '' then
   local receipt = KEYS[tonumber(ARGV[4])]
   if redis.call('HEXISTS', receipt, 'rank') == 0 then
     redis.call('HDEL', receipt, 'nextAttemptAt', 'lastError')
     redis.call('HSET', receipt, unpack(cjson.decode(ARGV[5])))
     redis.call('EXPIRE', receipt, ARGV[2])
   end
-  if ARGV[6] then
+  if ARGV[6] and ARGV[6] ~= '' then
     redis.call('HSETNX', receipt, 'postedBy', ARGV[6])
     redis.call('EXPIRE', receipt, ARGV[2])
   end
+end
+if ARGV[7] then
+  local entry = { 'XADD', KEYS[tonumber(ARGV[7])], '*' }
+  for i = 8, #ARGV do entry[#entry + 1] = ARGV[i] end
+  redis.call(unpack(entry))
 end
 return false
 `;
@@ -217,6 +225,11 @@ export class OutcomeLedger {
     transition?: { key: string; value: string },
     /** The receipt's `accepted` state, written with the acceptance (`OutcomeReceipts.acceptedWrite`). */
     receipt?: { key: string; fields: string[]; postedBy?: string | undefined },
+    /**
+     * The writeback job's outbox entry (`WritebackOutbox.entry`), appended with the acceptance: the
+     * seen key then says queued at once (the relay queues it; a retry need not).
+     */
+    outbox?: { key: string; fields: string[] },
   ): Promise<Acceptance> {
     const hash = writebackJobId("o", outcomeId);
     const writes = new ScriptWrites(this.keys, this.keys.outcomeSeen(hash), hash);
@@ -233,22 +246,26 @@ export class OutcomeLedger {
         ),
       ),
     );
-    if (receipt && !this.keys.singleSlot && slotPart(receipt.key) !== slotPart(writes.seen.keys[0] as string))
+    const seenSlot = slotPart(writes.seen.keys[0] as string);
+    if (receipt && !this.keys.singleSlot && slotPart(receipt.key) !== seenSlot)
       throw new Error("an outcome's receipt must share its seen key's slot");
-    const receiptArgs = receipt
-      ? [
-          String(writes.seen.at(receipt.key)),
-          JSON.stringify(receipt.fields),
-          ...(receipt.postedBy !== undefined ? [receipt.postedBy] : []),
-        ]
-      : [];
+    if (outbox && !this.keys.singleSlot && slotPart(outbox.key) !== seenSlot)
+      throw new Error("a writeback outbox must share the seen key's slot");
+    // Positional: empty strings where the receipt or its poster are not given.
+    const extraArgs = [
+      receipt ? String(writes.seen.at(receipt.key)) : "",
+      receipt ? JSON.stringify(receipt.fields) : "",
+      receipt?.postedBy ?? "",
+      ...(outbox ? [String(writes.seen.at(outbox.key)), ...outbox.fields] : []),
+    ];
+    while (extraArgs.at(-1) === "") extraArgs.pop();
     const stored = await this.redis.telesyncAcceptOutcome(
       String(writes.seen.keys.length),
       ...writes.seen.keys,
-      this.leaseMark(leaseId),
+      `${this.leaseMark(leaseId)}${outbox ? queuedSuffix : ""}`,
       String(seenTtlSeconds),
       JSON.stringify(writes.seen.writes),
-      ...receiptArgs,
+      ...extraArgs,
     );
     if (stored === null) return { accepted: true };
     return { accepted: false, sameLease: this.sameLease(stored, leaseId), queued: isQueued(stored) };

@@ -16,6 +16,8 @@ import type { Lead } from "../model/lead.js";
 import type { CallOutcome } from "../model/outcome.js";
 import type { DialQueueRegistry } from "../queues/dial-queue-registry.js";
 import { type AnswerDistribution, answerDistribution } from "../scripts/distribution.js";
+import type { OutcomeJob } from "../writeback/jobs.js";
+import type { WritebackOutbox } from "../writeback/outbox-relay.js";
 import type { WritebackIntake } from "../writeback/outcome-intake.js";
 import type { OutcomeReceipts } from "../writeback/receipts.js";
 import type { AnswerStats } from "./answer-stats.js";
@@ -65,6 +67,12 @@ export interface OutcomeServiceDependencies {
    */
   receipts?: Pick<OutcomeReceipts, "acceptedWrite"> | undefined;
   /**
+   * With `receipts`: the acceptance step appends the writeback job to its integration's outbox, and
+   * an `OutboxRelay` (worker role) queues it; absent, the job is queued here after the acceptance.
+   * A retry of an outcome not yet known queued still queues it here (by its id, once).
+   */
+  outbox?: Pick<WritebackOutbox, "entry"> | undefined;
+  /**
    * The lead's move per the outcome, recorded in the acceptance step and applied once: here, by a
    * retry, or by the lead's next lease when both came after the lease's lock (see `LeadTransitions`).
    */
@@ -107,6 +115,7 @@ export class OutcomeService {
     const ref = decodeLeaseId(leaseId);
     if (!ref) throw new LeaseError(404, "unknown lease id");
     const { ledger, receipts } = this.deps;
+    const outbox = receipts && this.deps.outbox;
     const held = await this.heldOrSeen(leaseId, ref, report);
     if (!held) return { duplicate: true };
     const lead = held.job.data.lead;
@@ -150,6 +159,7 @@ export class OutcomeService {
         }),
         postedBy: options.postedBy,
       },
+      outbox?.entry(writebackJob(ref, lead, report)),
     );
     if (!acceptance.accepted) {
       if (!acceptance.sameLease) throw new OutcomeConflictError(report.outcomeId);
@@ -167,14 +177,16 @@ export class OutcomeService {
         startedAt: report.startedAt,
         ...flag,
       });
-    await this.queueWriteback(
-      leaseId,
-      ref,
-      lead,
-      report,
-      (queued) => this.moveOn(held, report.outcomeId, { move }, queued),
-      receipts !== undefined,
-    );
+    if (outbox) await this.moveOn(held, report.outcomeId, { move });
+    else
+      await this.queueWriteback(
+        leaseId,
+        ref,
+        lead,
+        report,
+        (queued) => this.moveOn(held, report.outcomeId, { move }, queued),
+        receipts !== undefined,
+      );
     return { duplicate: false, postedByRecorded: receipts !== undefined && options.postedBy !== undefined };
   }
 
@@ -290,23 +302,7 @@ export class OutcomeService {
     /** The acceptance step wrote the receipt (a retry writes it with the job: it may predate that). */
     receiptWritten = false,
   ): Promise<void> {
-    // Derived from the lease and the report alone, so a retry that queues the job flags it the same.
-    const flag = notAfterFlag(ref, report);
-    await this.deps.intake.enqueue(
-      {
-        kind: "outcome",
-        outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
-        ...(flag ? { complianceFlag: flag.message } : {}),
-        lead: {
-          integration: lead.integration,
-          objectType: lead.objectType,
-          crmId: lead.crmId,
-          phone: lead.phone,
-          ...(lead.membership ? { membershipId: lead.membership.id } : {}),
-        },
-      },
-      { receiptWritten },
-    );
+    await this.deps.intake.enqueue(writebackJob(ref, lead, report), { receiptWritten });
     const { ledger } = this.deps;
     // Single-slot layout: the note rides along with the move's clear (`LeadTransitions.clear`), no
     // command of its own. Lost with it (a crash just now), a retry queues the job again: by its id,
@@ -360,4 +356,24 @@ export class OutcomeService {
     void transitions.clear(ref.campaign, ref.jobId, outcomeId, queued).catch(() => {});
     return queued !== undefined;
   }
+}
+
+/**
+ * The outcome's writeback job. Derived from the lease and the report alone, so a retry that queues
+ * the job builds (and flags) it the same as the outbox entry the acceptance appended.
+ */
+function writebackJob(ref: LeaseRef, lead: Lead, report: OutcomeReport): OutcomeJob {
+  const flag = notAfterFlag(ref, report);
+  return {
+    kind: "outcome",
+    outcome: { ...report, leadKey: lead.key, campaign: ref.campaign },
+    ...(flag ? { complianceFlag: flag.message } : {}),
+    lead: {
+      integration: lead.integration,
+      objectType: lead.objectType,
+      crmId: lead.crmId,
+      phone: lead.phone,
+      ...(lead.membership ? { membershipId: lead.membership.id } : {}),
+    },
+  };
 }

@@ -173,6 +173,18 @@ export class RedisKeys {
   receipt(outcomeHash: string): string {
     return this.key(slotTags.outcomes, `receipt:${outcomeHash}`);
   }
+  /**
+   * An integration's writeback outbox (a stream): outcome jobs appended by the acceptance script,
+   * moved into the writeback queue by `OutboxRelay`. In the outcomes slot, beside the seen key and
+   * the receipt the same script writes (not `writeback-…`: that family is the integration's queue);
+   * `writebackOutboxRelay`: the lock of the relay moving it.
+   */
+  writebackOutbox(integration: string): string {
+    return this.key(slotTags.outcomes, `outbox:${integration}`);
+  }
+  writebackOutboxRelay(integration: string): string {
+    return this.key(slotTags.outcomes, `outbox:${integration}:lock`);
+  }
   /** An appointment's latest changeId (reschedules and cancels: only the latest is written). */
   appointmentLatest(appointmentHash: string): string {
     return this.key(slotTags.outcomes, `appointment-latest:${appointmentHash}`);

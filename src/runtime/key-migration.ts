@@ -46,6 +46,7 @@ export function tagOfName(name: string): string {
       return slotTags.attempts;
     case "outcome-seen":
     case "outcome-counted":
+    case "outbox":
     case "receipt":
       return slotTags.outcomes;
     case "consent":

@@ -30,6 +30,7 @@ import type { CrmChangeTargets } from "../sync/crm-changes.js";
 import { SyncScheduler } from "../sync/scheduler.js";
 import { SyncTrigger } from "../sync/trigger.js";
 import { DeadLetterQueue } from "../writeback/dead-letter.js";
+import { OutboxRelay, WritebackOutbox } from "../writeback/outbox-relay.js";
 import { WritebackIntake } from "../writeback/outcome-intake.js";
 import { OutcomeNotifier } from "../writeback/outcome-notifier.js";
 import { campaignScripts } from "../writeback/to-activity.js";
@@ -80,6 +81,8 @@ export class TelesyncService {
   readonly metrics = new Metrics();
   readonly trigger: SyncTrigger;
   readonly writebackWorkers: WritebackWorker[] = [];
+  /** Per integration, moving accepted outcomes' jobs from the outbox into the writeback queue. */
+  private readonly outboxRelays: OutboxRelay[] = [];
   private scheduler: SyncScheduler | undefined;
   /** One candidate per integration with a change stream; the worker holding its lock follows it. */
   private readonly changeStreamLeaders: ChangeStreamLeader[] = [];
@@ -146,6 +149,7 @@ export class TelesyncService {
       ledger,
       intake: this.intake,
       receipts: this.intake.receipts,
+      outbox: new WritebackOutbox(prefix),
       transitions,
       stats: new DispositionStats(redis, prefix),
       attempts: compliance.attempts,
@@ -230,6 +234,9 @@ export class TelesyncService {
             options.writeback,
           ),
         );
+        // Where the writeback runs: an outcome waits for a worker either way.
+        const relay = { integrationId, redis, target: config.redis, prefix, intake: service.intake, log };
+        service.outboxRelays.push(new OutboxRelay(relay));
       }
       if (config.api.outcomeWebhooks.length > 0) service.notifier.start(config.redis);
       if (options.schedule !== false) {
@@ -374,6 +381,7 @@ export class TelesyncService {
     await this.leases.close();
     await Promise.all(this.changeStreamLeaders.map((leader) => leader.close()));
     await this.scheduler?.close();
+    await Promise.all(this.outboxRelays.map((r) => r.close()));
     await Promise.all(this.writebackWorkers.map((w) => w.close()));
     await this.notifier.close();
     await this.intake.close();

@@ -108,6 +108,15 @@ export class WritebackIntake {
     return latest === null || latest === changeId;
   }
 
+  /** The integration's writeback outbox (`WritebackOutbox`): jobs accepted, not yet queued by the relay. */
+  outboxKey(integration: string): string {
+    return redisKeys(this.prefix).writebackOutbox(integration);
+  }
+
+  outboxLength(integration: string): Promise<number> {
+    return this.redis.xlen(this.outboxKey(integration));
+  }
+
   /** Queue again under a new id (dead-letter replay), so it is not taken for the original job. */
   async requeue(job: WritebackJob, replayId: string): Promise<void> {
     await this.queue(job.lead.integration).add(job.kind, job, { jobId: writebackJobId("r", replayId) });

@@ -78,6 +78,16 @@ redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
 
+/** Per key, 1 when its receipt is past `accepted` (a writeback worker took the outcome), else 0. */
+const takenScript = `
+local taken = {}
+for i = 1, #KEYS do
+  local r = redis.call('HGET', KEYS[i], 'rank')
+  taken[i] = (r and tonumber(r) > 0) and 1 or 0
+end
+return taken
+`;
+
 export interface AcceptedDetails {
   direction: string;
   leadKey: string;
@@ -99,6 +109,7 @@ function acceptedFields(details: AcceptedDetails): Record<string, string | undef
 interface ReceiptCommands {
   telesyncReceiptUpdate(key: string, ...args: string[]): Promise<number>;
   telesyncReceiptPostedBy(key: string, keyName: string, ttlSeconds: string): Promise<number>;
+  telesyncReceiptsTaken(count: string, ...keys: string[]): Promise<number[]>;
 }
 
 /** Receipts of outcomes: one small Redis hash per outcomeId (`receipt:<hash>`, 30 days). */
@@ -113,6 +124,7 @@ export class OutcomeReceipts {
     if (!("telesyncReceiptUpdate" in redis)) {
       redis.defineCommand("telesyncReceiptUpdate", { numberOfKeys: 1, lua: updateScript });
       redis.defineCommand("telesyncReceiptPostedBy", { numberOfKeys: 1, lua: postedByScript });
+      redis.defineCommand("telesyncReceiptsTaken", { lua: takenScript });
     }
     this.redis = redis as Redis & ReceiptCommands;
   }
@@ -165,6 +177,18 @@ export class OutcomeReceipts {
     const fields = OutcomeReceipts.values(outcomeId, "accepted", acceptedFields(details), details.at);
     fields.push("rank", String(rank.accepted));
     return { key: this.key(outcomeId), fields };
+  }
+
+  /**
+   * Per outcome, whether a writeback worker has taken it (its receipt is past `accepted`): its job
+   * was queued and taken, and may be gone (written and removed, dead-lettered). One script: every
+   * receipt shares the outcomes slot.
+   */
+  async taken(outcomeIds: readonly string[]): Promise<boolean[]> {
+    if (outcomeIds.length === 0) return [];
+    const keys = outcomeIds.map((id) => this.key(id));
+    const taken = await this.redis.telesyncReceiptsTaken(String(keys.length), ...keys);
+    return taken.map((t) => t === 1);
   }
 
   /** The writeback worker put it into a CRM batch request. */

@@ -14,7 +14,7 @@ export interface WritebackStatus {
    * waits for new ones); stuck (outcomes wait and nothing completes, unexplained).
    */
   status: "ok" | "rate-limited" | "breaker-open" | "breaker-half-open" | "auth-failed" | "stuck";
-  /** Outcomes and consent changes not yet in the CRM (waiting, retrying, in flight). */
+  /** Outcomes and consent changes not yet in the CRM (in the outbox, waiting, retrying, in flight). */
   backlog: number;
   /** Age of the oldest of them (ms, on Redis' clock against the enqueuing host's timestamp). */
   oldestAgeMs: number | null;
@@ -33,14 +33,26 @@ export async function redisNowMs(redis: Redis): Promise<number> {
   return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
 }
 
+/** Entries in an outbox, and when the oldest was appended (its stream id: Redis' clock, ms). */
+async function outboxOldest(
+  redis: Redis,
+  key: string,
+): Promise<{ length: number; oldest: number | undefined }> {
+  const [length, first] = await Promise.all([redis.xlen(key), redis.xrange(key, "-", "+", "COUNT", 1)]);
+  const id = first[0]?.[0];
+  return { length, oldest: id ? Number(id.split("-")[0]) : undefined };
+}
+
 export async function readWritebackStatus(
   queue: Queue,
   breaker: CircuitBreaker,
   redis: Redis,
   stuckAfterMs = defaultStuckAfterMs,
   authPause?: Pick<AuthPause, "status">,
+  /** The integration's writeback outbox (`WritebackIntake.outboxKey`): accepted, not yet queued. */
+  outboxKey?: string,
 ): Promise<WritebackStatus> {
-  const [counts, pending, lastDone, rateLimitTtl, breakerStatus, now, auth] = await Promise.all([
+  const [counts, pending, lastDone, rateLimitTtl, breakerStatus, now, auth, outbox] = await Promise.all([
     queue.getJobCounts("waiting", "prioritized", "delayed", "active"),
     queue.getJobs(["waiting", "prioritized", "delayed", "active"], 0, oldestSample - 1, true),
     queue.getJobs(["completed"], 0, 0, false),
@@ -48,11 +60,12 @@ export async function readWritebackStatus(
     breaker.status(),
     redisNowMs(redis),
     authPause?.status(),
+    outboxKey ? outboxOldest(redis, outboxKey) : { length: 0, oldest: undefined },
   ]);
-  const backlog = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const backlog = Object.values(counts).reduce((sum, n) => sum + n, outbox.length);
   const oldest = pending.reduce<number | undefined>(
     (min, job) => (job && (min === undefined || job.timestamp < min) ? job.timestamp : min),
-    undefined,
+    outbox.oldest,
   );
   const oldestAgeMs = backlog > 0 && oldest !== undefined ? Math.max(0, now - oldest) : null;
   const lastFinished = lastDone[0]?.finishedOn;

@@ -40,6 +40,10 @@ describe("key layout (src/queues/keys.ts)", () => {
     expect(keys.attempts("abc")).toBe("telesync:{attempts}:attempts:abc");
     expect(keys.outcomeSeen("o-1")).toBe("telesync:{outcomes}:outcome-seen:o-1");
     expect(keys.syncQueuePrefix).toBe("telesync:{q:sync}");
+    // The acceptance script appends to the outbox: it shares the seen key's and receipt's slot.
+    expect(keys.writebackOutbox("sf")).toBe("telesync:{outcomes}:outbox:sf");
+    expect(slotPart(keys.writebackOutbox("sf"))).toBe(slotPart(keys.outcomeSeen("o-1")));
+    expect(slotPart(keys.writebackOutbox("sf"))).toBe(slotPart(keys.receipt("h")));
     // A campaign's dial queue (BullMQ: `<prefix>:<queue>:<suffix>`) and its due index share a slot.
     expect(slotPart(`${keys.dialQueuePrefix("q4")}:dial-q4:wait`)).toBe(slotPart(keys.dueIndex("q4")));
     expect(slotPart(keys.dueIndex("q4"))).not.toBe(slotPart(keys.dueIndex("q5")));

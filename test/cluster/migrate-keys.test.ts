@@ -40,6 +40,8 @@ describe("telesync migrate-keys: a single-slot deployment onto a Redis Cluster",
     expect(tagOfName("dial-q4:wait")).toBe("c:q4");
     expect(tagOfName("dial-q4:lead/1:lock")).toBe("c:q4");
     expect(tagOfName("writeback-sf:42")).toBe("i:sf");
+    // An integration's outbox is written by the outcome's acceptance: the outcomes slot.
+    expect(tagOfName("outbox:sf")).toBe("outcomes");
     expect(tagOfName("sync:repeat")).toBe("q:sync");
     expect(() => tagOfName("mystery:key")).toThrow(/does not know/);
   });

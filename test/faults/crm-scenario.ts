@@ -155,7 +155,7 @@ export async function startCrmScenario(options: {
       vendor === "salesforce"
         ? sandbox.salesforce.all("Task").map((t) => t.CallObject)
         : sandbox.hubspot.calls().map((c) => c.properties.telesync_outcome_id),
-    drained: () => queueDrained(service.intake.queue(integration)),
+    drained: () => queueDrained(service.intake, integration),
     restart: async (credentials = {}) => {
       await service.close();
       await telesync.close();

@@ -38,7 +38,7 @@ describe("fault: CRM 5xx storm, then recovery", () => {
     });
     const posted = await workOutcomes(h.call, faultsSize, "storm", (id) => outcomeBody(id));
     const tasks = () => h.sandbox.salesforce.all("Task");
-    const drained = () => queueDrained(h.service.intake.queue("sf"));
+    const drained = () => queueDrained(h.service.intake, "sf");
     await eventually(drained, 120_000, "writeback drained");
     const breaker = await h.service.writebackWorkers[0]?.breaker.status();
     expect(breaker?.state).toBe("closed");

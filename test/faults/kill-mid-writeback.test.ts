@@ -49,7 +49,7 @@ describe("fault: kill -9 of a worker mid-writeback-batch", () => {
       match: "composite-create",
     });
     const tasks = () => h.sandbox.salesforce.all("Task");
-    const drained = () => queueDrained(h.service.intake.queue("sf"));
+    const drained = () => queueDrained(h.service.intake, "sf");
     const kills: string[] = [];
     const requests = () => h.sandbox.salesforce.stats()["composite-create"];
     for (let round = 0; round < 2; round++) {
@@ -72,7 +72,7 @@ describe("fault: kill -9 of a worker mid-writeback-batch", () => {
     }
     h.sandbox.salesforce.clearFaults();
     children.push(await startWorkerChild(env));
-    await eventually(() => queueDrained(h.service.intake.queue("sf")), 120_000, "writeback drained");
+    await eventually(() => queueDrained(h.service.intake, "sf"), 120_000, "writeback drained");
     const outcomes = await outcomeLedger(
       posted,
       tasks().map((t) => t.CallObject),

@@ -121,11 +121,7 @@ describe("fault: 2 API + 2 worker processes, kill -9 of one of each mid-run", ()
     await Promise.all([...dialers, killWorker]);
 
     const intake = new WritebackIntake(telesync.redis, prefix);
-    await eventually(
-      () => queueDrained(intake.queue("sf")),
-      180_000,
-      "writeback drained by the surviving worker",
-    );
+    await eventually(() => queueDrained(intake, "sf"), 180_000, "writeback drained by the surviving worker");
     const outcomes = await outcomeLedger(
       posted,
       sandbox.salesforce.all("Task").map((t) => t.CallObject),

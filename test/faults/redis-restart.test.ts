@@ -72,7 +72,7 @@ describe("fault: Redis killed and restarted (AOF everysec) mid-writeback", () =>
     await eventually(async () => (await fetch(`${url}/healthz`)).status === 200, 30_000, "/healthz ok");
     posted.push(...(await workOutcomes(call, faultsSize - half, "after", (id) => outcomeBody(id))));
 
-    const drained = () => queueDrained(service.intake.queue("sf"));
+    const drained = () => queueDrained(service.intake, "sf");
     await eventually(drained, 120_000, "writeback drained");
     const outcomes = await outcomeLedger(
       posted,

@@ -140,7 +140,7 @@ describe("fault: Redis unreachable (server frozen: commands hang) mid-writeback"
     }
     sandbox.salesforce.clearFaults();
     posted.push(...(await workOutcomes(call, faultsSize - posted.length, "after", (id) => outcomeBody(id))));
-    const drained = () => queueDrained(service.intake.queue("sf"));
+    const drained = () => queueDrained(service.intake, "sf");
     await eventually(drained, 120_000, "writeback drained");
 
     const outcomes = await outcomeLedger(

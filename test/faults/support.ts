@@ -1,5 +1,6 @@
 import type { Queue } from "bullmq";
 import type { DeadLetterQueue } from "../../src/writeback/dead-letter.js";
+import type { WritebackIntake } from "../../src/writeback/outcome-intake.js";
 import { seededRandom } from "../support/child-process.js";
 
 /**
@@ -102,8 +103,15 @@ export async function workOutcomes(
   return posted;
 }
 
-/** Whether a writeback queue has nothing left to write: no job waiting, running, delayed or prioritized. */
-export async function queueDrained(queue: Pick<Queue, "getJobCounts">): Promise<boolean> {
-  const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized");
+/**
+ * Whether an integration's writeback has nothing left to write: no job waiting, running, delayed or
+ * prioritized, and none still in the outbox (accepted, not yet queued by the relay).
+ */
+export async function queueDrained(
+  intake: Pick<WritebackIntake, "queue" | "outboxLength">,
+  integration: string,
+): Promise<boolean> {
+  if ((await intake.outboxLength(integration)) > 0) return false;
+  const counts = await intake.queue(integration).getJobCounts("waiting", "active", "delayed", "prioritized");
   return Object.values(counts).every((n) => n === 0);
 }

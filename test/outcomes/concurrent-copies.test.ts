@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutcomeReport } from "../../src/outcomes/outcome-service.js";
 import { writebackJobId } from "../../src/writeback/outcome-intake.js";
-import { type Harness, startHarness } from "../support/harness.js";
+import { eventually, type Harness, startHarness } from "../support/harness.js";
 
 const report = (outcomeId: string): OutcomeReport => ({
   outcomeId,
@@ -40,7 +40,12 @@ describe("copies of one outcome sent at the same moment (real Redis, real BullMQ
       );
       expect(duplicates.filter((d) => !d)).toHaveLength(1);
       expect((await outcomes.dispositionCounts("q4")).connected ?? 0).toBe(before + 1);
-      expect(await intake.queue("sf").getJob(writebackJobId("o", outcomeId))).toBeDefined();
+      // The acceptance appended the job to the outbox; the relay queues it (under its one id).
+      await eventually(
+        async () => (await intake.queue("sf").getJob(writebackJobId("o", outcomeId))) !== undefined,
+        10_000,
+        "writeback job queued by the outbox relay",
+      );
       expect(
         await h.telesync.dialQueues
           .get("q4")

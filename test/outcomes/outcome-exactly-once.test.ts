@@ -3,8 +3,9 @@ import type { HeldLease } from "../../src/dialer/lease-service.js";
 import { DispositionStats } from "../../src/outcomes/disposition-stats.js";
 import { OutcomeLedger } from "../../src/outcomes/outcome-ledger.js";
 import { type OutcomeReport, OutcomeService } from "../../src/outcomes/outcome-service.js";
+import { WritebackOutbox } from "../../src/writeback/outbox-relay.js";
 import { writebackJobId } from "../../src/writeback/outcome-intake.js";
-import { type Harness, outcomeBody, startHarness } from "../support/harness.js";
+import { eventually, type Harness, outcomeBody, startHarness } from "../support/harness.js";
 
 interface LeaseBody {
   leaseId: string;
@@ -46,6 +47,8 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
     beforeQueueing?: boolean;
     beforeTransition?: boolean;
     receipts?: boolean;
+    /** The job appended to the outbox by the acceptance (needs `receipts`), as the service does. */
+    outbox?: boolean;
   }): OutcomeService {
     const { telesync, service } = h;
     return new OutcomeService({
@@ -71,6 +74,7 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
           }
         : service.intake,
       receipts: crash.receipts ? service.intake.receipts : undefined,
+      outbox: crash.outbox ? new WritebackOutbox(telesync.prefix) : undefined,
       transitions: service.transitions,
       stats: new DispositionStats(telesync.redis, telesync.prefix),
       attempts: telesync.compliance.attempts,
@@ -165,6 +169,77 @@ describe("outcomes: duplicate only on the same lease, and a retry after a crash 
     const third = await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody("crash-b"));
     expect(await third.json()).toMatchObject({ duplicate: true });
     expect(await connectedCount()).toBe(before + 1);
+  });
+});
+
+describe("outcomes through the writeback outbox: a crash after the acceptance", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ leads: 2 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("the CRM job is queued once by the relay, and the retry completes the lead, counting once", async () => {
+    const { telesync, service } = h;
+    const leased = (await (await h.call("POST", "/v1/campaigns/q4/leases")).json()) as LeaseBody;
+    const crashing = new OutcomeService({
+      leases: {
+        held: async (leaseId) => {
+          const held = await service.leases.held(leaseId);
+          const job = Object.create(held.job) as HeldLease["job"];
+          job.moveToCompleted = async () => {
+            throw new Error("process killed before the transition");
+          };
+          return { ...held, job };
+        },
+      },
+      dialQueues: telesync.dialQueues,
+      ledger: new OutcomeLedger(telesync.redis, telesync.prefix),
+      // Never called on this path: the acceptance step queues the job (its outbox entry).
+      intake: {
+        enqueue: async () => {
+          throw new Error("queued outside the acceptance");
+        },
+      },
+      receipts: service.intake.receipts,
+      outbox: new WritebackOutbox(telesync.prefix),
+      transitions: service.transitions,
+      stats: new DispositionStats(telesync.redis, telesync.prefix),
+      attempts: telesync.compliance.attempts,
+      abandonment: telesync.compliance.abandonmentGuard,
+      now: telesync.now,
+    });
+    const before = (await service.outcomes.dispositionCounts("q4")).connected ?? 0;
+    await expect(crashing.report(leased.leaseId, report("crash-o"))).rejects.toThrow(/killed/);
+    const queue = service.intake.queue("sf");
+    await eventually(
+      async () => (await queue.getJob(writebackJobId("o", "crash-o"))) !== undefined,
+      10_000,
+      "the relay queued the job",
+    );
+    await eventually(
+      async () => (await telesync.redis.xlen(new WritebackOutbox(telesync.prefix).key("sf"))) === 0,
+      10_000,
+      "the outbox emptied",
+    );
+
+    const retry = await h.call("POST", `/v1/leases/${leased.leaseId}/outcome`, outcomeBody("crash-o"));
+    expect(retry.status).toBe(202);
+    expect(await retry.json()).toMatchObject({ duplicate: true });
+    expect(
+      await telesync.dialQueues
+        .get("q4")
+        .queue.getJob(leased.lead.key)
+        .then((j) => j?.getState()),
+    ).toBe("completed");
+    expect((await service.outcomes.dispositionCounts("q4")).connected ?? 0).toBe(before + 1);
+    // One job for the outcome, whatever was retried: its id is the outcome's.
+    const jobs = await queue.getJobs(["waiting", "active", "delayed", "prioritized", "completed"]);
+    expect(
+      jobs.filter((j) => j.data.kind === "outcome" && j.data.outcome.outcomeId === "crash-o"),
+    ).toHaveLength(1);
   });
 });
 
