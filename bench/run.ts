@@ -6,7 +6,7 @@
  *   node build/bench/run.js sync writeback           # some of them
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
- * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, hubspot,
+ * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, due-block, hubspot,
  * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
  * Options: --sync-count N (50000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (1000 per phase),
@@ -26,6 +26,7 @@ import { Redis } from "ioredis";
 import { ensureLocalRedis } from "../src/runtime/local-redis.js";
 import { cdcOptOutBench } from "./cdc-optout-latency.js";
 import { gateBench } from "./compliance-gate.js";
+import { dueBlockBench } from "./due-block.js";
 import { hubspotBench } from "./hubspot.js";
 import { rateHeadersBench } from "./hubspot-rate-headers.js";
 import { leaseBench } from "./lease-latency.js";
@@ -75,6 +76,7 @@ const order = [
   "sync-cli",
   "writeback",
   "lease",
+  "due-block",
   "hubspot",
   "rate-headers",
   "lookup",
@@ -132,6 +134,7 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
         trickleSeconds: Number(values["trickle-seconds"]),
       }),
   ),
+  "due-block": [() => dueBlockBench()],
   lease: [
     () =>
       leaseBench({

@@ -38,6 +38,11 @@ export interface DueBurstOptions {
 const leadInMs = 2_000;
 /** When the burst falls due after its phase's first lease: inside the phase, not before it. */
 const fallMs = 300;
+/**
+ * The burst's window: leases begun from the fall to this long after it (the release timer ticks
+ * every second; its run follows). Both kinds are read over the same window of their phase.
+ */
+const windowMs = 1_500;
 /** A calm phase's held leads fall due a day later: the same write, nothing due in the run. */
 const farMs = 24 * 3_600_000;
 
@@ -51,11 +56,16 @@ const farMs = 24 * 3_600_000;
 export async function dueBurstRounds(options: DueBurstOptions): Promise<{
   calm: number[];
   stormy: number[];
+  /** The leases begun in the burst's window of each phase. */
+  calmWindow: number[];
+  stormyWindow: number[];
   figures: Record<string, Figure>;
 }> {
   const { dial, burst } = options;
   const calm: number[] = [];
   const stormy: number[] = [];
+  const calmWindow: number[] = [];
+  const stormyWindow: number[] = [];
   const perRound: string[] = [];
   let lateRelease = 0;
   let lateStart = 0;
@@ -81,6 +91,10 @@ export async function dueBurstRounds(options: DueBurstOptions): Promise<{
         options.disposition,
       );
       (kind === "stormy" ? stormy : calm).push(...run.latency);
+      const inWindow = run.latency.filter(
+        (_ms, i) => (run.startedMs[i] ?? -1) >= fallMs && (run.startedMs[i] ?? -1) < fallMs + windowMs,
+      );
+      (kind === "stormy" ? stormyWindow : calmWindow).push(...inWindow);
       p99s[kind] = latencySummary(run.latency).p99 ?? Number.NaN;
       if (kind === "stormy") {
         // Held leads of this burst still delayed when its phase ended: released after it, unmeasured.
@@ -96,15 +110,21 @@ export async function dueBurstRounds(options: DueBurstOptions): Promise<{
   const pooled = (values: number[]) => latencySummary(values);
   const without = pooled(calm);
   const withBurst = pooled(stormy);
+  const windowWithout = pooled(calmWindow);
+  const windowWith = pooled(stormyWindow);
   return {
     calm,
     stormy,
+    calmWindow,
+    stormyWindow,
     figures: {
       "burst: rounds (phase without, phase with; order alternating)": options.rounds,
       "burst: held leads added per phase": burst,
       "burst: lease p50/p99 ms without (pooled)": `${without.p50} / ${without.p99}`,
       "burst: lease p50/p99 ms with (pooled)": `${withBurst.p50} / ${withBurst.p99}`,
       "burst: p99 ms without / with per round": perRound.join("; "),
+      [`burst: lease n/p99/max ms without, ${fallMs}–${fallMs + windowMs} ms into the phase (pooled)`]: `${windowWithout.n} / ${windowWithout.p99} / ${windowWithout.max}`,
+      [`burst: lease n/p99/max ms with, ${fallMs}–${fallMs + windowMs} ms into the phase (pooled)`]: `${windowWith.n} / ${windowWith.p99} / ${windowWith.max}`,
       "burst: held leads released after their phase (should be 0)": lateRelease,
       "burst: phases started late (held-lead write longer than the lead-in)": lateStart,
     },
