@@ -65,8 +65,9 @@ export async function dueBlockBench(options: { burst?: number } = {}): Promise<B
           opts: { jobId: `r${i + k}`, delay: dueIn },
         })),
       );
+    const workerConnection = new Redis(own.url, { maxRetriesPerRequest: null });
     const worker = new Worker(name, null, {
-      connection: new Redis(own.url, { maxRetriesPerRequest: null }),
+      connection: workerConnection,
       prefix,
       autorun: false,
       lockDuration: 60_000,
@@ -78,6 +79,7 @@ export async function dueBlockBench(options: { burst?: number } = {}): Promise<B
     const promoting = (await scriptCalls(redis, 11)).sort((a, b) => b - a).slice(0, Math.ceil(burst / 1_000));
     const bullmq = latencySummary(promoting.map((us) => us / 1000));
     await worker.close();
+    workerConnection.disconnect();
     await queue.close();
 
     // telesync: the same burst held on a driven clock, released in the lease service's chunks.
