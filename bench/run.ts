@@ -6,11 +6,11 @@
  *   node build/bench/run.js sync writeback           # some of them
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
- * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, hubspot,
+ * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, due-block, hubspot,
  * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
  * Options: --sync-count N (50000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (1000 per phase),
- * --agents N,M (50,200), --paced-agents N (200; 0 skips), --hold-ms MIN-MAX (100-500), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
+ * --agents N,M (50,200), --paced-agents N (200; 0 skips), --burst-rounds N (3), --hold-ms MIN-MAX (100-500), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
  * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none),
  * --scale-outcomes N (1200), --scale-agents N (16).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) and the sync child with --cpu-prof.
@@ -26,6 +26,7 @@ import { Redis } from "ioredis";
 import { ensureLocalRedis } from "../src/runtime/local-redis.js";
 import { cdcOptOutBench } from "./cdc-optout-latency.js";
 import { gateBench } from "./compliance-gate.js";
+import { dueBlockBench } from "./due-block.js";
 import { hubspotBench } from "./hubspot.js";
 import { rateHeadersBench } from "./hubspot-rate-headers.js";
 import { leaseBench } from "./lease-latency.js";
@@ -47,6 +48,7 @@ const { values, positionals } = parseArgs({
     leases: { type: "string", default: "1000" },
     agents: { type: "string", default: "50,200" },
     "paced-agents": { type: "string", default: "200" },
+    "burst-rounds": { type: "string", default: "3" },
     "hold-ms": { type: "string", default: "100-500" },
     "hubspot-outcomes": { type: "string", default: "4000" },
     "hubspot-real": { type: "string", default: "10" },
@@ -74,6 +76,7 @@ const order = [
   "sync-cli",
   "writeback",
   "lease",
+  "due-block",
   "hubspot",
   "rate-headers",
   "lookup",
@@ -131,6 +134,7 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
         trickleSeconds: Number(values["trickle-seconds"]),
       }),
   ),
+  "due-block": [() => dueBlockBench()],
   lease: [
     () =>
       leaseBench({
@@ -141,6 +145,7 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
           .map(Number)
           .filter((n) => n > 0),
         pacedAgents: Number(values["paced-agents"]),
+        burstRounds: Number(values["burst-rounds"]),
         holdMs: holdRange(values["hold-ms"] ?? "100-500"),
       }),
   ],

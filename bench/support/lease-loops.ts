@@ -22,6 +22,8 @@ export interface LoopRun {
   seconds: number;
   /** ms per first step (lease, getNextJob, the route's request). */
   latency: number[];
+  /** When each first step began, ms after the run's start (same order as `latency`). */
+  startedMs: number[];
 }
 
 /**
@@ -39,6 +41,7 @@ export async function runLoops<T>(
   let issued = 0;
   let cycles = 0;
   const latency: number[] = [];
+  const startedMs: number[] = [];
   const startedAt = performance.now();
   await Promise.all(
     Array.from({ length: callers }, async () => {
@@ -48,12 +51,13 @@ export async function runLoops<T>(
         const t0 = performance.now();
         const value = await first();
         latency.push(performance.now() - t0);
+        startedMs.push(t0 - startedAt);
         if (value === undefined) return;
         await second(value, ++cycles);
       }
     }),
   );
-  return { cycles, seconds: (performance.now() - startedAt) / 1000, latency };
+  return { cycles, seconds: (performance.now() - startedAt) / 1000, latency, startedMs };
 }
 
 /** An outcome body as a dialer sends it (the API's payload). */

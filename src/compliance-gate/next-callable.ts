@@ -57,7 +57,8 @@ export class NextCallableQuery {
     const [entries, held] = await Promise.all([
       // Strictly after now: entries already due are being promoted by the lease that just ran.
       this.deps.redis.zrangebyscore(key, `(${now.getTime()}`, "+inf", "WITHSCORES", "LIMIT", 0, lookAhead),
-      // Held: delayed and not released (a released job's score is 0).
+      // Held: delayed and not released (a release moves jobs to wait; one released by an older
+      // version waits at score 0 for BullMQ).
       this.deps.redis.zcount(delayed, 1, "+inf"),
     ]);
     let leadKey: string | undefined;

@@ -3,7 +3,7 @@ import type { Lead } from "../model/lead.js";
 import type { PhoneKeys } from "../security/phone-keys.js";
 import type { Redis } from "./connection.js";
 import { ignoreReconnectErrors } from "./connection.js";
-import { DueIndex } from "./due-index.js";
+import { bullmqFallbackMs, DueIndex } from "./due-index.js";
 import { redisKeys } from "./keys.js";
 import { dialJobId, queueNames } from "./names.js";
 import { PhoneIndex } from "./phone-index.js";
@@ -134,20 +134,28 @@ export class DialQueue {
     for (let i = 0; i < toAdd.length; i += bulkSize) {
       const chunk = toAdd.slice(i, i + bulkSize);
       // BullMQ stamps each job with the real time it builds it (between these two readings) and
-      // delays it to stamp + delay: the chunk's holds with one delay lie in [from + delay, to + delay].
+      // delays it to stamp + its delay: the chunk's holds with one delay lie in [from + delay +
+      // fallback, to + delay + fallback] (BullMQ's promotion is the fallback: see `DueIndex`).
       const from = Date.now();
       await this.queue.addBulk(
         chunk.map(({ data, delay }) => ({
           name: jobName,
           data,
-          opts: { jobId: dialJobId(data.lead.key), ...(delay > 0 ? { delay } : {}) },
+          opts: {
+            jobId: dialJobId(data.lead.key),
+            ...(delay > 0 ? { delay: delay + bullmqFallbackMs } : {}),
+          },
         })),
       );
       const to = Date.now();
       const delays = new Set<number>();
       for (const { delay } of chunk) if (delay > 0) delays.add(delay);
       await this.dueIndex.holdRanges(
-        [...delays].map((delay) => ({ from: from + delay, to: to + delay, until: now + delay })),
+        [...delays].map((delay) => ({
+          from: from + delay + bullmqFallbackMs,
+          to: to + delay + bullmqFallbackMs,
+          until: now + delay,
+        })),
       );
     }
     counts.added = toAdd.length;
@@ -193,12 +201,16 @@ export class DialQueue {
 
   /**
    * Put a leased job back as delayed until `until` (telesync's clock): BullMQ gets the remaining
-   * duration in real time, the due index gets `until` (see `DueIndex`).
+   * duration in real time (plus its fallback margin, see `DueIndex`), the due index gets `until`.
    */
   async holdLeased(job: Job<DialJobData>, until: Date, token: string): Promise<void> {
-    const remaining = Math.max(0, until.getTime() - this.now().getTime());
+    const left = until.getTime() - this.now().getTime();
+    // A hold already due gets no margin: BullMQ promotes that one job at the next lease, as
+    // before, whether or not a release drops its entry first.
+    const remaining = left > 0 ? left + bullmqFallbackMs : 0;
     // Together (one round trip): a release between the two finds the job not yet delayed and only
-    // drops an entry that is due anyway, and BullMQ then promotes the job by its real-time delay.
+    // drops an entry that is due anyway; BullMQ then promotes the job by its real-time delay (the
+    // fallback margin late: a lead held a minute longer, never lost).
     await Promise.all([
       job.moveToDelayed(Date.now() + remaining, token),
       job.id ? this.dueIndex.hold([{ jobId: job.id, until: until.getTime() }]) : undefined,
@@ -206,12 +218,11 @@ export class DialQueue {
   }
 
   /**
-   * Release up to `limit` held jobs due on telesync's clock, in one script call (see `DueIndex`):
-   * how many due entries were taken and how many delayed jobs that made due for BullMQ, whose next
-   * `moveToActive` promotes them.
+   * Move up to `limit` held jobs due on telesync's clock to the wait list, earliest due first, in
+   * one script call (see `DueIndex`): how many due entries were taken and how many jobs were moved.
    */
   releaseDue(limit: number, now = this.now().getTime()): Promise<{ due: number; released: number }> {
-    return this.dueIndex.release(this.queue.toKey("delayed"), now, limit);
+    return this.dueIndex.release((type) => this.queue.toKey(type), now, limit, dialEventsKept);
   }
 
   async close(): Promise<void> {

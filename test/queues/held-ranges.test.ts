@@ -67,15 +67,16 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
 
     const start = clock;
     expect(await queue.releaseDue(1000, start + HOUR - 1)).toEqual({ due: 0, released: 0 });
-    // At start + 1 h: the 125 even leads, less the removed one, made due for BullMQ (score 0).
+    // At start + 1 h: the 125 even leads, less the removed one, moved to the wait list.
     expect(await queue.releaseDue(1000, start + HOUR)).toEqual({ due: 3, released: 124 });
-    const released = await redis.zrangebyscore(queue.queue.toKey("delayed"), 0, 0);
+    const released = await redis.lrange(queue.queue.toKey("wait"), 0, -1);
     expect(released.sort()).toEqual(Array.from({ length: 124 }, (_v, i) => lead(2 * (i + 1)).key).sort());
     // Released once: a second call finds nothing due.
     expect(await queue.releaseDue(1000, start + HOUR)).toEqual({ due: 0, released: 0 });
     expect(await queue.releaseDue(1000, start + 2 * HOUR)).toEqual({ due: 3, released: 125 });
     expect(await redis.zcard(dueKey())).toBe(0);
-    expect(await redis.zcount(queue.queue.toKey("delayed"), 1, "+inf")).toBe(0);
+    expect(await redis.zcard(queue.queue.toKey("delayed"))).toBe(0);
+    expect(await redis.llen(queue.queue.toKey("wait"))).toBe(249);
   });
 
   it("a range holding more jobs than one call's limit is released over several calls, each job once", async () => {
@@ -96,7 +97,7 @@ describe("DialQueue: sync holds as due ranges; the phone index in buckets", () =
     expect(await queue.releaseDue(100, at)).toEqual({ due: 100, released: 100 });
     expect(await queue.releaseDue(100, at)).toEqual({ due: 1, released: 50 });
     expect(await redis.zcount(dueKey(), "-inf", at)).toBe(0);
-    const released = await redis.zrangebyscore(queue.queue.toKey("delayed"), 0, 0);
+    const released = await redis.lrange(queue.queue.toKey("wait"), 0, -1);
     const mine = released.filter((key) => items.some((item) => item.lead.key === key));
     expect(mine.sort()).toEqual(items.map((item) => item.lead.key).sort());
     expect(await queue.releaseDue(100, at)).toEqual({ due: 0, released: 0 });
