@@ -9,6 +9,7 @@ import type { Lead } from "../model/lead.js";
 import { maskEmail, maskPhone } from "../observability/mask.js";
 import type { SeriesBucket } from "../outcomes/disposition-stats.js";
 import type { DialJobData } from "../queues/dial-queue.js";
+import { bullmqFallbackMs } from "../queues/due-index.js";
 import { dialJobId } from "../queues/names.js";
 import type { SyncRunRecord } from "../sync/sync-state.js";
 import type { DeadLetterEntry } from "../writeback/dead-letter.js";
@@ -18,6 +19,8 @@ export interface AdminDependencies {
   config: TelesyncConfig;
   now(): Date;
   dialQueue(campaign: string): Queue<DialJobData>;
+  /** When held jobs are due on telesync's clock (epoch ms), where telesync's due index knows it. */
+  heldUntil(campaign: string, jobIds: readonly string[]): Promise<Array<number | undefined>>;
   writebackQueue(integration: string): Queue;
   connector(integration: string): CrmConnector;
   syncRuns(sourceId: string, limit: number): Promise<SyncRunRecord[]>;
@@ -196,11 +199,18 @@ export class AdminData {
     const contacts = Object.entries(dispositions)
       .filter(([d]) => contactDispositions.has(d))
       .reduce((a, [, n]) => a + n, 0);
-    const callbacksDue = held
-      .filter((job) => (job.data.attempts ?? 0) > 0)
-      .map((job) => ({
+    const retried = held.filter((job) => (job.data.attempts ?? 0) > 0);
+    const until = await this.deps.heldUntil(
+      campaign,
+      retried.map((job) => job.id ?? ""),
+    );
+    const callbacksDue = retried
+      .map((job, i) => ({
         leadKey: job.data.lead.key,
-        dueAt: new Date((job.timestamp ?? 0) + (job.opts.delay ?? 0)).toISOString(),
+        // BullMQ's own delay runs a fallback margin past the due time (`bullmqFallbackMs`).
+        dueAt: new Date(
+          until[i] ?? (job.timestamp ?? 0) + Math.max(0, (job.opts.delay ?? 0) - bullmqFallbackMs),
+        ).toISOString(),
         attempts: job.data.attempts ?? 0,
       }))
       .sort((a, b) => a.dueAt.localeCompare(b.dueAt))

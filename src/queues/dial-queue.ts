@@ -225,6 +225,14 @@ export class DialQueue {
     return this.dueIndex.release((type) => this.queue.toKey(type), now, limit, dialEventsKept);
   }
 
+  /**
+   * When held jobs are due on telesync's clock, from the due index (a leased job put back: its exact
+   * `until`); undefined for a job held in a sync's range, whose real-time delay says it instead.
+   */
+  heldUntil(jobIds: readonly string[]): Promise<Array<number | undefined>> {
+    return this.dueIndex.dueTimes(jobIds);
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

@@ -173,6 +173,13 @@ export class DueIndex {
     return { due, released };
   }
 
+  /** When each job is due on telesync's clock (epoch ms), as held here; undefined when not held here. */
+  async dueTimes(jobIds: readonly string[]): Promise<Array<number | undefined>> {
+    if (jobIds.length === 0) return [];
+    const scores = await this.redis.zmscore(this.key, ...jobIds);
+    return scores.map((score) => (score === null ? undefined : Number(score)));
+  }
+
   async forget(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length > 0) await this.redis.zrem(this.key, ...jobIds);
   }

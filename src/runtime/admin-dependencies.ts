@@ -17,6 +17,7 @@ export function adminDependencies(
     prefix: telesync.prefix,
     now: () => telesync.now(),
     dialQueue: (campaign) => telesync.dialQueues.get(campaign).queue,
+    heldUntil: (campaign, jobIds) => telesync.dialQueues.get(campaign).heldUntil(jobIds),
     writebackQueue: (integration) => service.intake.queue(integration),
     connector: (integration) => telesync.connector(integration),
     syncRuns: (sourceId, limit) => telesync.syncState(sourceId).history(limit),

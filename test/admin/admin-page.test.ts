@@ -122,6 +122,15 @@ describe("admin page in a real browser", () => {
     // connected / all outcomes = 2 / 4.
     expect(await page.textContent("main")).toContain("50.0%");
     expect(await page.textContent("main")).toContain(retried.lead.key);
+    // no_answer retries in 1 h (the test config's policy) on telesync's clock: 20:00 + 1 h.
+    const report = (await (await h.call("GET", "/v1/admin/campaigns/q4")).json()) as {
+      callbacksDue: Array<{ leadKey: string; dueAt: string; attempts: number }>;
+    };
+    expect(report.callbacksDue).toContainEqual({
+      leadKey: retried.lead.key,
+      dueAt: "2026-12-01T21:00:00.000Z",
+      attempts: 1,
+    });
     await shot("campaign");
   });
 
