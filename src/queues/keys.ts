@@ -177,13 +177,16 @@ export class RedisKeys {
    * An integration's writeback outbox (a stream): outcome jobs appended by the acceptance script,
    * moved into the writeback queue by `OutboxRelay`. In the outcomes slot, beside the seen key and
    * the receipt the same script writes (not `writeback-…`: that family is the integration's queue);
-   * `writebackOutboxRelay`: the lock of the relay moving it.
+   * `writebackOutboxRelay`: the fenced lock of the relay moving it (`acquireFencedLock`).
    */
   writebackOutbox(integration: string): string {
     return this.key(slotTags.outcomes, `outbox:${integration}`);
   }
-  writebackOutboxRelay(integration: string): string {
-    return this.key(slotTags.outcomes, `outbox:${integration}:lock`);
+  writebackOutboxRelay(integration: string): { lock: string; fence: string } {
+    return {
+      lock: this.key(slotTags.outcomes, `outbox:${integration}:lock`),
+      fence: this.key(slotTags.outcomes, `outbox:${integration}:fence`),
+    };
   }
   /** An appointment's latest changeId (reschedules and cancels: only the latest is written). */
   appointmentLatest(appointmentHash: string): string {

@@ -1,7 +1,7 @@
 import type { ChangeStream, ChangeStreamPositions } from "../../connectors/types.js";
 import type { Logger } from "../observability/logger.js";
 import type { Redis } from "../queues/connection.js";
-import { acquireSyncLock, type SyncLock, type SyncLockKeys } from "./sync-lock.js";
+import { acquireFencedLock, type FencedLock, type FencedLockKeys } from "../queues/fenced-lock.js";
 
 /**
  * An integration's change-stream positions, written only while `fence` still holds the leader lock
@@ -55,13 +55,13 @@ export interface ChangeStreamLeaderDependencies {
  * stored replay ids. A leader whose renewal fails closes its stream at once.
  */
 export class ChangeStreamLeader {
-  private lock: SyncLock | undefined;
+  private lock: FencedLock | undefined;
   private stream: ChangeStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   /** One step at a time: an attempt, a renewal or the close. */
   private chain: Promise<void> = Promise.resolve();
-  private readonly keys: SyncLockKeys;
+  private readonly keys: FencedLockKeys;
 
   constructor(private readonly deps: ChangeStreamLeaderDependencies) {
     this.keys = { lock: `${deps.positionsKey}:lock`, fence: `${deps.positionsKey}:fence` };
@@ -109,7 +109,7 @@ export class ChangeStreamLeader {
       await this.stepDown();
       return;
     }
-    const attempt = await acquireSyncLock(this.deps.redis, this.keys, this.deps.ttlMs);
+    const attempt = await acquireFencedLock(this.deps.redis, this.keys, this.deps.ttlMs);
     if (!attempt.acquired) return;
     this.lock = attempt.lock;
     const { fence } = attempt.lock;

@@ -6,8 +6,8 @@ import type { FieldMapping, SourceConfig } from "../config/schema.js";
 import { fieldsRead } from "../mapping/map-record.js";
 import type { Lead } from "../model/lead.js";
 import type { DialQueue } from "../queues/dial-queue.js";
+import type { FencedLock } from "../queues/fenced-lock.js";
 import { applyPage } from "./apply-page.js";
-import type { SyncLock } from "./sync-lock.js";
 import type { SyncRunRecord, SyncState } from "./sync-state.js";
 
 export interface RecordProblem {
@@ -95,7 +95,7 @@ export async function runSync(deps: SyncDependencies, options: SyncOptions = {})
   const { source, connector, mapping, state, queue } = deps;
   const full = options.full === true;
   const dryRun = options.dryRun === true;
-  let lock: SyncLock | undefined;
+  let lock: FencedLock | undefined;
   if (!dryRun) {
     const attempt = await state.acquireLock(deps.lockTtlMs);
     if (!attempt.acquired) {

@@ -1,6 +1,6 @@
 import type { Redis } from "../queues/connection.js";
+import { acquireFencedLock, type LockAttempt } from "../queues/fenced-lock.js";
 import { redisKeys } from "../queues/keys.js";
-import { acquireSyncLock, type LockAttempt } from "./sync-lock.js";
 
 /** One finished (or failed) sync run, kept for operators (`telesync status`, API). */
 export interface SyncRunRecord {
@@ -190,11 +190,11 @@ export class SyncState {
   }
 
   /**
-   * One sync of a source at a time, across processes, with a fence (see `SyncLock`). The lock lives
+   * One sync of a source at a time, across processes, with a fence (see `FencedLock`). The lock lives
    * `ttlMs` unless renewed, so a crashed holder's lapses by itself.
    */
   acquireLock(ttlMs = 15_000): Promise<LockAttempt> {
-    return acquireSyncLock(this.redis, { lock: this.key("lock"), fence: this.key("fence") }, ttlMs);
+    return acquireFencedLock(this.redis, { lock: this.key("lock"), fence: this.key("fence") }, ttlMs);
   }
 
   /**

@@ -1,7 +1,7 @@
-import { randomUUID } from "node:crypto";
 import type { Logger } from "../observability/logger.js";
 import type { Redis, RedisTarget } from "../queues/connection.js";
 import { createRedis } from "../queues/connection.js";
+import { acquireFencedLock, type FencedLock, type FencedLockKeys } from "../queues/fenced-lock.js";
 import { redisKeys } from "../queues/keys.js";
 import type { OutcomeJob } from "./jobs.js";
 import { type WritebackIntake, writebackJobId } from "./outcome-intake.js";
@@ -23,23 +23,6 @@ export class WritebackOutbox {
   entry(job: OutcomeJob): { key: string; fields: string[] } {
     return { key: this.key(job.lead.integration), fields: ["job", JSON.stringify(job)] };
   }
-}
-
-/** Takes the lock when free or ours (renewed); KEYS[1] lock, ARGV[1] token, ARGV[2] TTL ms. */
-const leadScript = `
-local holder = redis.call('GET', KEYS[1])
-if holder and holder ~= ARGV[1] then return 0 end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
-`;
-const releaseScript = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
-
-interface RelayCommands {
-  telesyncOutboxLead(lock: string, token: string, ttlMs: string): Promise<number>;
-  telesyncOutboxRelease(lock: string, token: string): Promise<number>;
 }
 
 export interface OutboxRelayDependencies {
@@ -76,13 +59,13 @@ export interface OutboxRelayOptions {
  * its lock) queue the same ids and delete the same entries: nothing lost, one job per id.
  */
 export class OutboxRelay {
-  private readonly redis: Redis & RelayCommands;
   private readonly reader: Redis;
   private readonly key: string;
-  private readonly lockKey: string;
-  private readonly token = randomUUID();
+  private readonly lockKeys: FencedLockKeys;
   private readonly options: Required<OutboxRelayOptions>;
-  private leadingSince: number | undefined;
+  private lock: FencedLock | undefined;
+  /** When the lock was last taken or renewed (it is renewed a third of its TTL later). */
+  private renewedAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   private wake: (() => void) | undefined;
   private readonly running: Promise<void>;
@@ -91,11 +74,6 @@ export class OutboxRelay {
     private readonly deps: OutboxRelayDependencies,
     options: OutboxRelayOptions = {},
   ) {
-    if (!("telesyncOutboxLead" in deps.redis)) {
-      deps.redis.defineCommand("telesyncOutboxLead", { numberOfKeys: 1, lua: leadScript });
-      deps.redis.defineCommand("telesyncOutboxRelease", { numberOfKeys: 1, lua: releaseScript });
-    }
-    this.redis = deps.redis as Redis & RelayCommands;
     this.options = {
       batchSize: options.batchSize ?? 500,
       lockTtlMs: options.lockTtlMs ?? 10_000,
@@ -104,7 +82,7 @@ export class OutboxRelay {
     };
     const keys = redisKeys(deps.prefix);
     this.key = keys.writebackOutbox(deps.integrationId);
-    this.lockKey = keys.writebackOutboxRelay(deps.integrationId);
+    this.lockKeys = keys.writebackOutboxRelay(deps.integrationId);
     this.reader = createRedis(deps.target, "worker");
     this.running = this.run();
   }
@@ -120,7 +98,7 @@ export class OutboxRelay {
         if (entries.length > 0 && !this.closed) await this.relay(entries);
       } catch (error) {
         if (this.closed) break;
-        this.leadingSince = undefined;
+        this.renewedAt = Number.NEGATIVE_INFINITY;
         this.deps.log.warn(
           { err: error, integration: this.deps.integrationId },
           "writeback outbox relay failed; retrying (the entries stay in the outbox)",
@@ -130,13 +108,25 @@ export class OutboxRelay {
     }
   }
 
-  /** Whether this relay holds the lock, taken or renewed when a third of its TTL has passed. */
+  /**
+   * Whether this relay holds the lock: renewed when a third of its TTL has passed (taken back if it
+   * lapsed and nobody took it since), else taken if free.
+   */
   private async lead(): Promise<boolean> {
     const now = Date.now();
-    if (this.leadingSince !== undefined && now - this.leadingSince < this.options.lockTtlMs / 3) return true;
-    const led = await this.redis.telesyncOutboxLead(this.lockKey, this.token, String(this.options.lockTtlMs));
-    this.leadingSince = led === 1 ? now : undefined;
-    return led === 1;
+    if (this.lock !== undefined) {
+      if (now - this.renewedAt < this.options.lockTtlMs / 3) return true;
+      if (await this.lock.heartbeat()) {
+        this.renewedAt = now;
+        return true;
+      }
+      this.lock = undefined;
+    }
+    const attempt = await acquireFencedLock(this.deps.redis, this.lockKeys, this.options.lockTtlMs);
+    if (!attempt.acquired) return false;
+    this.lock = attempt.lock;
+    this.renewedAt = now;
+    return true;
   }
 
   /** The oldest entries (every entry left is not yet relayed), waiting up to `blockMs` for one. */
@@ -179,7 +169,7 @@ export class OutboxRelay {
         })),
       );
     // Only what was read, by id: entries appended meanwhile stay for the next read.
-    await this.redis.xdel(this.key, ...entries.map(([id]) => id));
+    await this.deps.redis.xdel(this.key, ...entries.map(([id]) => id));
   }
 
   private pause(ms: number): Promise<void> {
@@ -200,7 +190,6 @@ export class OutboxRelay {
     // Ends a blocked read at once.
     this.reader.disconnect();
     await this.running;
-    if (this.leadingSince !== undefined)
-      await this.redis.telesyncOutboxRelease(this.lockKey, this.token).catch(() => {});
+    await this.lock?.release().catch(() => {});
   }
 }

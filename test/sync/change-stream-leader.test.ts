@@ -1,10 +1,10 @@
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ChangeStream } from "../../connectors/types.js";
+import { acquireFencedLock } from "../../src/queues/fenced-lock.js";
 import { TelesyncService } from "../../src/runtime/service.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { ChangeStreamLeader, FencedChangeStreamPositions } from "../../src/sync/change-stream-leader.js";
-import { acquireSyncLock } from "../../src/sync/sync-lock.js";
 import { type ConfigInput, eventually, type Harness, startHarness } from "../support/harness.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
@@ -87,13 +87,13 @@ describe("FencedChangeStreamPositions", () => {
     const key = `${prefix}:change-stream:sf`;
     const keys = { lock: `${key}:lock`, fence: `${key}:fence` };
     try {
-      const first = await acquireSyncLock(redis, keys, 60_000);
+      const first = await acquireFencedLock(redis, keys, 60_000);
       if (!first.acquired) throw new Error("lock not acquired");
       const old = new FencedChangeStreamPositions(redis, key, keys.fence, first.lock.fence);
       await old.set("/data/LeadChangeEvent", "41");
       // The lock lapses (a stalled leader) and another worker takes it.
       await redis.del(keys.lock);
-      const next = await acquireSyncLock(redis, keys, 60_000);
+      const next = await acquireFencedLock(redis, keys, 60_000);
       if (!next.acquired) throw new Error("lock not acquired");
       const current = new FencedChangeStreamPositions(redis, key, keys.fence, next.lock.fence);
       await current.set("/data/LeadChangeEvent", "57");

@@ -36,6 +36,21 @@ function killedBeforeTrim(redis: Redis, trims: { tried: number }): Redis {
   });
 }
 
+/** `redis` counting the relay's XDELs: the trims only the relay holding the lock makes. */
+function countingTrims(redis: Redis, trims: { made: number }): Redis {
+  return new Proxy(redis, {
+    get(target, property) {
+      const value = Reflect.get(target, property) as unknown;
+      if (property === "xdel" && typeof value === "function")
+        return (...args: unknown[]) => {
+          trims.made++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
 describe("writeback outbox relay (real Redis, real BullMQ)", () => {
   let prefix: string;
   let redis: Redis;
@@ -149,5 +164,32 @@ describe("writeback outbox relay (real Redis, real BullMQ)", () => {
       await Promise.all(relays.splice(0).map((r) => r.close()));
       for (const other of others) other.disconnect();
     }
+  });
+
+  it("one relay at a time holds the fenced lock; when it closes, a waiting one takes over", async () => {
+    const first = { made: 0 };
+    const second = { made: 0 };
+    const leader = relay(countingTrims(redis, first));
+    const lockKey = `${outbox.key("sf")}:lock`;
+    await eventually(
+      async () => (await redis.get(lockKey)) !== null,
+      10_000,
+      "the first relay took the lock",
+    );
+    relay(countingTrims(redis, second));
+    for (const n of [1, 2, 3, 4, 5, 6]) await accept(`l${n}`);
+    await eventually(async () => (await outboxLength()) === 0, 10_000, "outbox emptied by the leader");
+    expect(first.made).toBeGreaterThan(0);
+    expect(second.made).toBe(0);
+
+    await leader.close();
+    for (const n of [7, 8, 9]) await accept(`l${n}`);
+    await eventually(
+      async () => (await outboxLength()) === 0,
+      10_000,
+      "outbox emptied by the one that took over",
+    );
+    expect(second.made).toBeGreaterThan(0);
+    expect(await queuedIds()).toEqual(ids("l1", "l2", "l3", "l4", "l5", "l6", "l7", "l8", "l9"));
   });
 });

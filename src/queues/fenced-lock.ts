@@ -1,11 +1,11 @@
-import type { Redis } from "../queues/connection.js";
+import type { Redis } from "./connection.js";
 
 /**
  * A fenced lock: each holder gets a number one higher than the last (its fence). Writes that must
  * come from the current holder check the fence key in the same script, so a holder that stalled
  * past its lock (GC pause, network partition) and carries on cannot overwrite a newer run's work.
  */
-export interface SyncLock {
+export interface FencedLock {
   readonly fence: number;
   readonly ttlMs: number;
   /** Keep the lock alive; false when a newer holder took over (this run must stop). */
@@ -14,11 +14,11 @@ export interface SyncLock {
 }
 
 export type LockAttempt =
-  | { acquired: true; lock: SyncLock }
+  | { acquired: true; lock: FencedLock }
   /** Held by fence `heldBy`; it expires in `expiresInMs` unless its holder is alive and renews it. */
   | { acquired: false; heldBy: number; expiresInMs: number };
 
-export interface SyncLockKeys {
+export interface FencedLockKeys {
   lock: string;
   fence: string;
 }
@@ -47,7 +47,11 @@ return 0
  * Take the lock for `ttlMs` (a duration: Redis expires it, no host clock involved). A crashed
  * holder's lock lapses after at most `ttlMs`; a live one renews it with `heartbeat`.
  */
-export async function acquireSyncLock(redis: Redis, keys: SyncLockKeys, ttlMs: number): Promise<LockAttempt> {
+export async function acquireFencedLock(
+  redis: Redis,
+  keys: FencedLockKeys,
+  ttlMs: number,
+): Promise<LockAttempt> {
   const [ok, fence, ttl] = (await redis.eval(ACQUIRE, 2, keys.lock, keys.fence, String(ttlMs))) as number[];
   if (ok !== 1) return { acquired: false, heldBy: Number(fence), expiresInMs: Math.max(0, Number(ttl)) };
   const own = String(fence);
