@@ -34,6 +34,9 @@ export const bullmqFallbackMs = 60_000;
  * racing move each job once (and overlapping ranges move it once). A range with more jobs than the
  * budget keeps its entry and the call answers `limit` entries taken: call again. Returns {due
  * entries taken, jobs moved to wait}.
+ *
+ * BullMQ is pinned exactly (package.json) because of this copy; test/queues/bullmq-promotion-copy
+ * fails when the BullMQ scripts it mirrors change.
  */
 const releaseScript = `
 local limit = tonumber(ARGV[2])
