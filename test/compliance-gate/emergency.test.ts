@@ -9,22 +9,12 @@ import { configSchema } from "../../src/config/schema.js";
 import type { Lead } from "../../src/model/lead.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { type ConfigInput, salesforceTestConfigInput, unscreened } from "../support/harness.js";
+import { salesforceLead } from "../support/leads.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 import { writeConfigFile } from "./support.js";
 
 function lead(phone: string, region: string): Lead {
-  return {
-    key: `sf/Lead/${phone}`,
-    integration: "sf",
-    objectType: "Lead",
-    crmId: phone,
-    phone,
-    country: "US",
-    region,
-    doNotCall: false,
-    extra: {},
-    modifiedAt: new Date().toISOString(),
-  };
+  return salesforceLead(phone, phone, { country: "US", region, modifiedAt: new Date().toISOString() });
 }
 
 // La. R.S. 45:844.31(A): no telephonic solicitation during a state of emergency declared by the

@@ -8,6 +8,7 @@ import { configSchema } from "../../src/config/schema.js";
 import type { Lead } from "../../src/model/lead.js";
 import { createTelesync, type Telesync } from "../../src/runtime/telesync.js";
 import { type ConfigInput, salesforceTestConfigInput, unscreened } from "../support/harness.js";
+import { salesforceLead } from "../support/leads.js";
 import { dropPrefix, uniquePrefix } from "../support/redis.js";
 import { insertLeads, withAddress, writeConfigFile } from "./support.js";
 
@@ -15,18 +16,7 @@ const DAY = 86_400_000;
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function lead(phone: string, region: string): Lead {
-  return {
-    key: `sf/Lead/${phone}`,
-    integration: "sf",
-    objectType: "Lead",
-    crmId: phone,
-    phone,
-    country: "US",
-    region,
-    doNotCall: false,
-    extra: {},
-    modifiedAt: new Date().toISOString(),
-  };
+  return salesforceLead(phone, phone, { country: "US", region, modifiedAt: new Date().toISOString() });
 }
 
 describe("registry snapshots: `telesync registry import` and the gate", () => {

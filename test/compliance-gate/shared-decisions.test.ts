@@ -7,6 +7,7 @@ import type { Lead } from "../../src/model/lead.js";
 import { createRedis, type Redis } from "../../src/queues/connection.js";
 import { parseKeyList } from "../../src/security/key-material.js";
 import { PhoneKeys } from "../../src/security/phone-keys.js";
+import { salesforceLead } from "../support/leads.js";
 import { dropPrefix, redisUrl } from "../support/redis.js";
 
 /** Tuesday 19:00 UTC (14:00 in New York) and 13 hours later (03:00 in New York). */
@@ -20,19 +21,12 @@ function phoneKeys(): PhoneKeys {
 }
 
 function lead(phone: string, region: string, extra: Partial<Lead> = {}): Lead {
-  return {
-    key: `sf/Lead/${phone}`,
-    integration: "sf",
-    objectType: "Lead",
-    crmId: phone,
-    phone,
+  return salesforceLead(phone, phone, {
     country: "US",
     region,
-    doNotCall: false,
-    extra: {},
     modifiedAt: "2026-11-30T00:00:00.000Z",
     ...extra,
-  };
+  });
 }
 
 /**

@@ -3,19 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Lead } from "../../src/model/lead.js";
 import { DialQueueRegistry, UnknownCampaignError } from "../../src/queues/dial-queue-registry.js";
 import { securityKeysFromEnv } from "../../src/security/security-keys.js";
+import { salesforceLead } from "../support/leads.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 function lead(crmId: string, phone: string): Lead {
-  return {
-    key: `sf/Lead/${crmId}`,
-    integration: "sf",
-    objectType: "Lead",
-    crmId,
-    phone,
-    doNotCall: false,
-    extra: {},
-    modifiedAt: "2026-11-30T10:00:00.000Z",
-  };
+  return salesforceLead(crmId, phone);
 }
 
 describe("DialQueueRegistry: every campaign's dial queue, opened on first use", () => {

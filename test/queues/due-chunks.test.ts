@@ -4,6 +4,7 @@ import type { Lead } from "../../src/model/lead.js";
 import { DialQueue } from "../../src/queues/dial-queue.js";
 import { redisKeys } from "../../src/queues/keys.js";
 import { securityKeysFromEnv } from "../../src/security/security-keys.js";
+import { salesforceLead } from "../support/leads.js";
 import { dropPrefix, redisUrl, uniquePrefix } from "../support/redis.js";
 
 const HOUR = 3_600_000;
@@ -11,17 +12,7 @@ const burst = 10_000;
 const chunk = 100;
 
 function lead(n: number): Lead {
-  const crmId = `00Q${String(n).padStart(15, "0")}`;
-  return {
-    key: `sf/Lead/${crmId}`,
-    integration: "sf",
-    objectType: "Lead",
-    crmId,
-    phone: `+1212${String(n).padStart(7, "0")}`,
-    doNotCall: false,
-    extra: {},
-    modifiedAt: "2026-11-30T10:00:00.000Z",
-  };
+  return salesforceLead(`00Q${String(n).padStart(15, "0")}`, `+1212${String(n).padStart(7, "0")}`);
 }
 
 /**
