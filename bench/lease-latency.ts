@@ -47,6 +47,7 @@ import {
   outcomeReport,
   rawBullmq,
   telesyncLoops,
+  withCpu,
 } from "./support/lease-loops.js";
 import { pacedPhase } from "./support/paced-agents.js";
 import { type SandboxProcess, startSandboxProcess } from "./support/sandbox-process.js";
@@ -82,6 +83,28 @@ const ownCpu = (): CpuUsage => {
   return { userUs: usage.user, systemUs: usage.system };
 };
 const perSecond = (run: LoopRun) => run.cycles / run.seconds;
+
+/**
+ * CPU per cycle of the library's loop and raw BullMQ's, in this process and in Redis. Both loops
+ * saturate the machine's cores, so when both are CPU-bound their throughput ratio is about the
+ * inverse ratio of their CPU per cycle: the ceiling the library's ratio can reach without spending
+ * less CPU per lease + outcome.
+ */
+function cpuBound(agents: number, lib: LoopRun, raw: LoopRun): Record<string, Figure> {
+  const per = (run: LoopRun, ms: number | undefined) => (ms ?? Number.NaN) / Math.max(1, run.cycles);
+  const libProcess = per(lib, lib.cpu?.processMs);
+  const libRedis = per(lib, lib.cpu?.redisMs);
+  const rawProcess = per(raw, raw.cpu?.processMs);
+  const rawRedis = per(raw, raw.cpu?.redisMs);
+  return {
+    [`${agents} agents: CPU ms per cycle in this process, library / raw BullMQ`]: `${round(libProcess, 3)} / ${round(rawProcess, 3)}`,
+    [`${agents} agents: Redis CPU ms per cycle, library / raw BullMQ`]: `${round(libRedis, 3)} / ${round(rawRedis, 3)}`,
+    [`${agents} agents: library ratio bound by CPU per cycle (raw's process + Redis CPU ÷ library's)`]: round(
+      (rawProcess + rawRedis) / (libProcess + libRedis),
+      2,
+    ),
+  };
+}
 const p99 = (run: LoopRun) => latencySummary(run.latency).p99 ?? Number.NaN;
 
 export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResult> {
@@ -189,9 +212,10 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
           lockMs,
         });
         // CPU per unit of work, beside the rates: less sensitive to what else the machine runs.
-        const libFrom = ownCpu();
-        const lib = await telesyncLoops(library, "bench", agents, perPhase, dispositionMix);
-        const libCpuMs = cpuMs(libFrom, ownCpu());
+        const lib = await withCpu(telesync.redis, () =>
+          telesyncLoops(library, "bench", agents, perPhase, dispositionMix),
+        );
+        const libCpuMs = lib.cpu.processMs;
         await runAgents({ ...common, agents, leases: warmup });
         const serviceFrom = await service.usage();
         const http = await runAgents({ ...common, agents, leases: perPhase });
@@ -239,6 +263,7 @@ export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResul
             stubCpuMs / Math.max(1, stubRequests),
             3,
           ),
+          ...cpuBound(agents, lib, rawRun),
           // What HTTP adds to a request over the library's work, beside the whole of a trivial request.
           [`${agents} agents: HTTP CPU ms per request beyond the library's (service − library per cycle, ÷ 2)`]:
             round((serviceCpuMs / Math.max(1, http.leases) - libCpuMs / Math.max(1, lib.cycles)) / 2, 3),

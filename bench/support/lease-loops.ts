@@ -24,6 +24,28 @@ export interface LoopRun {
   latency: number[];
   /** When each first step began, ms after the run's start (same order as `latency`). */
   startedMs: number[];
+  /** CPU ms (user + system) of the loop alone: this process, and the Redis server's (INFO cpu). */
+  cpu?: { processMs: number; redisMs: number };
+}
+
+/** The Redis server's CPU so far (user + system, main thread and children), ms, from INFO cpu. */
+export async function redisCpuMs(redis: Pick<Redis, "info">): Promise<number> {
+  const info = await redis.info("cpu");
+  const seconds = (field: string) => Number(new RegExp(`^${field}:([0-9.]+)`, "m").exec(info)?.[1] ?? 0);
+  return (seconds("used_cpu_user") + seconds("used_cpu_sys")) * 1000;
+}
+
+/** `run` with the CPU it cost this process and the Redis server (nothing else should use either). */
+export async function withCpu(
+  redis: Pick<Redis, "info">,
+  run: () => Promise<LoopRun>,
+): Promise<LoopRun & { cpu: { processMs: number; redisMs: number } }> {
+  const redisFrom = await redisCpuMs(redis);
+  const from = process.cpuUsage();
+  const result = await run();
+  const used = process.cpuUsage(from);
+  const redisMs = (await redisCpuMs(redis)) - redisFrom;
+  return { ...result, cpu: { processMs: (used.user + used.system) / 1000, redisMs } };
 }
 
 /**
@@ -135,17 +157,19 @@ export async function rawBullmq(options: {
       );
     }
     const loop = () =>
-      runLoops(
-        options.callers,
-        total,
-        async () => {
-          const token = randomUUID();
-          const job = (await worker.getNextJob(token, { block: false })) as Job | undefined;
-          return job ? { job, token } : undefined;
-        },
-        async ({ job, token }) => {
-          await job.moveToCompleted({ outcome: "connected" }, token, false);
-        },
+      withCpu(producer, () =>
+        runLoops(
+          options.callers,
+          total,
+          async () => {
+            const token = randomUUID();
+            const job = (await worker.getNextJob(token, { block: false })) as Job | undefined;
+            return job ? { job, token } : undefined;
+          },
+          async ({ job, token }) => {
+            await job.moveToCompleted({ outcome: "connected" }, token, false);
+          },
+        ),
       );
     if (!options.countTrips) return await loop();
     let run: LoopRun | undefined;
