@@ -7,12 +7,12 @@
  *   node build/bench/run.js writeback --writeback-sizes 1000
  *
  * Benchmarks: sync (sync-lib + sync-night + sync-cli), sync-lib, sync-night, sync-cli, writeback, lease, due-block, hubspot,
- * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min).
+ * rate-headers, lookup, cdc, gate, scale (not in `all`: ~6 min), sync-scale (not in `all`: 100k and 1M night syncs).
  * Options: --sync-count N (50000), --writeback-sizes a,b (5000),
  * --writeback-clients M (20), --trickle-rate R (50/s), --trickle-seconds S (20), --leases N (1000 per phase),
  * --agents N,M (50,200), --paced-agents N (200; 0 skips), --burst-rounds N (3), --hold-ms MIN-MAX (100-500), --hubspot-outcomes N (4000), --hubspot-real L (10), --hubspot-configured C (100),
  * --lookups N (500), --cdc-count N (100), --results FILE (bench/results.json; "-" for none),
- * --scale-outcomes N (1200), --scale-agents N (16).
+ * --scale-outcomes N (1200), --scale-agents N (16), --scale-counts SMALL,LARGE (100000,1000000).
  * BENCH_CPU_PROF=<dir> profiles the service child (writeback, lease) and the sync child with --cpu-prof.
  *
  * Every benchmark's `comparisons` (figure beside its same-run baseline, ratio, target) are printed as
@@ -34,6 +34,7 @@ import { lookupBench } from "./lookup.js";
 import { scaleOutBench } from "./scale-out.js";
 import { type BenchResult, type Comparison, type Figure, printResult, round } from "./support/common.js";
 import { syncBench, syncCliBench } from "./sync-100k.js";
+import { syncScaleBench } from "./sync-scale.js";
 import { writebackBench } from "./writeback.js";
 
 const { values, positionals } = parseArgs({
@@ -58,6 +59,7 @@ const { values, positionals } = parseArgs({
     results: { type: "string", default: "bench/results.json" },
     "scale-outcomes": { type: "string", default: "1200" },
     "scale-agents": { type: "string", default: "16" },
+    "scale-counts": { type: "string", default: "100000,1000000" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -83,11 +85,13 @@ const order = [
   "cdc",
   "gate",
   "scale",
+  "sync-scale",
 ] as const;
 type Name = (typeof order)[number];
-// `scale` starts clusters and 2 × 4 service processes (~6 min): run it by name, outside the 10-minute `all`.
+// `scale` starts clusters and 2 × 4 service processes (~6 min), `sync-scale` seeds and syncs 1M leads
+// (minutes): run them by name, outside the 10-minute `all`.
 const aliases: Record<string, readonly Name[]> = {
-  all: order.filter((name) => name !== "scale"),
+  all: order.filter((name) => name !== "scale" && name !== "sync-scale"),
   sync: ["sync-lib", "sync-night", "sync-cli"],
 };
 
@@ -162,6 +166,9 @@ const benches: Record<Name, Array<() => Promise<BenchResult>>> = {
   lookup: [() => lookupBench({ redisUrl, numbers: Number(values.lookups) })],
   cdc: [() => cdcOptOutBench({ redisUrl, count: Number(values["cdc-count"]) })],
   gate: [async () => gateBench()],
+  "sync-scale": [
+    () => syncScaleBench({ redisUrl, counts: (values["scale-counts"] ?? "").split(",").map(Number) }),
+  ],
   scale: [
     () =>
       scaleOutBench({ outcomes: Number(values["scale-outcomes"]), agents: Number(values["scale-agents"]) }),
