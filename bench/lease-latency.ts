@@ -41,10 +41,14 @@ import {
 import { benchApiKey, salesforceBenchConfig } from "./support/configs.js";
 import { dueBurstRounds } from "./support/due-burst.js";
 import {
+  type CpuUsage,
+  cpuBound,
+  cpuMs,
   httpRequests,
   type LoopRun,
   leaseCycleRoundTrips,
   outcomeReport,
+  ownCpu,
   rawBullmq,
   telesyncLoops,
   withCpu,
@@ -71,40 +75,8 @@ export interface LeaseBenchOptions {
 
 const warmup = 200;
 
-interface CpuUsage {
-  userUs: number;
-  systemUs: number;
-}
-const cpuMs = (from: CpuUsage, to: CpuUsage) =>
-  (to.userUs + to.systemUs - from.userUs - from.systemUs) / 1000;
-/** This process's CPU (user + system µs), in the children's USAGE shape. */
-const ownCpu = (): CpuUsage => {
-  const usage = process.cpuUsage();
-  return { userUs: usage.user, systemUs: usage.system };
-};
 const perSecond = (run: LoopRun) => run.cycles / run.seconds;
 
-/**
- * CPU per cycle of the library's loop and raw BullMQ's, in this process and in Redis. Both loops
- * saturate the machine's cores, so when both are CPU-bound their throughput ratio is about the
- * inverse ratio of their CPU per cycle: the ceiling the library's ratio can reach without spending
- * less CPU per lease + outcome.
- */
-function cpuBound(agents: number, lib: LoopRun, raw: LoopRun): Record<string, Figure> {
-  const per = (run: LoopRun, ms: number | undefined) => (ms ?? Number.NaN) / Math.max(1, run.cycles);
-  const libProcess = per(lib, lib.cpu?.processMs);
-  const libRedis = per(lib, lib.cpu?.redisMs);
-  const rawProcess = per(raw, raw.cpu?.processMs);
-  const rawRedis = per(raw, raw.cpu?.redisMs);
-  return {
-    [`${agents} agents: CPU ms per cycle in this process, library / raw BullMQ`]: `${round(libProcess, 3)} / ${round(rawProcess, 3)}`,
-    [`${agents} agents: Redis CPU ms per cycle, library / raw BullMQ`]: `${round(libRedis, 3)} / ${round(rawRedis, 3)}`,
-    [`${agents} agents: library ratio bound by CPU per cycle (raw's process + Redis CPU ÷ library's)`]: round(
-      (rawProcess + rawRedis) / (libProcess + libRedis),
-      2,
-    ),
-  };
-}
 const p99 = (run: LoopRun) => latencySummary(run.latency).p99 ?? Number.NaN;
 
 export async function leaseBench(options: LeaseBenchOptions): Promise<BenchResult> {

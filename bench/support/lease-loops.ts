@@ -8,6 +8,7 @@ import type { LeaseService } from "../../src/dialer/lease-service.js";
 import type { OutcomeReport, OutcomeService } from "../../src/outcomes/outcome-service.js";
 import { createRedis } from "../../src/queues/connection.js";
 import { holdFor, post } from "./agents.js";
+import { type Figure, round } from "./common.js";
 
 /** What `countRoundTrips` saw. */
 export interface RoundTrips {
@@ -293,4 +294,38 @@ export async function leaseCycleRoundTrips(
     done++;
   }
   return { cycles: done, lease, outcome };
+}
+
+export interface CpuUsage {
+  userUs: number;
+  systemUs: number;
+}
+export const cpuMs = (from: CpuUsage, to: CpuUsage) =>
+  (to.userUs + to.systemUs - from.userUs - from.systemUs) / 1000;
+/** This process's CPU (user + system µs), in the children's USAGE shape. */
+export const ownCpu = (): CpuUsage => {
+  const usage = process.cpuUsage();
+  return { userUs: usage.user, systemUs: usage.system };
+};
+
+/**
+ * CPU per cycle of the library's loop and raw BullMQ's, in this process and in Redis. Both loops
+ * saturate the machine's cores, so when both are CPU-bound their throughput ratio is about the
+ * inverse ratio of their CPU per cycle: the ceiling the library's ratio can reach without spending
+ * less CPU per lease + outcome.
+ */
+export function cpuBound(agents: number, lib: LoopRun, raw: LoopRun): Record<string, Figure> {
+  const per = (run: LoopRun, ms: number | undefined) => (ms ?? Number.NaN) / Math.max(1, run.cycles);
+  const libProcess = per(lib, lib.cpu?.processMs);
+  const libRedis = per(lib, lib.cpu?.redisMs);
+  const rawProcess = per(raw, raw.cpu?.processMs);
+  const rawRedis = per(raw, raw.cpu?.redisMs);
+  return {
+    [`${agents} agents: CPU ms per cycle in this process, library / raw BullMQ`]: `${round(libProcess, 3)} / ${round(rawProcess, 3)}`,
+    [`${agents} agents: Redis CPU ms per cycle, library / raw BullMQ`]: `${round(libRedis, 3)} / ${round(rawRedis, 3)}`,
+    [`${agents} agents: library ratio bound by CPU per cycle (raw's process + Redis CPU ÷ library's)`]: round(
+      (rawProcess + rawRedis) / (libProcess + libRedis),
+      2,
+    ),
+  };
 }
