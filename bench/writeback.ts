@@ -104,6 +104,7 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
     if (!first || !last) throw new Error("no outcome was posted");
     const apiSeconds = (last.perf - first.perf) / 1000;
     const before = await sandbox.state();
+    const sizesFrom = (await sandbox.createSizes()).length;
     const redisBefore = await redisCounters(options.redisUrl);
     service = await startServiceProcess({ config: raw, role: "worker", offsetMs });
     const serviceBefore = await service.usage();
@@ -121,6 +122,11 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
     await service.stop();
     service = undefined;
     const drainTimes = (await sandbox.taskTimes(before.tasks)).map(([, at]) => at);
+    const createSizes = await sandbox.createSizes(sizesFrom);
+    const sizes = createSizeFigures(createSizes, recordsPerRequestCeiling);
+    // Tasks are stored in request order: the first request's last Task, then the second's first.
+    const firstSize = createSizes[0] ?? 0;
+    const gapAfterFirst = (drainTimes[firstSize] ?? Number.NaN) - (drainTimes[firstSize - 1] ?? Number.NaN);
     const drainSeconds = ((drainTimes.at(-1) ?? 0) - (drainTimes[0] ?? 0)) / 1000;
     const creates = done.salesforce["composite-create"] - before.salesforce["composite-create"];
     const updates = done.salesforce["composite-update"] - before.salesforce["composite-update"];
@@ -181,6 +187,10 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
         "Tasks stored": tasks,
         "collections create requests": creates,
         "Tasks/create request": round(perRequest, 1),
+        ...sizes,
+        "ms between the first and second create request's Tasks (5 ms ticks)": Number.isFinite(gapAfterFirst)
+          ? gapAfterFirst
+          : "n/a",
         "collections update requests (Lead Status)": updates,
         "all Salesforce requests (drain)": done.salesforce.total - before.salesforce.total,
         "lease p50 ms": latencySummary(agents.latency.lease).p50 ?? 0,
@@ -232,6 +242,7 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
       headline: ["Tasks/create request", "backlog drain Tasks/s", "trickle outcome → Task p95 ms"],
       notes: [
         `drain: Redis commands per outcome (whole server, INFO commandstats; commands inside Lua scripts count too): ${topCommands(redisBefore.byCommand, redisAfter.byCommand, outcomes)}`,
+        "create request sizes: in the order the sandbox served them; a backlog that lands on an idle worker (the outbox relay's first addBulk) gives it one job at once through BullMQ's blocking wait, and the next ones only after its fetch loop has taken `concurrency` (400) jobs one round trip each, so that first job goes alone after the batch window's 20 ms floor (see the gap figure)",
         "dispositions: 40% connected and 10% not_interested (both also update Lead.Status), 25% no_answer, 15% voicemail, 10% busy",
         "trickle latency: the first 2 s of outcomes are a warm-up (reported apart); outcome POST sent → Task seen in the sandbox's store (polled every 5 ms); includes the lease-side API, the writeback queue, the batch window and the CRM round trip",
       ],
@@ -241,6 +252,33 @@ export async function writebackBench(options: WritebackBenchOptions): Promise<Be
     await sandbox?.stop();
     await dropBenchPrefix(options.redisUrl, prefix);
   }
+}
+
+/**
+ * The drain's collections create requests by size, in the order the sandbox served them: first
+ * three, min, max, the whole sequence run-length encoded ("57, 200×24, 143"), and each partial one
+ * (under `full` records) with its 1-based position.
+ */
+export function createSizeFigures(sizes: number[], full: number): Record<string, string | number> {
+  const runs: string[] = [];
+  for (let i = 0; i < sizes.length; ) {
+    let j = i;
+    while (j < sizes.length && sizes[j] === sizes[i]) j++;
+    runs.push(j - i > 1 ? `${sizes[i]}×${j - i}` : String(sizes[i]));
+    i = j;
+  }
+  const partial = sizes.flatMap((size, i) => (size < full ? [`#${i + 1}:${size}`] : []));
+  const cap = (list: string[], n: number) =>
+    list.length > n ? `${list.slice(0, n).join(", ")}, … (${list.length - n} more)` : list.join(", ");
+  return {
+    "create request sizes (first 3 / min / max)":
+      sizes.length === 0
+        ? "none"
+        : `${sizes.slice(0, 3).join(", ")} / ${Math.min(...sizes)} / ${Math.max(...sizes)}`,
+    "create request sizes in order": cap(runs, 16),
+    [`partial create requests (< ${full})`]: partial.length,
+    "partial create requests (#position:size)": cap(partial, 16) || "none",
+  };
 }
 
 /**

@@ -2,7 +2,8 @@
  * The CRM sandbox as its own process, for benchmarks where its CPU and memory would otherwise be
  * counted against telesync. Like `telesync sandbox`, plus `GET /_bench/state`: cheap counts of what
  * the writeback stored (read from the store, O(1)), when the last Task/call arrived, request stats
- * and the process's own CPU time.
+ * and the process's own CPU time; `GET /_bench/create-sizes?from=N`: the record count of each
+ * Salesforce collections create request from the N-th on, in the order they were served.
  *
  *   node build/bench/support/sandbox-child.js [--seed-leads N] [--seed-contacts N] [--hubspot-burst N]
  *     [--phone-leads N] [--hubspot-search N]
@@ -49,6 +50,9 @@ const sandbox = await startSandbox({
       }));
       app.get<{ Querystring: { from?: string } }>("/_bench/task-times", async (request) =>
         taskTimes.slice(Number(request.query.from ?? 0)),
+      );
+      app.get<{ Querystring: { from?: string } }>("/_bench/create-sizes", async (request) =>
+        sandbox.salesforce.requests.createSizes.slice(Number(request.query.from ?? 0)),
       );
     },
   ],

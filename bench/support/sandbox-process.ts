@@ -25,6 +25,8 @@ export interface SandboxProcess {
   state(): Promise<SandboxState>;
   /** [CallObject, stored at (epoch ms)] of every Task from the `from`-th on. */
   taskTimes(from?: number): Promise<Array<[string, number]>>;
+  /** Records per Salesforce collections create request, in order, from the `from`-th request on. */
+  createSizes(from?: number): Promise<number[]>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,11 @@ export async function startSandboxProcess(
         const response = await fetch(`${ready.url}/_bench/task-times?from=${from}`);
         if (!response.ok) throw new Error(`sandbox /_bench/task-times: HTTP ${response.status}`);
         return (await response.json()) as Array<[string, number]>;
+      },
+      async createSizes(from = 0) {
+        const response = await fetch(`${ready.url}/_bench/create-sizes?from=${from}`);
+        if (!response.ok) throw new Error(`sandbox /_bench/create-sizes: HTTP ${response.status}`);
+        return (await response.json()) as number[];
       },
       async stop() {
         await child.stop(10_000);

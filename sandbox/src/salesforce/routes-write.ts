@@ -35,6 +35,7 @@ export function writeRoutes({ app, sandbox, isLocked }: RouteContext): void {
 
   app.post("/data/:version/composite/sobjects", kind("composite-create"), async (request) => {
     const { records, allOrNone, ctx } = parse(request);
+    sandbox.requests.recordCreateSize(records.length);
     return saveAll(ctx, records, allOrNone ?? false, (r) => createOne(ctx, r), false);
   });
 

@@ -45,10 +45,17 @@ export type KindFamily = keyof typeof KIND_FAMILIES;
 export class RequestStats {
   private counts = new Map<RequestKind, number>();
   private usage = 0;
+  /** Records per collections create request, in the order they were served (for benchmarks). */
+  readonly createSizes: number[] = [];
 
   record(kind: RequestKind): void {
     this.counts.set(kind, (this.counts.get(kind) ?? 0) + 1);
     if (kind !== "token") this.usage += 1;
+  }
+
+  /** A collections create request of `records` records (counted by `record` as well). */
+  recordCreateSize(records: number): void {
+    this.createSizes.push(records);
   }
 
   get apiUsage(): number {
@@ -67,5 +74,6 @@ export class RequestStats {
   reset(): void {
     this.counts = new Map();
     this.usage = 0;
+    this.createSizes.length = 0;
   }
 }

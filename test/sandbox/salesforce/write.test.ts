@@ -50,6 +50,10 @@ describe("sObject Collections writes", () => {
     expect(task.SystemModstamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
     expect(sf.all("Task")).toHaveLength(1);
     expect(sf.stats()["composite-create"]).toBe(1);
+    // Five records were sent above (one stored, four refused): the request's size counts all five.
+    expect(sf.requests.createSizes).toEqual([5]);
+    sf.resetStats();
+    expect(sf.requests.createSizes).toEqual([]);
   });
 
   it("rolls back the whole batch with allOrNone", async () => {
