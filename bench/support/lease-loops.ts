@@ -42,11 +42,11 @@ export async function withCpu(
   run: () => Promise<LoopRun>,
 ): Promise<LoopRun & { cpu: { processMs: number; redisMs: number } }> {
   const redisFrom = await redisCpuMs(redis);
-  const from = process.cpuUsage();
+  const from = ownCpu();
   const result = await run();
-  const used = process.cpuUsage(from);
+  const processMs = cpuMs(from, ownCpu());
   const redisMs = (await redisCpuMs(redis)) - redisFrom;
-  return { ...result, cpu: { processMs: (used.user + used.system) / 1000, redisMs } };
+  return { ...result, cpu: { processMs, redisMs } };
 }
 
 /**
